@@ -1,0 +1,29 @@
+"""leadrelay: a rule engine beside Salesforce on AWS Lambda.
+
+Public, stable API (see README "Rule engine API")::
+
+    from leadrelay import load_rules
+    rules = load_rules("rules")                       # validate + compile once
+    decision = rules.evaluate(context, now=now, trace=True)
+
+Names are resolved lazily so that a function which never evaluates rules (the webhook
+ingress, for instance) does not pay for importing the engine on a cold start.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["Decision", "RuleSet", "RuleSetError", "load_rules"]
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from leadrelay.core.rules import Decision, RuleSet, RuleSetError, load_rules
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from leadrelay.core import rules
+
+        return getattr(rules, name)
+    raise AttributeError(f"module 'leadrelay' has no attribute {name!r}")

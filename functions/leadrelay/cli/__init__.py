@@ -1,0 +1,1 @@
+"""The ``leadrelay`` command line: rules, dlq, local-org, replay, demo."""

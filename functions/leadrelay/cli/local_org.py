@@ -1,0 +1,17 @@
+"""`leadrelay local-org` (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the `local-org` command."""
+    parser = subparsers.add_parser("local-org", help="(not yet available)")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    print("leadrelay local-org: not yet available")
+    return 2

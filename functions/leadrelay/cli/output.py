@@ -1,0 +1,77 @@
+"""Shared CLI output: aligned tables (aware of double-width Japanese text) and JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, TextIO
+
+
+def display_width(text: str) -> int:
+    """Terminal columns taken by ``text``: East Asian wide and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value).replace("\n", " ")
+
+
+def format_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, max_width: int = 60) -> str:
+    """Render ``rows`` as a plain-text table with a header; cells longer than ``max_width`` are cut."""
+    cells = [[_truncate(_cell(row.get(col)), max_width) for col in columns] for row in rows]
+    widths = [
+        max([display_width(col), *(display_width(line[i]) for line in cells)])
+        for i, col in enumerate(columns)
+    ]
+    header = "  ".join(_pad(col, w) for col, w in zip(columns, widths, strict=True))
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(_pad(c, w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells]
+    return "\n".join([header.rstrip(), rule, *body])
+
+
+def _truncate(text: str, limit: int) -> str:
+    if display_width(text) <= limit:
+        return text
+    out, used = [], 0
+    for ch in text:
+        used += display_width(ch)
+        if used > limit - 1:
+            break
+        out.append(ch)
+    return "".join(out) + "…"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return str(value)
+
+
+def print_json(payload: Any, stream: TextIO | None = None) -> None:
+    """Write ``payload`` as indented UTF-8 JSON (Japanese kept readable, not \\u-escaped)."""
+    out = stream or sys.stdout
+    out.write(json.dumps(payload, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+
+
+def print_table(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: TextIO | None = None
+) -> None:
+    """Write ``format_table(rows, columns)`` followed by a newline."""
+    (stream or sys.stdout).write(format_table(rows, columns) + "\n")

@@ -1,0 +1,158 @@
+"""The canonical event: the one shape every source becomes before it reaches the ingest queue.
+
+Salesforce Platform Events, Change Data Capture and MA webhooks are parsed into a
+``CanonicalEvent`` at the edge; everything downstream (the processor, the dead-letter
+envelope, ``leadrelay replay``) sees only this model. It is versioned: a breaking change
+bumps ``schema_version`` and the processor keeps reading the old one until queues drain.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CANONICAL_SCHEMA_VERSION = 1
+
+
+class EventKind(StrEnum):
+    """Whether the event is something a person did, or a change to a CRM record."""
+
+    ACTIVITY = "activity"
+    RECORD_CHANGE = "record_change"
+
+
+class ActivityType(StrEnum):
+    """Marketing and sales activities that scoring rules count (``activities.types``)."""
+
+    EMAIL_SENT = "email_sent"
+    EMAIL_OPENED = "email_opened"
+    EMAIL_CLICKED = "email_clicked"
+    PAGE_VIEW = "page_view"
+    FORM_SUBMITTED = "form_submitted"
+    DOWNLOAD = "download"
+    WEBINAR_REGISTERED = "webinar_registered"
+    WEBINAR_ATTENDED = "webinar_attended"
+    SEMINAR_ATTENDED = "seminar_attended"
+    MEETING_BOOKED = "meeting_booked"
+    OTHER = "other"
+
+
+class RecordChangeType(StrEnum):
+    """CRM record changes that matter to the hand-off (first-contact detection among them)."""
+
+    LEAD_CREATED = "lead_created"
+    LEAD_UPDATED = "lead_updated"
+    CONTACT_CREATED = "contact_created"
+    CONTACT_UPDATED = "contact_updated"
+    OWNER_CHANGED = "owner_changed"
+    STATUS_CHANGED = "status_changed"
+    TASK_COMPLETED = "task_completed"
+
+
+class EventSource(StrEnum):
+    """Where an event came from."""
+
+    SALESFORCE = "salesforce"
+    HUBSPOT = "hubspot"
+    MARKETO = "marketo"
+    ACCOUNT_ENGAGEMENT = "account_engagement"
+    GENERIC = "generic"
+
+
+def normalise_email(value: str | None) -> str | None:
+    """NFKC-normalise, trim and lower-case an e-mail address; ``None`` for blanks.
+
+    Full-width input (``ＴＡＲＯ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ``) becomes the ASCII address.
+    """
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKC", value).strip().lower()
+    return text or None
+
+
+class Identity(BaseModel):
+    """Who the event is about. At least one of the three keys is required."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    email: str | None = None
+    salesforce_id: str | None = Field(default=None, pattern=r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$")
+    ma_id: str | None = None
+    """The MA tool's own id for the person (HubSpot objectId, Marketo lead id...)."""
+
+    @field_validator("email")
+    @classmethod
+    def _normalise_email(cls, value: str | None) -> str | None:
+        return normalise_email(value)
+
+    @model_validator(mode="after")
+    def _at_least_one_key(self) -> Identity:
+        if not (self.email or self.salesforce_id or self.ma_id):
+            raise ValueError("identity needs at least one of email, salesforce_id, ma_id")
+        return self
+
+    @property
+    def key(self) -> str:
+        """The activity-store partition key: e-mail first, then Salesforce id, then MA id."""
+        if self.email:
+            return f"email#{self.email}"
+        if self.salesforce_id:
+            return f"sf#{self.salesforce_id[:15]}"
+        return f"ma#{self.ma_id}"
+
+
+class CanonicalEvent(BaseModel):
+    """One inbound fact, whatever its source, in the shape the processor understands."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal[1] = CANONICAL_SCHEMA_VERSION
+    idempotency_key: str = Field(min_length=1, max_length=512)
+    """Stable across redeliveries: ``EventUuid`` for platform events, ``transactionKey:sequenceNumber``
+    for CDC, the provider's event id for webhooks."""
+    kind: EventKind
+    type: str = Field(min_length=1, max_length=80)
+    """An ``ActivityType`` for activities, a ``RecordChangeType`` for record changes."""
+    source: EventSource
+    occurred_at: AwareDatetime
+    received_at: AwareDatetime | None = None
+    identity: Identity
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    """Activity details: ``url``, ``asset``, ``campaign``, ``subject``...; read by rules as ``event.attributes``."""
+    fields: dict[str, Any] = Field(default_factory=dict)
+    """Salesforce field values carried by the event (mapped MA fields, CDC field values), by API name."""
+    entity: Literal["Lead", "Contact", "Task"] | None = None
+    """For record changes: the Salesforce object the change is on."""
+    changed_fields: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _type_matches_kind(self) -> CanonicalEvent:
+        allowed = ActivityType if self.kind is EventKind.ACTIVITY else RecordChangeType
+        if self.type not in allowed._value2member_map_:
+            names = ", ".join(allowed._value2member_map_)
+            raise ValueError(f"type {self.type!r} is not a {self.kind.value} type (one of: {names})")
+        return self
+
+    def activity_record(self) -> dict[str, Any]:
+        """The activity as the rule engine's context sees it (``activities[*]``)."""
+        return {
+            "id": self.idempotency_key,
+            "type": self.type,
+            "occurred_at": self.occurred_at,
+            "source": self.source.value,
+            **self.attributes,
+        }
+
+
+def parse_canonical_event(body: str | bytes) -> CanonicalEvent:
+    """Parse an ingest-queue message body; raises ``pydantic.ValidationError`` with field paths."""
+    return CanonicalEvent.model_validate_json(body)
+
+
+def utc_isoformat(value: datetime) -> str:
+    """ISO-8601 with an explicit offset (``2026-11-21T05:17:00+00:00``)."""
+    return value.isoformat()

@@ -1,0 +1,56 @@
+"""The small interfaces between the core and the outside world.
+
+Each port has a real adapter (``leadrelay.adapters``) and a local one used by tests and
+the demo. The core and the pipeline depend only on these protocols.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from leadrelay.core.events import CanonicalEvent
+from leadrelay.core.writes import WriteOp, WriteResult
+
+
+class SalesforceGateway(Protocol):
+    """Everything leadrelay asks of Salesforce."""
+
+    def find(
+        self, sobject: str, field: str, values: Sequence[str], fields: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """Records of ``sobject`` whose ``field`` is one of ``values`` (one escaped SOQL query per chunk)."""
+        ...
+
+    def read(self, sobject: str, ids: Sequence[str], fields: Sequence[str]) -> list[dict[str, Any]]:
+        """Records by id (the same query path as ``find`` on ``Id``)."""
+        ...
+
+    def write(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
+        """Create/update/upsert in sObject Collections of at most 200; one result per op, in order.
+
+        Request-level failures (HTTP 5xx, timeouts, limits) are returned as failed results for
+        every op of that request, so callers classify per record uniformly.
+        """
+        ...
+
+
+class ActivityStore(Protocol):
+    """Activity history per identity, for engagement scoring."""
+
+    def record(self, events: Sequence[CanonicalEvent]) -> list[bool]:
+        """Store activity events; ``True`` where new, ``False`` where already stored (redelivery)."""
+        ...
+
+    def history(self, identity_keys: Sequence[str], *, since: datetime) -> Mapping[str, list[dict[str, Any]]]:
+        """Activities per identity key since ``since``, as ``CanonicalEvent.activity_record()`` dicts."""
+        ...
+
+
+class EventQueue(Protocol):
+    """The ingest queue: canonical events in, durably."""
+
+    def send(self, events: Sequence[CanonicalEvent]) -> None:
+        """Enqueue all events or raise; partial batch failures are retried before raising."""
+        ...
