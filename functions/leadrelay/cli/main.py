@@ -18,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The full parser, sub-commands included."""
     parser = argparse.ArgumentParser(
         prog="leadrelay",
-        description="A rule engine beside Salesforce: scoring, lifecycle and write-back for MA → sales hand-off.",
+        description="A rule engine beside Salesforce: scoring, lifecycle and write-back for the MA hand-off.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMAND_MODULES:

@@ -110,7 +110,7 @@ class CanonicalEvent(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    schema_version: Literal[1] = CANONICAL_SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     idempotency_key: str = Field(min_length=1, max_length=512)
     """Stable across redeliveries: ``EventUuid`` for platform events, ``transactionKey:sequenceNumber``
     for CDC, the provider's event id for webhooks."""
@@ -122,7 +122,7 @@ class CanonicalEvent(BaseModel):
     received_at: AwareDatetime | None = None
     identity: Identity
     attributes: dict[str, Any] = Field(default_factory=dict)
-    """Activity details: ``url``, ``asset``, ``campaign``, ``subject``...; read by rules as ``event.attributes``."""
+    """Activity details (``url``, ``asset``, ``campaign``...); rules read them as ``event.attributes``."""
     fields: dict[str, Any] = Field(default_factory=dict)
     """Salesforce field values carried by the event (mapped MA fields, CDC field values), by API name."""
     entity: Literal["Lead", "Contact", "Task"] | None = None
