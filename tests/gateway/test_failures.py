@@ -8,6 +8,7 @@ from leadrelay.core.failures import (
     Classification,
     ErrorCategory,
     ErrorClass,
+    SalesforceCallError,
     classify,
     classify_all,
     http_status_code,
@@ -154,3 +155,10 @@ def test_a_record_with_only_transient_errors_takes_the_first_category() -> None:
 
 def test_a_failure_without_errors_is_permanent_unknown() -> None:
     assert classify_all([]) == Classification(P, C.UNKNOWN)
+
+
+def test_a_failed_call_names_the_operation_and_carries_its_classification() -> None:
+    error = SalesforceError(status_code="TIMEOUT", message="no answer in 10s")
+    failure = SalesforceCallError("query Lead", error)
+    assert str(failure) == "query Lead failed: TIMEOUT no answer in 10s"
+    assert failure.classification == Classification(T, C.TIMEOUT)

@@ -178,6 +178,23 @@ def classify(error: SalesforceError) -> Classification:
     return _UNKNOWN
 
 
+class SalesforceCallError(Exception):
+    """A whole call to Salesforce failed (a query, a read or the login), not one record of a write.
+
+    Gateways raise it from reads; writes never raise it but return failed results instead.
+    """
+
+    def __init__(self, operation: str, error: SalesforceError) -> None:
+        super().__init__(f"{operation} failed: {error.status_code} {error.message}".rstrip())
+        self.operation = operation
+        self.error = error
+
+    @property
+    def classification(self) -> Classification:
+        """The classification of the underlying error."""
+        return classify(self.error)
+
+
 def classify_all(errors: Sequence[SalesforceError]) -> Classification:
     """One classification for a failed record: permanent if any error is (a retry cannot fix it).
 
