@@ -16,6 +16,8 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CANONICAL_SCHEMA_VERSION = 1
+SALESFORCE_ID_PATTERN = r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$"
+"""A 15- or 18-character Salesforce record id."""
 
 
 class EventKind(StrEnum):
@@ -80,7 +82,7 @@ class Identity(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     email: str | None = None
-    salesforce_id: str | None = Field(default=None, pattern=r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$")
+    salesforce_id: str | None = Field(default=None, pattern=SALESFORCE_ID_PATTERN)
     ma_id: str | None = None
     """The MA tool's own id for the person (HubSpot objectId, Marketo lead id...)."""
 
@@ -105,6 +107,25 @@ class Identity(BaseModel):
         return f"ma#{self.ma_id}"
 
 
+class ChangeHeader(BaseModel):
+    """For Salesforce Change Data Capture: the ``ChangeEventHeader`` facts downstream code needs.
+
+    ``change_origin`` and ``commit_user`` let loop detection recognise leadrelay's own write-backs;
+    ``record_id`` is the changed record (for a Task: the Task, while ``identity`` is its ``WhoId``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    record_id: str = Field(pattern=SALESFORCE_ID_PATTERN)
+    change_type: str = Field(min_length=1, max_length=40)
+    """``CREATE``, ``UPDATE``, ``DELETE`` or ``UNDELETE``."""
+    change_origin: str = ""
+    """``com/salesforce/api/rest/61.0;client=leadrelay`` for an API write with a client name."""
+    commit_user: str | None = None
+    transaction_key: str | None = None
+    sequence_number: int | None = None
+
+
 class CanonicalEvent(BaseModel):
     """One inbound fact, whatever its source, in the shape the processor understands."""
 
@@ -113,7 +134,8 @@ class CanonicalEvent(BaseModel):
     schema_version: Literal[1] = 1
     idempotency_key: str = Field(min_length=1, max_length=512)
     """Stable across redeliveries: ``EventUuid`` for platform events, ``transactionKey:sequenceNumber``
-    for CDC, the provider's event id for webhooks."""
+    for CDC (``:<recordId>`` appended when one change names several records), ``<provider>:<event id>``
+    for webhooks."""
     kind: EventKind
     type: str = Field(min_length=1, max_length=80)
     """An ``ActivityType`` for activities, a ``RecordChangeType`` for record changes."""
@@ -128,6 +150,8 @@ class CanonicalEvent(BaseModel):
     entity: Literal["Lead", "Contact", "Task"] | None = None
     """For record changes: the Salesforce object the change is on."""
     changed_fields: tuple[str, ...] = ()
+    change: ChangeHeader | None = None
+    """For record changes from Change Data Capture: the header facts (record id, origin, committing user)."""
 
     @model_validator(mode="after")
     def _type_matches_kind(self) -> CanonicalEvent:
