@@ -1,0 +1,23 @@
+"""The Salesforce adapter: OAuth login, the simple-salesforce gateway and its API-usage metric."""
+
+from __future__ import annotations
+
+from leadrelay.adapters.salesforce.auth import (
+    AuthFlow,
+    SalesforceCredentials,
+    credentials_from_env,
+    credentials_from_file,
+    credentials_from_secret,
+)
+from leadrelay.adapters.salesforce.gateway import ApiUsage, SimpleSalesforceGateway, clear_session_cache
+
+__all__ = [
+    "ApiUsage",
+    "AuthFlow",
+    "SalesforceCredentials",
+    "SimpleSalesforceGateway",
+    "clear_session_cache",
+    "credentials_from_env",
+    "credentials_from_file",
+    "credentials_from_secret",
+]

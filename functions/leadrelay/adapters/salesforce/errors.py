@@ -1,0 +1,55 @@
+"""Turning what went wrong on the wire into :class:`SalesforceError` values the core classifies.
+
+Messages never repeat the request URL: a query string can carry e-mail addresses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+from simple_salesforce.exceptions import SalesforceError as SimpleSalesforceError
+
+from leadrelay.core.failures import CONNECTION_ERROR, TIMEOUT, http_status_code
+from leadrelay.core.writes import SalesforceError
+
+
+def error_from_exception(exc: requests.RequestException) -> SalesforceError:
+    """A transport failure (no HTTP answer) as a synthetic ``TIMEOUT`` or ``CONNECTION_ERROR``."""
+    if isinstance(exc, requests.Timeout):
+        return SalesforceError(
+            status_code=TIMEOUT, message=f"no answer from Salesforce in time ({_kind(exc)})"
+        )
+    return SalesforceError(status_code=CONNECTION_ERROR, message=f"could not reach Salesforce ({_kind(exc)})")
+
+
+def errors_from_response(status: int, content: Any) -> tuple[SalesforceError, ...]:
+    """The errors of an HTTP error response: Salesforce's ``[{errorCode, message, fields}]`` body, or
+    ``HTTP_<status>`` when the body is not in that shape (a proxy's 503 page, an empty body)."""
+    items = content if isinstance(content, list) else [content]
+    errors = tuple(
+        error_from_body(item, http_status=status)
+        for item in items
+        if isinstance(item, Mapping) and (item.get("errorCode") or item.get("statusCode"))
+    )
+    return errors or (SalesforceError(status_code=http_status_code(status), http_status=status),)
+
+
+def errors_from_simple_salesforce(exc: SimpleSalesforceError) -> tuple[SalesforceError, ...]:
+    """The errors carried by a simple-salesforce exception (raised for any HTTP status >= 300)."""
+    return errors_from_response(exc.status, exc.content)
+
+
+def error_from_body(item: Mapping[str, Any], *, http_status: int | None = None) -> SalesforceError:
+    """One error object: ``statusCode`` in sObject Collections results, ``errorCode`` elsewhere."""
+    return SalesforceError(
+        status_code=str(item.get("statusCode") or item.get("errorCode") or "UNKNOWN"),
+        message=str(item.get("message") or ""),
+        fields=tuple(str(name) for name in item.get("fields") or ()),
+        http_status=http_status,
+    )
+
+
+def _kind(exc: requests.RequestException) -> str:
+    return type(exc).__name__

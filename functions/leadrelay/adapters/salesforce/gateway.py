@@ -1,0 +1,209 @@
+"""``SimpleSalesforceGateway``: the :class:`~leadrelay.ports.SalesforceGateway` on simple-salesforce.
+
+What it guarantees (docs/salesforce-gateway.md has the long form):
+
+* every request carries ``Sforce-Call-Options: client=<client_name>`` and a timeout;
+* reads are escaped SOQL (``format_soql``) chunked under the URI limit, pages followed;
+* writes go through sObject Collections (≤ 200 records, ``allOrNone`` false), one result per op in
+  op order; request-level failures (5xx, limits, timeouts, connection errors, a session that cannot
+  be re-established) come back as failed results for every op of that request — ``write`` never
+  raises for them;
+* the session is cached per credentials across invocations and re-established once on a 401
+  (``INVALID_SESSION_ID``), then the request is sent again once;
+* API usage from ``Sforce-Limit-Info`` is handed to ``on_api_usage`` once per ``find``/``read``/
+  ``write`` (the latest figures; see ``leadrelay.adapters.salesforce.metrics``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
+
+import requests
+from simple_salesforce.api import Salesforce
+from simple_salesforce.exceptions import SalesforceError as SimpleSalesforceError
+from simple_salesforce.exceptions import SalesforceExpiredSession
+
+from leadrelay.adapters.salesforce.auth import SalesforceCredentials, SalesforceSession, login
+from leadrelay.adapters.salesforce.collections import (
+    CollectionRequest,
+    collection_requests,
+    failed_results,
+    map_results,
+)
+from leadrelay.adapters.salesforce.errors import error_from_exception, errors_from_simple_salesforce
+from leadrelay.adapters.salesforce.soql import DEFAULT_MAX_QUERY_BYTES, select_in_queries
+from leadrelay.core.failures import SalesforceCallError
+from leadrelay.core.writes import WriteOp, WriteResult
+
+T = TypeVar("T")
+
+CALL_OPTIONS_HEADER = "Sforce-Call-Options"
+DEFAULT_TIMEOUT_SECONDS = 10.0
+
+_SESSIONS: dict[SalesforceCredentials, SalesforceSession] = {}
+"""Sessions by credentials, kept for the life of the Lambda execution environment."""
+
+
+def clear_session_cache() -> None:
+    """Forget every cached session (tests; a rotated secret is a new cache key anyway)."""
+    _SESSIONS.clear()
+
+
+@dataclass(frozen=True)
+class ApiUsage:
+    """The org's API requests used and allowed in the rolling 24 hours (``Sforce-Limit-Info``)."""
+
+    used: int
+    limit: int
+
+
+def parse_api_usage(header: str | None) -> ApiUsage | None:
+    """``api-usage=n/N`` from a ``Sforce-Limit-Info`` header, or ``None`` when absent."""
+    usage = Salesforce.parse_api_usage(header).get("api-usage") if header else None
+    return ApiUsage(used=usage.used, limit=usage.total) if usage else None
+
+
+class SimpleSalesforceGateway:
+    """Reads and writes Salesforce records for leadrelay, over the real REST API."""
+
+    def __init__(
+        self,
+        credentials: SalesforceCredentials,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        http: requests.Session | None = None,
+        on_api_usage: Callable[[ApiUsage], None] | None = None,
+        client_name: str = "leadrelay",
+        max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._credentials = credentials
+        self._timeout = timeout
+        self._http = http if http is not None else requests.Session()
+        self._on_api_usage = on_api_usage
+        self._call_options = f"client={client_name}"
+        self._max_query_bytes = max_query_bytes
+        self._clock = clock
+        self._client: tuple[SalesforceSession, Salesforce] | None = None
+        self._usage: ApiUsage | None = None
+
+    @property
+    def api_usage(self) -> ApiUsage | None:
+        """The usage reported by the most recent response that carried it."""
+        return self._usage
+
+    def find(
+        self, sobject: str, field: str, values: Sequence[str], fields: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """Records of ``sobject`` whose ``field`` is one of ``values``; raises ``SalesforceCallError``."""
+        records: list[dict[str, Any]] = []
+        queries = select_in_queries(sobject, field, values, fields, max_query_bytes=self._max_query_bytes)
+        with self._reporting_usage():
+            for soql in queries:
+                operation = f"query {sobject} by {field}"
+                records.extend(self._call(operation, partial(self._query, soql=soql)))
+        return records
+
+    def read(self, sobject: str, ids: Sequence[str], fields: Sequence[str]) -> list[dict[str, Any]]:
+        """Records by id (``find`` on ``Id``)."""
+        return self.find(sobject, "Id", ids, fields)
+
+    def write(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
+        """Creates, updates and upserts through sObject Collections; one result per op, in op order."""
+        by_ref: dict[str, WriteResult] = {}
+        with self._reporting_usage():
+            for request in collection_requests(ops):
+                by_ref.update((result.ref, result) for result in self._send(request))
+        return [by_ref[op.ref] for op in ops]
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _send(self, request: CollectionRequest) -> list[WriteResult]:
+        """One collection request; request-level failures become failed results for all its ops."""
+        try:
+            response = self._call(f"{request.method} {request.path}", partial(self._restful, request=request))
+        except SalesforceCallError as failure:
+            return failed_results(request.ops, failure.error)
+        return map_results(request, response)
+
+    def _restful(self, sf: Salesforce, request: CollectionRequest) -> Any:
+        return sf.restful(request.path, method=request.method, json=request.body, **self._options())
+
+    @contextmanager
+    def _reporting_usage(self) -> Iterator[None]:
+        """Report the latest API usage once, after a public call (even a failed one)."""
+        before = self._usage
+        try:
+            yield
+        finally:
+            if self._on_api_usage is not None and self._usage is not None and self._usage is not before:
+                self._on_api_usage(self._usage)
+
+    def _query(self, sf: Salesforce, soql: str) -> list[dict[str, Any]]:
+        """All pages of one query. Pages are fetched by locator against ``base_url`` (simple-salesforce's
+        ``nextRecordsUrl`` handling assumes https on the default port)."""
+        page = sf.query(soql, **self._options())
+        records: list[dict[str, Any]] = [_without_attributes(r) for r in page["records"]]
+        while not page.get("done", True):
+            locator = str(page["nextRecordsUrl"]).rstrip("/").rsplit("/", 1)[-1]
+            page = sf.query_more(locator, **self._options())
+            records.extend(_without_attributes(r) for r in page["records"])
+        return records
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "headers": {CALL_OPTIONS_HEADER: self._call_options},
+            "timeout": self._timeout,
+            "hooks": {"response": [self._observe]},
+        }
+
+    def _observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        usage = parse_api_usage(response.headers.get("Sforce-Limit-Info"))
+        if usage is not None:
+            self._usage = usage
+
+    def _call(self, operation: str, request: Callable[[Salesforce], T]) -> T:
+        """Run ``request`` with the cached session; on a 401 log in again once and retry once."""
+        for attempt in (1, 2):
+            sf = self._salesforce(fresh=attempt == 2)
+            try:
+                return request(sf)
+            except SalesforceExpiredSession as exc:
+                if attempt == 2:
+                    raise SalesforceCallError(operation, errors_from_simple_salesforce(exc)[0]) from exc
+            except SimpleSalesforceError as exc:
+                raise SalesforceCallError(operation, errors_from_simple_salesforce(exc)[0]) from exc
+            except requests.RequestException as exc:
+                raise SalesforceCallError(operation, error_from_exception(exc)) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _salesforce(self, *, fresh: bool) -> Salesforce:
+        """The client for the cached session; ``fresh`` replaces the session with a new login."""
+        cached = None if fresh else _SESSIONS.get(self._credentials)
+        if cached is None:
+            cached = login(self._credentials, http=self._http, timeout=self._timeout, clock=self._clock)
+            _SESSIONS[self._credentials] = cached
+        if self._client is None or self._client[0] is not cached:
+            self._client = (cached, self._build_client(cached))
+        return self._client[1]
+
+    def _build_client(self, session: SalesforceSession) -> Salesforce:
+        version = self._credentials.api_version
+        sf = Salesforce(
+            instance_url=session.instance_url,
+            session_id=session.access_token.get_secret_value(),
+            session=self._http,
+            version=version,
+        )
+        # The REST base follows the instance URL the token endpoint returned (scheme and port included).
+        sf.base_url = f"{session.instance_url.rstrip('/')}/services/data/v{version}/"
+        return sf
+
+
+def _without_attributes(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if key != "attributes"}

@@ -1,0 +1,67 @@
+"""Building SOQL safely: every value through ``format_soql``, names checked, IN lists chunked.
+
+A REST query travels in the URL (``GET …/query/?q=…``); Salesforce refuses a URI plus headers over
+16,384 bytes (414/431). Japanese values triple in UTF-8 and triple again when percent-encoded, so
+chunks are measured by their encoded length, not by a count of values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from urllib.parse import quote_plus
+
+from simple_salesforce.format import format_soql
+
+DEFAULT_MAX_QUERY_BYTES = 12_000
+"""Budget for the percent-encoded ``q`` parameter: leaves room for the base URL and the headers."""
+
+_SOBJECT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_FIELD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*\Z")
+
+
+def check_sobject(name: str) -> str:
+    """``name`` if it is an sObject API name (``Lead``, ``LeadScore__c``); else ``ValueError``."""
+    if not _SOBJECT.match(name):
+        raise ValueError(f"not an sObject API name: {name!r}")
+    return name
+
+
+def check_field(name: str, *, sobject: str) -> str:
+    """``name`` if it is a field path (``Email``, ``Owner.Name``, ``Fit_Score__c``); else ``ValueError``."""
+    if not _FIELD.match(name):
+        raise ValueError(f"not a field API name on {sobject}: {name!r}")
+    return name
+
+
+def select_in_queries(
+    sobject: str,
+    field: str,
+    values: Sequence[str],
+    fields: Sequence[str],
+    *,
+    max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES,
+) -> Iterator[str]:
+    """``SELECT fields FROM sobject WHERE field IN (…)`` over ``values`` (deduplicated), in as few
+    queries as fit ``max_query_bytes`` each when percent-encoded. ``Id`` is always selected."""
+    check_sobject(sobject)
+    check_field(field, sobject=sobject)
+    columns = list(dict.fromkeys(["Id", *(check_field(name, sobject=sobject) for name in fields)]))
+    # Names are checked above; values go through format_soql below.
+    template = f"SELECT {', '.join(columns)} FROM {sobject} WHERE {field} IN {{}}"  # noqa: S608
+    fixed = _encoded_length(template.replace("{}", "()"))
+    chunk: list[str] = []
+    used = fixed
+    for value in dict.fromkeys(values):
+        size = _encoded_length(format_soql("{}", value)) + len(quote_plus(", "))
+        if chunk and used + size > max_query_bytes:
+            yield format_soql(template, chunk)
+            chunk, used = [], fixed
+        chunk.append(value)
+        used += size
+    if chunk:
+        yield format_soql(template, chunk)
+
+
+def _encoded_length(text: str) -> int:
+    return len(quote_plus(text))
