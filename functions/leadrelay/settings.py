@@ -1,0 +1,69 @@
+"""Settings of every leadrelay function, read once from the environment.
+
+One pydantic model for all functions: each reads the fields it needs. Names are the
+environment variables (``LEADRELAY_*``) that ``template.yaml`` sets; values that are secret
+(Salesforce credentials, webhook secrets) are never here — only the *names* of the Secrets
+Manager secrets or SSM parameters that hold them.
+
+Local mode (tests, ``leadrelay demo``, ``leadrelay replay``) points the Salesforce gateway at
+a local org or a config file instead of Secrets Manager (``LEADRELAY_SALESFORCE_CONFIG``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+
+ENV_PREFIX = "LEADRELAY_"
+
+
+class Settings(BaseModel):
+    """The environment of a leadrelay function (field ``x`` is read from ``LEADRELAY_X``)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    rules_path: Path = Path("rules")
+    """The rules directory (``load_rules``; ownership, operations and mappings live there too)."""
+    ingest_queue_url: str | None = None
+    """The SQS queue of canonical events (ingress sends, the processor is triggered by it)."""
+    dlq_url: str | None = None
+    """The dead-letter queue: envelopes the processor sends, and what the redrive policy moves."""
+    activity_table: str | None = None
+    """DynamoDB table of activities per identity (``DynamoDBActivityStore``)."""
+    idempotency_table: str | None = None
+    """DynamoDB table of Powertools idempotency records (ingress)."""
+    salesforce_secret_name: str | None = None
+    """Secrets Manager secret with the Salesforce connection (JWT or client credentials)."""
+    salesforce_config: Path | None = None
+    """Local mode: a JSON file with the Salesforce connection instead of the secret."""
+    integration_user_id: str | None = None
+    """The Salesforce user leadrelay writes as; its own changes are dropped at ingress."""
+    client_name: str = "leadrelay"
+    """Sent as ``Sforce-Call-Options: client=<name>`` on every write."""
+    max_receive_count: PositiveInt = 5
+    """The ingest queue's redrive ``maxReceiveCount``: a transient failure on the last receive is
+    dead-lettered by the processor itself, with its reason."""
+    activity_history_days: PositiveInt = 365
+    """How far back the processor reads activity history for scoring."""
+    activity_ttl_days: PositiveInt = 400
+    """Activities expire (DynamoDB TTL) this long after they occurred."""
+    time_margin_seconds: float = Field(default=5.0, ge=0)
+    """Time kept free at the end of an invocation for answering SQS and flushing metrics."""
+    function_version: str = "$LATEST"
+    """The Lambda function version (from ``AWS_LAMBDA_FUNCTION_VERSION``), for dead letters."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read ``LEADRELAY_*`` variables (and the Lambda function version) from ``environ``."""
+        env = os.environ if environ is None else environ
+        values: dict[str, str] = {
+            name[len(ENV_PREFIX) :].lower(): value
+            for name, value in env.items()
+            if name.startswith(ENV_PREFIX) and value != ""
+        }
+        if "AWS_LAMBDA_FUNCTION_VERSION" in env:
+            values.setdefault("function_version", env["AWS_LAMBDA_FUNCTION_VERSION"])
+        return cls.model_validate(values)

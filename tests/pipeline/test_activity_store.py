@@ -1,0 +1,106 @@
+"""Activity stores: each activity stored once per identity, history read by time (moto DynamoDB)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+from leadrelay.adapters.activity_store import DynamoDBActivityStore, InMemoryActivityStore
+from leadrelay.core.events import CanonicalEvent, EventKind, EventSource, Identity
+from leadrelay.ports import ActivityStore
+from moto import mock_aws
+
+TARO = Identity(email="taro.yamada@sample-shoji.co.jp")
+HANAKO = Identity(email="hanako.suzuki@example-kogyo.co.jp")
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+TABLE = "leadrelay-activities"
+
+
+def activity(key: str, when: datetime, identity: Identity = TARO, **attributes: str) -> CanonicalEvent:
+    return CanonicalEvent(
+        idempotency_key=key,
+        kind=EventKind.ACTIVITY,
+        type="page_view",
+        source=EventSource.HUBSPOT,
+        occurred_at=when,
+        identity=identity,
+        attributes=attributes,
+    )
+
+
+def create_table(client: object) -> None:
+    client.create_table(  # type: ignore[attr-defined]
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+@pytest.fixture(params=["dynamodb", "memory"])
+def store(request: pytest.FixtureRequest) -> Iterator[ActivityStore]:
+    if request.param == "memory":
+        yield InMemoryActivityStore()
+        return
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-northeast-1")
+        create_table(client)
+        yield DynamoDBActivityStore(client, TABLE)
+
+
+def test_a_new_activity_is_recorded_and_a_redelivered_one_is_not(store: ActivityStore) -> None:
+    first = activity("hubspot:1001", T0, url="https://example.jp/pricing")
+    assert store.record([first]) == [True]
+    assert store.record([first, activity("hubspot:1002", T0)]) == [False, True]
+
+
+def test_a_duplicate_within_one_call_is_counted_once(store: ActivityStore) -> None:
+    event = activity("hubspot:1001", T0)
+    assert store.record([event, event]) == [True, False]
+
+
+def test_history_returns_each_identitys_activities_since_the_bound_oldest_first(store: ActivityStore) -> None:
+    store.record(
+        [
+            activity("new", T0, url="https://example.jp/pricing"),
+            activity("old", T0 - timedelta(days=100)),
+            activity("mid", T0 - timedelta(days=3)),
+            activity("other", T0, HANAKO),
+        ]
+    )
+    history = store.history([TARO.key, "email#nobody@example.jp"], since=T0 - timedelta(days=30))
+    assert [a["id"] for a in history[TARO.key]] == ["mid", "new"]
+    assert history["email#nobody@example.jp"] == []
+
+
+def test_history_gives_back_the_activity_record_with_an_aware_time(store: ActivityStore) -> None:
+    event = activity("hubspot:1001", T0, url="https://example.jp/資料/導入事例")
+    store.record([event])
+    (stored,) = store.history([TARO.key], since=T0 - timedelta(days=1))[TARO.key]
+    assert stored == event.activity_record()
+
+
+def test_dynamodb_items_expire_by_ttl_after_the_retention() -> None:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-northeast-1")
+        create_table(client)
+        DynamoDBActivityStore(client, TABLE, ttl=timedelta(days=400)).record([activity("k", T0)])
+        (item,) = client.scan(TableName=TABLE)["Items"]
+    assert int(item["expires_at"]["N"]) == int((T0 + timedelta(days=400)).timestamp())
+    assert item["sk"]["S"] == "2026-11-20T09:00:00.000000Z#k"
+
+
+def test_dynamodb_history_reads_every_page_of_a_long_history() -> None:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-northeast-1")
+        create_table(client)
+        store = DynamoDBActivityStore(client, TABLE)
+        padding = "x" * 3000  # ~3 KB items: 1 MB query pages hold fewer than 400
+        store.record([activity(f"k{i:04d}", T0 + timedelta(seconds=i), note=padding) for i in range(400)])
+        history = store.history([TARO.key], since=T0)
+    assert len(history[TARO.key]) == 400
