@@ -15,7 +15,7 @@ def _update(n: int, **fields: Any) -> WriteOp:
         sobject="Lead",
         kind=WriteKind.UPDATE,
         record_id=f"00Q5g00000Ab{n:04d}AAA",
-        fields=fields or {"Fit_Score__c": 80},
+        fields=fields or {"LR_Fit_Score__c": 80},
     )
 
 
@@ -24,7 +24,7 @@ def _upsert(ref: str, key: str, **fields: Any) -> WriteOp:
         ref=ref,
         sobject="Lead",
         kind=WriteKind.UPSERT,
-        external_id_field="Leadrelay_Key__c",
+        external_id_field="LR_External_Key__c",
         external_id=key,
         fields=fields,
     )
@@ -60,9 +60,9 @@ def test_a_create_is_a_post_without_an_id() -> None:
 
 def test_an_upsert_is_a_patch_on_the_external_id_field_carrying_the_key() -> None:
     (request,) = collection_requests([_upsert("k1", "hubspot:4711", LastName="山田")])
-    assert (request.method, request.path) == ("PATCH", "composite/sobjects/Lead/Leadrelay_Key__c")
+    assert (request.method, request.path) == ("PATCH", "composite/sobjects/Lead/LR_External_Key__c")
     assert request.body["records"] == [
-        {"attributes": {"type": "Lead"}, "LastName": "山田", "Leadrelay_Key__c": "hubspot:4711"}
+        {"attributes": {"type": "Lead"}, "LastName": "山田", "LR_External_Key__c": "hubspot:4711"}
     ]
 
 

@@ -67,8 +67,8 @@ def test_names_that_are_not_api_names_are_refused(
 
 
 def test_relationship_paths_and_custom_fields_are_accepted() -> None:
-    (query,) = select_in_queries("Lead", "Email", ["x@sample-shoji.co.jp"], ["Owner.Name", "Fit_Score__c"])
-    assert query.startswith("SELECT Id, Owner.Name, Fit_Score__c FROM Lead")
+    (query,) = select_in_queries("Lead", "Email", ["x@sample-shoji.co.jp"], ["Owner.Name", "LR_Fit_Score__c"])
+    assert query.startswith("SELECT Id, Owner.Name, LR_Fit_Score__c FROM Lead")
 
 
 def test_a_long_in_list_is_cut_into_queries_under_the_encoded_budget() -> None:
