@@ -35,7 +35,7 @@ rules-check: $(STAMP)
 
 template-check: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
-	$(BIN)/sam validate --lint --template template.yaml --region us-east-1
+	SAM_CLI_TELEMETRY=0 $(BIN)/sam validate --lint --template template.yaml --region us-east-1
 
 pytest: $(STAMP)
 	$(BIN)/pytest
