@@ -1,0 +1,68 @@
+"""Least privilege: every IAM statement names its resources (checked on what SAM generates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.infra.cfn import policy_statements, resources_of_type
+
+BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+"""The one documented exception (docs/deploy.md): SAM's logging policy, whose Resource is "*"."""
+
+
+def _resources(statement: dict[str, Any]) -> list[Any]:
+    resource = statement.get("Resource", [])
+    return resource if isinstance(resource, list) else [resource]
+
+
+def test_no_policy_statement_grants_access_to_every_resource(deployed: dict[str, Any]) -> None:
+    wildcards = [where for where, st in policy_statements(deployed) if "*" in _resources(st)]
+    assert wildcards == []
+
+
+def test_the_only_managed_policy_is_basic_lambda_logging(deployed: dict[str, Any]) -> None:
+    attached = {
+        arn
+        for role in resources_of_type(deployed, "AWS::IAM::Role").values()
+        for arn in role["Properties"].get("ManagedPolicyArns", [])
+    }
+    assert attached == {BASIC_EXECUTION}
+
+
+def test_each_function_has_its_own_role(deployed: dict[str, Any]) -> None:
+    roles = resources_of_type(deployed, "AWS::IAM::Role")
+    assert set(roles) == {"ProcessorFunctionRole", "WebhookFunctionRole", "SalesforceEventsFunctionRole"}
+
+
+def _named(deployed: dict[str, Any], role: str) -> str:
+    return repr([st for where, st in policy_statements(deployed) if where.startswith(role)])
+
+
+def test_only_the_processor_reads_the_salesforce_credentials(deployed: dict[str, Any]) -> None:
+    assert "SalesforceSecretArn" in _named(deployed, "ProcessorFunctionRole")
+    assert "SalesforceSecretArn" not in _named(deployed, "WebhookFunctionRole")
+    assert "SalesforceSecretArn" not in _named(deployed, "SalesforceEventsFunctionRole")
+
+
+def test_only_the_webhook_function_reads_the_webhook_secrets(deployed: dict[str, Any]) -> None:
+    assert "WebhookSecretArn" in _named(deployed, "WebhookFunctionRole")
+    assert "WebhookSecretArn" not in _named(deployed, "ProcessorFunctionRole")
+    assert "WebhookSecretArn" not in _named(deployed, "SalesforceEventsFunctionRole")
+
+
+def test_the_processor_polls_only_the_ingest_queue(deployed: dict[str, Any]) -> None:
+    polls = [
+        st
+        for where, st in policy_statements(deployed)
+        if where.startswith("ProcessorFunctionRole") and "sqs:ReceiveMessage" in st["Action"]
+    ]
+    assert len(polls) == 1
+    assert "IngestQueue" in repr(polls[0]["Resource"])
+
+
+def test_only_eventbridge_rules_of_this_stack_may_dead_letter_into_the_failure_queue(
+    deployed: dict[str, Any],
+) -> None:
+    (statement,) = [st for where, st in policy_statements(deployed) if where.endswith("QueuePolicy")]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert "aws:SourceArn" in statement["Condition"]["ArnEquals"]
