@@ -6,7 +6,7 @@ environment variables (``LEADRELAY_*``) that ``template.yaml`` sets; values that
 Manager secrets or SSM parameters that hold them.
 
 Local mode (tests, ``leadrelay demo``, ``leadrelay replay``) points the Salesforce gateway at
-a local org or a config file instead of Secrets Manager (``LEADRELAY_SALESFORCE_CONFIG``).
+a local org's credentials file instead of Secrets Manager (``LEADRELAY_SF_CREDENTIALS_FILE``).
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ class Settings(BaseModel):
     """DynamoDB table of activities per identity (``DynamoDBActivityStore``)."""
     idempotency_table: str | None = None
     """DynamoDB table of Powertools idempotency records (ingress)."""
-    salesforce_secret_name: str | None = None
-    """Secrets Manager secret with the Salesforce connection (JWT or client credentials)."""
-    salesforce_config: Path | None = None
-    """Local mode: a JSON file with the Salesforce connection instead of the secret."""
+    sf_secret_id: str | None = None
+    """Secrets Manager secret (name or ARN) with the Salesforce credentials (JWT or client credentials)."""
+    sf_credentials_file: Path | None = None
+    """Local mode: a JSON credentials file instead of the secret (the local org writes one)."""
     integration_user_id: str | None = None
     """The Salesforce user leadrelay writes as; its own changes are dropped at ingress."""
     client_name: str = "leadrelay"
