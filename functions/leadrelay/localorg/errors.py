@@ -1,0 +1,65 @@
+"""Salesforce error shapes: request-level errors (HTTP status + ``[{message, errorCode}]``) and
+per-record errors (``{statusCode, message, fields}`` inside sObject Collections results)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """One error on one record, as Salesforce reports it for a DML row."""
+
+    code: str
+    message: str
+    fields: tuple[str, ...] = ()
+    status: int = 400  # the HTTP status a single-record endpoint answers with
+
+    def collection_shape(self) -> dict[str, Any]:
+        """The error as it appears in an sObject Collections result (key ``statusCode``)."""
+        return {"statusCode": self.code, "message": self.message, "fields": list(self.fields)}
+
+    def rest_shape(self) -> dict[str, Any]:
+        """The error as a single-record endpoint returns it (key ``errorCode``)."""
+        return {"message": self.message, "errorCode": self.code, "fields": list(self.fields)}
+
+
+class RecordSaveError(Exception):
+    """Raised while saving one record; carries the Salesforce errors for that row."""
+
+    def __init__(self, *errors: RecordError) -> None:
+        super().__init__("; ".join(f"{e.code}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+@dataclass
+class ApiError(Exception):
+    """A request-level failure: the HTTP status and the JSON body Salesforce sends."""
+
+    status: int
+    code: str
+    message: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def body(self) -> list[dict[str, Any]]:
+        """The response body: a one-element JSON array."""
+        return [{"message": self.message, "errorCode": self.code, **self.extra}]
+
+
+NOT_FOUND = "The requested resource does not exist"
+
+
+def not_found() -> ApiError:
+    """404 NOT_FOUND, Salesforce's answer for an unknown resource or id."""
+    return ApiError(404, "NOT_FOUND", NOT_FOUND)
+
+
+def invalid_session() -> ApiError:
+    """401 INVALID_SESSION_ID."""
+    return ApiError(401, "INVALID_SESSION_ID", "Session expired or invalid")
+
+
+def invalid_type(sobject: str) -> ApiError:
+    """404 NOT_FOUND for an sobject the org does not know (as ``/sobjects/Foo`` answers)."""
+    return ApiError(404, "NOT_FOUND", f"The requested resource does not exist: sObject type '{sobject}'")
