@@ -54,7 +54,7 @@ class LocalOrg:
         self.faults = faults or Faults()
         auth = Auth(find_user=self._find_user, session_seconds=session_seconds)
         self.state = OrgState(schema, store, Engine(schema, store, self.faults), auth, self.faults)
-        self.state.daily_api_limit = daily_api_limit
+        self.state.daily_api_limit = self._default_limit = daily_api_limit
         self._own_workdir = workdir is None
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="leadrelay-local-org-"))
         self.ca_file, self._cert, self._key = (str(p) for p in write_certificates(self.workdir))
@@ -166,6 +166,15 @@ class LocalOrg:
 
     # -- inspection and seeding (no API calls counted) -----------------------------------------------
     @property
+    def daily_api_limit(self) -> int:
+        """The org's daily API request allocation (``Sforce-Limit-Info`` total, ``/limits`` Max)."""
+        return self.state.daily_api_limit
+
+    @daily_api_limit.setter
+    def daily_api_limit(self, value: int) -> None:
+        self.state.daily_api_limit = value
+
+    @property
     def api_calls(self) -> ApiCalls:
         """API calls counted so far (total and per endpoint kind)."""
         return self.state.calls.snapshot()
@@ -208,13 +217,14 @@ class LocalOrg:
         self.state.auth.expire_all()
 
     def reset(self) -> None:
-        """Forget records, change events, counts, cursors and faults; reseed users. Sessions stay valid."""
+        """Forget records, events, counts, cursors, faults and limit changes; reseed users. Sessions stay."""
         with self.state.store.lock:
             self.state.store.clear()
             self.state.cursors.clear()
             self._seed_users()
             self.state.changes.clear()
             self.state.calls.clear()
+            self.state.daily_api_limit = self._default_limit
             self.faults.clear()
 
     # -- internals ---------------------------------------------------------------------------------
