@@ -18,12 +18,21 @@ __all__ = ["Decision", "RuleSet", "RuleSetError", "load_rules"]
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from leadrelay.core.rules import Decision, RuleSet, RuleSetError, load_rules
+    from leadrelay.core.rules import Decision, RuleSet, RuleSetError
+    from leadrelay.rules_io import load_rules
+
+_HOMES = {
+    "Decision": "leadrelay.core.rules",
+    "RuleSet": "leadrelay.core.rules",
+    "RuleSetError": "leadrelay.core.rules",
+    "load_rules": "leadrelay.rules_io",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from leadrelay.core import rules
+    home = _HOMES.get(name)
+    if home is not None:
+        import importlib
 
-        return getattr(rules, name)
+        return getattr(importlib.import_module(home), name)
     raise AttributeError(f"module 'leadrelay' has no attribute {name!r}")

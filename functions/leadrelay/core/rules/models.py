@@ -1,0 +1,182 @@
+"""Pydantic models of the rule language's shared parts: conditions, activity selectors, windows.
+
+These models describe the *files* (they generate the JSON Schemas and report an author's
+mistakes with exact locations); they are never used on the evaluation hot path — the
+compiler turns them into plain Python callables once.
+
+A condition is told apart by the key it carries (``field``, ``expr``, ``count``, ``sum``,
+``all``, ``any``, ``not``, ``at_least``); union members are tagged ``<field>``, ``<expr>``…
+so that error locations can be mapped back to JSON pointers (see ``validation.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+Operator = Literal[
+    "eq",
+    "ne",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "in",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "exists",
+    "keyword",
+    "regex",
+    "within_last",
+    "older_than",
+]
+OPERATORS: tuple[str, ...] = Operator.__args__  # type: ignore[attr-defined]
+
+CONDITION_KEYS: tuple[str, ...] = ("field", "expr", "count", "sum", "all", "any", "not", "at_least")
+
+
+class Strict(BaseModel):
+    """Base of every rule-file model: unknown keys are errors, models are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class RuleFile(Strict):
+    """Base of a whole rule file: names its JSON Schema (``$schema``) and its ``kind``."""
+
+    schema_: str | None = Field(default=None, alias="$schema", description="Path or URL of the JSON Schema.")
+
+
+class Window(Strict):
+    """A span of time measured back from the injected ``now``; the parts add up."""
+
+    days: float | None = Field(default=None, ge=0)
+    hours: float | None = Field(default=None, ge=0)
+    minutes: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Window:
+        if self.days is None and self.hours is None and self.minutes is None:
+            raise ValueError("a window needs days, hours or minutes")
+        return self
+
+    @property
+    def seconds(self) -> float:
+        """The window's length in seconds."""
+        return ((self.days or 0) * 24 + (self.hours or 0)) * 3600 + (self.minutes or 0) * 60
+
+    @property
+    def label(self) -> str:
+        """A short human form: ``30d``, ``12h``, ``1d6h``."""
+        parts = [(self.days, "d"), (self.hours, "h"), (self.minutes, "m")]
+        return "".join(f"{value:g}{unit}" for value, unit in parts if value)
+
+
+class Selector(Strict):
+    """Which activities count: by type, within a window, and matching a per-activity condition."""
+
+    types: list[str] | None = Field(
+        default=None, min_length=1, description="Activity types; all when omitted."
+    )
+    within: Window | None = None
+    where: Condition | None = Field(default=None, description="Condition on each activity (relative paths).")
+
+
+class FieldCondition(Strict):
+    """``{"field": "lead.Title", "op": "keyword", "value": ["cto"]}``: a plain dotted path."""
+
+    field: str = Field(min_length=1)
+    op: Operator
+    value: Any
+
+
+class ExprCondition(Strict):
+    """``{"expr": "<JMESPath>", "op": …, "value": …}``: any JMESPath expression."""
+
+    expr: str = Field(min_length=1)
+    op: Operator
+    value: Any
+
+
+class CountCondition(Strict):
+    """``{"count": SELECTOR, "op": "gte", "value": 2}``: the number of matching activities."""
+
+    count: Selector
+    op: Operator
+    value: Any
+
+
+class SumCondition(Strict):
+    """``{"sum": SELECTOR, "of": "duration_minutes", "op": "gte", "value": 60}``."""
+
+    sum: Selector
+    of: str = Field(min_length=1, description="The numeric activity field to add up.")
+    op: Operator
+    value: Any
+
+
+class AllCondition(Strict):
+    """True when every condition holds (an empty list holds)."""
+
+    all: list[Condition]
+
+
+class AnyCondition(Strict):
+    """True when at least one condition holds (an empty list does not)."""
+
+    any: list[Condition]
+
+
+class NotCondition(Strict):
+    """True when the condition does not hold."""
+
+    not_: Condition = Field(alias="not")
+
+
+class AtLeastCondition(Strict):
+    """True when at least ``at_least`` of the conditions hold (BANT: 2 of 4)."""
+
+    at_least: int = Field(ge=0)
+    of: list[Condition] = Field(min_length=1)
+
+
+def _condition_tag(raw: Any) -> str | None:
+    if isinstance(raw, dict):
+        for key in CONDITION_KEYS:
+            if key in raw:
+                return f"<{key}>"
+        return None
+    return _MODEL_TAGS.get(type(raw))
+
+
+_MODEL_TAGS: dict[type, str] = {
+    FieldCondition: "<field>",
+    ExprCondition: "<expr>",
+    CountCondition: "<count>",
+    SumCondition: "<sum>",
+    AllCondition: "<all>",
+    AnyCondition: "<any>",
+    NotCondition: "<not>",
+    AtLeastCondition: "<at_least>",
+}
+
+Condition = Annotated[
+    Annotated[FieldCondition, Tag("<field>")]
+    | Annotated[ExprCondition, Tag("<expr>")]
+    | Annotated[CountCondition, Tag("<count>")]
+    | Annotated[SumCondition, Tag("<sum>")]
+    | Annotated[AllCondition, Tag("<all>")]
+    | Annotated[AnyCondition, Tag("<any>")]
+    | Annotated[NotCondition, Tag("<not>")]
+    | Annotated[AtLeastCondition, Tag("<at_least>")],
+    Discriminator(
+        _condition_tag,
+        custom_error_type="condition",
+        custom_error_message="a condition needs one of the keys " + ", ".join(CONDITION_KEYS),
+    ),
+]
+
+for _model in (Selector, AllCondition, AnyCondition, NotCondition, AtLeastCondition):
+    _model.model_rebuild()

@@ -1,0 +1,279 @@
+"""Operators, compiled once into tests on the value a condition reads.
+
+``value_test(op, value)`` checks the rule's ``value`` and returns a one-argument test; the
+time operators (``within_last``, ``older_than``) return a test that also takes ``now`` as epoch
+seconds. An invalid ``value`` raises ``OperatorValueError`` with a message for the author.
+
+Semantics (see docs/rule-language.md): ``None`` — a missing or null field — makes every test
+false except ``exists: false``; a value of the wrong type makes the test false; text is
+NFKC-normalised, trimmed and case-folded; numeric strings (``"1,000"``, ``"１０００"``) compare
+as numbers. No test ever raises.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from typing import Any, Final
+
+from pydantic import ValidationError
+
+from leadrelay.core.rules.models import Window
+from leadrelay.core.rules.regex_guard import MAX_REGEX_INPUT, UnsafeRegexError, compile_regex
+from leadrelay.core.rules.values import as_bool, as_number, as_timestamp, fold, nfkc, present
+
+ValueTest = Callable[[Any], bool]
+TimeTest = Callable[[Any, float], bool]
+
+TIME_OPERATORS: Final = frozenset({"within_last", "older_than"})
+ORDERING: Final[dict[str, Callable[[Any, Any], bool]]] = {
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+}
+_SCALARS: Final = (str, int, float, bool)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3000-\u303f"
+_WORD = f"[^\\W{_CJK}]"  # a letter, digit or underscore that is not CJK
+_HAS_CJK = re.compile(f"[{_CJK}]")
+
+
+class OperatorValueError(ValueError):
+    """The rule's ``value`` does not suit its operator."""
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, _SCALARS) and value is not None
+
+
+class Equality:
+    """Equality as the rule language defines it, against one or more rule values (``eq`` / ``in``)."""
+
+    __slots__ = ("bools", "numbers", "texts")
+
+    def __init__(self, values: list[Any]) -> None:
+        texts: set[str] = set()
+        numbers: set[float] = set()
+        bools: set[bool] = set()
+        for value in values:
+            if isinstance(value, bool):
+                bools.add(value)
+            elif isinstance(value, int | float):
+                number = as_number(value)
+                if number is None:
+                    raise OperatorValueError(f"{value!r} is not a finite number")
+                numbers.add(number)
+            elif isinstance(value, str):
+                texts.add(fold(value))
+                number = as_number(value)
+                if number is not None:
+                    numbers.add(number)
+            else:
+                raise OperatorValueError(f"expected a string, number or true/false, got {_json_type(value)}")
+        self.texts = frozenset(texts)
+        self.numbers = frozenset(numbers)
+        self.bools = frozenset(bools)
+
+    def __call__(self, value: Any) -> bool:
+        kind = type(value)
+        if kind is str:
+            if fold(value) in self.texts:
+                return True
+            if self.numbers:
+                number = as_number(value)
+                if number is not None and number in self.numbers:
+                    return True
+            return bool(self.bools) and as_bool(value) in self.bools
+        if kind is bool:
+            return value in self.bools
+        if self.numbers and (kind is int or kind is float or isinstance(value, int | float)):
+            return as_number(value) in self.numbers
+        return False
+
+
+def value_test(op: str, value: Any) -> ValueTest:
+    """A test for operator ``op`` against the rule value ``value`` (not for time operators)."""
+    factory = _FACTORIES.get(op)
+    if factory is None:
+        raise OperatorValueError(f"unknown operator {op!r}")
+    return factory(value)
+
+
+def time_test(op: str, value: Any) -> TimeTest:
+    """A test for ``within_last`` / ``older_than``: ``test(field_value, now_epoch_seconds)``."""
+    if not isinstance(value, dict):
+        raise OperatorValueError(f'{op} takes a window such as {{"days": 30}}, got {_json_type(value)}')
+    try:
+        span = Window.model_validate(value).seconds
+    except ValidationError as error:
+        raise OperatorValueError(f"invalid window: {_first_message(error)}") from None
+
+    if op == "within_last":
+
+        def within_last(field: Any, now: float) -> bool:
+            moment = as_timestamp(field)
+            return moment is not None and now - span <= moment <= now
+
+        return within_last
+
+    def older_than(field: Any, now: float) -> bool:
+        moment = as_timestamp(field)
+        return moment is not None and moment < now - span
+
+    return older_than
+
+
+def _eq(value: Any) -> ValueTest:
+    if not _is_scalar(value):
+        raise OperatorValueError(
+            f"eq/ne compare with a string, number or true/false, got {_json_type(value)}"
+        )
+    return Equality([value])
+
+
+def _ne(value: Any) -> ValueTest:
+    equal = _eq(value)
+    return lambda field: _is_scalar(field) and not equal(field)
+
+
+def _in(value: Any) -> ValueTest:
+    if not isinstance(value, list):
+        raise OperatorValueError(f"in takes a list of values, got {_json_type(value)}")
+    return Equality(value)
+
+
+def _ordering(op: str) -> Callable[[Any], ValueTest]:
+    compare = ORDERING[op]
+
+    def factory(value: Any) -> ValueTest:
+        bound = as_number(value) if not isinstance(value, bool) else None
+        if bound is not None:
+            number_bound = bound
+            return lambda field: (number := as_number(field)) is not None and compare(number, number_bound)
+        moment = as_timestamp(value) if isinstance(value, str) else None
+        if moment is None:
+            raise OperatorValueError(f"{op} compares with a number or an ISO date, got {value!r}")
+        moment_bound = moment
+        return lambda field: (when := as_timestamp(field)) is not None and compare(when, moment_bound)
+
+    return factory
+
+
+def _text_value(op: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise OperatorValueError(f"{op} takes a non-empty string, got {_json_type(value)}")
+    return fold(value)
+
+
+def _contains(value: Any) -> ValueTest:
+    if not _is_scalar(value):
+        raise OperatorValueError(
+            f"contains takes a string (or a scalar, for list fields), got {_json_type(value)}"
+        )
+    member = Equality([value])
+    needle = fold(value) if isinstance(value, str) else None
+
+    def contains(field: Any) -> bool:
+        if type(field) is str:
+            return needle is not None and needle in fold(field)
+        if type(field) is list:
+            return any(member(item) for item in field)
+        return False
+
+    return contains
+
+
+def _starts_with(value: Any) -> ValueTest:
+    prefix = _text_value("starts_with", value)
+    return lambda field: type(field) is str and fold(field).startswith(prefix)
+
+
+def _ends_with(value: Any) -> ValueTest:
+    suffix = _text_value("ends_with", value)
+    return lambda field: type(field) is str and fold(field).endswith(suffix)
+
+
+def _exists(value: Any) -> ValueTest:
+    if not isinstance(value, bool):
+        raise OperatorValueError(f"exists takes true or false, got {value!r}")
+    if value:
+        return present
+    return lambda field: not present(field)
+
+
+def keyword_pattern(keywords: list[str]) -> re.Pattern[str]:
+    """One regex for a keyword list: whole words for Latin keywords, substrings for CJK ones."""
+    parts = []
+    for keyword in sorted({fold(word) for word in keywords}, key=len, reverse=True):
+        if _HAS_CJK.search(keyword):
+            parts.append(re.escape(keyword))
+            continue
+        before = f"(?<!{_WORD})" if re.match(r"\w", keyword[0]) else ""
+        after = f"(?!{_WORD})" if re.match(r"\w", keyword[-1]) else ""
+        parts.append(before + re.escape(keyword) + after)
+    return re.compile("|".join(parts))
+
+
+def _keyword(value: Any) -> ValueTest:
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(word, str) and word.strip() for word in value)
+    ):
+        raise OperatorValueError("keyword takes a non-empty list of non-empty strings")
+    search = keyword_pattern(value).search
+
+    def keyword(field: Any) -> bool:
+        if type(field) is str:
+            return search(fold(field)) is not None
+        if type(field) is list:
+            return any(type(item) is str and search(fold(item)) is not None for item in field)
+        return False
+
+    return keyword
+
+
+def _regex(value: Any) -> ValueTest:
+    if not isinstance(value, str) or not value:
+        raise OperatorValueError(f"regex takes a pattern string, got {_json_type(value)}")
+    try:
+        search = compile_regex(value).search
+    except UnsafeRegexError as error:
+        raise OperatorValueError(str(error)) from None
+    return lambda field: type(field) is str and search(nfkc(field[:MAX_REGEX_INPUT])) is not None
+
+
+_FACTORIES: Final[dict[str, Callable[[Any], ValueTest]]] = {
+    "eq": _eq,
+    "ne": _ne,
+    "in": _in,
+    "contains": _contains,
+    "starts_with": _starts_with,
+    "ends_with": _ends_with,
+    "exists": _exists,
+    "keyword": _keyword,
+    "regex": _regex,
+    **{op: _ordering(op) for op in ORDERING},
+}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _first_message(error: ValidationError) -> str:
+    first = error.errors()[0]
+    return str(first["msg"])

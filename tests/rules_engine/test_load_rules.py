@@ -1,0 +1,100 @@
+"""``leadrelay.load_rules``: a rules directory becomes a compiled rule set, or a RuleSetError listing every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import leadrelay
+from leadrelay import RuleSetError
+from tests.rules_engine.builders import NOW, context, lifecycle_doc, scoring_doc, write_rules
+
+TITLE_RULE = {
+    "id": "fit.title.executive",
+    "score": "fit",
+    "when": {"field": "lead.Title", "op": "keyword", "value": ["代表取締役", "CEO"]},
+    "points": 20,
+}
+
+
+def test_load_rules_compiles_the_scoring_and_lifecycle_files_of_a_directory(tmp_path: Path) -> None:
+    rules = leadrelay.load_rules(write_rules(tmp_path, scoring_doc(TITLE_RULE)))
+
+    decision = rules.evaluate(context({"Title": "代表取締役社長"}), now=NOW)
+
+    assert decision.scores == {"fit": 20, "engagement": 0}
+    assert decision.stage == "Lead"
+    assert decision.ruleset_version == rules.version
+
+
+def test_the_rule_set_names_its_scores_stages_and_current_stage_path(tmp_path: Path) -> None:
+    rules = leadrelay.load_rules(write_rules(tmp_path))
+
+    assert rules.score_names == ("fit", "engagement")
+    assert rules.stage_names[:5] == ("Lead", "MQL", "SQL", "Opportunity", "Customer")
+    assert rules.current_stage_path == "lead.LR_Lifecycle_Stage__c"
+
+
+def test_load_rules_ignores_schema_and_test_subdirectories_and_other_kinds(tmp_path: Path) -> None:
+    write_rules(tmp_path)
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "scoring.schema.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "broken.json").write_text("{", encoding="utf-8")
+    (tmp_path / "ownership.json").write_text('{"kind": "ownership"}', encoding="utf-8")
+
+    assert leadrelay.load_rules(tmp_path).score_names == ("fit", "engagement")
+
+
+def test_the_version_is_a_content_hash_independent_of_formatting_and_schema_path(tmp_path: Path) -> None:
+    first = leadrelay.load_rules(write_rules(tmp_path / "a", scoring_doc(TITLE_RULE)))
+    moved = scoring_doc(TITLE_RULE)
+    moved["$schema"] = "../other/scoring.schema.json"
+    second = leadrelay.load_rules(write_rules(tmp_path / "b", moved))
+    changed = leadrelay.load_rules(write_rules(tmp_path / "c", scoring_doc({**TITLE_RULE, "points": 19})))
+
+    assert len(first.version) == 12
+    assert int(first.version, 16) >= 0
+    assert first.version == second.version
+    assert first.version != changed.version
+
+
+def test_a_missing_lifecycle_file_is_reported(tmp_path: Path) -> None:
+    write_rules(tmp_path)
+    (tmp_path / "lifecycle.json").unlink()
+
+    with pytest.raises(RuleSetError, match='no rule file with "kind": "lifecycle"'):
+        leadrelay.load_rules(tmp_path)
+
+
+def test_the_error_lists_every_problem_as_file_pointer_message(tmp_path: Path) -> None:
+    bad_rule = {**TITLE_RULE, "when": {"field": "lead.Title", "op": "matches", "value": "x"}}
+    lifecycle = lifecycle_doc()
+    lifecycle["transitions"][0]["to"] = "MQL2"
+    write_rules(tmp_path, scoring_doc(bad_rule, {**TITLE_RULE, "score": "fitness"}), lifecycle)
+
+    with pytest.raises(RuleSetError) as caught:
+        leadrelay.load_rules(tmp_path)
+
+    lines = str(caught.value).splitlines()
+    assert lines[0] == f"invalid rule set in {tmp_path}: 3 errors"
+    assert f"  {tmp_path}/scoring.json:/rules/0/when/op: unknown operator 'matches'; expected " in lines[1]
+    assert lines[2:] == [
+        f"  {tmp_path}/scoring.json:/rules/1/score: undefined score 'fitness' (defined: fit, engagement)",
+        f"  {tmp_path}/lifecycle.json:/transitions/0/to: undefined stage 'MQL2' "
+        "(stages: Lead, MQL, SQL, Opportunity, Customer, Nurture, Recycled)",
+    ]
+    assert len(caught.value.diagnostics) == 3
+
+
+def test_broken_json_is_reported_with_line_and_column(tmp_path: Path) -> None:
+    write_rules(tmp_path, scoring='{\n  "kind": "scoring",\n  "scores": {}\n  "rules": []\n}')
+
+    with pytest.raises(RuleSetError) as caught:
+        leadrelay.load_rules(tmp_path)
+
+    (problem,) = caught.value.diagnostics
+    assert problem.format() == (
+        f"{tmp_path}/scoring.json:4:3: invalid JSON: Expecting ',' delimiter (line 4, column 3)"
+    )
