@@ -39,6 +39,16 @@ class Settings(BaseModel):
     """Secrets Manager secret (name or ARN) with the Salesforce credentials (JWT or client credentials)."""
     sf_credentials_file: Path | None = None
     """Local mode: a JSON credentials file instead of the secret (the local org writes one)."""
+    webhook_secret_name: str | None = None
+    """The webhook secrets: a Secrets Manager secret (name or ARN), or ``ssm:/path`` for an SSM
+    SecureString, holding JSON with one key per provider (a string, or a list while rotating)."""
+    secrets_file: Path | None = None
+    """Local mode: a JSON file of secrets by name, read instead of Secrets Manager/SSM (docs/ingress.md)."""
+    webhook_max_body_bytes: PositiveInt = 1_048_576
+    """Larger webhook bodies are refused with 413 (API Gateway itself stops at 10 MB)."""
+    webhook_public_url: str | None = None
+    """The base URL providers call (``https://hooks.example.co.jp``) when it differs from the API's own
+    domain (a custom domain with a base path): HubSpot signs the full URL."""
     integration_user_id: str | None = None
     """The Salesforce user leadrelay writes as; its own changes are dropped at ingress."""
     client_name: str = "leadrelay"
