@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from leadrelay.core.rulecases import RuleTestFile, check_rule_tests
 from leadrelay.core.rules.diagnostics import CheckContext
 from leadrelay.core.rules.lifecycle import compile_lifecycle
 from leadrelay.core.rules.lifecycle_models import LifecycleFile
@@ -45,4 +46,5 @@ def check_lifecycle(model: LifecycleFile, ctx: CheckContext) -> None:
 RULE_FILE_KINDS: dict[str, KindSpec] = {
     "scoring": KindSpec(ScoringFile, check_scoring),
     "lifecycle": KindSpec(LifecycleFile, check_lifecycle),
+    "rule_tests": KindSpec(RuleTestFile, check_rule_tests),
 }
