@@ -126,9 +126,8 @@ class Engine:
                 continue
             fdef = obj.field(key)
             if fdef is None:
-                raise RecordSaveError(
-                    RecordError("INVALID_FIELD", f"No such column '{key}' on sobject of type {obj.name}")
-                )
+                message = f"No such column '{key}' on sobject of type {obj.name}"
+                raise RecordSaveError(RecordError("INVALID_FIELD", message, parse_error=True))
             if fdef.name == "Id":
                 raise RecordSaveError(
                     RecordError("INVALID_FIELD", "cannot specify Id in an insert call", ("Id",))

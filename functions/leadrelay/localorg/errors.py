@@ -15,6 +15,7 @@ class RecordError:
     message: str
     fields: tuple[str, ...] = ()
     status: int = 400  # the HTTP status a single-record endpoint answers with
+    parse_error: bool = False  # raised while reading the JSON body: single-record bodies carry no "fields"
 
     def collection_shape(self) -> dict[str, Any]:
         """The error as it appears in an sObject Collections result (key ``statusCode``)."""
@@ -22,7 +23,8 @@ class RecordError:
 
     def rest_shape(self) -> dict[str, Any]:
         """The error as a single-record endpoint returns it (key ``errorCode``)."""
-        return {"message": self.message, "errorCode": self.code, "fields": list(self.fields)}
+        shape: dict[str, Any] = {"message": self.message, "errorCode": self.code}
+        return shape if self.parse_error else shape | {"fields": list(self.fields)}
 
 
 class RecordSaveError(Exception):

@@ -160,6 +160,19 @@ class LocalOrg:
             self.token_url,
         )
 
+    def register_jwt_app(
+        self,
+        consumer_key: str,
+        certificate_pem: str,
+        *,
+        consumer_secret: str | None = None,
+        run_as_username: str = INTEGRATION_USERNAME,
+    ) -> None:
+        """Add a connected app; its JWTs are verified with ``certificate_pem`` (certificate or public key)."""
+        secret = consumer_secret or "unused-" + consumer_key
+        app = ConnectedApp(consumer_key, secret, load_public_key(certificate_pem), run_as_username)
+        self.state.auth.apps[consumer_key] = app
+
     def client_credentials(self) -> tuple[str, str]:
         """(client_id, client_secret) for the client-credentials flow; runs as the integration user."""
         return self.consumer_key, self.consumer_secret
@@ -256,8 +269,8 @@ class LocalOrg:
 
     def _seed_users(self) -> None:
         users = [(INTEGRATION_USERNAME, "Integration", "leadrelay"), *SALES_USERS]
-        ctx = WriteContext("", None, "", datetime.now(UTC))
-        with self.state.store.lock:
-            for username, first, last in users:
-                fields = {"Username": username, "FirstName": first, "LastName": last, "Email": username}
-                self.state.engine.create(self._object("User"), fields, ctx)
+        user = self._object("User")
+        for username, first, last in users:
+            fields = {"Username": username, "FirstName": first, "LastName": last, "Email": username}
+            self._write(lambda ctx, f=fields: self.state.engine.create(user, f, ctx), None)
+        self.state.changes.clear()

@@ -117,7 +117,7 @@ def live_id(state: OrgState, obj: ObjectDef, raw: str) -> str:
     if record_id is None or row is None:
         raise not_found()
     if row.get("IsDeleted"):
-        raise ApiError(404, "ENTITY_IS_DELETED", "entity is deleted")
+        raise ApiError(404, "ENTITY_IS_DELETED", "entity is deleted", {"fields": []})
     return record_id
 
 
