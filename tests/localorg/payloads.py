@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from simple_salesforce.api import Salesforce
+from simple_salesforce.exceptions import SalesforceError
+
 REFERENCE = Path(__file__).parent / "reference"  # copies of shared/reference/salesforce_*.json
 
 
@@ -21,3 +24,18 @@ def shape(value: Any) -> Any:
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return [shape(value[0])]
     return type(value).__name__
+
+
+def api(sf: Salesforce, sobject: str) -> Any:
+    """``sf.<sobject>`` (an ``SFType``) typed loosely: its results are ``dict | int`` unions."""
+    return getattr(sf, sobject)
+
+
+def rest(sf: Salesforce, path: str, method: str = "GET", **kwargs: Any) -> Any:
+    """``sf.restful`` with its JSON result typed as ``Any``."""
+    return sf.restful(path, method=method, **kwargs)
+
+
+def content(error: SalesforceError) -> Any:
+    """The parsed JSON body simple-salesforce attached to ``error``."""
+    return error.content

@@ -14,7 +14,7 @@ from leadrelay.localorg import LocalOrg
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceExpiredSession
 
-from tests.localorg.payloads import reference
+from tests.localorg.payloads import api, reference
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
@@ -102,7 +102,7 @@ def test_client_credentials_log_in_as_the_integration_user(local_org: LocalOrg) 
     client = Salesforce(
         instance_url=body["instance_url"], session_id=body["access_token"], session=local_org.http_session()
     )
-    created = client.Lead.create({"LastName": "山田", "Company": "株式会社サンプル商事"})
+    created = api(client, "Lead").create({"LastName": "山田", "Company": "株式会社サンプル商事"})
 
     assert local_org.record("Lead", created["id"])["CreatedById"] == local_org.integration_user_id  # type: ignore[index]
 

@@ -9,7 +9,7 @@ from leadrelay.localorg import LocalOrg
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
-from tests.localorg.payloads import reference, shape
+from tests.localorg.payloads import api, content, reference, rest, shape
 
 ROLLED_BACK = reference("salesforce_collections_response_allornone_rollback")[1]["errors"][0]
 
@@ -51,7 +51,7 @@ def test_update_mixes_successes_with_validation_lock_and_deleted_errors(
     ids = [
         local_org.insert("Lead", {"LastName": n, "Company": "A", "Email": f"{n}@example.jp"}) for n in "abcd"
     ]
-    local_org_client.Lead.delete(ids[3])
+    api(local_org_client, "Lead").delete(ids[3])
     local_org.faults.target(
         "Email", "b@example.jp", "FIELD_CUSTOM_VALIDATION_EXCEPTION", message="Lead Grade must be A-D"
     )
@@ -135,7 +135,7 @@ def test_upsert_by_a_field_that_is_not_an_external_id_is_refused(local_org_clien
     with pytest.raises(SalesforceMalformedRequest) as caught:
         _collection(local_org_client, "PATCH", [_lead("山田", Email="a@example.jp")], path="/Lead/Email")
 
-    assert caught.value.content[0]["errorCode"] == "INVALID_FIELD"
+    assert content(caught.value)[0]["errorCode"] == "INVALID_FIELD"
 
 
 def test_more_than_200_records_fail_the_whole_request(
@@ -145,7 +145,7 @@ def test_more_than_200_records_fail_the_whole_request(
         _collection(local_org_client, "POST", [_lead(f"リード{i}") for i in range(201)])
 
     assert caught.value.status == 400
-    assert caught.value.content[0]["errorCode"] == "EXCEEDED_ID_LIMIT"
+    assert content(caught.value)[0]["errorCode"] == "EXCEEDED_ID_LIMIT"
     assert local_org.records("Lead") == []
 
 
@@ -169,7 +169,7 @@ def test_one_request_may_mix_object_types(local_org: LocalOrg, local_org_client:
 def test_delete_by_ids(local_org: LocalOrg, local_org_client: Salesforce) -> None:
     ids = [local_org.insert("Lead", {"LastName": n, "Company": "A"}) for n in ("山田", "佐藤")]
 
-    results = local_org_client.restful("composite/sobjects", method="DELETE", params={"ids": ",".join(ids)})
+    results = rest(local_org_client, "composite/sobjects", method="DELETE", params={"ids": ",".join(ids)})
 
     assert [r["id"] for r in results] == ids
     assert local_org.records("Lead") == []

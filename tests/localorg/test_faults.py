@@ -9,7 +9,7 @@ from leadrelay.localorg import LocalOrg
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
-from tests.localorg.payloads import reference
+from tests.localorg.payloads import api, content, reference, rest
 
 SINGLE = reference("salesforce_rest_single_record_errors")
 
@@ -35,8 +35,8 @@ def test_lock_faults_fail_records_without_applying_the_write(
     ids = _leads(local_org, 20)
     local_org.faults.configure(lock_rate=1.0, flow_share=0.5, seed=3)
 
-    results = local_org_client.restful(
-        "composite/sobjects", method="PATCH", json=_updates(ids, LR_Fit_Score__c=90)
+    results = rest(
+        local_org_client, "composite/sobjects", method="PATCH", json=_updates(ids, LR_Fit_Score__c=90)
     )
 
     assert set(_codes(results)) == {"UNABLE_TO_LOCK_ROW", "CANNOT_EXECUTE_FLOW_TRIGGER"}
@@ -54,7 +54,7 @@ def test_the_same_seed_injects_the_same_faults(local_org: LocalOrg, local_org_cl
     def run() -> list[str]:
         local_org.faults.configure(lock_rate=0.2, validation_rate=0.1, seed=42)
         return _codes(
-            local_org_client.restful("composite/sobjects", method="PATCH", json=_updates(ids, Title="部長"))
+            rest(local_org_client, "composite/sobjects", method="PATCH", json=_updates(ids, Title="部長"))
         )
 
     first, second = run(), run()
@@ -70,9 +70,7 @@ def test_a_targeted_record_fails_permanently(local_org: LocalOrg, local_org_clie
     )
 
     attempts = [
-        _codes(
-            local_org_client.restful("composite/sobjects", method="PATCH", json=_updates(ids, Title="部長"))
-        )
+        _codes(rest(local_org_client, "composite/sobjects", method="PATCH", json=_updates(ids, Title="部長")))
         for _ in range(3)
     ]
 
@@ -87,7 +85,7 @@ def test_a_target_with_times_fails_only_the_first_writes(
 
     attempts = [
         _codes(
-            local_org_client.restful("composite/sobjects", method="PATCH", json=_updates(ids, Title="部長"))
+            rest(local_org_client, "composite/sobjects", method="PATCH", json=_updates(ids, Title="部長"))
         )[0]
         for _ in range(3)
     ]
@@ -103,10 +101,10 @@ def test_a_fault_on_a_single_record_endpoint_answers_400(
     local_org.faults.configure(validation_rate=1.0)
 
     with pytest.raises(SalesforceError) as caught:
-        local_org_client.Lead.update(lead_id, {"Title": "部長"})
+        api(local_org_client, "Lead").update(lead_id, {"Title": "部長"})
 
     assert caught.value.status == 400
-    assert caught.value.content[0]["errorCode"] == "FIELD_CUSTOM_VALIDATION_EXCEPTION"
+    assert content(caught.value)[0]["errorCode"] == "FIELD_CUSTOM_VALIDATION_EXCEPTION"
 
 
 @pytest.mark.parametrize(
@@ -126,8 +124,8 @@ def test_request_level_faults_answer_with_salesforce_status_and_body(
         local_org_client.query("SELECT Id FROM Lead")
 
     assert caught.value.status == status
-    assert caught.value.content[0]["errorCode"] == code
-    assert expected is None or caught.value.content == expected
+    assert content(caught.value)[0]["errorCode"] == code
+    assert expected is None or content(caught.value) == expected
     assert local_org_client.query("SELECT Id FROM Lead")["totalSize"] == 0  # only the next request
 
 
@@ -156,7 +154,7 @@ def test_the_daily_limit_turns_every_call_into_request_limit_exceeded(
         local_org_client.query("SELECT Id FROM Lead")
 
     assert caught.value.status == 403
-    assert caught.value.content == SINGLE["http_403_request_limit_exceeded"]
+    assert content(caught.value) == SINGLE["http_403_request_limit_exceeded"]
 
 
 def test_a_cli_fault_spec_sets_rates_and_seed() -> None:

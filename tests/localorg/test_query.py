@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from leadrelay.localorg import LocalOrg
-from simple_salesforce import format_soql
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceMalformedRequest
+from simple_salesforce.format import format_soql
+
+from tests.localorg.payloads import api, content
 
 
 def _lead(org: LocalOrg, last: str, company: str = "株式会社サンプル商事", **fields: Any) -> str:
@@ -102,8 +104,8 @@ def test_mixing_and_with_or_without_parentheses_is_malformed(local_org_client: S
     with pytest.raises(SalesforceMalformedRequest) as caught:
         local_org_client.query("SELECT Id FROM Lead WHERE LastName = 'a' AND Company = 'b' OR Email = 'c'")
 
-    assert caught.value.content[0]["errorCode"] == "MALFORMED_QUERY"
-    assert "unexpected token: OR" in caught.value.content[0]["message"]
+    assert content(caught.value)[0]["errorCode"] == "MALFORMED_QUERY"
+    assert "unexpected token: OR" in content(caught.value)[0]["message"]
 
 
 def test_numbers_booleans_and_datetimes_compare_by_type(
@@ -181,7 +183,7 @@ def test_count_returns_only_the_total(local_org: LocalOrg, local_org_client: Sal
 
 def test_deleted_records_show_only_in_query_all(local_org: LocalOrg, local_org_client: Salesforce) -> None:
     lead_id = _lead(local_org, "山田")
-    local_org_client.Lead.delete(lead_id)
+    api(local_org_client, "Lead").delete(lead_id)
 
     assert local_org_client.query("SELECT Id FROM Lead")["totalSize"] == 0
     assert local_org_client.query("SELECT Id FROM Lead", include_deleted=True)["totalSize"] == 1
@@ -221,7 +223,7 @@ def test_unknown_field_is_invalid_field_with_salesforce_message(local_org_client
     with pytest.raises(SalesforceMalformedRequest) as caught:
         local_org_client.query("SELECT Id, Foo__c FROM Lead")
 
-    error = caught.value.content[0]
+    error = content(caught.value)[0]
     assert caught.value.status == 400
     assert error["errorCode"] == "INVALID_FIELD"
     assert "ERROR at Row:1:Column:12" in error["message"]
@@ -232,8 +234,8 @@ def test_unknown_object_is_invalid_type(local_org_client: Salesforce) -> None:
     with pytest.raises(SalesforceMalformedRequest) as caught:
         local_org_client.query("SELECT Id FROM Leed")
 
-    assert caught.value.content[0]["errorCode"] == "INVALID_TYPE"
-    assert "sObject type 'Leed' is not supported" in caught.value.content[0]["message"]
+    assert content(caught.value)[0]["errorCode"] == "INVALID_TYPE"
+    assert "sObject type 'Leed' is not supported" in content(caught.value)[0]["message"]
 
 
 @pytest.mark.parametrize(
@@ -255,4 +257,4 @@ def test_malformed_and_mistyped_queries_are_rejected(
     with pytest.raises(SalesforceMalformedRequest) as caught:
         local_org_client.query(soql)
 
-    assert caught.value.content[0]["errorCode"] == code
+    assert content(caught.value)[0]["errorCode"] == code

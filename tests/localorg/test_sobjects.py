@@ -11,7 +11,7 @@ from leadrelay.localorg import LocalOrg
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceResourceNotFound
 
-from tests.localorg.payloads import reference
+from tests.localorg.payloads import api, content, reference
 
 SINGLE = reference("salesforce_rest_single_record_errors")
 
@@ -23,7 +23,7 @@ def _error(call: Any, *args: Any) -> SalesforceError:
 
 
 def test_create_returns_an_18_character_lead_id(local_org_client: Salesforce, yamada: dict[str, Any]) -> None:
-    created = local_org_client.Lead.create(yamada)
+    created = api(local_org_client, "Lead").create(yamada)
 
     assert created["success"] is True
     assert created["errors"] == []
@@ -34,7 +34,7 @@ def test_create_returns_an_18_character_lead_id(local_org_client: Salesforce, ya
 def test_create_fills_defaults_and_system_fields(
     local_org: LocalOrg, local_org_client: Salesforce, yamada: dict[str, Any]
 ) -> None:
-    lead = local_org_client.Lead.get(local_org_client.Lead.create(yamada)["id"])
+    lead = api(local_org_client, "Lead").get(api(local_org_client, "Lead").create(yamada)["id"])
 
     assert lead["Status"] == "Open - Not Contacted"
     assert lead["LR_Budget_Confirmed__c"] is False
@@ -49,7 +49,7 @@ def test_get_accepts_a_fifteen_character_id_and_a_field_list(
 ) -> None:
     lead_id = local_org.insert("Lead", yamada)
 
-    lead = local_org_client.Lead.get(lead_id[:15], params={"fields": "Email,Company"})
+    lead = api(local_org_client, "Lead").get(lead_id[:15], params={"fields": "Email,Company"})
 
     assert lead == {
         "attributes": {"type": "Lead", "url": f"/services/data/v62.0/sobjects/Lead/{lead_id}"},
@@ -63,7 +63,9 @@ def test_update_answers_204_and_changes_only_the_given_fields(
 ) -> None:
     lead_id = local_org.insert("Lead", yamada)
 
-    status = local_org_client.Lead.update(lead_id, {"LR_Fit_Score__c": 85, "LR_Lifecycle_Stage__c": "MQL"})
+    status = api(local_org_client, "Lead").update(
+        lead_id, {"LR_Fit_Score__c": 85, "LR_Lifecycle_Stage__c": "MQL"}
+    )
 
     stored = local_org.record("Lead", lead_id)
     assert status == 204
@@ -80,8 +82,10 @@ def test_upsert_creates_then_updates_by_external_id(
 ) -> None:
     fields = {"LastName": "佐藤", "FirstName": "花子", "Company": "サンプル物産株式会社"}
 
-    first = local_org_client.Lead.upsert("LR_External_Key__c/lr-0001", fields, raw_response=True)
-    second = local_org_client.Lead.upsert("LR_External_Key__c/lr-0001", {"Title": "課長"}, raw_response=True)
+    first = api(local_org_client, "Lead").upsert("LR_External_Key__c/lr-0001", fields, raw_response=True)
+    second = api(local_org_client, "Lead").upsert(
+        "LR_External_Key__c/lr-0001", {"Title": "課長"}, raw_response=True
+    )
 
     assert first.status_code == 201
     assert first.json()["created"] is True
@@ -95,11 +99,11 @@ def test_upsert_with_several_matches_answers_300_with_their_urls(tmp_path: Path)
     with LocalOrg(metadata_dir=project) as org:
         ids = [org.insert("Contact", {"LastName": name, "MA_Id__c": "ma-42"}) for name in ("山田", "佐藤")]
 
-        error = _error(org.client().Contact.upsert, "MA_Id__c/ma-42", {"Title": "部長"})
+        error = _error(api(org.client(), "Contact").upsert, "MA_Id__c/ma-42", {"Title": "部長"})
 
     assert error.status == 300
-    assert error.content == [f"/services/data/v62.0/sobjects/Contact/{i}" for i in ids]
-    assert len(error.content) == len(SINGLE["http_300_external_id_multiple_matches"])
+    assert content(error) == [f"/services/data/v62.0/sobjects/Contact/{i}" for i in ids]
+    assert len(content(error)) == len(SINGLE["http_300_external_id_multiple_matches"])
 
 
 def _project_with_non_unique_external_id(root: Path) -> Path:
@@ -119,36 +123,38 @@ def _project_with_non_unique_external_id(root: Path) -> Path:
 
 
 def test_missing_required_field_matches_salesforce_error(local_org_client: Salesforce) -> None:
-    error = _error(local_org_client.Contact.create, {"FirstName": "太郎"})
+    error = _error(api(local_org_client, "Contact").create, {"FirstName": "太郎"})
 
     assert error.status == 400
-    assert error.content == SINGLE["http_400_required_field_missing"]
+    assert content(error) == SINGLE["http_400_required_field_missing"]
 
 
 def test_unknown_field_matches_salesforce_error(local_org_client: Salesforce) -> None:
-    error = _error(local_org_client.Contact.create, {"LastName": "山田", "Foo__c": "x"})
+    error = _error(api(local_org_client, "Contact").create, {"LastName": "山田", "Foo__c": "x"})
 
     assert error.status == 400
-    assert error.content == SINGLE["http_400_invalid_field"]
+    assert content(error) == SINGLE["http_400_invalid_field"]
 
 
 def test_unknown_id_answers_404_not_found(local_org_client: Salesforce) -> None:
-    error = _error(local_org_client.Lead.get, "00QRM0000099999")
+    error = _error(api(local_org_client, "Lead").get, "00QRM0000099999")
 
     assert isinstance(error, SalesforceResourceNotFound)
-    assert error.content == SINGLE["http_404_not_found"]
+    assert content(error) == SINGLE["http_404_not_found"]
 
 
 def test_updating_a_deleted_record_answers_entity_is_deleted(
     local_org: LocalOrg, local_org_client: Salesforce, yamada: dict[str, Any]
 ) -> None:
     lead_id = local_org.insert("Lead", yamada)
-    assert local_org_client.Lead.delete(lead_id) == 204
+    assert api(local_org_client, "Lead").delete(lead_id) == 204
 
-    error = _error(local_org_client.Lead.update, lead_id, {"Title": "部長"})
+    error = _error(api(local_org_client, "Lead").update, lead_id, {"Title": "部長"})
 
     assert error.status == 404
-    assert error.content == [{"message": "entity is deleted", "errorCode": "ENTITY_IS_DELETED", "fields": []}]
+    assert content(error) == [
+        {"message": "entity is deleted", "errorCode": "ENTITY_IS_DELETED", "fields": []}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -180,11 +186,11 @@ def test_bad_field_values_are_rejected_with_the_field_named(
 ) -> None:
     lead_id = local_org.insert("Lead", yamada)
 
-    error = _error(local_org_client.Lead.update, lead_id, fields)
+    error = _error(api(local_org_client, "Lead").update, lead_id, fields)
 
     assert error.status == 400
-    assert error.content[0]["errorCode"] == code
-    assert error.content[0]["fields"] == [field]
+    assert content(error)[0]["errorCode"] == code
+    assert content(error)[0]["fields"] == [field]
     assert local_org.record("Lead", lead_id) == local_org.records("Lead")[0]  # unchanged, still there
     assert local_org.change_events("Lead")[-1]["ChangeEventHeader"]["changeType"] == "CREATE"
 
@@ -193,19 +199,20 @@ def test_duplicate_external_id_is_duplicate_value(local_org: LocalOrg, local_org
     first = local_org.insert("Lead", {"LastName": "山田", "Company": "A", "LR_External_Key__c": "lr-1"})
 
     error = _error(
-        local_org_client.Lead.create, {"LastName": "佐藤", "Company": "B", "LR_External_Key__c": "LR-1"}
+        api(local_org_client, "Lead").create,
+        {"LastName": "佐藤", "Company": "B", "LR_External_Key__c": "LR-1"},
     )
 
-    assert error.content[0]["errorCode"] == "DUPLICATE_VALUE"
-    assert first in error.content[0]["message"]
+    assert content(error)[0]["errorCode"] == "DUPLICATE_VALUE"
+    assert first in content(error)[0]["message"]
 
 
 def test_numbers_are_rounded_to_the_field_scale(local_org: LocalOrg, local_org_client: Salesforce) -> None:
-    lead_id = local_org_client.Lead.create({"LastName": "山田", "Company": "A", "LR_Fit_Score__c": "84.5"})[
-        "id"
-    ]
+    leads = api(local_org_client, "Lead")
 
-    assert local_org_client.Lead.get(lead_id)["LR_Fit_Score__c"] == 85.0
+    lead_id = leads.create({"LastName": "山田", "Company": "A", "LR_Fit_Score__c": "84.5"})["id"]
+
+    assert leads.get(lead_id)["LR_Fit_Score__c"] == 85.0
 
 
 def test_unknown_sobject_answers_404(local_org: LocalOrg) -> None:

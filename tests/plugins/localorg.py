@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from leadrelay.localorg import LocalOrg
-from simple_salesforce import Salesforce
+from simple_salesforce.api import Salesforce
 
 
 @pytest.fixture(scope="session")
