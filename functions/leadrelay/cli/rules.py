@@ -269,10 +269,14 @@ def _values(values: dict[str, Any]) -> str:
 
 
 def stage_move(decision: Decision) -> str:
-    """``Lead → MQL → SQL``, or ``Lead (no change)``."""
+    """``Lead → MQL → SQL``, ``MQL → Nurture [ENGAGEMENT_DECAYED]``, or ``Lead (no change)``."""
     if not decision.transitions:
         return f"{decision.stage} (no change)"
-    return " → ".join([decision.previous_stage, *(t.to_stage for t in decision.transitions)])
+    steps = [decision.previous_stage]
+    for transition in decision.transitions:
+        reason = f" [{transition.reason_code}]" if transition.reason_code else ""
+        steps.append(transition.to_stage + reason)
+    return " → ".join(steps)
 
 
 def print_explanation(lead_file: LeadFile, now: datetime, decision: Decision) -> None:

@@ -1,0 +1,1 @@
+"""The rules benchmark: shipped rules beside a hand-written Python reference (`python -m bench.rules`)."""

@@ -1,0 +1,149 @@
+"""``python -m bench.rules``: the shipped rule set against hand-written Python on 20,000 synthetic leads.
+
+1. Generates the leads deterministically (``bench.rules.synth``).
+2. Checks that the engine (trace off and trace on) and the hand-written reference
+   (``bench.rules.reference``) agree on fit, engagement and stage for every lead; prints the
+   mismatches and exits 1 if any.
+3. Times each (best of N, garbage collector off) and prints leads/s and the ratios, plus the
+   median time to load and compile the shipped rules, each beside its target (PASS/FAIL).
+   Targets are reported, never asserted: the exit code only says whether the results agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from leadrelay import RuleSet, load_rules
+
+from bench.rules import reference
+from bench.rules.synth import synthetic_leads
+
+RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+NOW = datetime(2026, 11, 20, 18, 0, tzinfo=timezone(timedelta(hours=9)))
+TARGET_TRACE_OFF = 0.5
+TARGET_TRACE_ON = 0.2
+TARGET_LOAD_MS = 5.0
+
+Contexts = list[dict[str, Any]]
+
+
+def best_of(repeats: int, run: Callable[[], object]) -> float:
+    """The fastest of ``repeats`` runs, in seconds, with the garbage collector off while timing."""
+    best = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        gc.disable()
+        try:
+            started = time.perf_counter()
+            run()
+            best = min(best, time.perf_counter() - started)
+        finally:
+            gc.enable()
+    return best
+
+
+def load_ms(repeats: int) -> float:
+    """Median wall time of ``load_rules`` on the shipped rules (read, parse, validate, compile), in ms."""
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        load_rules(RULES_DIR)
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def mismatches(rules: RuleSet, contexts: Contexts) -> list[str]:
+    """Every lead on which the engine (trace off or on) and the reference disagree, described."""
+    now_ts = NOW.timestamp()
+    problems = []
+    for number, context in enumerate(contexts):
+        expected = reference.evaluate(context, now_ts)
+        for trace in (False, True):
+            decision = rules.evaluate(context, now=NOW, trace=trace)
+            actual = (decision.scores["fit"], decision.scores["engagement"], decision.stage)
+            if actual != expected:
+                lead = context["lead"]
+                problems.append(
+                    f"lead #{number} {lead.get('Id')} (trace {'on' if trace else 'off'}): "
+                    f"engine fit/engagement/stage {actual} != hand-written {expected}; "
+                    f"Title={lead.get('Title')!r} State={lead.get('State')!r} "
+                    f"stage was {lead.get('LR_Lifecycle_Stage__c')!r}"
+                )
+    return problems
+
+
+def verdict(ok: bool) -> str:
+    """PASS / FAIL."""
+    return "PASS" if ok else "FAIL"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; exit 1 only when engine and reference disagree."""
+    parser = argparse.ArgumentParser(prog="python -m bench.rules", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--leads", type=int, default=20_000, help="synthetic leads (default 20000)")
+    parser.add_argument("--seed", type=int, default=20261120, help="random seed (default 20261120)")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="timing runs per contender, best kept (default 3)"
+    )
+    args = parser.parse_args(argv)
+
+    rules = load_rules(RULES_DIR)
+    contexts = synthetic_leads(args.leads, seed=args.seed, now=NOW)
+    activities = sum(len(context["activities"]) for context in contexts)
+    print(
+        f"bench.rules: {len(contexts):,} synthetic leads (seed {args.seed}), {activities:,} activities, "
+        f"now {NOW.isoformat()}, rule set {rules.version}"
+    )
+
+    problems = mismatches(rules, contexts)
+    if problems:
+        for problem in problems[:20]:
+            print(f"MISMATCH {problem}")
+        print(f"{len(problems)} mismatches (first 20 shown): engine and hand-written reference disagree")
+        return 1
+    stages = Counter(rules.evaluate(context, now=NOW).stage for context in contexts)
+    mqls = sum(1 for c in contexts if rules.evaluate(c, now=NOW).scores["engagement"] >= 50)
+    print(f"agreement: all {len(contexts):,} leads identical (fit, engagement, stage), trace off and on")
+    print(
+        "stages after evaluation: " + ", ".join(f"{name} {count:,}" for name, count in stages.most_common())
+    )
+    print(f"leads with engagement ≥ 50: {mqls:,}\n")
+
+    now_ts = NOW.timestamp()
+    evaluate = rules.evaluate
+    hand = best_of(args.repeats, lambda: [reference.evaluate(context, now_ts) for context in contexts])
+    off = best_of(args.repeats, lambda: [evaluate(context, now=NOW) for context in contexts])
+    on = best_of(args.repeats, lambda: [evaluate(context, now=NOW, trace=True) for context in contexts])
+    load = load_ms(max(21, args.repeats * 7))
+
+    def rate(seconds: float) -> float:
+        return len(contexts) / seconds
+
+    print(f"{'hand-written Python':<22}{rate(hand):>10,.0f} leads/s  (best of {args.repeats}: {hand:.3f} s)")
+    for label, seconds, target in (
+        ("engine, trace off", off, TARGET_TRACE_OFF),
+        ("engine, trace on", on, TARGET_TRACE_ON),
+    ):
+        ratio = hand / seconds
+        print(
+            f"{label:<22}{rate(seconds):>10,.0f} leads/s  {ratio:5.2f}× hand-written  "
+            f"target ≥ {target}×  {verdict(ratio >= target)}"
+        )
+    print(
+        f"{'load + compile rules':<22}{load:>10.2f} ms       (median)             "
+        f"target ≤ {TARGET_LOAD_MS:g} ms  {verdict(load <= TARGET_LOAD_MS)}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
