@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from leadrelay.core.deadletter import OperationsConfig, check_operations_file
+from leadrelay.core.ownership import OwnershipMap, check_ownership_file
 from leadrelay.core.rulecases import RuleTestFile, check_rule_tests
 from leadrelay.core.rules.diagnostics import CheckContext
 from leadrelay.core.rules.lifecycle import compile_lifecycle
@@ -47,4 +49,6 @@ RULE_FILE_KINDS: dict[str, KindSpec] = {
     "scoring": KindSpec(ScoringFile, check_scoring),
     "lifecycle": KindSpec(LifecycleFile, check_lifecycle),
     "rule_tests": KindSpec(RuleTestFile, check_rule_tests),
+    "ownership": KindSpec(OwnershipMap, check_ownership_file),
+    "operations": KindSpec(OperationsConfig, check_operations_file),
 }
