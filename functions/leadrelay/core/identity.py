@@ -61,6 +61,8 @@ LEAD_ONLY_FIELDS = frozenset(
         "IsConverted",
         "ConvertedContactId",
         "ConvertedDate",
+        "ConvertedAccountId",
+        "ConvertedOpportunityId",
     }
 )
 """Standard Lead fields a Contact does not have (reading them from Contact would fail the query)."""

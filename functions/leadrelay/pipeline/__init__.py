@@ -1,0 +1,19 @@
+"""The processor's pipeline: one batch of ingest messages → Salesforce, with an outcome per message.
+
+See docs/processor.md. Ports in, report out; no AWS imports here.
+"""
+
+from __future__ import annotations
+
+from leadrelay.pipeline.batch import DeadLetterSink, Pipeline, PipelineConfig
+from leadrelay.pipeline.messages import BatchReport, InboundMessage, MessageResult, Outcome
+
+__all__ = [
+    "BatchReport",
+    "DeadLetterSink",
+    "InboundMessage",
+    "MessageResult",
+    "Outcome",
+    "Pipeline",
+    "PipelineConfig",
+]

@@ -1,0 +1,317 @@
+"""One batch of ingest messages through the whole pipeline; docs/processor.md tells the story.
+
+parse → resolve identities → record activities → read histories → evaluate rules → plan writes →
+write (with retries) → settle: every message ends APPLIED, DEAD_LETTERED or RETRY. The pipeline
+takes ports only (gateway, activity store, dead-letter sink); it imports nothing from AWS.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from leadrelay.core.deadletter import DeadLetter, OperationsConfig, dead_letter_for, unreadable_event
+from leadrelay.core.events import CanonicalEvent, EventKind
+from leadrelay.core.failures import SalesforceCallError, classify
+from leadrelay.core.identity import NewLead, Person, Unresolved, identity_from_key
+from leadrelay.core.ownership import OwnershipMap
+from leadrelay.core.retry import Backoff
+from leadrelay.core.rules.decision import Decision
+from leadrelay.core.writeplan import WriteIntent, plan_writes
+from leadrelay.core.writes import SalesforceError, WriteOp
+from leadrelay.pipeline.evaluation import Rules, evaluate_person
+from leadrelay.pipeline.fields import PersonFields
+from leadrelay.pipeline.messages import BatchReport, InboundMessage, MessageResult, Outcome, parse_message
+from leadrelay.pipeline.resolution import resolve_people
+from leadrelay.pipeline.retrying import Retrier
+from leadrelay.pipeline.writing import Failure, write_with_retries
+from leadrelay.ports import ActivityStore, SalesforceGateway
+
+logger = logging.getLogger(__name__)
+
+ACTIVITY_STORE_ERROR = "ACTIVITY_STORE_ERROR"
+"""Synthetic code: the activity store could not be written or read (transient: HTTP 503)."""
+RULE_EVALUATION_ERROR = "RULE_EVALUATION_ERROR"
+"""Synthetic code: the rule engine raised on an event (permanent: the integration owner looks)."""
+RECORD_NOT_FOUND = "ENTITY_IS_DELETED"
+"""The event names only a Salesforce id that matches no live record."""
+
+
+class DeadLetterSink(Protocol):
+    """Where dead letters go (the dead-letter queue; a list in the demo)."""
+
+    def send(self, letters: Sequence[DeadLetter]) -> None:
+        """Deliver every letter durably, or raise."""
+        ...
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Tunables of the pipeline (the handler fills them from ``Settings``)."""
+
+    max_receive_count: int = 5
+    """The ingest queue's ``maxReceiveCount``: a transient failure on this delivery is dead-lettered."""
+    history_days: int = 365
+    function_version: str | None = None
+    source_queue: str | None = None
+    backoff: Backoff = field(default_factory=Backoff)
+
+
+class Pipeline:
+    """Runs batches of ingest messages; one instance lives for the whole Lambda execution environment."""
+
+    def __init__(
+        self,
+        *,
+        rules: Rules,
+        ownership: OwnershipMap,
+        operations: OperationsConfig,
+        gateway: SalesforceGateway,
+        activities: ActivityStore,
+        dead_letters: DeadLetterSink,
+        config: PipelineConfig | None = None,
+        rule_fields: Sequence[str] = (),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.rules = rules
+        self.ownership = ownership
+        self.operations = operations
+        self.gateway = gateway
+        self.activities = activities
+        self.dead_letters = dead_letters
+        self.config = config or PipelineConfig()
+        self.fields = PersonFields(ownership, rule_fields)
+        self._clock = clock
+        self._sleep = sleep
+        self._rng = rng or random.Random()  # noqa: S311 (backoff jitter, not security)
+
+    def run(self, messages: Sequence[InboundMessage], *, remaining: Callable[[], float]) -> BatchReport:
+        """Process ``messages``; ``remaining()`` is the time (s) this invocation may still spend."""
+        batch = _Batch(messages, self._clock())
+        retrier = Retrier(remaining, self._sleep, self.config.backoff, self._rng)
+        if batch.events:
+            self._apply(batch, retrier)
+        return self._settle(batch)
+
+    # --- the steps ---------------------------------------------------------------------------
+
+    def _apply(self, batch: _Batch, retrier: Retrier) -> None:
+        try:
+            index = resolve_people(
+                self.gateway,
+                (e.identity for e in batch.events.values()),
+                fields=self.fields,
+                retrier=retrier,
+            )
+        except SalesforceCallError as failure:
+            batch.fail_all(Failure.of([failure.error], now=self._clock()))
+            return
+        targets: dict[str, tuple[Person | NewLead, list[CanonicalEvent]]] = {}
+        for event in batch.events.values():
+            resolution = index.resolve(event.identity)
+            if isinstance(resolution, Unresolved):
+                error = SalesforceError(status_code=RECORD_NOT_FOUND, message=resolution.reason)
+                batch.fail(event.idempotency_key, Failure.of([error], now=self._clock()))
+                continue
+            ref = resolution.record_id if isinstance(resolution, Person) else f"new:{resolution.key}"
+            targets.setdefault(ref, (resolution, []))[1].append(event)
+        histories = self._histories(batch, list(targets.values()))
+        if histories is None:
+            return
+        intents = self._evaluate(batch, list(targets.values()), histories)
+        self._write(batch, intents, retrier)
+
+    def _histories(
+        self, batch: _Batch, targets: Sequence[tuple[Person | NewLead, list[CanonicalEvent]]]
+    ) -> Mapping[str, list[dict[str, object]]] | None:
+        """Record this batch's activities under their person's key, then read each person's history."""
+        activities = [
+            _keyed(event, person.key)
+            for person, events in targets
+            for event in events
+            if event.kind is EventKind.ACTIVITY
+        ]
+        since = batch.now - timedelta(days=self.config.history_days)
+        try:
+            self.activities.record(activities)
+            return self.activities.history([person.key for person, _ in targets], since=since)
+        except Exception as exc:  # any store failure: the batch comes back later
+            logger.warning("activity store failed: %s", type(exc).__name__)
+            error = SalesforceError(
+                status_code=ACTIVITY_STORE_ERROR, message=f"{type(exc).__name__}: {exc}", http_status=503
+            )
+            for _, events in targets:
+                for event in events:
+                    batch.fail(event.idempotency_key, Failure.of([error], now=self._clock()))
+            return None
+
+    def _evaluate(
+        self,
+        batch: _Batch,
+        targets: Sequence[tuple[Person | NewLead, list[CanonicalEvent]]],
+        histories: Mapping[str, Sequence[Mapping[str, object]]],
+    ) -> list[WriteIntent]:
+        intents: list[WriteIntent] = []
+        for person, events in targets:
+            try:
+                evaluation = evaluate_person(
+                    person,
+                    events,
+                    activities=histories.get(person.key, []),
+                    rules=self.rules,
+                    ownership=self.ownership,
+                    now=batch.now,
+                )
+            except Exception as exc:  # an engine bug must not hold the whole batch
+                logger.exception("rule evaluation failed")
+                error = SalesforceError(
+                    status_code=RULE_EVALUATION_ERROR, message=f"{type(exc).__name__}: {exc}"
+                )
+                for event in events:
+                    batch.fail(event.idempotency_key, Failure.of([error], now=self._clock()))
+                continue
+            batch.decisions.update(evaluation.decisions)
+            intents.extend(evaluation.intents)
+        return intents
+
+    def _write(self, batch: _Batch, intents: Sequence[WriteIntent], retrier: Retrier) -> None:
+        plan = plan_writes(intents, self.ownership)
+        for op in plan.ops:
+            for key in op.event_keys:
+                batch.writes[key] = op
+        outcome = write_with_retries(self.gateway, plan.ops, retrier=retrier, clock=self._clock)
+        by_ref = {op.ref: op for op in plan.ops}
+        for ref, failure in outcome.failed.items():
+            for key in by_ref[ref].event_keys:
+                batch.fail(key, failure)
+
+    # --- outcomes ----------------------------------------------------------------------------
+
+    def _settle(self, batch: _Batch) -> BatchReport:
+        now = self._clock()
+        results: dict[str, MessageResult] = {}
+        letters: dict[str, DeadLetter] = {}  # by message id
+        for message in batch.messages:
+            error = batch.unreadable.get(message.message_id)
+            if error is not None:
+                letters[message.message_id] = self._unreadable_letter(message, error, now)
+        for key, message_ids in batch.message_ids.items():
+            failure = batch.failures.get(key)
+            if failure is None:
+                for message_id in message_ids:
+                    results[message_id] = MessageResult(message_id, Outcome.APPLIED, key)
+                continue
+            deliveries = max(batch.by_id[m].receive_count for m in message_ids)
+            if failure.classification.transient and deliveries < self.config.max_receive_count:
+                for message_id in message_ids:
+                    results[message_id] = MessageResult(
+                        message_id, Outcome.RETRY, key, failure.error.status_code
+                    )
+                continue
+            letter = self._letter(batch, key, failure, now)
+            for message_id in message_ids:
+                letters[message_id] = letter
+        self._send(letters, results)
+        return BatchReport(
+            results, dead_letters=tuple({letter.id: letter for letter in letters.values()}.values())
+        )
+
+    def _send(self, letters: Mapping[str, DeadLetter], results: dict[str, MessageResult]) -> None:
+        """Dead-letter, then mark DEAD_LETTERED; if the sink fails, the messages come back (RETRY)."""
+        if not letters:
+            return
+        unique = list({letter.id: letter for letter in letters.values()}.values())
+        try:
+            self.dead_letters.send(unique)
+            outcome = Outcome.DEAD_LETTERED
+        except Exception as exc:  # the dead-letter queue is down: keep the messages on the source queue
+            logger.error("dead-letter sink failed: %s", type(exc).__name__)
+            outcome = Outcome.RETRY
+        for message_id, letter in letters.items():
+            key = letter.event.idempotency_key if letter.event else None
+            results[message_id] = MessageResult(message_id, outcome, key, letter.error.status_code)
+
+    def _letter(self, batch: _Batch, key: str, failure: Failure, now: datetime) -> DeadLetter:
+        messages = [batch.by_id[m] for m in batch.message_ids[key]]
+        deliveries = max(m.receive_count for m in messages)
+        first = failure.first_failed_at
+        if deliveries > 1:
+            first = min([first, *(m.first_received_at for m in messages if m.first_received_at)])
+        return dead_letter_for(
+            batch.events[key],
+            error=failure.error,
+            classification=failure.classification,
+            attempts=deliveries - 1 + failure.attempts,
+            first_failed_at=first,
+            now=now,
+            operations=self.operations,
+            decision=batch.decisions.get(key),
+            write=failure.write or batch.writes.get(key),
+            other_errors=failure.other_errors,
+            ruleset_version=self.rules.version,
+            function_version=self.config.function_version,
+            source_queue=self.config.source_queue,
+        )
+
+    def _unreadable_letter(
+        self, message: InboundMessage, error: SalesforceError, now: datetime
+    ) -> DeadLetter:
+        return dead_letter_for(
+            unreadable_event(message.body, error.message),
+            error=error,
+            classification=classify(error),
+            attempts=message.receive_count,
+            first_failed_at=now,
+            now=now,
+            operations=self.operations,
+            ruleset_version=self.rules.version,
+            function_version=self.config.function_version,
+            source_queue=self.config.source_queue,
+        )
+
+
+def _keyed(event: CanonicalEvent, key: str) -> CanonicalEvent:
+    """``event`` filed under its person's history key (an event with an id only joins the e-mail's)."""
+    if event.identity.key == key:
+        return event
+    return event.model_copy(update={"identity": identity_from_key(key)})
+
+
+class _Batch:
+    """The working state of one batch: events by idempotency key, failures, decisions, writes."""
+
+    def __init__(self, messages: Sequence[InboundMessage], now: datetime) -> None:
+        self.now = now
+        self.messages = list(messages)
+        self.by_id = {m.message_id: m for m in self.messages}
+        self.events: dict[str, CanonicalEvent] = {}
+        self.message_ids: dict[str, list[str]] = {}
+        self.unreadable: dict[str, SalesforceError] = {}
+        self.failures: dict[str, Failure] = {}
+        self.decisions: dict[str, Decision] = {}
+        self.writes: dict[str, WriteOp] = {}
+        for message in self.messages:
+            parsed = parse_message(message)
+            if isinstance(parsed, SalesforceError):
+                self.unreadable[message.message_id] = parsed
+                continue
+            self.events.setdefault(parsed.idempotency_key, parsed)  # a duplicate delivery shares the fate
+            self.message_ids.setdefault(parsed.idempotency_key, []).append(message.message_id)
+
+    def fail(self, key: str, failure: Failure) -> None:
+        """Record the failure of one event (a permanent failure is never replaced by a transient one)."""
+        earlier = self.failures.get(key)
+        if earlier is None or earlier.classification.transient:
+            self.failures[key] = failure
+
+    def fail_all(self, failure: Failure) -> None:
+        """Every event of the batch failed the same way (a lookup failed)."""
+        for key in self.events:
+            self.fail(key, failure)

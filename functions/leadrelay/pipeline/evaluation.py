@@ -1,0 +1,93 @@
+"""Rules → write intents for one person: every event of the batch evaluated in the order it happened.
+
+Each event is evaluated with the person's record as it will be after the earlier events of the batch
+(their decision fields applied), the person's whole activity history (this batch's activities
+included) and the event itself; the write planner then coalesces the intents into one write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from leadrelay.core.events import CanonicalEvent
+from leadrelay.core.identity import NewLead, Person, new_lead_fields
+from leadrelay.core.ownership import FieldOwner, OwnershipMap
+from leadrelay.core.rules.decision import Decision
+from leadrelay.core.writeplan import WriteIntent, decision_fields
+
+
+class Rules(Protocol):
+    """What the pipeline needs of a loaded rule set (``leadrelay.RuleSet``)."""
+
+    @property
+    def version(self) -> str:
+        """The rule set's content hash."""
+        ...
+
+    def evaluate(self, context: Mapping[str, Any], *, now: datetime, trace: bool = False) -> Decision:
+        """Scores, stage and transitions for one context."""
+        ...
+
+
+@dataclass
+class PersonEvaluation:
+    """The intents for one person and the decision behind each event."""
+
+    intents: list[WriteIntent] = field(default_factory=list)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+
+
+def evaluate_person(
+    target: Person | NewLead,
+    events: Sequence[CanonicalEvent],
+    *,
+    activities: Sequence[Mapping[str, Any]],
+    rules: Rules,
+    ownership: OwnershipMap,
+    now: datetime,
+) -> PersonEvaluation:
+    """Evaluate ``events`` (oldest first) for ``target`` and turn each decision into a write intent.
+
+    A new Lead's intents carry the fields it is created with (name, e-mail, company… from the
+    events; only those the ownership map lets leadrelay set on creation, so the rules see the record
+    as it will be); the planner writes them only on creation.
+    """
+    ordered = sorted(events, key=lambda e: (e.occurred_at, e.idempotency_key))
+    if isinstance(target, NewLead):
+        created = creatable(new_lead_fields(target.identity, ordered), target.sobject, ownership)
+        record: dict[str, Any] = dict(created)
+        current: Mapping[str, Any] = {}
+    else:
+        created = {}
+        record = dict(target.record)
+        current = target.record
+    result = PersonEvaluation()
+    for event in ordered:
+        context = {"lead": record, "activities": list(activities), "event": event.model_dump(mode="json")}
+        decision = rules.evaluate(context, now=now, trace=True)
+        wanted = decision_fields(decision, now=now, ownership=ownership)
+        result.decisions[event.idempotency_key] = decision
+        result.intents.append(
+            WriteIntent(
+                sobject=target.sobject,
+                event_keys=(event.idempotency_key,),
+                desired={**created, **wanted},
+                current=current,
+                record_id=target.record_id if isinstance(target, Person) else None,
+                external_key=target.key if isinstance(target, NewLead) else None,
+            )
+        )
+        record.update(wanted)
+    return result
+
+
+def creatable(fields: Mapping[str, Any], sobject: str, ownership: OwnershipMap) -> dict[str, Any]:
+    """The fields leadrelay may set when it creates a ``sobject`` (its own and the MA tool's)."""
+    obj = ownership.for_object(sobject)
+    if obj is None:
+        return {}
+    allowed = (FieldOwner.LEADRELAY, FieldOwner.MA)
+    return {name: value for name, value in fields.items() if obj.owner_of(name) in allowed}

@@ -1,0 +1,96 @@
+"""Writing the plan: one gateway call for all ops, then the transiently failed ops again, with backoff.
+
+Every op gets exactly one final answer: its success, or the :class:`Failure` of its last attempt.
+Retrying is safe because every op is idempotent: updates set absolute values, and new Leads are
+*upserted* on their external key (a retried upsert updates what the first attempt created).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from leadrelay.core.failures import Classification, classify, classify_all
+from leadrelay.core.writes import SalesforceError, WriteOp, WriteResult
+from leadrelay.pipeline.retrying import Retrier
+from leadrelay.ports import SalesforceGateway
+
+NO_ERROR_CODE = "UNKNOWN_FAILURE"
+"""Stands in for the error of a failed result that carried none."""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why events could not be applied: the error of the last attempt and its classification."""
+
+    error: SalesforceError
+    classification: Classification
+    first_failed_at: datetime
+    last_failed_at: datetime
+    attempts: int = 1
+    write: WriteOp | None = None
+    other_errors: tuple[SalesforceError, ...] = ()
+
+    @classmethod
+    def of(cls, errors: Sequence[SalesforceError], *, now: datetime, write: WriteOp | None = None) -> Failure:
+        """The failure of one attempt: the first permanent error leads (a retry cannot fix it)."""
+        if not errors:
+            errors = (SalesforceError(status_code=NO_ERROR_CODE, message="failed without an error"),)
+        lead = next((e for e in errors if not classify(e).transient), errors[0])
+        others = tuple(e for e in errors if e is not lead)
+        return cls(lead, classify_all(errors), now, now, write=write, other_errors=others)
+
+    def again(self, later: Failure) -> Failure:
+        """``later`` as a further attempt of the same work (first failure time and count kept)."""
+        return Failure(
+            later.error,
+            later.classification,
+            self.first_failed_at,
+            later.last_failed_at,
+            self.attempts + 1,
+            later.write,
+            later.other_errors,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    """The final answer per op ref: a result or a failure."""
+
+    succeeded: dict[str, WriteResult]
+    failed: dict[str, Failure]
+    attempts: int
+
+
+def write_with_retries(
+    gateway: SalesforceGateway,
+    ops: Sequence[WriteOp],
+    *,
+    retrier: Retrier,
+    clock: Callable[[], datetime],
+) -> WriteOutcome:
+    """Write ``ops``; retry the transiently failed ones while the retrier allows."""
+    succeeded: dict[str, WriteResult] = {}
+    failed: dict[str, Failure] = {}
+    pending = list(ops)
+    attempts = 0
+    while pending:
+        attempts += 1
+        results = gateway.write(pending)
+        now = clock()
+        retry: list[WriteOp] = []
+        for op, result in zip(pending, results, strict=True):
+            if result.success:
+                succeeded[op.ref] = result
+                failed.pop(op.ref, None)
+                continue
+            failure = Failure.of(result.errors, now=now, write=op)
+            earlier = failed.get(op.ref)
+            failed[op.ref] = earlier.again(failure) if earlier else failure
+            if failure.classification.transient:
+                retry.append(op)
+        if not retry or not retrier.wait(attempts):
+            break
+        pending = retry
+    return WriteOutcome(succeeded, failed, attempts)

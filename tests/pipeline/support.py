@@ -1,0 +1,147 @@
+"""Building blocks for pipeline tests: the real gateway on the local org, a fake clock, event builders.
+
+Only the edges are stand-ins: the local org is Salesforce over HTTP, the dead-letter sink a list, the
+clock and sleep a fake that never sleeps.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from leadrelay.adapters.activity_store import InMemoryActivityStore
+from leadrelay.adapters.salesforce import AuthFlow, SalesforceCredentials, SimpleSalesforceGateway
+from leadrelay.core.deadletter import DeadLetter
+from leadrelay.core.events import CanonicalEvent, EventKind, EventSource, Identity
+from leadrelay.localorg import LocalOrg
+from leadrelay.pipeline import InboundMessage, Pipeline, PipelineConfig
+from leadrelay.pipeline.setup import load_rule_bundle
+from leadrelay.ports import ActivityStore
+
+RULES = Path(__file__).resolve().parents[2] / "rules"
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+TARO = "taro.yamada@sample-shoji.co.jp"
+HANAKO = "hanako.suzuki@example-kogyo.co.jp"
+
+
+def gateway_for(org: LocalOrg, *, timeout: float = 10.0) -> SimpleSalesforceGateway:
+    """The real gateway (client-credentials login, simple-salesforce) against the local org."""
+    client_id, client_secret = org.client_credentials()
+    credentials = SalesforceCredentials(
+        flow=AuthFlow.CLIENT_CREDENTIALS,
+        login_url=org.url,
+        consumer_key=client_id,
+        consumer_secret=client_secret,
+    )
+    return SimpleSalesforceGateway(credentials, http=org.http_session(), timeout=timeout)
+
+
+@dataclass
+class FakeClock:
+    """Time that moves only when slept on: ``sleep`` advances it, ``remaining`` counts down to a deadline."""
+
+    now: datetime = NOW
+    budget: float = 60.0
+    slept: list[float] = field(default_factory=list)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += timedelta(seconds=seconds)
+
+    def remaining(self) -> float:
+        return self.budget - sum(self.slept)
+
+
+@dataclass
+class ListSink:
+    """The dead-letter sink as a list (the SQS one is tested with moto elsewhere)."""
+
+    letters: list[DeadLetter] = field(default_factory=list)
+    fail: bool = False
+
+    def send(self, letters: Sequence[DeadLetter]) -> None:
+        if self.fail:
+            raise RuntimeError("dead-letter queue unavailable")
+        self.letters.extend(letters)
+
+
+def make_pipeline(
+    org: LocalOrg,
+    *,
+    clock: FakeClock | None = None,
+    store: ActivityStore | None = None,
+    sink: ListSink | None = None,
+    rules: Path = RULES,
+    max_receive_count: int = 3,
+) -> tuple[Pipeline, FakeClock, ListSink]:
+    """A pipeline on the shipped rules, the local org, an in-memory store and a list sink."""
+    clock = clock or FakeClock()
+    sink = sink if sink is not None else ListSink()
+    bundle = load_rule_bundle(rules)
+    pipeline = Pipeline(
+        rules=bundle.rules,
+        ownership=bundle.ownership,
+        operations=bundle.operations,
+        gateway=gateway_for(org),
+        activities=store if store is not None else InMemoryActivityStore(),
+        dead_letters=sink,
+        config=PipelineConfig(max_receive_count=max_receive_count, function_version="7"),
+        rule_fields=bundle.lead_fields,
+        clock=clock,
+        sleep=clock.sleep,
+        rng=random.Random(7),
+    )
+    return pipeline, clock, sink
+
+
+_keys = itertools.count(1)
+
+
+def page_view(
+    email: str | None = TARO,
+    *,
+    url: str = "https://www.sample-saas.jp/pricing",
+    minutes_ago: int = 10,
+    key: str | None = None,
+    salesforce_id: str | None = None,
+    fields: dict[str, Any] | None = None,
+    type: str = "page_view",
+) -> CanonicalEvent:
+    """An MA activity (a page view by default) by ``email`` ``minutes_ago`` before ``NOW``."""
+    return CanonicalEvent(
+        idempotency_key=key or f"hubspot:{next(_keys)}",
+        kind=EventKind.ACTIVITY,
+        type=type,
+        source=EventSource.HUBSPOT,
+        occurred_at=NOW - timedelta(minutes=minutes_ago),
+        identity=Identity(email=email, salesforce_id=salesforce_id),
+        attributes={"url": url},
+        fields=fields or {},
+    )
+
+
+_messages = itertools.count(1)
+
+
+def message(event: CanonicalEvent | str, *, receive_count: int = 1) -> InboundMessage:
+    """An ingest-queue message carrying ``event`` (or a raw body)."""
+    body = event if isinstance(event, str) else event.model_dump_json()
+    return InboundMessage(f"msg-{next(_messages)}", body, receive_count, NOW - timedelta(minutes=5))
+
+
+def leads_by_email(org: LocalOrg) -> dict[str, dict[str, Any]]:
+    """The org's Leads by lower-cased e-mail (fails on a duplicate)."""
+    found: dict[str, dict[str, Any]] = {}
+    for lead in org.records("Lead"):
+        email = (lead.get("Email") or "").lower()
+        assert email not in found, f"two Leads with {email}"
+        found[email] = lead
+    return found
