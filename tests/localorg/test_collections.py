@@ -145,7 +145,12 @@ def test_more_than_200_records_fail_the_whole_request(
         _collection(local_org_client, "POST", [_lead(f"リード{i}") for i in range(201)])
 
     assert caught.value.status == 400
-    assert content(caught.value)[0]["errorCode"] == "EXCEEDED_ID_LIMIT"
+    assert content(caught.value) == [
+        {
+            "message": "record limit reached. cannot submit more than 200 records into this call",
+            "errorCode": "EXCEEDED_ID_LIMIT",
+        }
+    ]
     assert local_org.records("Lead") == []
 
 

@@ -52,10 +52,10 @@ class Engine:
         row = {k: v for k, v in system.items() if obj.field(k)} | values
         row |= _computed(obj, row)
         self.store.insert(obj, row)
-        payload = {
-            k: from_db(obj.fields[k.lower()], v) for k, v in row.items() if v is not None and k != "Id"
-        }
-        ctx.record_change(obj.name, record_id, "CREATE", payload, [], [])
+        if not obj.is_event:  # publishing a platform event changes no record
+            payload = {k: from_db(obj.fields[k.lower()], v) for k, v in row.items() if v is not None}
+            payload.pop("Id", None)
+            ctx.record_change(obj.name, record_id, "CREATE", payload, [], [])
         return record_id
 
     def update(self, obj: ObjectDef, record_id: str, body: Mapping[str, Any], ctx: WriteContext) -> None:
@@ -102,7 +102,6 @@ class Engine:
 
     def delete(self, obj: ObjectDef, record_id: str, ctx: WriteContext) -> None:
         """Move the record to the recycle bin (``IsDeleted`` true)."""
-        self.existing(obj, record_id)
         self._check_faults(obj, record_id, self.existing(obj, record_id))
         self.store.update(obj, record_id, {"IsDeleted": 1, "SystemModstamp": format_datetime(ctx.now)})
         ctx.record_change(obj.name, record_id, "DELETE", {}, [], [])

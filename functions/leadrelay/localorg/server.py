@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import socket
 import ssl
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from leadrelay.localorg.api import Request, handle
+from leadrelay.localorg.api import Request, Response, handle
 from leadrelay.localorg.state import OrgState
 
 
@@ -23,7 +24,13 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         path, _, query = self.path.partition("?")
         headers = {k.lower(): v for k, v in self.headers.items()}
-        response = handle(self.server.state, Request(self.command, path, query, headers, body))
+        try:
+            response = handle(self.server.state, Request(self.command, path, query, headers, body))
+        except Exception:  # a bug in the stand-in: answer like Salesforce does, and show it
+            traceback.print_exc()
+            response = Response(
+                500, [{"errorCode": "UNKNOWN_EXCEPTION", "message": "An unexpected error occurred."}]
+            )
         payload = b"" if response.body is None else json.dumps(response.body, ensure_ascii=False).encode()
         self.send_response(response.status)
         for name, value in response.headers.items():
