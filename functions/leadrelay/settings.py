@@ -39,6 +39,8 @@ class Settings(BaseModel):
     """Secrets Manager secret (name or ARN) with the Salesforce credentials (JWT or client credentials)."""
     sf_credentials_file: Path | None = None
     """Local mode: a JSON credentials file instead of the secret (the local org writes one)."""
+    sf_ca_file: Path | None = None
+    """Local mode: the CA certificate to trust for Salesforce (the local org's throw-away CA)."""
     webhook_secret_name: str | None = None
     """The webhook secrets: a Secrets Manager secret (name or ARN), or ``ssm:/path`` for an SSM
     SecureString, holding JSON with one key per provider (a string, or a list while rotating)."""
