@@ -32,17 +32,7 @@ class Engine:
             if fdef.name not in values and fdef.default is not None:
                 values[fdef.name] = to_db(fdef, fdef.default)
         missing = [f.name for f in obj if f.required and values.get(f.name) is None]
-        if missing:
-            raise RecordSaveError(
-                RecordError(
-                    "REQUIRED_FIELD_MISSING",
-                    f"Required fields are missing: [{', '.join(missing)}]",
-                    tuple(missing),
-                )
-            )
-        self._check_references(obj, values)
-        self._check_unique(obj, values, None)
-        self._check_faults(obj, None, values)
+        self._check(obj, values, missing, None, values)
         record_id = self.store.new_id(obj)
         stamp = format_datetime(ctx.now)
         system = {"Id": record_id, "IsDeleted": 0, "CreatedDate": stamp, "CreatedById": ctx.user_id}
@@ -63,17 +53,7 @@ class Engine:
         before = self.existing(obj, record_id)
         values = self._values(obj, body, creating=False)
         missing = [n for n, v in values.items() if v is None and obj.fields[n.lower()].required]
-        if missing:
-            raise RecordSaveError(
-                RecordError(
-                    "REQUIRED_FIELD_MISSING",
-                    f"Required fields are missing: [{', '.join(missing)}]",
-                    tuple(missing),
-                )
-            )
-        self._check_references(obj, values)
-        self._check_unique(obj, values, record_id)
-        self._check_faults(obj, record_id, before | values)
+        self._check(obj, values, missing, record_id, before | values)
         changed = {k: v for k, v in values.items() if before.get(k) != v}
         changed |= {k: v for k, v in _computed(obj, before | values).items() if before.get(k) != v}
         stamp = format_datetime(ctx.now)
@@ -143,6 +123,22 @@ class Engine:
                 )
             )
         return values
+
+    def _check(
+        self,
+        obj: ObjectDef,
+        values: Mapping[str, Any],
+        missing: list[str],
+        record_id: str | None,
+        current: Mapping[str, Any],
+    ) -> None:
+        """The checks after field values: required, references, uniqueness, then injected faults."""
+        if missing:
+            message = f"Required fields are missing: [{', '.join(missing)}]"
+            raise RecordSaveError(RecordError("REQUIRED_FIELD_MISSING", message, tuple(missing)))
+        self._check_references(obj, values)
+        self._check_unique(obj, values, record_id)
+        self._check_faults(obj, record_id, current)
 
     def _check_references(self, obj: ObjectDef, values: Mapping[str, Any]) -> None:
         for name, value in values.items():
