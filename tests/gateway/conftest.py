@@ -1,15 +1,19 @@
-"""Fixtures of the gateway tests: an RSA key pair for the connected app, AWS through moto."""
+"""Fixtures of the gateway tests: the gateway against the local org, a key pair, AWS through moto."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+import requests
 from aws_lambda_powertools.utilities import parameters
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from leadrelay.adapters.salesforce import clear_session_cache
+from leadrelay.adapters.salesforce import SalesforceCredentials, SimpleSalesforceGateway, clear_session_cache
+from leadrelay.localorg import LocalOrg
 from moto import mock_aws
+from pydantic import SecretStr
 
 
 @pytest.fixture(scope="session")
@@ -55,3 +59,53 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.setenv(name, value)
     with mock_aws():
         yield
+
+
+class Traffic:
+    """What went over the wire, seen from the client's requests session (paths and headers)."""
+
+    def __init__(self, http: requests.Session) -> None:
+        self.requests: list[requests.PreparedRequest] = []
+        http.hooks["response"].append(self._record)
+
+    def _record(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.requests.append(response.request)
+
+    @property
+    def logins(self) -> int:
+        """Token requests made."""
+        return sum(1 for r in self.requests if (r.path_url or "").startswith("/services/oauth2/token"))
+
+    @property
+    def api_requests(self) -> list[requests.PreparedRequest]:
+        """Requests to the REST API (everything but the token endpoint)."""
+        return [r for r in self.requests if (r.path_url or "").startswith("/services/data/")]
+
+
+@pytest.fixture
+def http(local_org: LocalOrg) -> requests.Session:
+    """The client's HTTP session: trusts the local org's certificate."""
+    return local_org.http_session()
+
+
+@pytest.fixture
+def traffic(http: requests.Session) -> Traffic:
+    return Traffic(http)
+
+
+@pytest.fixture
+def jwt_credentials(local_org: LocalOrg) -> SalesforceCredentials:
+    """The connected app and integration user of the local org, as the secret would hold them."""
+    app = local_org.jwt_credentials()
+    return SalesforceCredentials(
+        login_url=local_org.url,
+        consumer_key=app.consumer_key,
+        username=app.username,
+        private_key=SecretStr(app.private_key_pem),
+    )
+
+
+@pytest.fixture
+def gateway(jwt_credentials: SalesforceCredentials, http: requests.Session) -> SimpleSalesforceGateway:
+    """The real gateway, logging in to the local org with the JWT bearer flow."""
+    return SimpleSalesforceGateway(jwt_credentials, http=http, timeout=10)

@@ -159,7 +159,8 @@ class SimpleSalesforceGateway:
         return {
             "headers": {CALL_OPTIONS_HEADER: self._call_options},
             "timeout": self._timeout,
-            "hooks": {"response": [self._observe]},
+            # A request's hooks replace the session's: keep those, then read the usage header.
+            "hooks": {"response": [*self._http.hooks.get("response", []), self._observe]},
         }
 
     def _observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
