@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -28,7 +29,8 @@ def test_a_bad_fault_spec_is_reported(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_local_org_serves_until_interrupted() -> None:
     command = [sys.executable, "-m", "leadrelay.cli.main", "local-org", "--json", "--faults", "seed=3"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603 - our own CLI
+    env = {**os.environ, "PYTHONUNBUFFERED": ""}  # the CLI itself must flush what it prints
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)  # noqa: S603 - our CLI
     try:
         assert process.stdout is not None
         lines = []

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import threading
 from pathlib import Path
 from typing import Any
 
-from leadrelay.cli.output import print_json, print_table
+from leadrelay.cli.output import print_json
 
 
 def register(subparsers: Any) -> None:
@@ -69,7 +70,11 @@ def _run(args: argparse.Namespace) -> int:
         print_json(details)
     else:
         print("leadrelay local org — a stand-in for tests and demos, not Salesforce. Ctrl-C stops it.")
-        print_table([{"setting": k, "value": v} for k, v in details.items()], ["setting", "value"])
+        width = max(len(k) for k in details) + 2
+        for key, value in details.items():  # not a table: tokens and paths must not be cut
+            print(f"{key:<{width}}{value}")
+        print("Clients trust ca_file (requests: session.verify = ca_file; session.trust_env = False).")
+    sys.stdout.flush()  # a parent process reading our stdout through a pipe needs the details now
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -271,6 +271,8 @@ class LocalOrg:
         users = [(INTEGRATION_USERNAME, "Integration", "leadrelay"), *SALES_USERS]
         user = self._object("User")
         for username, first, last in users:
+            if self._find_user(username):  # a kept --db file already has them
+                continue
             fields = {"Username": username, "FirstName": first, "LastName": last, "Email": username}
             self._write(lambda ctx, f=fields: self.state.engine.create(user, f, ctx), None)
         self.state.changes.clear()
