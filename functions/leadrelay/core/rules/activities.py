@@ -8,10 +8,15 @@ activities after ``now``, are ignored — scores are a pure function of the hist
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from typing import Any
+from datetime import UTC, datetime
+from math import exp
+from typing import Any, Final
 
 from leadrelay.core.rules.values import as_timestamp
+
+fromisoformat = datetime.fromisoformat
 
 Activity = dict[str, Any]
 Indexed = list[tuple[float, Activity]]
@@ -31,8 +36,7 @@ class Frame:
 
 Check = Callable[[Any, Frame], bool]
 """A compiled condition: ``check(scope, frame)``; the scope is the root or one activity."""
-Select = Callable[[Frame], Indexed]
-"""A compiled selector: the matching activities of a frame."""
+_LN2: Final = math.log(2)
 
 
 def index_activities(raw: Any, wanted: frozenset[str] | None, now: float) -> dict[str, Indexed]:
@@ -46,7 +50,16 @@ def index_activities(raw: Any, wanted: frozenset[str] | None, now: float) -> dic
         kind = activity.get("type")
         if type(kind) is not str or (wanted is not None and kind not in wanted):
             continue
-        moment = as_timestamp(activity.get("occurred_at"))
+        occurred = activity.get("occurred_at")
+        moment: float | None
+        if type(occurred) is str:
+            try:
+                parsed = fromisoformat(occurred)
+                moment = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+            except (ValueError, OverflowError, OSError):
+                moment = as_timestamp(occurred)
+        else:
+            moment = as_timestamp(occurred)
         if moment is None or moment > now:
             continue
         bucket = index.get(kind)
@@ -57,26 +70,98 @@ def index_activities(raw: Any, wanted: frozenset[str] | None, now: float) -> dic
     return index
 
 
-def compile_selector(types: list[str] | None, window: float | None, where: Check | None) -> Select:
-    """A selector: activities of ``types`` (all when None), within ``window`` seconds, matching ``where``."""
-    kinds = tuple(dict.fromkeys(types)) if types is not None else None
+class CompiledSelector:
+    """Activities of some types (all when None), within a window of seconds, matching ``where``.
 
-    def candidates(frame: Frame) -> Indexed:
-        index = frame.activities
-        if kinds is None:
-            return [item for bucket in index.values() for item in bucket]
-        if len(kinds) == 1:
-            return index.get(kinds[0]) or []
-        return [item for kind in kinds for item in index.get(kind) or ()]
+    Calling it returns the matching ``(epoch seconds, activity)`` pairs; ``count(frame)`` and
+    ``decayed(frame, half_life)`` walk the index without building a list (the hot path of
+    engagement scoring).
+    """
 
-    if window is None and where is None:
-        return candidates
-    span = window if window is not None else float("inf")
+    __slots__ = ("count", "decayed", "kinds", "span", "where")
 
-    def select(frame: Frame) -> Indexed:
+    def __init__(self, types: list[str] | None, window: float | None, where: Check | None) -> None:
+        self.kinds = tuple(dict.fromkeys(types)) if types is not None else None
+        self.span = window if window is not None else math.inf
+        self.where = where
+        self.count: Callable[[Frame], int] = _counter(self.kinds, self.span, where)
+        self.decayed: Callable[[Frame, float], float] = _decayer(self.kinds, self.span, where)
+
+    def __call__(self, frame: Frame) -> Indexed:
+        cutoff, where = frame.now - self.span, self.where
+        return [
+            item
+            for bucket in _buckets(self.kinds, frame)
+            for item in bucket
+            if item[0] >= cutoff and (where is None or where(item[1], frame))
+        ]
+
+
+def _buckets(kinds: tuple[str, ...] | None, frame: Frame) -> list[Indexed]:
+    index = frame.activities
+    if kinds is None:
+        return list(index.values())
+    return [bucket for kind in kinds if (bucket := index.get(kind))]
+
+
+def _counter(kinds: tuple[str, ...] | None, span: float, where: Check | None) -> Callable[[Frame], int]:
+    if kinds is not None and len(kinds) == 1 and where is None:
+        (kind,) = kinds
+
+        def count_one(frame: Frame) -> int:
+            bucket = frame.activities.get(kind)
+            if not bucket:
+                return 0
+            cutoff = frame.now - span
+            total = 0
+            for moment, _ in bucket:
+                if moment >= cutoff:
+                    total += 1
+            return total
+
+        return count_one
+
+    def count(frame: Frame) -> int:
         cutoff = frame.now - span
-        if where is None:
-            return [item for item in candidates(frame) if item[0] >= cutoff]
-        return [item for item in candidates(frame) if item[0] >= cutoff and where(item[1], frame)]
+        total = 0
+        for bucket in _buckets(kinds, frame):
+            for moment, activity in bucket:
+                if moment >= cutoff and (where is None or where(activity, frame)):
+                    total += 1
+        return total
 
-    return select
+    return count
+
+
+def _decayer(
+    kinds: tuple[str, ...] | None, span: float, where: Check | None
+) -> Callable[[Frame, float], float]:
+    if kinds is not None and len(kinds) == 1 and where is None:
+        (kind,) = kinds
+
+        def decayed_one(frame: Frame, half_life: float) -> float:
+            bucket = frame.activities.get(kind)
+            if not bucket:
+                return 0.0
+            now = frame.now
+            cutoff, rate = now - span, -_LN2 / half_life
+            total = 0.0
+            for moment, _ in bucket:
+                if moment >= cutoff:
+                    total += exp((now - moment) * rate)
+            return total
+
+        return decayed_one
+
+    def decayed(frame: Frame, half_life: float) -> float:
+        """The sum over matching activities of ``0.5 ** (age / half_life)``."""
+        now = frame.now
+        cutoff, rate = now - span, -_LN2 / half_life
+        total = 0.0
+        for bucket in _buckets(kinds, frame):
+            for moment, activity in bucket:
+                if moment >= cutoff and (where is None or where(activity, frame)):
+                    total += exp((now - moment) * rate)
+        return total
+
+    return decayed

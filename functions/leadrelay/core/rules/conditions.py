@@ -13,7 +13,9 @@ from typing import Any, Final
 
 from jmespath.exceptions import JMESPathError
 
-from leadrelay.core.rules.activities import Check, Frame, Select, compile_selector
+from leadrelay.core.rules.activities import Check, CompiledSelector, Frame
+from leadrelay.core.rules.codegen import CodeBuilder, all_of, any_of
+from leadrelay.core.rules.codegen import at_least as at_least_source
 from leadrelay.core.rules.diagnostics import CheckContext
 from leadrelay.core.rules.models import (
     AllCondition,
@@ -33,6 +35,8 @@ from leadrelay.core.rules.values import as_number
 
 Reader = Callable[[Any, Frame], Any]
 ROOTS: Final = ("lead", "event", "activities", "scores")
+ROOT_DICTS: Final = frozenset({"lead", "event", "scores"})
+"""Roots that are always dicts in the evaluation root, so ``root[name].get(key)`` cannot fail."""
 NUMERIC_OPERATORS: Final = frozenset({"eq", "ne", "lt", "lte", "gt", "gte", "in"})
 
 
@@ -42,13 +46,29 @@ def _never(scope: Any, frame: Frame) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """A compiled condition and the values it reads (by label), for the trace."""
+    """A compiled condition, the values it reads (by label) for the trace, and its fast-path source."""
 
     check: Check
     reads: tuple[tuple[str, Reader], ...] = ()
+    source: str | None = None
+    """A Python expression over ``root``, ``frame``, ``now`` and names bound in the compiler's
+    ``CodeBuilder`` (None for per-activity conditions, which stay closures)."""
 
 
-NEVER = Compiled(_never)
+NEVER = Compiled(_never, (), "False")
+
+
+@dataclass(frozen=True, slots=True)
+class ValueRead:
+    """How a condition reads its value: a getter, and for ``lead.X``-style paths the direct lookup."""
+
+    get: Getter
+    label: str
+    relative: bool
+    direct: tuple[str, str] | None = None
+    """``(root, key)`` for a root-level ``lead.X`` / ``event.X`` / ``scores.X`` path."""
+    key: str | None = None
+    """The key, for a one-segment path relative to an activity (``url``)."""
 
 
 class ConditionCompiler:
@@ -65,47 +85,69 @@ class ConditionCompiler:
         self.ctx = ctx
         self.scores = scores
         self.known_scores = known_scores
+        self.code = CodeBuilder()
         self.activity_types: set[str] | None = set()
         """Activity types some selector reads (None: every type)."""
 
     def compile(self, condition: Condition, at: str, *, relative: bool = False) -> Compiled:
         """Compile ``condition`` found at JSON pointer ``at``; paths are relative to an activity if asked."""
         if isinstance(condition, FieldCondition):
-            return self._field(condition, at, relative)
+            read = self.read(condition.field, f"{at}/field", relative=relative)
+            return NEVER if read is None else self._test(read, condition.op, condition.value, at)
         if isinstance(condition, ExprCondition):
-            return self._expr(condition, at)
+            get = self.expr_getter(condition.expr, f"{at}/expr")
+            if get is None:
+                return NEVER
+            return self._test(ValueRead(get, condition.expr, relative), condition.op, condition.value, at)
         if isinstance(condition, CountCondition):
             select = self.selector(condition.count, f"{at}/count")
-            return self._aggregate(
-                condition.op, condition.value, at, selector_label("count", condition.count), _counter(select)
-            )
+            label = selector_label("count", condition.count)
+            return self._aggregate(condition.op, condition.value, at, label, select.count)
         if isinstance(condition, SumCondition):
             return self._sum(condition, at)
-        if isinstance(condition, AllCondition):
-            return _all(
-                [self.compile(c, f"{at}/all/{i}", relative=relative) for i, c in enumerate(condition.all)]
-            )
-        if isinstance(condition, AnyCondition):
-            return _any(
-                [self.compile(c, f"{at}/any/{i}", relative=relative) for i, c in enumerate(condition.any)]
-            )
+        if isinstance(condition, AllCondition | AnyCondition):
+            key = "all" if isinstance(condition, AllCondition) else "any"
+            items = condition.all if isinstance(condition, AllCondition) else condition.any
+            parts = [self.compile(c, f"{at}/{key}/{i}", relative=relative) for i, c in enumerate(items)]
+            return _all(parts) if key == "all" else _any(parts)
         if isinstance(condition, NotCondition):
             inner = self.compile(condition.not_, f"{at}/not", relative=relative)
             check = inner.check
-            return Compiled(lambda scope, frame: not check(scope, frame), inner.reads)
+            source = None if inner.source is None else f"(not {inner.source})"
+            return Compiled(lambda scope, frame: not check(scope, frame), inner.reads, source)
         return self._at_least(condition, at, relative)
 
-    def getter(self, path: str, at: str, *, relative: bool) -> Getter | None:
-        """A getter for a plain dotted path, or None (reported) when the path is not usable."""
+    def source(self, compiled: Compiled) -> str:
+        """The fast-path source of a root-level condition (a call of its closure when it has none)."""
+        return compiled.source or f"{self.code.bind(compiled.check)}(root, frame)"
+
+    def read(self, path: str, at: str, *, relative: bool) -> ValueRead | None:
+        """How to read a plain dotted path, or None (reported) when the path is not usable."""
         segments = split_path(path)
         if segments is None:
             self.ctx.error(at, f'{path!r} is not a plain dotted path; use "expr" for a JMESPath expression')
             return None
         if not relative:
             self._check_root(segments, at)
-        return dotted_getter(segments)
+        direct = key = None
+        if not relative and len(segments) == 2 and segments[0] in ROOT_DICTS and not segments[1].isdigit():
+            direct = (segments[0], segments[1])
+        if relative and len(segments) == 1 and not segments[0].isdigit():
+            key = segments[0]
+        return ValueRead(dotted_getter(segments), path, relative, direct, key)
 
-    def selector(self, selector: Selector, at: str) -> Select:
+    def getter(self, path: str, at: str, *, relative: bool) -> Getter | None:
+        """A getter for a plain dotted path, or None (reported) when the path is not usable."""
+        read = self.read(path, at, relative=relative)
+        return None if read is None else read.get
+
+    def value_source(self, read: ValueRead) -> str:
+        """The fast-path source of the value a root-level read returns."""
+        if read.direct is not None:
+            return self.code.field(*read.direct)
+        return f"{self.code.bind(read.get)}(root)"
+
+    def selector(self, selector: Selector, at: str) -> CompiledSelector:
         """Compile an activity selector; its ``where`` reads paths relative to each activity."""
         if selector.types is None:
             self.activity_types = None
@@ -113,7 +155,15 @@ class ConditionCompiler:
             self.activity_types.update(selector.types)
         where = self.compile(selector.where, f"{at}/where", relative=True).check if selector.where else None
         window = selector.within.seconds if selector.within else None
-        return compile_selector(selector.types, window, where)
+        return CompiledSelector(selector.types, window, where)
+
+    def expr_getter(self, expression: str, at: str) -> Getter | None:
+        """A getter for a JMESPath expression (compiled now), or None (reported) if it is invalid."""
+        try:
+            return jmespath_getter(expression)
+        except JMESPathError as error:
+            self.ctx.error(at, f"invalid JMESPath expression: {_one_line(error)}")
+            return None
 
     def _check_root(self, segments: list[str], at: str) -> None:
         root = segments[0]
@@ -130,33 +180,21 @@ class ConditionCompiler:
                 at, f"{root!r} is not part of the context ({', '.join(ROOTS)}): it never has a value"
             )
 
-    def _field(self, condition: FieldCondition, at: str, relative: bool) -> Compiled:
-        get = self.getter(condition.field, f"{at}/field", relative=relative)
-        return NEVER if get is None else self._test(get, condition.op, condition.value, at, condition.field)
-
-    def expr_getter(self, expression: str, at: str) -> Getter | None:
-        """A getter for a JMESPath expression (compiled now), or None (reported) if it is invalid."""
-        try:
-            return jmespath_getter(expression)
-        except JMESPathError as error:
-            self.ctx.error(at, f"invalid JMESPath expression: {_one_line(error)}")
-            return None
-
-    def _expr(self, condition: ExprCondition, at: str) -> Compiled:
-        get = self.expr_getter(condition.expr, f"{at}/expr")
-        return NEVER if get is None else self._test(get, condition.op, condition.value, at, condition.expr)
-
-    def _test(self, get: Getter, op: str, value: Any, at: str, label: str) -> Compiled:
-        reads = ((label, lambda scope, frame: get(scope)),)
+    def _test(self, read: ValueRead, op: str, value: Any, at: str) -> Compiled:
+        get = read.get
+        reads = ((read.label, lambda scope, frame: get(scope)),)
         try:
             if op in TIME_OPERATORS:
                 timed = time_test(op, value)
-                return Compiled(lambda scope, frame: timed(get(scope), frame.now), reads)
+                source = None if read.relative else f"{self.code.bind(timed)}({self.value_source(read)}, now)"
+                return Compiled(lambda scope, frame: timed(get(scope), frame.now), reads, source)
             test = value_test(op, value)
         except OperatorValueError as error:
             self.ctx.error(f"{at}/value", str(error))
             return NEVER
-        return Compiled(lambda scope, frame: test(get(scope)), reads)
+        source = None if read.relative else f"{self.code.bind(test)}({self.value_source(read)})"
+        check = _direct(read, test) or (lambda scope, frame: test(get(scope)))
+        return Compiled(check, reads, source)
 
     def _sum(self, condition: SumCondition, at: str) -> Compiled:
         select = self.selector(condition.sum, f"{at}/sum")
@@ -169,27 +207,24 @@ class ConditionCompiler:
             numbers = (as_number(read(activity)) for _, activity in select(frame))
             return sum(number for number in numbers if number is not None)
 
-        return self._aggregate(
-            condition.op, condition.value, at, f"{selector_label('sum', condition.sum)}.{condition.of}", total
-        )
+        label = f"{selector_label('sum', condition.sum)}.{condition.of}"
+        return self._aggregate(condition.op, condition.value, at, label, total)
 
     def _aggregate(
         self, op: str, value: Any, at: str, label: str, measure: Callable[[Frame], float]
     ) -> Compiled:
         if op not in NUMERIC_OPERATORS:
-            self.ctx.error(
-                f"{at}/op",
-                f"{op} does not apply to a count or sum; use {', '.join(sorted(NUMERIC_OPERATORS))}",
-            )
+            allowed = ", ".join(sorted(NUMERIC_OPERATORS))
+            self.ctx.error(f"{at}/op", f"{op} does not apply to a count or sum; use {allowed}")
             return NEVER
         try:
             test = value_test(op, value)
         except OperatorValueError as error:
             self.ctx.error(f"{at}/value", str(error))
             return NEVER
-        return Compiled(
-            lambda scope, frame: test(measure(frame)), ((label, lambda scope, frame: measure(frame)),)
-        )
+        source = f"{self.code.bind(test)}({self.code.bind(measure)}(frame))"
+        reads = ((label, lambda scope, frame: measure(frame)),)
+        return Compiled(lambda scope, frame: test(measure(frame)), reads, source)
 
     def _at_least(self, condition: AtLeastCondition, at: str, relative: bool) -> Compiled:
         parts = [self.compile(c, f"{at}/of/{i}", relative=relative) for i, c in enumerate(condition.of)]
@@ -207,11 +242,22 @@ class ConditionCompiler:
                         return True
             return held >= needed
 
-        return Compiled(at_least, _merge(parts))
+        sources = [part.source for part in parts]
+        source = None
+        if all(item is not None for item in sources):
+            source = at_least_source(self.code.bind(needed), needed, [item or "" for item in sources])
+        return Compiled(at_least, _merge(parts), source)
 
 
-def _counter(select: Select) -> Callable[[Frame], float]:
-    return lambda frame: len(select(frame))
+def _direct(read: ValueRead, test: Callable[[Any], bool]) -> Check | None:
+    """A check that does a short lookup itself instead of calling a getter (the common cases)."""
+    if read.direct is not None:
+        root, key = read.direct
+        return lambda scope, frame: test(scope[root].get(key))
+    if read.key is not None:
+        field = read.key
+        return lambda activity, frame: test(activity.get(field))
+    return None
 
 
 def selector_label(kind: str, selector: Selector) -> str:
@@ -232,11 +278,14 @@ def _merge(parts: Sequence[Compiled]) -> tuple[tuple[str, Reader], ...]:
 
 def _all(parts: list[Compiled]) -> Compiled:
     checks = tuple(part.check for part in parts)
+    source = _joined(parts, all_of)
     if len(checks) == 1:
         return parts[0]
     if len(checks) == 2:
         first, second = checks
-        return Compiled(lambda scope, frame: first(scope, frame) and second(scope, frame), _merge(parts))
+        return Compiled(
+            lambda scope, frame: first(scope, frame) and second(scope, frame), _merge(parts), source
+        )
 
     def every(scope: Any, frame: Frame) -> bool:
         for check in checks:  # noqa: SIM110 -- a loop is faster than all() over a generator
@@ -244,7 +293,7 @@ def _all(parts: list[Compiled]) -> Compiled:
                 return False
         return True
 
-    return Compiled(every, _merge(parts))
+    return Compiled(every, _merge(parts), source)
 
 
 def _any(parts: list[Compiled]) -> Compiled:
@@ -258,7 +307,12 @@ def _any(parts: list[Compiled]) -> Compiled:
                 return True
         return False
 
-    return Compiled(some, _merge(parts))
+    return Compiled(some, _merge(parts), _joined(parts, any_of))
+
+
+def _joined(parts: Sequence[Compiled], join: Callable[[Sequence[str]], str]) -> str | None:
+    sources = [part.source for part in parts]
+    return None if any(item is None for item in sources) else join([item or "" for item in sources])
 
 
 def _one_line(error: Exception) -> str:

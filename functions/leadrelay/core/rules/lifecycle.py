@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadrelay.core.rules.activities import Check, Frame
+from leadrelay.core.rules.codegen import CodeBuilder
 from leadrelay.core.rules.conditions import ConditionCompiler, Reader
 from leadrelay.core.rules.decision import StageTransition
 from leadrelay.core.rules.diagnostics import CheckContext, pointer
@@ -57,13 +58,13 @@ class LifecycleProgram:
         """``(stage, previous stage, transitions fired)`` for one evaluation."""
         start = stage = self.current(root)
         fired: list[StageTransition] = []
-        visited = {stage}
+        visited: tuple[str, ...] = (start,)
         while True:
             for transition in self.outgoing.get(stage, ()):
                 if transition.to not in visited and transition.check(root, frame):
                     fired.append(self._fired(transition, stage, root, frame))
                     stage = transition.to
-                    visited.add(stage)
+                    visited += (stage,)
                     break
             else:
                 return stage, start, tuple(fired)
@@ -110,9 +111,13 @@ def compile_lifecycle(
                 f"backward transition {backward_from[0]} (rank {ranks[backward_from[0]]}) → {transition.to} "
                 f"(rank {ranks[transition.to]}) needs a reason_code",
             )
+        compiler.code = CodeBuilder()
         compiled = compiler.compile(transition.when, f"{at}/when")
+        check = compiler.code.build(
+            "transition_holds", "root, frame", ["now = frame.now", f"return {compiler.source(compiled)}"]
+        )
         entry = CompiledTransition(
-            transition.id, transition.to, transition.reason_code, compiled.check, compiled.reads
+            transition.id, transition.to, transition.reason_code, check, compiled.reads
         )
         for source in dict.fromkeys(transition.from_):
             outgoing.setdefault(source, []).append(entry)

@@ -19,7 +19,7 @@ from leadrelay.core.rules.decision import Decision, RuleHit
 from leadrelay.core.rules.diagnostics import CheckContext, Diagnostic, RuleSetError, errors_only
 from leadrelay.core.rules.lifecycle import LifecycleProgram, compile_lifecycle
 from leadrelay.core.rules.lifecycle_models import LifecycleFile
-from leadrelay.core.rules.scoring import ScoreSpec, ScoringProgram, compile_scoring, final_score, score_order
+from leadrelay.core.rules.scoring import ScoreSpec, ScoringProgram, compile_scoring, final_score
 from leadrelay.core.rules.scoring_models import ScoringFile
 from leadrelay.core.rules.validation import parse_leniently
 
@@ -38,7 +38,7 @@ class RuleSet:
     ) -> None:
         self._scoring = scoring
         self._lifecycle = lifecycle
-        self._plan = score_order(scoring.rules, scoring.scores)
+        self._totals = scoring.totals
         self._specs = scoring.scores
         self._types = scoring.activity_types
         self.version = version
@@ -96,13 +96,12 @@ class RuleSet:
         index = index_activities(activities, self._types, now_ts) if activities else {}
         frame = Frame(now_ts, index, root)
         specs = self._specs
-        totals = [0.0] * len(specs)
         hits: list[RuleHit] | None = None
         if trace:
+            totals = [0.0] * len(specs)
             hits = self._traced(root, frame, totals)
         else:
-            for slot, points in self._plan:
-                totals[slot] += points(root, frame)
+            totals = self._totals(root, frame)
         scores = {spec.name: final_score(total, spec) for spec, total in zip(specs, totals, strict=True)}
         root["scores"] = scores
         stage, previous, transitions = self._lifecycle.run(root, frame)
