@@ -81,7 +81,7 @@ def test_in_not_in_and_null_comparisons(local_org: LocalOrg, local_org_client: S
 
     base = "SELECT LastName FROM Lead WHERE "
     assert names(format_soql(base + "LeadSource IN {}", ["Web", "Other"])) == ["山田"]
-    assert names(format_soql(base + "LeadSource NOT IN {}", ["Web"])) == ["佐藤", "鈴木"]
+    assert names(format_soql(base + "LeadSource NOT IN {}", ["Web"])) == ["佐藤"]
     assert names(base + "LeadSource = null") == ["鈴木"]
     assert names(base + "LeadSource != null") == ["佐藤", "山田"]
     assert names(base + "LeadSource != 'Web'") == ["佐藤", "鈴木"]  # unlike SQL, SOQL's != keeps nulls
@@ -126,6 +126,9 @@ def test_numbers_booleans_and_datetimes_compare_by_type(
         "SELECT LastName, LR_Fit_Score__c FROM Lead WHERE LR_Budget_Confirmed__c = true"
     )
 
+    unconfirmed = local_org_client.query("SELECT LastName FROM Lead WHERE LR_Budget_Confirmed__c = null")
+
+    assert _names(unconfirmed) == ["佐藤"]  # a checkbox is never null: = null matches false
     assert _names(by_time) == ["佐藤"]  # 09:00 JST is 00:00 UTC, not after it
     assert by_flag["records"] == [
         {"attributes": by_flag["records"][0]["attributes"], "LastName": "山田", "LR_Fit_Score__c": 85.0}

@@ -82,10 +82,10 @@ class CompiledQuery:
             values = [self._value(fdef, v) for v in node.values]
             self.params.extend(values)
             marks = ", ".join("?" for _ in values)
-            if node.op == "IN":
-                return f"{col} IN ({marks})"
-            return f"({col} IS NULL OR {col} NOT IN ({marks}))"
+            return f"{col} {node.op} ({marks})"  # NOT IN leaves nulls out, unlike !=
         value = self._value(fdef, node.values[0])
+        if value is None and fdef.type == "boolean":
+            value = 0  # a checkbox is never null: `= null` matches false
         self.params.append(value)
         if value is None and node.op not in ("=", "!="):
             return "0 = 1"
