@@ -178,40 +178,52 @@ def format_differences(differences: Sequence[Difference]) -> list[str]:
 
 
 def check_rule_tests(document: RuleTestFile, context: CheckContext) -> None:
-    """Semantic checks of a test file against its rule set: unique names, known scores/stages/rule ids."""
-    seen: set[str] = set()
+    """Semantic checks of a test file against its rule set: unique names, known scores, stages and rule ids.
+
+    Unknown scores are errors. Unknown stages and rule ids are warnings here, because a rule file
+    with an invalid item reaches this check without that item (``leadrelay rules validate`` reports
+    the item itself); ``leadrelay rules test`` fails such a case against the complete rule set.
+    """
     scoring = context.documents.get("scoring")
     lifecycle = context.documents.get("lifecycle")
-    score_names = set(scoring.scores) if scoring is not None else None
-    stage_names = {stage.name for stage in lifecycle.stages} if lifecycle is not None else None
+    scores = set(scoring.scores) if scoring is not None else None
+    stages = {stage.name for stage in lifecycle.stages} if lifecycle is not None else None
     rule_ids = _rule_ids(scoring, lifecycle)
+    seen: set[str] = set()
     for index, case in enumerate(document.cases):
-        at = _pointer("cases", index)
         if case.name in seen:
             context.error(_pointer("cases", index, "name"), f"duplicate case name {case.name!r}")
         seen.add(case.name)
-        _check_names(context, at, "scores", case.expect.scores, score_names, "score")
-        if stage_names is not None and case.expect.stage is not None and case.expect.stage not in stage_names:
-            context.error(f"{at}/expect/stage", f"unknown stage {case.expect.stage!r}")
-        if rule_ids is None:
-            continue
+        expect = case.expect
+        named = [
+            (_pointer("cases", index, "expect", "scores", name), name, "score") for name in expect.scores
+        ]
+        named += (
+            [(_pointer("cases", index, "expect", "stage"), expect.stage, "stage")] if expect.stage else []
+        )
         for key in ("matched", "not_matched"):
-            for position, rule_id in enumerate(getattr(case.expect, key) or ()):
-                if rule_id not in rule_ids:
-                    context.error(
-                        _pointer("cases", index, "expect", key, position), f"unknown rule id {rule_id!r}"
-                    )
-        _check_names(context, at, "points", case.expect.points, rule_ids, "rule id")
+            ids = getattr(expect, key) or ()
+            named += [
+                (_pointer("cases", index, "expect", key, i), rule_id, "rule id")
+                for i, rule_id in enumerate(ids)
+            ]
+        named += [
+            (_pointer("cases", index, "expect", "points", rule_id), rule_id, "rule id")
+            for rule_id in expect.points
+        ]
+        known: dict[str, set[str] | None] = {"score": scores, "stage": stages, "rule id": rule_ids}
+        for where, name, noun in named:
+            names = known[noun]
+            if names is not None and name not in names:
+                report = context.error if noun == "score" else context.warning
+                report(where, f"unknown {noun} {name!r}")
 
 
-def _check_names(
-    context: CheckContext, at: str, key: str, given: Mapping[str, Any], known: set[str] | None, noun: str
-) -> None:
-    if known is None:
-        return
-    for name in given:
-        if name not in known:
-            context.error(f"{at}/expect/{key}" + _pointer(name), f"unknown {noun} {name!r}")
+def unknown_rule_ids(expect: Expectation, rule_ids: Iterable[str]) -> list[str]:
+    """The rule ids an expectation names that the rule set does not have (typos would pass silently)."""
+    known = set(rule_ids)
+    named = [*(expect.matched or ()), *expect.not_matched, *expect.points]
+    return sorted({rule_id for rule_id in named if rule_id not in known})
 
 
 def _rule_ids(scoring: Any, lifecycle: Any) -> set[str] | None:
@@ -224,6 +236,11 @@ class Evaluator(Protocol):
     """What running the cases needs of a rule set (``leadrelay.RuleSet``)."""
 
     version: str
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """Ids of every scoring rule and transition."""
+        ...
 
     def evaluate(self, context: Mapping[str, Any], *, now: datetime, trace: bool = False) -> Decision: ...
 
@@ -302,8 +319,13 @@ def run_cases(
             if name_filter and name_filter.casefold() not in case.name.casefold():
                 continue
             decision = rules.evaluate(case.context(), now=case.now, trace=True)
-            differences = tuple(compare(case.expect, decision))
-            report.results.append(CaseResult(file, index, case.name, differences, decision))
+            differences = compare(case.expect, decision)
+            unknown = unknown_rule_ids(case.expect, rules.rule_ids)
+            if unknown:
+                differences.append(
+                    Difference("rule ids", [], unknown, "the expectation names rules that do not exist")
+                )
+            report.results.append(CaseResult(file, index, case.name, tuple(differences), decision))
     return report
 
 
