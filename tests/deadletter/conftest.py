@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from leadrelay.core.deadletter import DeadLetter, OperationsConfig, dead_letter_for
+from leadrelay.core.deadletter import DeadLetter, OperationsConfig, UnreadableEvent, dead_letter_for
 from leadrelay.core.events import CanonicalEvent
 from leadrelay.core.failures import classify
 from leadrelay.core.rules.decision import Decision, RuleHit, StageTransition
@@ -62,26 +62,33 @@ DUPLICATE_ERROR = SalesforceError(status_code="DUPLICATES_DETECTED", message="é‡
 
 
 def letter(
-    event: CanonicalEvent | None = None,
+    original: CanonicalEvent | UnreadableEvent | None = None,
     *,
     error: SalesforceError = VALIDATION_ERROR,
     age: timedelta = timedelta(minutes=10),
-    source_queue: str | None = None,
     now: datetime | None = None,
+    operations: OperationsConfig = OPERATIONS,
+    decided: bool = True,
+    record_id: str | None = LEAD_ID,
+    source_queue: str | None = None,
 ) -> DeadLetter:
-    """A dead letter that last failed ``age`` ago (relative to ``now``, default the real clock)."""
+    """A dead letter that last failed ``age`` before ``now`` (default: the real clock, for the CLI's ages).
+
+    ``decided=False`` leaves out the decision, ``record_id=None`` the attempted write.
+    """
     failed = (now or datetime.now(UTC)) - age
-    event = event or page_view()
+    original = original or page_view()
+    keys = (original.idempotency_key,) if isinstance(original, CanonicalEvent) else ()
     return dead_letter_for(
-        event,
+        original,
         error=error,
         classification=classify(error),
         attempts=1,
         first_failed_at=failed,
         now=failed,
-        operations=OPERATIONS,
-        decision=mql_decision(),
-        write=score_update(keys=(event.idempotency_key,)),
+        operations=operations,
+        decision=mql_decision() if decided else None,
+        write=score_update(record_id, keys) if record_id else None,
         function_version="7",
         source_queue=source_queue,
     )

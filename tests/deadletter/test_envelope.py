@@ -28,6 +28,7 @@ from tests.deadletter.conftest import (
     OPERATIONS,
     RULES,
     VALIDATION_ERROR,
+    letter,
     mql_decision,
     page_view,
     score_update,
@@ -41,7 +42,7 @@ INGEST = "https://sqs.ap-northeast-1.amazonaws.com/123456789012/leadrelay-ingest
 def test_the_envelope_carries_the_event_decision_write_error_and_versions() -> None:
     event = page_view()
 
-    letter = dead_letter_for(
+    sent = dead_letter_for(
         event,
         error=VALIDATION_ERROR,
         classification=classify(VALIDATION_ERROR),
@@ -55,19 +56,19 @@ def test_the_envelope_carries_the_event_decision_write_error_and_versions() -> N
         source_queue=INGEST,
     )
 
-    assert letter.envelope_version == DEAD_LETTER_ENVELOPE_VERSION == 1
-    assert letter.event == event
-    assert letter.decision == mql_decision().to_dict()
-    assert letter.decision["trace"][0]["detail"] == "代表取締役/CEO"
-    assert letter.write == score_update()
-    assert (letter.error.status_code, letter.error.fields) == (
+    assert sent.envelope_version == DEAD_LETTER_ENVELOPE_VERSION == 1
+    assert sent.event == event
+    assert sent.decision == mql_decision().to_dict()
+    assert sent.decision["trace"][0]["detail"] == "代表取締役/CEO"
+    assert sent.write == score_update()
+    assert (sent.error.status_code, sent.error.fields) == (
         "FIELD_CUSTOM_VALIDATION_EXCEPTION",
         ("Company",),
     )
-    assert (letter.error_class, letter.category) == (ErrorClass.PERMANENT, ErrorCategory.VALIDATION)
-    assert (letter.attempts, letter.first_failed_at, letter.last_failed_at) == (2, FIRST, NOW)
-    assert (letter.ruleset_version, letter.function_version) == ("3f2a9c41b7de", "7")
-    assert (letter.owner, letter.source_queue, letter.origin) == ("salesforce_admin", INGEST, "processor")
+    assert (sent.error_class, sent.category) == (ErrorClass.PERMANENT, ErrorCategory.VALIDATION)
+    assert (sent.attempts, sent.first_failed_at, sent.last_failed_at) == (2, FIRST, NOW)
+    assert (sent.ruleset_version, sent.function_version) == ("3f2a9c41b7de", "7")
+    assert (sent.owner, sent.source_queue, sent.origin) == ("salesforce_admin", INGEST, "processor")
 
 
 @pytest.mark.parametrize(
@@ -105,17 +106,7 @@ def test_owners_are_configurable_per_category() -> None:
     data["owners"]["sales_ops"] = {"label": "営業企画", "categories": ["duplicate"]}
     operations = OperationsConfig.model_validate(data)
 
-    letter = dead_letter_for(
-        page_view(),
-        error=DUPLICATE_ERROR,
-        classification=classify(DUPLICATE_ERROR),
-        attempts=1,
-        first_failed_at=NOW,
-        now=NOW,
-        operations=operations,
-    )
-
-    assert letter.owner == "sales_ops"
+    assert letter(error=DUPLICATE_ERROR, operations=operations).owner == "sales_ops"
 
 
 def test_a_category_owned_twice_and_an_unknown_default_owner_are_errors() -> None:
@@ -152,31 +143,11 @@ def test_a_category_nobody_lists_is_a_warning_naming_the_default_owner() -> None
 
 
 def test_the_rule_set_version_defaults_to_the_decisions() -> None:
-    letter = dead_letter_for(
-        page_view(),
-        error=VALIDATION_ERROR,
-        classification=classify(VALIDATION_ERROR),
-        attempts=1,
-        first_failed_at=NOW,
-        now=NOW,
-        operations=OPERATIONS,
-        decision=mql_decision(),
-    )
-
-    assert letter.ruleset_version == "3f2a9c41b7de"
+    assert letter().ruleset_version == "3f2a9c41b7de"
 
 
-def _letter_for(event: CanonicalEvent, write_ref: str = LEAD_ID) -> DeadLetter:
-    return dead_letter_for(
-        event,
-        error=VALIDATION_ERROR,
-        classification=classify(VALIDATION_ERROR),
-        attempts=1,
-        first_failed_at=NOW,
-        now=NOW,
-        operations=OPERATIONS,
-        write=score_update(record_id=write_ref),
-    )
+def _letter_for(event: CanonicalEvent, record_id: str = LEAD_ID) -> DeadLetter:
+    return letter(event, now=NOW, record_id=record_id, decided=False)
 
 
 def test_the_id_is_stable_per_event_and_record() -> None:
@@ -204,19 +175,11 @@ def test_an_unreadable_message_is_kept_verbatim_with_its_parse_error() -> None:
         status_code="INVALID_EVENT", message="type: 'fax_received' is not an activity type"
     )
 
-    letter = dead_letter_for(
-        unreadable_event(body, error.message),
-        error=error,
-        classification=classify(error),
-        attempts=1,
-        first_failed_at=NOW,
-        now=NOW,
-        operations=OPERATIONS,
-    )
+    unreadable = letter(unreadable_event(body, error.message), error=error, decided=False, record_id=None)
 
-    assert letter.event is None
-    assert letter.original_body == body.decode()
-    assert (letter.category, letter.owner) == (ErrorCategory.INVALID_EVENT, "integration")
+    assert unreadable.event is None
+    assert unreadable.original_body == body.decode()
+    assert (unreadable.category, unreadable.owner) == (ErrorCategory.INVALID_EVENT, "integration")
 
 
 def test_an_envelope_needs_exactly_one_original() -> None:
