@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from leadrelay.localorg import LocalOrg
 from simple_salesforce.api import Salesforce
-from simple_salesforce.exceptions import SalesforceMalformedRequest
+from simple_salesforce.exceptions import SalesforceError, SalesforceMalformedRequest
 
 from tests.localorg.payloads import api, content, reference, rest, shape
 
@@ -179,3 +179,13 @@ def test_delete_by_ids(local_org: LocalOrg, local_org_client: Salesforce) -> Non
     assert [r["id"] for r in results] == ids
     assert local_org.records("Lead") == []
     assert local_org.api_calls["collections_delete"] == 1
+
+
+def test_a_collection_upsert_needs_patch(local_org_client: Salesforce) -> None:
+    with pytest.raises(SalesforceError) as caught:
+        _collection(local_org_client, "POST", [_lead("山田")], path="/Lead/LR_External_Key__c")
+
+    assert caught.value.status == 405
+    assert content(caught.value) == [
+        {"errorCode": "METHOD_NOT_ALLOWED", "message": "HTTP Method 'POST' not allowed. Allowed are PATCH"}
+    ]

@@ -202,7 +202,15 @@ def _collections(
             "records": [{"Id": i} for i in ids],
         }
         return res.run_collection(state, body, ctx, lambda r: _delete(state, r["Id"], ctx))
+    if len(parts) == 2:
+        raise _method_not_allowed(method, "PATCH")
+    if not parts:
+        raise _method_not_allowed(method, "POST, PATCH, DELETE")
     raise not_found()
+
+
+def _method_not_allowed(method: str, allowed: str) -> ApiError:
+    return ApiError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are {allowed}")
 
 
 def _ext_value(record: Mapping[str, Any], name: str) -> Any:
