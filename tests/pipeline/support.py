@@ -29,6 +29,19 @@ TARO = "taro.yamada@sample-shoji.co.jp"
 HANAKO = "hanako.suzuki@example-kogyo.co.jp"
 
 
+def create_activity_table(client: Any, name: str) -> None:
+    """The activity table as template.yaml declares it (``pk``/``sk`` strings, on demand)."""
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
 def gateway_for(org: LocalOrg, *, timeout: float = 10.0) -> SimpleSalesforceGateway:
     """The real gateway (client-credentials login, simple-salesforce) against the local org."""
     client_id, client_secret = org.client_credentials()

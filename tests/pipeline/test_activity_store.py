@@ -12,6 +12,8 @@ from leadrelay.core.events import CanonicalEvent, EventKind, EventSource, Identi
 from leadrelay.ports import ActivityStore
 from moto import mock_aws
 
+from tests.pipeline.support import create_activity_table
+
 TARO = Identity(email="taro.yamada@sample-shoji.co.jp")
 HANAKO = Identity(email="hanako.suzuki@example-kogyo.co.jp")
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -30,18 +32,6 @@ def activity(key: str, when: datetime, identity: Identity = TARO, **attributes: 
     )
 
 
-def create_table(client: object) -> None:
-    client.create_table(  # type: ignore[attr-defined]
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-
-
 @pytest.fixture(params=["dynamodb", "memory"])
 def store(request: pytest.FixtureRequest) -> Iterator[ActivityStore]:
     if request.param == "memory":
@@ -49,7 +39,7 @@ def store(request: pytest.FixtureRequest) -> Iterator[ActivityStore]:
         return
     with mock_aws():
         client = boto3.client("dynamodb", region_name="ap-northeast-1")
-        create_table(client)
+        create_activity_table(client, TABLE)
         yield DynamoDBActivityStore(client, TABLE)
 
 
@@ -88,7 +78,7 @@ def test_history_gives_back_the_activity_record_with_an_aware_time(store: Activi
 def test_dynamodb_items_expire_by_ttl_after_the_retention() -> None:
     with mock_aws():
         client = boto3.client("dynamodb", region_name="ap-northeast-1")
-        create_table(client)
+        create_activity_table(client, TABLE)
         DynamoDBActivityStore(client, TABLE, ttl=timedelta(days=400)).record([activity("k", T0)])
         (item,) = client.scan(TableName=TABLE)["Items"]
     assert int(item["expires_at"]["N"]) == int((T0 + timedelta(days=400)).timestamp())
@@ -98,7 +88,7 @@ def test_dynamodb_items_expire_by_ttl_after_the_retention() -> None:
 def test_dynamodb_history_reads_every_page_of_a_long_history() -> None:
     with mock_aws():
         client = boto3.client("dynamodb", region_name="ap-northeast-1")
-        create_table(client)
+        create_activity_table(client, TABLE)
         store = DynamoDBActivityStore(client, TABLE)
         padding = "x" * 3000  # ~3 KB items: 1 MB query pages hold fewer than 400
         store.record([activity(f"k{i:04d}", T0 + timedelta(seconds=i), note=padding) for i in range(400)])

@@ -1,0 +1,187 @@
+"""The processor Lambda in its environment: moto queues and table, the local org, a cold start, and a
+stand-in for Lambda's SQS event source mapping.
+
+``EventSourceMapping`` does what Lambda does with ``ReportBatchItemFailures``: receive up to a batch of
+messages, invoke the handler with an SQS-shaped event and a context that counts down, delete the
+messages that succeeded and make the failed ones visible again. The queue's redrive policy (moto) moves
+a message after ``maxReceiveCount`` receives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+from leadrelay.localorg import LocalOrg
+
+from tests.pipeline.support import NOW, create_activity_table
+from tests.plugins.dead_letters import MAX_RECEIVE_COUNT, REGION, Queues
+
+MODULE = "leadrelay.handlers.processor"
+ACTIVITY_TABLE = "leadrelay-activities"
+TIMEOUT_SECONDS = 60.0
+
+
+@dataclass
+class LambdaClock:
+    """The time the handler sees: it moves only when the pipeline sleeps (never really)."""
+
+    now: datetime = NOW
+    slept: float = 0.0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept += seconds
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class FakeLambdaContext:
+    """The parts of Lambda's context Powertools and the handler read; remaining time follows the clock."""
+
+    clock: LambdaClock
+    timeout: float = TIMEOUT_SECONDS
+    function_name: str = "leadrelay-processor"
+    function_version: str = "7"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:123456789012:function:leadrelay-processor"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    deadline: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.deadline = self.clock.now + timedelta(seconds=self.timeout)
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(int((self.deadline - self.clock.now).total_seconds() * 1000), 0)
+
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+@dataclass
+class EventSourceMapping:
+    """Lambda's SQS poller, played against a moto queue."""
+
+    queues: Queues
+    handler: Handler
+    clock: LambdaClock
+    batch_size: int = 200
+    invocations: int = 0
+
+    def poll(self) -> int:
+        """One invocation with the messages visible now; returns how many there were (0: queue empty)."""
+        sqs, url = self.queues.sqs, self.queues.ingest_url
+        messages: list[dict[str, Any]] = []
+        while len(messages) < self.batch_size:
+            got = sqs.receive_message(
+                QueueUrl=url,
+                MaxNumberOfMessages=min(10, self.batch_size - len(messages)),
+                AttributeNames=["All"],
+                VisibilityTimeout=420,
+            ).get("Messages", [])
+            if not got:
+                break
+            messages.extend(got)
+        if not messages:
+            return 0
+        self.invocations += 1
+        response = self.handler(sqs_event(messages, self._arn()), FakeLambdaContext(self.clock))
+        failed = {item["itemIdentifier"] for item in response["batchItemFailures"]}
+        done = [m for m in messages if m["MessageId"] not in failed]
+        back = [m for m in messages if m["MessageId"] in failed]
+        for chunk in _chunks(done):
+            entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)]
+            sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+        for chunk in _chunks(back):
+            entries = [
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+                for i, m in enumerate(chunk)
+            ]
+            sqs.change_message_visibility_batch(QueueUrl=url, Entries=entries)
+        return len(messages)
+
+    def drain(self, max_invocations: int = 1000) -> None:
+        """Invoke until the queue is empty (messages moved by the redrive policy leave it too)."""
+        while self.poll():
+            if self.invocations >= max_invocations:
+                raise AssertionError(f"the queue did not drain in {max_invocations} invocations")
+
+    def _arn(self) -> str:
+        attributes = self.queues.sqs.get_queue_attributes(
+            QueueUrl=self.queues.ingest_url, AttributeNames=["QueueArn"]
+        )
+        return str(attributes["Attributes"]["QueueArn"])
+
+
+def _chunks(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    return [items[i : i + 10] for i in range(0, len(items), 10)]
+
+
+def sqs_event(messages: list[dict[str, Any]], arn: str) -> dict[str, Any]:
+    """The Lambda event for received SQS messages (the shape the event source mapping sends)."""
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": {},
+                "md5OfBody": hashlib.md5(m["Body"].encode(), usedforsecurity=False).hexdigest(),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": arn,
+                "awsRegion": REGION,
+            }
+            for m in messages
+        ]
+    }
+
+
+def credentials_file(org: LocalOrg, directory: Path) -> Path:
+    """The local org's client-credentials login as the JSON the gateway reads."""
+    client_id, client_secret = org.client_credentials()
+    path = directory / "salesforce.json"
+    document = {
+        "flow": "client_credentials",
+        "login_url": org.url,
+        "consumer_key": client_id,
+        "consumer_secret": client_secret,
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def processor_environment(org: LocalOrg, queues: Queues, workdir: Path, rules: Path) -> dict[str, str]:
+    """The function's environment variables (as template.yaml sets them), in local mode for Salesforce."""
+    boto3_client = boto3.client("dynamodb", region_name=REGION)
+    if ACTIVITY_TABLE not in boto3_client.list_tables()["TableNames"]:
+        create_activity_table(boto3_client, ACTIVITY_TABLE)
+    return {
+        "LEADRELAY_RULES_PATH": str(rules),
+        "LEADRELAY_INGEST_QUEUE_URL": queues.ingest_url,
+        "LEADRELAY_DLQ_URL": queues.dlq_url,
+        "LEADRELAY_ACTIVITY_TABLE": ACTIVITY_TABLE,
+        "LEADRELAY_MAX_RECEIVE_COUNT": str(MAX_RECEIVE_COUNT),
+        "LEADRELAY_SF_CREDENTIALS_FILE": str(credentials_file(org, workdir)),
+        "LEADRELAY_SF_CA_FILE": org.ca_file,
+        "AWS_LAMBDA_FUNCTION_VERSION": "7",
+        "POWERTOOLS_METRICS_NAMESPACE": "LeadRelay",
+    }
+
+
+def cold_start() -> ModuleType:
+    """Import the handler module afresh, as a new execution environment would."""
+    sys.modules.pop(MODULE, None)
+    return importlib.import_module(MODULE)

@@ -1,0 +1,181 @@
+"""The processor Lambda: cold start, partial batch responses, dead letters, masked logs (moto, local org)."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import random
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from leadrelay.adapters.dead_letters import DeadLetterQueue
+from leadrelay.core.rules import RuleSetError
+from leadrelay.localorg import LocalOrg
+from leadrelay.settings import Settings
+
+from tests.pipeline.support import HANAKO, RULES, TARO, leads_by_email, page_view
+from tests.plugins.dead_letters import Queues
+from tests.processor.harness import (
+    MODULE,
+    EventSourceMapping,
+    FakeLambdaContext,
+    LambdaClock,
+    cold_start,
+    processor_environment,
+    sqs_event,
+)
+
+
+@pytest.fixture
+def environment(
+    local_org: LocalOrg, queues: Queues, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
+    env = processor_environment(local_org, queues, tmp_path, RULES)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    yield env
+    sys.modules.pop(MODULE, None)
+
+
+@pytest.fixture
+def processor(environment: dict[str, str]) -> ModuleType:
+    return cold_start()
+
+
+def send(queues: Queues, *bodies: str) -> None:
+    for body in bodies:
+        queues.sqs.send_message(QueueUrl=queues.ingest_url, MessageBody=body)
+
+
+def test_a_broken_rule_set_fails_the_cold_start_naming_file_and_pointer(
+    environment: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "rules"
+    shutil.copytree(RULES, broken)
+    scoring = json.loads((broken / "scoring.json").read_text(encoding="utf-8"))
+    scoring["rules"][0]["score"] = "enthusiasm"
+    (broken / "scoring.json").write_text(json.dumps(scoring, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("LEADRELAY_RULES_PATH", str(broken))
+    with pytest.raises(RuleSetError) as failure:
+        cold_start()
+    assert f"{broken / 'scoring.json'}:/rules/0/score:" in str(failure.value)
+
+
+def test_a_broken_ownership_map_fails_the_cold_start_too(
+    environment: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "rules"
+    shutil.copytree(RULES, broken)
+    ownership = json.loads((broken / "ownership.json").read_text(encoding="utf-8"))
+    ownership["objects"]["Lead"]["ma"].append("LR_Fit_Score__c")
+    (broken / "ownership.json").write_text(json.dumps(ownership), encoding="utf-8")
+    monkeypatch.setenv("LEADRELAY_RULES_PATH", str(broken))
+    with pytest.raises(RuleSetError, match=r"ownership\.json:/objects/Lead/ma/6"):
+        cold_start()
+
+
+def test_the_cold_start_loads_the_rules_once_for_every_invocation(processor: ModuleType) -> None:
+    assert processor.PIPELINE.rules.version == processor.load_rule_bundle(RULES).rules.version
+    assert processor.SETTINGS.max_receive_count == 3
+
+
+def test_applied_messages_are_deleted_and_the_leads_are_in_salesforce(
+    processor: ModuleType, queues: Queues, local_org: LocalOrg
+) -> None:
+    send(queues, page_view(TARO).model_dump_json(), page_view(HANAKO).model_dump_json())
+    mapping = EventSourceMapping(queues, processor.handler, LambdaClock())
+    mapping.drain()
+    assert set(leads_by_email(local_org)) == {TARO, HANAKO}
+    assert queues.count(queues.ingest_url) == 0
+    assert queues.count(queues.dlq_url) == 0
+
+
+def test_only_messages_to_retry_become_batch_item_failures(
+    processor: ModuleType, queues: Queues, local_org: LocalOrg
+) -> None:
+    lock = "unable to obtain exclusive access to this record"
+    local_org.faults.target("Email", TARO, "UNABLE_TO_LOCK_ROW", message=lock)
+    local_org.faults.target("Email", HANAKO)  # a validation rule: permanent
+    clock = LambdaClock()
+    pipeline = processor.build_pipeline(
+        processor.SETTINGS, clock=clock, sleep=clock.sleep, rng=random.Random(3)
+    )
+    handler = processor.make_handler(pipeline, processor.SETTINGS)
+    locked, blocked, fine = page_view(TARO), page_view(HANAKO), page_view("jiro.sato@example-kogyo.co.jp")
+    messages = [
+        {"MessageId": f"m{i}", "ReceiptHandle": f"r{i}", "Body": e.model_dump_json(), "Attributes": attrs}
+        for i, e in enumerate([locked, blocked, fine])
+        for attrs in [{"ApproximateReceiveCount": "1", "ApproximateFirstReceiveTimestamp": "1795000000000"}]
+    ]
+    response = handler(
+        sqs_event(messages, "arn:aws:sqs:ap-northeast-1:123456789012:ingest"), FakeLambdaContext(clock)
+    )
+    assert response == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+    assert clock.slept > 0  # the lock was retried inside the invocation first
+
+
+def test_dead_letters_reach_the_queue_with_reason_class_and_owner(
+    processor: ModuleType, queues: Queues, local_org: LocalOrg
+) -> None:
+    local_org.faults.target("Email", HANAKO, message="MQL には会社名が必要です")
+    send(queues, page_view(HANAKO).model_dump_json(), "{not json")
+    EventSourceMapping(queues, processor.handler, LambdaClock()).drain()
+    letters = {
+        stored.letter.error.status_code: stored.letter
+        for stored in DeadLetterQueue(queues.sqs, queues.dlq_url).peek()
+    }
+    assert set(letters) == {"FIELD_CUSTOM_VALIDATION_EXCEPTION", "INVALID_EVENT"}
+    validation = letters["FIELD_CUSTOM_VALIDATION_EXCEPTION"]
+    assert (validation.owner, validation.function_version, validation.source_queue) == (
+        "salesforce_admin",
+        "7",
+        queues.ingest_url,
+    )
+    assert letters["INVALID_EVENT"].owner == "integration"
+    assert queues.count(queues.ingest_url) == 0
+
+
+@pytest.fixture
+def log_output(processor: ModuleType) -> Iterator[io.StringIO]:
+    """What the processor's Powertools logger writes (its handler's stream, swapped for a buffer)."""
+    buffer = io.StringIO()
+    handlers = [h for h in logging.getLogger("leadrelay").handlers if isinstance(h, logging.StreamHandler)]
+    streams = [h.setStream(buffer) for h in handlers]
+    yield buffer
+    for handler, stream in zip(handlers, streams, strict=True):
+        handler.setStream(stream)
+
+
+def test_logs_mask_email_addresses_and_phone_numbers(
+    processor: ModuleType, log_output: io.StringIO, queues: Queues, local_org: LocalOrg
+) -> None:
+    local_org.faults.target("Email", TARO, message=f"{TARO} (03-1234-5678) は登録できません")
+    send(queues, page_view(TARO).model_dump_json())
+    EventSourceMapping(queues, processor.handler, LambdaClock()).drain()
+    logs = log_output.getvalue()
+    assert "dead-lettered" in logs
+    assert "t***@sample-shoji.co.jp" in logs
+    assert TARO not in logs
+    assert "03-1234-5678" not in logs
+
+
+def test_each_invocation_publishes_its_outcomes_as_metrics(
+    capsys: pytest.CaptureFixture[str], processor: ModuleType, queues: Queues
+) -> None:
+    send(queues, page_view(TARO).model_dump_json())
+    EventSourceMapping(queues, processor.handler, LambdaClock()).drain()
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    (metrics,) = emf
+    assert metrics["EventsApplied"] in (1.0, [1.0])
+    assert metrics["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "LeadRelay"
+
+
+def test_settings_are_read_from_the_environment_the_template_sets(environment: dict[str, str]) -> None:
+    settings = Settings.from_env(environment)
+    assert settings.activity_table == "leadrelay-activities"
+    assert settings.function_version == "7"
