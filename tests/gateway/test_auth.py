@@ -174,3 +174,8 @@ def test_without_configuration_the_error_names_both_variables(monkeypatch: pytes
     monkeypatch.delenv("LEADRELAY_SF_CREDENTIALS_FILE", raising=False)
     with pytest.raises(ValueError, match=r"LEADRELAY_SF_SECRET_ID.*LEADRELAY_SF_CREDENTIALS_FILE"):
         credentials_from_env()
+
+
+def test_the_secret_document_round_trips_with_its_secrets(private_key_pem: str) -> None:
+    credentials = _jwt_credentials(private_key_pem)
+    assert credentials_from_json(credentials.secret_json(), source="round trip") == credentials

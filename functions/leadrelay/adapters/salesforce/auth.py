@@ -73,6 +73,15 @@ class SalesforceCredentials(BaseModel):
             raise ValueError(f"the {self.flow.value} flow needs {', '.join(missing)}")
         return self
 
+    def secret_json(self) -> str:
+        """The document to store in the secret or credentials file (secrets revealed; never log it)."""
+        document = self.model_dump(mode="json", exclude_none=True)
+        for name in ("private_key", "consumer_secret"):
+            value = getattr(self, name)
+            if value is not None:
+                document[name] = value.get_secret_value()
+        return json.dumps(document, ensure_ascii=False, indent=2)
+
     @property
     def token_url(self) -> str:
         """The OAuth 2.0 token endpoint."""
