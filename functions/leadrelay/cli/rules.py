@@ -112,42 +112,44 @@ def register(subparsers: Any) -> None:
         description="Check the rule files, run the rule test cases, and explain a lead's scores.",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-
-    validate = actions.add_parser(
-        "validate",
-        help="report every problem in the rule files",
-        description="Check every rule file in PATH and report every problem at once, as "
-        "FILE:JSON-POINTER: message (broken JSON as FILE:LINE:COLUMN). Exit 1 on any error; "
-        "warnings alone exit 0.",
+    validate = _action(
+        actions,
+        run_validate,
+        "report every problem in the rule files",
+        "Check every rule file in PATH and report every problem at once, as FILE:JSON-POINTER: message "
+        "(broken JSON as FILE:LINE:COLUMN). Exit 1 on any error; warnings alone exit 0.",
     )
     validate.add_argument("path", nargs="?", type=Path, default=DEFAULT_RULES, help="rules directory or file")
-    validate.add_argument("--json", action="store_true", help="print the diagnostics as JSON")
-    validate.set_defaults(func=run_validate)
-
-    test = actions.add_parser(
-        "test",
-        help="run the rule test cases in PATH/tests/",
-        description="Evaluate every case in PATH/tests/*.json with the rules in PATH and compare scores, "
-        "stage and matched rule ids with the expectation. Prints a diff per failure; exit 1 on any failure.",
+    test = _action(
+        actions,
+        run_test,
+        "run the rule test cases in PATH/tests/",
+        "Evaluate every case in PATH/tests/*.json with the rules in PATH and compare scores, stage and "
+        "matched rule ids with the expectation. Prints a diff per failure; exit 1 on any failure.",
     )
     test.add_argument("path", nargs="?", type=Path, default=DEFAULT_RULES, help="rules directory")
     test.add_argument("-k", dest="name_filter", metavar="TEXT", help="only cases whose name contains TEXT")
-    test.add_argument("--json", action="store_true", help="print the results as JSON")
-    test.set_defaults(func=run_test)
-
-    explain = actions.add_parser(
-        "explain",
-        help="show a lead's scores, the rules behind them and its stage move",
-        description='Evaluate one lead file ({"lead": {...}, "activities": [...], "now": ...} or a bare '
-        "Lead record) and print each matched rule with its points and the values it read.",
+    explain = _action(
+        actions,
+        run_explain,
+        "show a lead's scores, the rules behind them and its stage move",
+        'Evaluate one lead file ({"lead": {...}, "activities": [...], "now": ...} or a bare Lead record) '
+        "and print each matched rule with its points and the values it read.",
     )
     explain.add_argument("lead_file", type=Path, metavar="LEAD.json", help="the lead (and its activities)")
     explain.add_argument(
         "--now", help='evaluation instant, ISO-8601 (default: the file\'s "now", else the clock)'
     )
     explain.add_argument("--rules", type=Path, default=DEFAULT_RULES, help="rules directory (default: rules)")
-    explain.add_argument("--json", action="store_true", help="print the decision as JSON")
-    explain.set_defaults(func=run_explain)
+
+
+def _action(actions: Any, func: Any, summary: str, description: str) -> argparse.ArgumentParser:
+    """A `rules` sub-command named after ``func`` (``run_test`` → ``test``), with ``--json``."""
+    name = func.__name__.removeprefix("run_")
+    parser: argparse.ArgumentParser = actions.add_parser(name, help=summary, description=description)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(func=func)
+    return parser
 
 
 def _input_error(error: InputError) -> int:
