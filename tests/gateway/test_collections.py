@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from leadrelay.adapters.salesforce.collections import collection_requests, map_results
 from leadrelay.core.writes import SalesforceError, WriteKind, WriteOp
 
-
-def _update(n: int, **fields: Any) -> WriteOp:
-    return WriteOp(
-        ref=f"lead-{n}",
-        sobject="Lead",
-        kind=WriteKind.UPDATE,
-        record_id=f"00Q5g00000Ab{n:04d}AAA",
-        fields=fields or {"LR_Fit_Score__c": 80},
-    )
+from tests.gateway.ops import LEAD_FIELDS, lead_upsert, score_update, task_create
 
 
-def _upsert(ref: str, key: str, **fields: Any) -> WriteOp:
-    return WriteOp(
-        ref=ref,
-        sobject="Lead",
-        kind=WriteKind.UPSERT,
-        external_id_field="LR_External_Key__c",
-        external_id=key,
-        fields=fields,
-    )
-
-
-def _task(ref: str) -> WriteOp:
-    return WriteOp(ref=ref, sobject="Task", kind=WriteKind.CREATE, fields={"Subject": "初回架電: 山田 太郎"})
+def _update(n: int) -> WriteOp:
+    return score_update(f"00Q5g00000Ab{n:04d}AAA", ref=f"lead-{n}")
 
 
 def test_450_updates_go_out_as_collections_of_200_200_and_50() -> None:
@@ -45,31 +24,33 @@ def test_every_collection_is_sent_with_all_or_none_false() -> None:
 
 
 def test_an_update_is_a_patch_carrying_the_record_id_and_type() -> None:
-    (request,) = collection_requests([_update(7, Status="Working")])
+    (request,) = collection_requests([_update(7)])
     assert (request.method, request.path) == ("PATCH", "composite/sobjects")
     assert request.body["records"] == [
-        {"attributes": {"type": "Lead"}, "Status": "Working", "id": "00Q5g00000Ab0007AAA"}
+        {"attributes": {"type": "Lead"}, "LR_Fit_Score__c": 80, "id": "00Q5g00000Ab0007AAA"}
     ]
 
 
 def test_a_create_is_a_post_without_an_id() -> None:
-    (request,) = collection_requests([_task("task-1")])
+    (request,) = collection_requests([task_create("task-1")])
     assert (request.method, request.path) == ("POST", "composite/sobjects")
-    assert request.body["records"] == [{"attributes": {"type": "Task"}, "Subject": "初回架電: 山田 太郎"}]
+    assert request.body["records"] == [
+        {"attributes": {"type": "Task"}, "Subject": "初回架電: 山田 太郎 様", "Status": "Not Started"}
+    ]
 
 
 def test_an_upsert_is_a_patch_on_the_external_id_field_carrying_the_key() -> None:
-    (request,) = collection_requests([_upsert("k1", "hubspot:4711", LastName="山田")])
+    (request,) = collection_requests([lead_upsert("hubspot:4711")])
     assert (request.method, request.path) == ("PATCH", "composite/sobjects/Lead/LR_External_Key__c")
     assert request.body["records"] == [
-        {"attributes": {"type": "Lead"}, "LastName": "山田", "LR_External_Key__c": "hubspot:4711"}
+        {"attributes": {"type": "Lead"}, **LEAD_FIELDS, "LR_External_Key__c": "hubspot:4711"}
     ]
 
 
 def test_ops_are_grouped_by_sobject_kind_and_external_id_field() -> None:
-    ops = [_update(1), _task("t1"), _upsert("u1", "hubspot:1"), _update(2), _task("t2")]
+    ops = [_update(1), task_create("t1"), lead_upsert("hubspot:1"), _update(2), task_create("t2")]
     requests = list(collection_requests(ops))
-    assert [[op.ref for op in r.ops] for r in requests] == [["lead-1", "lead-2"], ["t1", "t2"], ["u1"]]
+    assert [[op.ref for op in r.ops] for r in requests] == [["lead-1", "lead-2"], ["t1", "t2"], ["hubspot:1"]]
 
 
 def test_an_external_id_field_that_is_not_an_api_name_is_refused() -> None:
@@ -125,16 +106,19 @@ def test_per_record_results_map_back_to_refs_with_their_errors() -> None:
 
 
 def test_upsert_results_say_whether_the_record_was_created() -> None:
-    (request,) = collection_requests([_upsert("new", "hubspot:1"), _upsert("old", "hubspot:2")])
+    (request,) = collection_requests([lead_upsert("hubspot:1"), lead_upsert("hubspot:2")])
     response = [
         {"id": "00Q5g00000AbCd1AAA", "success": True, "errors": [], "created": True},
         {"id": "00Q5g00000AbCd2AAA", "success": True, "errors": [], "created": False},
     ]
-    assert [(r.ref, r.created) for r in map_results(request, response)] == [("new", True), ("old", False)]
+    assert [(r.ref, r.created) for r in map_results(request, response)] == [
+        ("hubspot:1", True),
+        ("hubspot:2", False),
+    ]
 
 
 def test_a_created_record_is_marked_created() -> None:
-    (request,) = collection_requests([_task("task-1")])
+    (request,) = collection_requests([task_create("task-1")])
     (result,) = map_results(request, [{"id": "00T5g00000XyZ01AAA", "success": True, "errors": []}])
     assert result.created
     assert result.record_id == "00T5g00000XyZ01AAA"

@@ -85,28 +85,26 @@ def test_insufficient_access_codes_are_permanent_access_failures(code: str) -> N
     assert classify(SalesforceError(status_code=code)) == Classification(P, C.ACCESS)
 
 
-def test_a_lock_hidden_in_a_trigger_error_is_a_transient_record_lock() -> None:
-    error = SalesforceError(
-        status_code="CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
-        message=(
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (
+            "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
             "LeadTrigger: execution of AfterUpdate caused by: System.DmlException: Update failed. "
             "First exception on row 0 with id 00Q5g00000AbCdEEAV; first error: UNABLE_TO_LOCK_ROW, "
-            "unable to obtain exclusive access to this record: []"
+            "unable to obtain exclusive access to this record: []",
         ),
-    )
-    assert classify(error) == Classification(T, C.RECORD_LOCK)
-
-
-def test_a_lock_hidden_in_a_flow_error_is_a_transient_record_lock() -> None:
-    error = SalesforceError(
-        status_code="CANNOT_EXECUTE_FLOW_TRIGGER",
-        message=(
+        (
+            "CANNOT_EXECUTE_FLOW_TRIGGER",
             "We can't save this record because the “リード振り分け” process failed. "
             "UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record or 1 records: "
-            "00Q5g00000AbCdE"
+            "00Q5g00000AbCdE",
         ),
-    )
-    assert classify(error) == Classification(T, C.RECORD_LOCK)
+    ],
+    ids=["trigger", "flow"],
+)
+def test_a_lock_hidden_in_a_trigger_or_flow_error_is_a_transient_record_lock(code: str, message: str) -> None:
+    assert classify(SalesforceError(status_code=code, message=message)) == Classification(T, C.RECORD_LOCK)
 
 
 def test_a_trigger_error_without_a_lock_stays_a_permanent_validation_failure() -> None:

@@ -11,22 +11,14 @@ from aws_lambda_powertools import Metrics
 from leadrelay.adapters.salesforce import ApiUsage, SalesforceCredentials, SimpleSalesforceGateway
 from leadrelay.adapters.salesforce.gateway import parse_api_usage
 from leadrelay.adapters.salesforce.metrics import NAMESPACE, api_usage_publisher
-from leadrelay.core.writes import WriteKind, WriteOp
+from leadrelay.core.writes import WriteOp
 from leadrelay.localorg import LocalOrg
+
+from tests.gateway.ops import lead_upsert
 
 
 def _upserts(count: int) -> list[WriteOp]:
-    return [
-        WriteOp(
-            ref=f"hubspot:{n}",
-            sobject="Lead",
-            kind=WriteKind.UPSERT,
-            external_id_field="LR_External_Key__c",
-            external_id=f"hubspot:{n}",
-            fields={"LastName": f"山田{n}", "Company": "株式会社サンプル商事"},
-        )
-        for n in range(count)
-    ]
+    return [lead_upsert(f"hubspot:{n}") for n in range(count)]
 
 
 @pytest.fixture
@@ -49,11 +41,23 @@ def test_a_missing_usage_header_is_none() -> None:
     assert parse_api_usage(None) is None
 
 
+@pytest.fixture
+def reported() -> list[ApiUsage]:
+    """What the gateway reported through ``on_api_usage``."""
+    return []
+
+
+@pytest.fixture
+def reporting_gateway(
+    jwt_credentials: SalesforceCredentials, http: requests.Session, reported: list[ApiUsage]
+) -> SimpleSalesforceGateway:
+    return SimpleSalesforceGateway(jwt_credentials, http=http, on_api_usage=reported.append)
+
+
 def test_usage_is_reported_once_per_write_with_the_latest_figures(
-    local_org: LocalOrg, jwt_credentials: SalesforceCredentials, http: requests.Session
+    local_org: LocalOrg, reporting_gateway: SimpleSalesforceGateway, reported: list[ApiUsage]
 ) -> None:
-    reported: list[ApiUsage] = []
-    gateway = SimpleSalesforceGateway(jwt_credentials, http=http, on_api_usage=reported.append)
+    gateway = reporting_gateway
     local_org.daily_api_limit = 100_000
     gateway.write(_upserts(450))
     assert reported == [ApiUsage(used=3, limit=100_000)]
@@ -73,11 +77,9 @@ def test_usage_is_published_as_leadrelay_metrics(
 
 
 def test_usage_is_reported_even_when_the_request_is_refused_for_the_limit(
-    local_org: LocalOrg, jwt_credentials: SalesforceCredentials, http: requests.Session
+    local_org: LocalOrg, reporting_gateway: SimpleSalesforceGateway, reported: list[ApiUsage]
 ) -> None:
-    reported: list[ApiUsage] = []
-    gateway = SimpleSalesforceGateway(jwt_credentials, http=http, on_api_usage=reported.append)
     local_org.daily_api_limit = 0
-    (result,) = gateway.write(_upserts(1))
+    (result,) = reporting_gateway.write(_upserts(1))
     assert not result.success
     assert reported == [ApiUsage(used=1, limit=0)]

@@ -12,22 +12,16 @@ from leadrelay.adapters.salesforce import (
     credentials_from_secret,
 )
 from leadrelay.core.failures import ErrorCategory, SalesforceCallError, classify_all
-from leadrelay.core.writes import WriteKind, WriteOp
+from leadrelay.core.writes import WriteOp
 from leadrelay.localorg import LocalOrg
 from pydantic import SecretStr
 
 from tests.gateway.conftest import Traffic
+from tests.gateway.ops import lead_upsert
 
 
 def _upsert(key: str = "hubspot:4711") -> WriteOp:
-    return WriteOp(
-        ref=key,
-        sobject="Lead",
-        kind=WriteKind.UPSERT,
-        external_id_field="LR_External_Key__c",
-        external_id=key,
-        fields={"LastName": "山田", "FirstName": "太郎", "Company": "株式会社サンプル商事"},
-    )
+    return lead_upsert(key)
 
 
 def _store_secret(credentials: SalesforceCredentials) -> str:
