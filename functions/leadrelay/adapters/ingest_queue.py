@@ -1,0 +1,253 @@
+"""The ingest queue on SQS (the ``EventQueue`` port), and enqueueing each canonical event exactly once.
+
+* :class:`SqsEventQueue` — ``SendMessageBatch`` in groups of 10 within the 256 KiB batch limit; the
+  message body is the ``CanonicalEvent`` JSON. Entries that fail for AWS's reasons are retried (with
+  a short pause) a few times; entries that fail for the sender's reasons are not. Whatever is still
+  unsent raises :class:`EnqueueError` naming the idempotency keys. A FIFO queue (``….fifo``) gets
+  the identity as message group and a hash of the idempotency key as deduplication id.
+* :class:`IdempotentEnqueuer` — Powertools idempotency on DynamoDB around "enqueue this canonical
+  event", keyed on its idempotency key, so a webhook retry or an Event Relay replay (EARLIEST
+  recovery re-sends up to 3 days) is enqueued once. Records expire after 4 days.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
+)
+from botocore.exceptions import BotoCoreError, ClientError
+
+from leadrelay.core.events import CanonicalEvent
+from leadrelay.ports import EventQueue
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
+
+MAX_MESSAGE_BYTES = 262_144
+"""The SQS message and batch size limit kept to (256 KiB)."""
+IDEMPOTENCY_EXPIRY_SECONDS = 4 * 24 * 3600
+"""Longer than Event Relay's 3-day EARLIEST replay and HubSpot's day of retries."""
+IDEMPOTENCY_KEY_PREFIX = "leadrelay-ingest"
+"""Shared by both ingress functions, so an event is enqueued once whichever path it took."""
+_BATCH = 10
+
+
+class EnqueueError(RuntimeError):
+    """Events could not be put on the ingest queue; ``failed`` maps idempotency keys to reasons."""
+
+    def __init__(self, failed: dict[str, str]) -> None:
+        listed = ", ".join(f"{key} ({reason})" for key, reason in sorted(failed.items()))
+        super().__init__(f"{len(failed)} event(s) not enqueued: {listed}")
+        self.failed = failed
+
+
+class ConcurrentDeliveryError(RuntimeError):
+    """Another invocation is enqueueing the same events right now; retry later."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        super().__init__(
+            f"{len(keys)} event(s) are being enqueued by a concurrent delivery: {', '.join(keys)}"
+        )
+        self.keys = list(keys)
+
+
+def message_body(event: CanonicalEvent) -> str:
+    """The ingest-queue message body of ``event`` (read back with ``parse_canonical_event``)."""
+    return event.model_dump_json()
+
+
+def oversized(events: Sequence[CanonicalEvent]) -> list[int]:
+    """Indexes of events whose message body exceeds the SQS size limit."""
+    return [i for i, event in enumerate(events) if len(message_body(event).encode()) > MAX_MESSAGE_BYTES]
+
+
+def chunks(
+    entries: Sequence[SendMessageBatchRequestEntryTypeDef],
+) -> Iterator[list[SendMessageBatchRequestEntryTypeDef]]:
+    """Groups of at most 10 entries whose bodies together stay within the batch size limit."""
+    chunk: list[SendMessageBatchRequestEntryTypeDef] = []
+    size = 0
+    for entry in entries:
+        length = len(entry["MessageBody"].encode())
+        if chunk and (len(chunk) == _BATCH or size + length > MAX_MESSAGE_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(entry)
+        size += length
+    if chunk:
+        yield chunk
+
+
+def send_message_batches(
+    client: SQSClient,
+    queue_url: str,
+    entries: Sequence[SendMessageBatchRequestEntryTypeDef],
+    *,
+    attempts: int = 3,
+    pause: Callable[[int], None] = lambda attempt: time.sleep(0.1 * 2**attempt),
+) -> dict[str, str]:
+    """Send every entry; retry AWS-side failures up to ``attempts`` times. Returns unsent id → reason."""
+    pending = {entry["Id"]: entry for entry in entries}
+    errors: dict[str, str] = {}
+    for attempt in range(attempts):
+        if attempt:
+            pause(attempt)
+        for chunk in chunks(list(pending.values())):
+            try:
+                response = client.send_message_batch(QueueUrl=queue_url, Entries=chunk)
+            except (BotoCoreError, ClientError) as exc:  # the whole call failed: every entry is unsent
+                code = exc.response["Error"].get("Code", "") if isinstance(exc, ClientError) else ""
+                errors.update(dict.fromkeys((entry["Id"] for entry in chunk), code or type(exc).__name__))
+                continue
+            for ok in response.get("Successful", []):
+                pending.pop(ok["Id"], None)
+                errors.pop(ok["Id"], None)
+            for bad in response.get("Failed", []):
+                errors[bad["Id"]] = f"{bad['Code']}{' (sender fault)' if bad.get('SenderFault') else ''}"
+                if bad.get("SenderFault"):  # the same entry would fail again
+                    pending.pop(bad["Id"], None)
+        if not pending:
+            break
+    return {entry_id: errors.get(entry_id, "not sent") for entry_id in {*pending, *errors}}
+
+
+@dataclass
+class SqsEventQueue:
+    """The ingest queue (``EventQueue``): canonical events in, durably, or :class:`EnqueueError`."""
+
+    queue_url: str
+    client: SQSClient = field(default_factory=lambda: boto3.client("sqs"))
+    attempts: int = 3
+    pause: Callable[[int], None] = lambda attempt: time.sleep(0.1 * 2**attempt)
+
+    def send(self, events: Sequence[CanonicalEvent]) -> None:
+        """Enqueue all events or raise :class:`EnqueueError` naming the ones that failed."""
+        fifo = self.queue_url.endswith(".fifo")
+        entries = [_entry(str(index), event, fifo=fifo) for index, event in enumerate(events)]
+        failed = send_message_batches(
+            self.client, self.queue_url, entries, attempts=self.attempts, pause=self.pause
+        )
+        if failed:
+            raise EnqueueError(
+                {events[int(index)].idempotency_key: reason for index, reason in failed.items()}
+            )
+
+
+def _entry(entry_id: str, event: CanonicalEvent, *, fifo: bool) -> SendMessageBatchRequestEntryTypeDef:
+    entry: SendMessageBatchRequestEntryTypeDef = {"Id": entry_id, "MessageBody": message_body(event)}
+    if fifo:
+        entry["MessageGroupId"] = event.identity.key[:128]
+        entry["MessageDeduplicationId"] = hashlib.sha256(event.idempotency_key.encode()).hexdigest()
+    return entry
+
+
+@dataclass(frozen=True, slots=True)
+class EnqueueOutcome:
+    """Idempotency keys enqueued now, and those already enqueued by an earlier delivery."""
+
+    enqueued: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()
+
+
+class IdempotentEnqueuer:
+    """Enqueues each canonical event at most once per idempotency key (Powertools idempotency).
+
+    Events of one request are handled concurrently (``max_workers``). When the queue fails, the
+    event's idempotency record is removed again (Powertools does that on an exception), so the
+    provider's retry enqueues it.
+    """
+
+    def __init__(
+        self,
+        queue: EventQueue,
+        table_name: str,
+        *,
+        dynamodb: DynamoDBClient | None = None,
+        expires_after_seconds: int = IDEMPOTENCY_EXPIRY_SECONDS,
+        max_workers: int = 8,
+    ) -> None:
+        self.queue = queue
+        self.max_workers = max_workers
+        self.config = IdempotencyConfig(
+            event_key_jmespath="idempotency_key",
+            raise_on_no_idempotency_key=True,
+            expires_after_seconds=expires_after_seconds,
+            response_hook=_mark_duplicate,
+        )
+        store = DynamoDBPersistenceLayer(table_name=table_name, boto3_client=dynamodb)
+        self._enqueue_one: Callable[..., dict[str, Any]] = idempotent_function(
+            self._send_one,
+            data_keyword_argument="event",
+            persistence_store=store,
+            config=self.config,
+            key_prefix=IDEMPOTENCY_KEY_PREFIX,
+        )
+
+    def register_lambda_context(self, context: LambdaContext) -> None:
+        """Let in-progress records expire with the invocation, so a crashed one does not block retries."""
+        self.config.register_lambda_context(context)
+
+    def _send_one(self, *, event: dict[str, Any]) -> dict[str, Any]:
+        self.queue.send([CanonicalEvent.model_validate(event)])
+        return {"enqueued": event["idempotency_key"]}
+
+    def _one(self, event: CanonicalEvent) -> tuple[str, bool]:
+        response = self._enqueue_one(event=event.model_dump(mode="json"))
+        return event.idempotency_key, bool(response.get("duplicate"))
+
+    def enqueue(self, events: Sequence[CanonicalEvent]) -> EnqueueOutcome:
+        """Enqueue the events not enqueued before; raises ``EnqueueError`` / ``ConcurrentDeliveryError``.
+
+        ``EnqueueError`` is also raised when the idempotency table is unavailable.
+        """
+        if not events:
+            return EnqueueOutcome()
+        workers = max(1, min(self.max_workers, len(events)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [(event.idempotency_key, pool.submit(self._one, event)) for event in events]
+        done: list[tuple[str, bool]] = []
+        failed: dict[str, str] = {}
+        busy: list[str] = []
+        for key, future in futures:
+            error = future.exception()
+            if error is None:
+                done.append(future.result())
+            elif isinstance(error, IdempotencyAlreadyInProgressError):
+                busy.append(key)
+            elif isinstance(error, EnqueueError):
+                failed.update(error.failed)
+            elif isinstance(error, IdempotencyPersistenceLayerError):
+                failed[key] = "idempotency table unavailable"
+            else:
+                raise error
+        if failed:
+            raise EnqueueError(failed)
+        if busy:
+            raise ConcurrentDeliveryError(busy)
+        return EnqueueOutcome(
+            enqueued=tuple(key for key, duplicate in done if not duplicate),
+            duplicates=tuple(key for key, duplicate in done if duplicate),
+        )
+
+
+def _mark_duplicate(response: Any, idempotent_data: DataRecord) -> Any:
+    """Powertools calls this when the response is replayed from the store: the event was a duplicate."""
+    return {**response, "duplicate": True} if isinstance(response, dict) else response

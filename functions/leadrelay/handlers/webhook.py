@@ -1,0 +1,193 @@
+"""``POST /webhooks/<provider>`` on an API Gateway HTTP API (payload v2): signed MA webhooks → ingest queue.
+
+Thin: find the provider's mapping → read its secret → :func:`~leadrelay.core.ingress.webhooks.parse_webhook`
+(size, content type, signature, JSON, mapping) → enqueue every event once → answer. Responses:
+
+* 200 ``{"accepted", "duplicates", "skipped"}`` — only once every event is durably on the queue;
+* 400 malformed JSON or a payload that fails the mapping (the JSON path is named), 401 a bad or stale
+  signature, 404 an unknown provider, 409 the same events are being enqueued by a concurrent delivery,
+  413 a body above the limit, 415 not JSON;
+* 503 (the provider retries) only when the queue, the idempotency table or the secret is unavailable.
+
+Secrets and signatures are never logged or echoed; log lines are PII-masked and carry no payload.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from leadrelay.adapters.ingest_queue import ConcurrentDeliveryError, EnqueueError, oversized
+from leadrelay.adapters.mapping_files import load_mappings
+from leadrelay.adapters.secrets import SecretSource, SecretUnavailableError, WebhookSecrets
+from leadrelay.core.ingress.mapping import CompiledMapping
+from leadrelay.core.ingress.results import IngressError, RejectionKind
+from leadrelay.core.ingress.webhooks import WebhookRequest, check_envelope, find_mapping, parse_webhook
+from leadrelay.handlers.ingress_support import (
+    Enqueuer,
+    build_enqueuer,
+    count,
+    ingress_logger,
+    ingress_metrics,
+    report_notices,
+)
+from leadrelay.settings import Settings
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+logger = ingress_logger()
+metrics = ingress_metrics()
+app = APIGatewayHttpResolver()
+
+STATUS = {
+    RejectionKind.MALFORMED: 400,
+    RejectionKind.UNAUTHENTICATED: 401,
+    RejectionKind.UNKNOWN_PROVIDER: 404,
+    RejectionKind.TOO_LARGE: 413,
+    RejectionKind.UNSUPPORTED_MEDIA_TYPE: 415,
+}
+
+
+@dataclass
+class WebhookRuntime:
+    """What the function needs, built once per execution environment."""
+
+    mappings: Mapping[str, CompiledMapping]
+    secrets: WebhookSecrets
+    enqueuer: Enqueuer
+    max_body_bytes: int = 1_048_576
+    public_url: str | None = None
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WebhookRuntime:
+        """Mappings from ``rules/mappings``, secrets, queue and idempotency table from ``LEADRELAY_*``."""
+        return cls(
+            mappings=load_mappings(settings.rules_path),
+            secrets=WebhookSecrets(
+                SecretSource.from_settings(settings.secrets_file), settings.webhook_secret_name
+            ),
+            enqueuer=build_enqueuer(settings),
+            max_body_bytes=settings.webhook_max_body_bytes,
+            public_url=settings.webhook_public_url,
+        )
+
+
+def _json(status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> Response[str]:
+    return Response(status, "application/json", json.dumps(body, ensure_ascii=False), dict(headers or {}))
+
+
+def raw_body(event: Mapping[str, Any]) -> bytes:
+    """The request body as sent (base64-decoded when API Gateway encoded it)."""
+    body = event.get("body")
+    if not isinstance(body, str):
+        return b""
+    if event.get("isBase64Encoded"):
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise IngressError("body is marked base64-encoded but is not", path="$") from exc
+    return body.encode("utf-8", "surrogatepass")
+
+
+def request_uri(event: Mapping[str, Any], provider: str, public_url: str | None) -> str:
+    """The full URL the provider called (HubSpot signs it)."""
+    query = event.get("rawQueryString") or ""
+    suffix = f"?{query}" if query else ""
+    if public_url:
+        return f"{public_url.rstrip('/')}/webhooks/{provider}{suffix}"
+    domain = (event.get("requestContext") or {}).get("domainName", "")
+    return f"https://{domain}{event.get('rawPath') or '/'}{suffix}"
+
+
+def to_request(event: Mapping[str, Any], provider: str, public_url: str | None = None) -> WebhookRequest:
+    """A :class:`WebhookRequest` from an API Gateway v2 event (also for ``leadrelay replay``)."""
+    method = str((event.get("requestContext") or {}).get("http", {}).get("method", "POST"))
+    headers = event.get("headers") or {}
+    return WebhookRequest(
+        provider, method, request_uri(event, provider, public_url), headers, raw_body(event)
+    )
+
+
+@app.post("/webhooks/<provider>")
+def receive(provider: str) -> Response[str]:
+    """Verify, map and enqueue one webhook request."""
+    runtime: WebhookRuntime = app.context["runtime"]
+    now = runtime.clock()
+    mapping = find_mapping(runtime.mappings, provider)
+    app.context["provider"] = provider
+    metrics.add_dimension(name="provider", value=provider)
+    request = to_request(app.current_event.raw_event, provider, runtime.public_url)
+    check_envelope(request, max_body_bytes=runtime.max_body_bytes)
+    secrets = runtime.secrets.for_provider(mapping.spec.signature.secret or provider)
+    result = parse_webhook(mapping, request, secrets=secrets, now=now, max_body_bytes=runtime.max_body_bytes)
+    too_big = oversized(result.events)
+    if too_big:
+        raise IngressError(f"events {too_big} are larger than an SQS message (256 KiB) once mapped", path="$")
+    report_notices(logger, metrics, result.notices)
+    runtime.enqueuer.register_lambda_context(app.lambda_context)
+    outcome = runtime.enqueuer.enqueue(result.events)
+    count(metrics, "WebhookEventsEnqueued", len(outcome.enqueued))
+    count(metrics, "DuplicateEventsIgnored", len(outcome.duplicates))
+    summary = {
+        "accepted": len(outcome.enqueued),
+        "duplicates": len(outcome.duplicates),
+        "skipped": len(result.notices),
+    }
+    logger.info("webhook accepted", extra={"provider": provider, **summary})
+    return _json(200, summary)
+
+
+def _rejected(exc: IngressError) -> Response[str]:
+    status = STATUS[exc.kind]
+    provider = app.context.get("provider", "unknown")
+    count(metrics, "WebhookRequestsRejected", 1)
+    logger.warning("webhook rejected", extra={"provider": provider, "status": status, "reason": str(exc)})
+    return _json(status, {"error": exc.kind.value, "message": str(exc)})
+
+
+def _concurrent(exc: ConcurrentDeliveryError) -> Response[str]:
+    logger.info("webhook events already in flight", extra={"keys": exc.keys})
+    return _json(
+        409, {"error": "conflict", "message": "these events are being accepted by a concurrent delivery"}
+    )
+
+
+def _unavailable(exc: Exception) -> Response[str]:
+    count(metrics, "WebhookRequestsFailed", 1)
+    logger.error("webhook not accepted: a dependency is unavailable", extra={"reason": str(exc)})
+    message = "temporarily unavailable; retry later"
+    return _json(503, {"error": "unavailable", "message": message}, {"Retry-After": "30"})
+
+
+app.exception_handler(IngressError)(_rejected)
+app.exception_handler(ConcurrentDeliveryError)(_concurrent)
+app.exception_handler([EnqueueError, SecretUnavailableError])(_unavailable)
+
+
+def handle(event: Mapping[str, Any], context: LambdaContext, runtime: WebhookRuntime) -> dict[str, Any]:
+    """Handle one API Gateway v2 event with ``runtime``."""
+    try:
+        app.context["runtime"] = runtime
+        return app.resolve(event, context)
+    finally:
+        metrics.flush_metrics()
+
+
+@cache
+def default_runtime() -> WebhookRuntime:
+    """The runtime built from the environment, once per execution environment (``cache_clear()`` resets)."""
+    return WebhookRuntime.from_settings(Settings.from_env())
+
+
+def handler(event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """The Lambda entry point (``leadrelay.handlers.webhook.handler``)."""
+    return handle(event, context, default_runtime())

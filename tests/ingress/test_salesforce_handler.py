@@ -1,0 +1,117 @@
+"""The EventBridge target in-process: parse → drop own changes (counted) → enqueue once; unreadable → DLQ."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from leadrelay.handlers import salesforce_events
+from leadrelay.handlers.salesforce_events import UnreadableEventError, handle
+
+from tests.ingress.builders import (
+    INTEGRATION_USER,
+    REFERENCE,
+    RULES,
+    FakeLambdaContext,
+    change_event,
+    emitted_metrics,
+    lead_activity,
+)
+from tests.plugins.ingress import IngressAws
+
+CONTEXT: Any = FakeLambdaContext(function_name="leadrelay-salesforce-events")
+
+
+def test_a_lead_activity_event_is_queued(ingress_aws: IngressAws) -> None:
+    answer = handle(lead_activity(), CONTEXT, ingress_aws.salesforce_runtime())
+
+    assert answer == {"enqueued": 1, "duplicates": 0, "notices": []}
+    assert ingress_aws.queued_events()[0].type == "page_view"
+
+
+def test_an_event_relay_replay_is_queued_once(ingress_aws: IngressAws) -> None:
+    runtime = ingress_aws.salesforce_runtime()
+    handle(change_event(fields={"Status": "Working"}), CONTEXT, runtime)
+
+    answer = handle(change_event(fields={"Status": "Working"}), CONTEXT, runtime)
+
+    assert answer["duplicates"] == 1
+    assert len(ingress_aws.queued_events()) == 1
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        change_event(origin="com/salesforce/api/rest/61.0;client=leadrelay"),
+        change_event(commit_user=INTEGRATION_USER),
+        change_event(changed=("LR_Fit_Score__c", "LR_Engagement_Score__c", "SystemModstamp")),
+    ],
+    ids=["change-origin", "integration-user", "owned-fields-only"],
+)
+def test_our_own_write_backs_are_dropped_and_counted(
+    ingress_aws: IngressAws, capsys: pytest.CaptureFixture[str], raw: dict[str, Any]
+) -> None:
+    answer = handle(raw, CONTEXT, ingress_aws.salesforce_runtime())
+
+    assert answer["enqueued"] == 0
+    assert ingress_aws.queued_events() == []
+    assert emitted_metrics(capsys.readouterr().out)["OwnChangesDropped"] == 1
+
+
+def test_gap_and_overflow_events_are_reported_and_counted_never_raised(
+    ingress_aws: IngressAws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runtime = ingress_aws.salesforce_runtime()
+
+    handle(change_event(change_type="GAP_UPDATE"), CONTEXT, runtime)
+    answer = handle(change_event(change_type="GAP_OVERFLOW", record_ids=()), CONTEXT, runtime)
+
+    metrics = emitted_metrics(capsys.readouterr().out)
+    assert answer["notices"][0]["kind"] == "overflow"
+    assert (metrics["GapEventsReceived"], metrics["OverflowEventsReceived"]) == (1, 1)
+    assert ingress_aws.queued_events() == []
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in REFERENCE.glob("*event*.json")))
+def test_every_reference_event_goes_through_the_handler_without_error(
+    ingress_aws: IngressAws, name: str
+) -> None:
+    raw = json.loads((REFERENCE / name).read_text(encoding="utf-8"))
+
+    answer = handle(raw, CONTEXT, ingress_aws.salesforce_runtime())
+
+    assert answer["notices"][0]["kind"] == "not_processed"
+
+
+def test_an_unreadable_event_raises_with_its_reason_for_the_failure_destination(
+    ingress_aws: IngressAws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = change_event()
+    raw["detail"]["payload"]["ChangeEventHeader"]["changeType"] = "MERGE"
+
+    with pytest.raises(UnreadableEventError, match=r"ChangeEventHeader\.changeType: is not a change type"):
+        handle(raw, CONTEXT, ingress_aws.salesforce_runtime())
+
+    assert emitted_metrics(capsys.readouterr().out)["SalesforceEventsRejected"] == 1
+    assert ingress_aws.queued_events() == []
+
+
+def test_the_lambda_entry_point_reads_ownership_and_the_integration_user_from_the_environment(
+    ingress_aws: IngressAws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADRELAY_RULES_PATH", str(RULES))
+    monkeypatch.setenv("LEADRELAY_INGEST_QUEUE_URL", ingress_aws.queue_url)
+    monkeypatch.setenv("LEADRELAY_IDEMPOTENCY_TABLE", "leadrelay-idempotency")
+    monkeypatch.setenv("LEADRELAY_INTEGRATION_USER_ID", INTEGRATION_USER)
+    salesforce_events.default_runtime.cache_clear()
+
+    try:
+        ours = salesforce_events.handler(change_event(changed=("LR_Fit_Score__c",)), CONTEXT)
+        theirs = salesforce_events.handler(
+            change_event(transaction_key="0003aaaa-0000-4000-8000-00000000000b"), CONTEXT
+        )
+    finally:
+        salesforce_events.default_runtime.cache_clear()
+
+    assert (ours["enqueued"], theirs["enqueued"]) == (0, 1)
