@@ -1,3 +1,3 @@
 """Shared pytest configuration. Fixture plugins live in tests/plugins/ (one module per area)."""
 
-pytest_plugins: list[str] = ["tests.plugins.localorg", "tests.plugins.dead_letters"]
+pytest_plugins: list[str] = ["tests.plugins.localorg", "tests.plugins.dead_letters", "tests.plugins.ingress"]
