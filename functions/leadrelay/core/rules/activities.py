@@ -87,6 +87,19 @@ class CompiledSelector:
         self.count: Callable[[Frame], int] = _counter(self.kinds, self.span, where)
         self.decayed: Callable[[Frame, float], float] = _decayer(self.kinds, self.span, where)
 
+    def tally(self, frame: Frame, half_life: float | None) -> tuple[int, float]:
+        """``(matches, sum of decay factors)`` in one pass (the factor is 1 without a half-life)."""
+        now, where = frame.now, self.where
+        cutoff = now - self.span
+        rate = -_LN2 / half_life if half_life else 0.0
+        count, total = 0, 0.0
+        for bucket in _buckets(self.kinds, frame):
+            for moment, activity in bucket:
+                if moment >= cutoff and (where is None or where(activity, frame)):
+                    count += 1
+                    total += exp((now - moment) * rate)
+        return count, total
+
     def __call__(self, frame: Frame) -> Indexed:
         cutoff, where = frame.now - self.span, self.where
         return [

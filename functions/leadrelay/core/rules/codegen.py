@@ -19,12 +19,18 @@ INDENT: Final = "    "
 
 
 class CodeBuilder:
-    """Collects the namespace and the field reads of one generated function."""
+    """Collects the namespace of a generated module and the field reads of the function being written.
+
+    Write a function's body with ``bind``/``field``, then ``define(name, params, body)``; define
+    more functions the same way (each reads its own fields) and ``build()`` compiles them all
+    at once (one ``compile`` per rule file keeps loading fast).
+    """
 
     def __init__(self) -> None:
         self.namespace: dict[str, Any] = {}
         self._reads: dict[tuple[str, str], str] = {}
         self._roots: dict[str, str] = {}
+        self._functions: dict[str, str] = {}
 
     def bind(self, value: Any) -> str:
         """A name under which ``value`` is available to the generated code."""
@@ -50,16 +56,22 @@ class CodeBuilder:
         ]
         return lines
 
-    def build(self, name: str, params: str, body: Sequence[str]) -> Callable[..., Any]:
-        """Compile ``def name(params): body`` in the collected namespace and return the function."""
+    def define(self, name: str, params: str, body: Sequence[str]) -> None:
+        """Add ``def name(params): body`` (after reading the fields it uses) to the module."""
         lines = [f"def {name}({params}):", *(INDENT + line for line in [*self.prologue(), *body])]
-        source = "\n".join(lines) + "\n"
+        self._functions[name] = "\n".join(lines) + "\n"
+        self._reads, self._roots = {}, {}
+
+    def build(self) -> dict[str, Callable[..., Any]]:
+        """Compile every defined function in one go; returns them by name (each keeps its source as doc)."""
+        source = "\n".join(self._functions.values())
         namespace = dict(self.namespace)
-        code = compile(source, f"<leadrelay rules: {name}>", "exec")
-        exec(code, namespace)  # noqa: S102 -- our own generated source; rule values live in the namespace
-        function: Callable[..., Any] = namespace[name]
-        function.__doc__ = source
-        return function
+        exec(compile(source, "<leadrelay rules>", "exec"), namespace)  # noqa: S102 -- our generated source
+        functions: dict[str, Callable[..., Any]] = {}
+        for name, text in self._functions.items():
+            functions[name] = namespace[name]
+            functions[name].__doc__ = text
+        return functions
 
 
 def indent(lines: Sequence[str], depth: int = 1) -> list[str]:

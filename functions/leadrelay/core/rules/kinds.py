@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from leadrelay.core.deadletter import OperationsConfig, check_operations_file
+from leadrelay.core.ingress.mapping_model import MappingFile
 from leadrelay.core.ownership import OwnershipMap, check_ownership_file
 from leadrelay.core.rulecases import RuleTestFile, check_rule_tests
 from leadrelay.core.rules.diagnostics import CheckContext
@@ -51,4 +52,5 @@ RULE_FILE_KINDS: dict[str, KindSpec] = {
     "rule_tests": KindSpec(RuleTestFile, check_rule_tests),
     "ownership": KindSpec(OwnershipMap, check_ownership_file),
     "operations": KindSpec(OperationsConfig, check_operations_file),
+    "mapping": KindSpec(MappingFile),
 }

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadrelay.core.rules.activities import Check, Frame
-from leadrelay.core.rules.codegen import CodeBuilder
 from leadrelay.core.rules.conditions import ConditionCompiler, Reader
 from leadrelay.core.rules.decision import StageTransition
 from leadrelay.core.rules.diagnostics import CheckContext, pointer
@@ -93,7 +92,7 @@ def compile_lifecycle(
         lambda scope: None
     )
     taken = _scoring_rule_ids(ctx)
-    outgoing: dict[str, list[CompiledTransition]] = {}
+    compiled_whens = []
     for index, transition in enumerate(model.transitions):
         at = pointer("transitions", index)
         if transition.id in taken:
@@ -111,11 +110,14 @@ def compile_lifecycle(
                 f"backward transition {backward_from[0]} (rank {ranks[backward_from[0]]}) → {transition.to} "
                 f"(rank {ranks[transition.to]}) needs a reason_code",
             )
-        compiler.code = CodeBuilder()
         compiled = compiler.compile(transition.when, f"{at}/when")
-        check = compiler.code.build(
-            "transition_holds", "root, frame", ["now = frame.now", f"return {compiler.source(compiled)}"]
-        )
+        body = ["now = frame.now", f"return {compiler.source(compiled)}"]
+        compiler.code.define(f"transition_{index}", "root, frame", body)
+        compiled_whens.append(compiled)
+    checks = compiler.code.build()
+    outgoing: dict[str, list[CompiledTransition]] = {}
+    for index, (transition, compiled) in enumerate(zip(model.transitions, compiled_whens, strict=True)):
+        check = checks[f"transition_{index}"]
         entry = CompiledTransition(
             transition.id, transition.to, transition.reason_code, check, compiled.reads
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, Final
 
 from pydantic import ValidationError
@@ -35,8 +36,14 @@ ORDERING: Final[dict[str, Callable[[Any, Any], bool]]] = {
 }
 _SCALARS: Final = (str, int, float, bool)
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3000-\u303f"
-_WORD = f"[^\\W{_CJK}]"  # a letter, digit or underscore that is not CJK
+# A letter or digit of an alphabetic script (text is case-folded first). Japanese has no spaces,
+# so kana and kanji do not count: "CTO" matches in "取締役CTO". A small positive class: a
+# negated Unicode class makes `re` build a huge charset, which costs ~30 ms per pattern.
+_WORD = "[0-9a-z_\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
 _HAS_CJK = re.compile(f"[{_CJK}]")
+_WORD_CHAR = re.compile(_WORD)
+_NOT_AFTER_WORD = f"(?<!{_WORD})"
+_NOT_BEFORE_WORD = f"(?!{_WORD})"
 
 
 class OperatorValueError(ValueError):
@@ -202,17 +209,30 @@ def _exists(value: Any) -> ValueTest:
     return lambda field: not present(field)
 
 
-def keyword_pattern(keywords: list[str]) -> re.Pattern[str]:
-    """One regex for a keyword list: whole words for Latin keywords, substrings for CJK ones."""
-    parts = []
+@lru_cache(maxsize=512)
+def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a keyword list: whole words for Latin keywords, substrings for CJK ones.
+
+    Keywords are grouped by which ends need a word boundary, so the pattern holds at most a
+    few boundary classes however many keywords there are (cheap to compile at cold start).
+    """
+    groups: dict[tuple[bool, bool], list[str]] = {}
     for keyword in sorted({fold(word) for word in keywords}, key=len, reverse=True):
-        if _HAS_CJK.search(keyword):
-            parts.append(re.escape(keyword))
-            continue
-        before = f"(?<!{_WORD})" if re.match(r"\w", keyword[0]) else ""
-        after = f"(?!{_WORD})" if re.match(r"\w", keyword[-1]) else ""
-        parts.append(before + re.escape(keyword) + after)
+        edges = (False, False) if _HAS_CJK.search(keyword) else (_is_word(keyword[0]), _is_word(keyword[-1]))
+        groups.setdefault(edges, []).append(re.escape(keyword))
+    parts = [
+        (_NOT_AFTER_WORD if before else "")
+        + "(?:"
+        + "|".join(words)
+        + ")"
+        + (_NOT_BEFORE_WORD if after else "")
+        for (before, after), words in groups.items()
+    ]
     return re.compile("|".join(parts))
+
+
+def _is_word(char: str) -> bool:
+    return _WORD_CHAR.fullmatch(char) is not None
 
 
 def _keyword(value: Any) -> ValueTest:
@@ -222,13 +242,14 @@ def _keyword(value: Any) -> ValueTest:
         or not all(isinstance(word, str) and word.strip() for word in value)
     ):
         raise OperatorValueError("keyword takes a non-empty list of non-empty strings")
-    search = keyword_pattern(value).search
+    search = keyword_pattern(tuple(value)).search
+    matches = memoised(lambda text: search(fold(text)) is not None)
 
     def keyword(field: Any) -> bool:
         if type(field) is str:
-            return search(fold(field)) is not None
+            return matches(field)
         if type(field) is list:
-            return any(type(item) is str and search(fold(item)) is not None for item in field)
+            return any(type(item) is str and matches(item) for item in field)
         return False
 
     return keyword
@@ -241,7 +262,28 @@ def _regex(value: Any) -> ValueTest:
         search = compile_regex(value).search
     except UnsafeRegexError as error:
         raise OperatorValueError(str(error)) from None
-    return lambda field: type(field) is str and search(nfkc(field[:MAX_REGEX_INPUT])) is not None
+    matches = memoised(lambda text: search(nfkc(text[:MAX_REGEX_INPUT])) is not None)
+    return lambda field: type(field) is str and matches(field)
+
+
+def memoised(test: Callable[[str], bool], limit: int = 4096) -> Callable[[str], bool]:
+    """``test`` with its results remembered for the last few thousand texts.
+
+    Titles, URLs and campaign names repeat across leads and across the rules of one rule set,
+    so a text test (keyword, regex) usually costs one dict lookup. Pure: same text, same answer.
+    """
+    results: dict[str, bool] = {}
+
+    def remembered(text: str) -> bool:
+        known = results.get(text)
+        if known is None:
+            known = test(text)
+            if len(results) >= limit:
+                results.clear()
+            results[text] = known
+        return known
+
+    return remembered
 
 
 _FACTORIES: Final[dict[str, Callable[[Any], ValueTest]]] = {

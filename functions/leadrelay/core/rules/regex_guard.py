@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any, Final
 
 MAX_REGEX_INPUT: Final = 1_000
@@ -41,6 +42,7 @@ class UnsafeRegexError(ValueError):
     """The pattern is invalid or can backtrack catastrophically; the message says why."""
 
 
+@lru_cache(maxsize=512)
 def compile_regex(pattern: str) -> re.Pattern[str]:
     """Compile ``pattern`` after checking it is safe; raises ``UnsafeRegexError`` with a reason."""
     if len(pattern) > MAX_PATTERN_LENGTH:

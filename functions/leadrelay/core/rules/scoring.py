@@ -74,6 +74,7 @@ def compile_scoring(model: ScoringFile, ctx: CheckContext) -> ScoringProgram:
     for compiled in rules:
         body += compiled.lines
     body.append(f"return [{', '.join(targets.values())}]")
-    totals = compiler.code.build("score_totals", "root, frame", body)
+    compiler.code.define("score_totals", "root, frame", body)
+    totals = compiler.code.build()["score_totals"]
     types = None if compiler.activity_types is None else frozenset(compiler.activity_types)
     return ScoringProgram(specs, tuple(rules), types, totals)

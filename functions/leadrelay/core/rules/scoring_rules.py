@@ -20,6 +20,7 @@ from leadrelay.core.rules.scoring_models import ActivitiesRule, BandsRule, Cases
 from leadrelay.core.rules.values import as_number
 
 Root = dict[str, Any]
+_NONE: dict[str, Any] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,8 @@ class CompiledRule:
     points: Any
     """``points(root, frame) -> float``: the rule's contribution, 0.0 when it does not match."""
     explain: Any
-    """``explain(root, frame) -> (points, detail) | None``: the same, for the trace."""
+    """``explain(root, frame) -> (points, detail, values) | None``: the same, for the trace;
+    ``values`` adds to what ``reads`` read (the count of an activities rule)."""
     reads: tuple[tuple[str, Reader], ...]
     lines: tuple[str, ...]
     """Fast-path statements adding the contribution to the rule's score variable."""
@@ -41,8 +43,9 @@ class CompiledRule:
         explained = self.explain(root, frame)
         if explained is None:
             return None
-        points, detail = explained
+        points, detail, extra = explained
         values = {label: read(root, frame) for label, read in self.reads}
+        values.update(extra)
         return RuleHit(self.id, self.score, points, values, detail)
 
 
@@ -71,7 +74,7 @@ def _constant(rule: ConditionRule, compiler: ConditionCompiler, at: str, target:
     value = capped(rule.points, rule.cap)
     detail = rule.description or "condition held"
     lines = [f"{target} += {compiler.code.bind(value)}"]
-    return (lambda root, frame: value), (lambda root, frame: (value, detail)), (), lines
+    return (lambda root, frame: value), (lambda root, frame: (value, detail, _NONE)), (), lines
 
 
 def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: str) -> tuple[Any, ...]:
@@ -92,12 +95,12 @@ def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: str) -
         index = -1 if number is None else match(number)
         return table[index] if index >= 0 else 0.0
 
-    def explain(root: Root, frame: Frame) -> tuple[float, str] | None:
+    def explain(root: Root, frame: Frame) -> tuple[float, str, dict[str, Any]] | None:
         number = as_number(get(root))
         index = -1 if number is None else match(number)
         if number is None or index < 0:
             return None
-        return table[index], rule.bands[index].label or f"{number:g} in {intervals[index].describe()}"
+        return table[index], rule.bands[index].label or f"{number:g} in {intervals[index].describe()}", _NONE
 
     code = compiler.code
     lines = [f"_n = {code.bind(as_number)}({compiler.value_source(read)})", "if _n is not None:"]
@@ -130,10 +133,10 @@ def _cases(rule: CasesRule, compiler: ConditionCompiler, at: str, target: str) -
                 return value
         return 0.0
 
-    def explain(root: Root, frame: Frame) -> tuple[float, str] | None:
+    def explain(root: Root, frame: Frame) -> tuple[float, str, dict[str, Any]] | None:
         for check, value, label in table:
             if check(root, frame):
-                return value, label
+                return value, label, _NONE
         return None
 
     lines: list[str] = []
@@ -162,13 +165,16 @@ def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, targ
             return total
         return min(total, cap) if total >= 0 else max(total, -cap)
 
-    def explain(root: Root, frame: Frame) -> tuple[float, str] | None:
-        matched = count(frame)
+    label = selector_label("count", rule.activities)
+    tally = select.tally
+
+    def explain(root: Root, frame: Frame) -> tuple[float, str, dict[str, Any]] | None:
+        matched, factors = tally(frame, half_life)
         if not matched:
             return None
-        total = raw(frame)
+        total = per * factors
         value = capped(total, cap)
-        return value, _activity_detail(rule, matched, total, value)
+        return value, _activity_detail(rule, matched, total, value), {label: matched}
 
     code = compiler.code
     if half_life is None:
@@ -183,8 +189,7 @@ def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, targ
             f"_p = {total}",
             f"{target} += (_p if _p <= {limit} else {limit}) if _p >= 0 else max(_p, -{limit})",
         ]
-    label = selector_label("count", rule.activities)
-    return points, explain, ((label, lambda root, frame: count(frame)),), lines
+    return points, explain, (), lines
 
 
 def _activity_detail(rule: ActivitiesRule, count: int, total: float, value: float) -> str:
