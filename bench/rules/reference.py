@@ -113,6 +113,7 @@ def number(value: Any) -> float | None:
 
 
 def company_size_points(employees: float | None) -> int:
+    """企業規模: 1,000+ 20, 300+ 15, 100+ 10, 30+ 5, 1+ 2."""
     if employees is None:
         return 0
     if employees >= 1000:
@@ -127,6 +128,7 @@ def company_size_points(employees: float | None) -> int:
 
 
 def industry_points(industry: str | None) -> int:
+    """業種: target 15, adjacent 8, any other 3."""
     if industry is None or not industry:
         return 0
     if industry in TARGET_INDUSTRIES:
@@ -137,6 +139,7 @@ def industry_points(industry: str | None) -> int:
 
 
 def title_points(title: str | None) -> int:
+    """役職: the first matching level wins (代表取締役 is not also 取締役)."""
     if not title:
         return 0
     if CEO.search(title) and not NOT_CEO.search(title):
@@ -148,6 +151,7 @@ def title_points(title: str | None) -> int:
 
 
 def region_points(state: str | None, country: str | None) -> int:
+    """地域: 関東 5, 関西・中部 4, other prefectures 3, Japan otherwise 2."""
     if state:
         if KANTO.search(state):
             return 5
