@@ -11,11 +11,25 @@ from typing import Annotated, Literal
 
 import jmespath
 from jmespath.exceptions import JMESPathError
-from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from leadrelay.core.events import ActivityType, EventSource
 from leadrelay.core.ingress.values import TimeFormat, parse_timezone
-from leadrelay.core.rules.models import RuleFile, Strict
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors; models are immutable. (Not ``core.rules.models.Strict``: the kinds
+    registry imports this module, and ``core.rules`` imports the registry.)"""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 def _compiles(expression: str) -> str:
@@ -99,9 +113,10 @@ class IdentitySpec(Strict):
     ma_id: JMESPath | None = None
 
 
-class MappingFile(RuleFile):
+class MappingFile(Strict):
     """``rules/mappings/<provider>.json``: one provider's payload → canonical activity events."""
 
+    schema_: str | None = Field(default=None, alias="$schema", description="Path or URL of the JSON Schema.")
     kind: Literal["mapping"] = "mapping"
     provider: ProviderName
     description: str | None = None
