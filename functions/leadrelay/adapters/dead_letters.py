@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
+from leadrelay.adapters.ingest_queue import MAX_MESSAGE_BYTES, chunks, send_message_batches
 from leadrelay.core.deadletter import (
     DEFAULT_OPERATIONS,
     DeadLetter,
@@ -42,10 +44,6 @@ if TYPE_CHECKING:
         MessageTypeDef,
         SendMessageBatchRequestEntryTypeDef,
     )
-
-MAX_MESSAGE_BYTES = 262_144
-"""The SQS message (and batch) size limit we keep to (256 KiB)."""
-_BATCH = 10
 
 
 class DeadLetterSendError(RuntimeError):
@@ -107,23 +105,11 @@ class DeadLetterQueue:
 
     def send(self, letters: Sequence[DeadLetter]) -> None:
         """Send every envelope, or raise :class:`DeadLetterSendError` naming those that failed."""
-        pending = {str(index): _entry(str(index), letter) for index, letter in enumerate(letters)}
-        errors: dict[str, str] = {}
-        rejected: set[str] = set()
-        for _ in range(self.send_attempts):
-            for chunk in _chunks(list(pending.values())):
-                response = self.client.send_message_batch(QueueUrl=self.queue_url, Entries=chunk)
-                for ok in response.get("Successful", []):
-                    pending.pop(ok["Id"], None)
-                for bad in response.get("Failed", []):
-                    errors[bad["Id"]] = f"{bad['Code']}: {bad.get('Message', '')}"
-                    if bad.get("SenderFault"):  # the same entry would fail again
-                        rejected.add(bad["Id"])
-                        pending.pop(bad["Id"], None)
-        unsent = sorted({*pending, *rejected}, key=int)
-        if unsent:
-            names = ", ".join(f"{letters[int(i)].id} ({errors.get(i, 'not sent')})" for i in unsent)
-            raise DeadLetterSendError(f"{len(unsent)} dead letter(s) not sent to {self.queue_url}: {names}")
+        entries = [_entry(str(index), letter) for index, letter in enumerate(letters)]
+        failed = send_message_batches(self.client, self.queue_url, entries, attempts=self.send_attempts)
+        if failed:
+            names = ", ".join(f"{letters[int(i)].id} ({reason})" for i, reason in sorted(failed.items()))
+            raise DeadLetterSendError(f"{len(failed)} dead letter(s) not sent to {self.queue_url}: {names}")
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -149,7 +135,7 @@ class DeadLetterQueue:
         while True:
             response = self.client.receive_message(
                 QueueUrl=self.queue_url,
-                MaxNumberOfMessages=_BATCH,
+                MaxNumberOfMessages=10,
                 VisibilityTimeout=self.visibility_timeout,
                 WaitTimeSeconds=self.wait_seconds if confirming else 0,
                 AttributeNames=["All"],
@@ -210,7 +196,7 @@ class DeadLetterQueue:
         )
 
     def _release(self, messages: Sequence[StoredDeadLetter]) -> None:
-        for chunk in _chunks(list(messages)):
+        for chunk in _tens(messages):
             entries: list[ChangeMessageVisibilityBatchRequestEntryTypeDef] = [
                 {"Id": str(i), "ReceiptHandle": m.receipt_handle, "VisibilityTimeout": 0}
                 for i, m in enumerate(chunk)
@@ -222,7 +208,7 @@ class DeadLetterQueue:
     def delete(self, messages: Sequence[StoredDeadLetter]) -> dict[str, str]:
         """Delete held messages; returns message id → error for those that could not be deleted."""
         failed: dict[str, str] = {}
-        for chunk in _chunks(list(messages)):
+        for chunk in _tens(messages):
             entries: list[DeleteMessageBatchRequestEntryTypeDef] = [
                 {"Id": str(i), "ReceiptHandle": m.receipt_handle} for i, m in enumerate(chunk)
             ]
@@ -245,43 +231,39 @@ class DeadLetterQueue:
         whose send failed stays (made visible again when the hold ends).
         """
         report = RedriveReport()
-        groups: dict[tuple[str, str], list[StoredDeadLetter]] = {}
+        by_target: dict[str, dict[str, list[StoredDeadLetter]]] = {}  # target → body → messages
         for message in messages:
             target = self._explicit_source or message.letter.source_queue or self.source_queue_url
             if target is None:
                 report.failed[message.message_id] = "no source queue (pass --source-queue-url)"
                 continue
-            groups.setdefault((target, message.redrive_body), []).append(message)
+            by_target.setdefault(target, {}).setdefault(message.redrive_body, []).append(message)
         done = len(report.failed)
-        for target, batch in _by_target(groups):
-            sent = self._send_originals(target, batch, report)
-            failed = self.delete([m for group in sent for m in group])
-            for group in sent:
-                for message in group:
-                    if message.message_id in failed:
-                        report.not_deleted[message.message_id] = failed[message.message_id]
-                    else:
-                        report.redriven.append(message.message_id)
-            done += sum(len(group) for group in batch)
-            progress(done)
+        for target, by_body in by_target.items():
+            groups = list(by_body.values())
+            fifo = target.endswith(".fifo")
+            entries = [_redrive_entry(str(index), group, fifo=fifo) for index, group in enumerate(groups)]
+            for chunk in chunks(entries):
+                failed = self._send_to(target, chunk)
+                for entry_id, reason in failed.items():
+                    report.failed.update(
+                        {m.message_id: f"send failed: {reason}" for m in groups[int(entry_id)]}
+                    )
+                sent = [m for e in chunk if e["Id"] not in failed for m in groups[int(e["Id"])]]
+                not_deleted = self.delete(sent)  # only what reached the source queue
+                report.not_deleted.update(not_deleted)
+                report.redriven.extend(m.message_id for m in sent if m.message_id not in not_deleted)
+                done += sum(len(groups[int(e["Id"])]) for e in chunk)
+                progress(done)
         return report
 
-    def _send_originals(
-        self, target: str, batch: list[list[StoredDeadLetter]], report: RedriveReport
-    ) -> list[list[StoredDeadLetter]]:
-        entries: list[SendMessageBatchRequestEntryTypeDef] = []
-        for index, group in enumerate(batch):
-            body = group[0].redrive_body
-            entry: SendMessageBatchRequestEntryTypeDef = {"Id": str(index), "MessageBody": body}
-            if target.endswith(".fifo"):
-                entry["MessageGroupId"] = _group_id(group[0].letter)
-                entry["MessageDeduplicationId"] = hashlib.sha256(body.encode()).hexdigest()
-            entries.append(entry)
-        response = self.client.send_message_batch(QueueUrl=target, Entries=entries)
-        for bad in response.get("Failed", []):
-            for message in batch[int(bad["Id"])]:
-                report.failed[message.message_id] = f"send failed: {bad['Code']}: {bad.get('Message', '')}"
-        return [batch[int(ok["Id"])] for ok in response.get("Successful", [])]
+    def _send_to(self, target: str, entries: list[SendMessageBatchRequestEntryTypeDef]) -> dict[str, str]:
+        """Entry id → reason for the entries not sent (all of them when the queue refuses the call)."""
+        try:
+            return send_message_batches(self.client, target, entries, attempts=self.send_attempts)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "ClientError")
+            return {entry["Id"]: code for entry in entries}
 
     # --- the source queue --------------------------------------------------------------------
 
@@ -334,33 +316,20 @@ def _fitting_body(letter: DeadLetter) -> str:
     return body
 
 
-def _chunks(items: list[Any]) -> Iterator[list[Any]]:
-    """Groups of at most 10 entries whose bodies stay within the batch size limit."""
-    chunk: list[Any] = []
-    size = 0
-    for item in items:
-        length = len(item.get("MessageBody", "").encode()) if isinstance(item, dict) else 0
-        if chunk and (len(chunk) == _BATCH or size + length > MAX_MESSAGE_BYTES):
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(item)
-        size += length
-    if chunk:
-        yield chunk
+def _tens(items: Sequence[StoredDeadLetter]) -> Iterator[Sequence[StoredDeadLetter]]:
+    for start in range(0, len(items), 10):
+        yield items[start : start + 10]
 
 
-def _by_target(
-    groups: dict[tuple[str, str], list[StoredDeadLetter]],
-) -> Iterator[tuple[str, list[list[StoredDeadLetter]]]]:
-    by_target: dict[str, list[list[StoredDeadLetter]]] = {}
-    for (target, _), group in groups.items():
-        by_target.setdefault(target, []).append(group)
-    for target, batch in by_target.items():
-        bodies = [{"MessageBody": group[0].redrive_body} for group in batch]
-        start = 0
-        for chunk in _chunks(bodies):
-            yield target, batch[start : start + len(chunk)]
-            start += len(chunk)
+def _redrive_entry(
+    entry_id: str, group: list[StoredDeadLetter], *, fifo: bool
+) -> SendMessageBatchRequestEntryTypeDef:
+    body = group[0].redrive_body
+    entry: SendMessageBatchRequestEntryTypeDef = {"Id": entry_id, "MessageBody": body}
+    if fifo:
+        entry["MessageGroupId"] = _group_id(group[0].letter)[:128]
+        entry["MessageDeduplicationId"] = hashlib.sha256(body.encode()).hexdigest()
+    return entry
 
 
 def _group_id(letter: DeadLetter) -> str:
