@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from leadrelay.core.events import CanonicalEvent
@@ -160,3 +161,11 @@ def test_without_a_queue_url_the_cli_says_what_to_set(run: Run, monkeypatch: pyt
 
     with pytest.raises(SystemExit, match="pass --queue-url or set LEADRELAY_DLQ_URL"):
         run("list")
+
+
+def test_a_broken_operations_file_is_named(run: Run, env_queues: Queues, tmp_path: Path) -> None:
+    broken = tmp_path / "operations.json"
+    broken.write_text('{"kind": "operations", "owners": {}}', encoding="utf-8")
+
+    with pytest.raises(SystemExit, match=f"(?s)cannot read {broken}: .*default_owner"):
+        run("list", "--operations", str(broken))

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from leadrelay.adapters.dead_letters import DeadLetterQueue, StoredDeadLetter
 from leadrelay.cli.output import print_json, print_table
 from leadrelay.core.deadletter import DEFAULT_OPERATIONS, OperationsConfig
@@ -86,7 +88,11 @@ def _common_options() -> argparse.ArgumentParser:
         help="queue to redrive to (default: $LEADRELAY_INGEST_QUEUE_URL, else the envelope's)",
     )
     common.add_argument("--region", help="AWS region (default: the SDK's)")
-    common.add_argument("--operations", type=Path, help="operations file (default: rules/operations.json)")
+    common.add_argument(
+        "--operations",
+        type=Path,
+        help="owners for messages the redrive policy moved (default: rules/operations.json)",
+    )
     common.add_argument("--visibility-timeout", type=int, default=300, help="seconds messages stay held")
     common.add_argument("--wait-seconds", type=int, default=1, help="long poll confirming the queue is read")
     common.add_argument("--json", action="store_true", help="machine-readable output")
@@ -123,7 +129,10 @@ def _operations(explicit: Path | None, default: Path) -> OperationsConfig:
     path = explicit or default
     if explicit is None and not path.is_file():
         return DEFAULT_OPERATIONS
-    return OperationsConfig.model_validate_json(path.read_bytes())
+    try:
+        return OperationsConfig.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError) as error:
+        raise SystemExit(f"leadrelay dlq: cannot read {path}: {error}") from error
 
 
 def _selected(
