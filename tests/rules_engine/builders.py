@@ -92,12 +92,12 @@ def rule_set(
     )
 
 
-def context(
-    lead: Any = None, activities: Any = None, event: Any = None
-) -> dict[str, Any]:
+def context(lead: Any = None, activities: Any = None, event: Any = None) -> dict[str, Any]:
     """An evaluation context; a lead defaults to 山田 太郎 of 株式会社サンプル商事."""
     return {
-        "lead": {"LastName": "山田", "FirstName": "太郎", "Company": "株式会社サンプル商事"} if lead is None else lead,
+        "lead": {"LastName": "山田", "FirstName": "太郎", "Company": "株式会社サンプル商事"}
+        if lead is None
+        else lead,
         "activities": [] if activities is None else activities,
         "event": {} if event is None else event,
     }

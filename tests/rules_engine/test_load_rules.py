@@ -1,13 +1,13 @@
-"""``leadrelay.load_rules``: a rules directory becomes a compiled rule set, or a RuleSetError listing every problem."""
+"""load_rules: a rules directory becomes a compiled rule set, or a RuleSetError listing every problem."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import leadrelay
+import pytest
 from leadrelay import RuleSetError
+
 from tests.rules_engine.builders import NOW, context, lifecycle_doc, scoring_doc, write_rules
 
 TITLE_RULE = {

@@ -80,7 +80,7 @@ class ConditionCompiler:
     """
 
     def __init__(
-        self, ctx: CheckContext, *, scores: frozenset[str] | None, known_scores: bool = True
+        self, ctx: CheckContext, *, scores: tuple[str, ...] | None, known_scores: bool = True
     ) -> None:
         self.ctx = ctx
         self.scores = scores
@@ -162,7 +162,7 @@ class ConditionCompiler:
         try:
             return jmespath_getter(expression)
         except JMESPathError as error:
-            self.ctx.error(at, f"invalid JMESPath expression: {_one_line(error)}")
+            self.ctx.error(at, f"invalid JMESPath expression: {_jmespath_problem(error)}")
             return None
 
     def _check_root(self, segments: list[str], at: str) -> None:
@@ -173,7 +173,7 @@ class ConditionCompiler:
                     at, "scoring conditions cannot read scores.*: scores are what these rules compute"
                 )
             elif len(segments) != 2 or (self.known_scores and segments[1] not in self.scores):
-                defined = ", ".join(sorted(self.scores)) or "none"
+                defined = ", ".join(self.scores) or "none"
                 self.ctx.error(at, f"undefined score {'.'.join(segments[1:])!r} (defined: {defined})")
         elif root not in ROOTS:
             self.ctx.warning(
@@ -315,5 +315,8 @@ def _joined(parts: Sequence[Compiled], join: Callable[[Sequence[str]], str]) -> 
     return None if any(item is None for item in sources) else join([item or "" for item in sources])
 
 
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split())
+def _jmespath_problem(error: JMESPathError) -> str:
+    message = str(getattr(error, "msg", "") or error).removeprefix("Invalid jmespath expression").strip(": ")
+    position = getattr(error, "lex_position", None)
+    where = f" at character {position + 1}" if isinstance(position, int) else ""
+    return f"{message or 'incomplete expression'}{where}"

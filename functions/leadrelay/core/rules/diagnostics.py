@@ -31,12 +31,13 @@ class Diagnostic:
         return self.severity == "error"
 
     def format(self) -> str:
-        """``FILE:POINTER: message`` (``FILE:LINE:COLUMN: message`` for broken JSON)."""
+        """``FILE:POINTER: message`` (``FILE:LINE:COLUMN: message`` for broken JSON, ``FILE: message``
+        for the file as a whole); warnings read ``FILE:POINTER: warning: message``."""
         where = self.pointer
         if not where and self.line is not None:
             where = f"{self.line}:{self.column or 1}"
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.file}:{where}: {prefix}{self.message}"
+        return f"{self.file}{':' + where if where else ''}: {prefix}{self.message}"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (``leadrelay rules validate --json``)."""

@@ -43,7 +43,7 @@ def check_scoring(model: ScoringFile, ctx: CheckContext) -> None:
 def check_lifecycle(model: LifecycleFile, ctx: CheckContext) -> None:
     """Compile the lifecycle file against the scoring file's scores (when it is known)."""
     scoring = ctx.documents.get("scoring")
-    compile_lifecycle(model, ctx, frozenset(scoring.scores) if isinstance(scoring, ScoringFile) else None)
+    compile_lifecycle(model, ctx, tuple(scoring.scores) if isinstance(scoring, ScoringFile) else None)
 
 
 RULE_FILE_KINDS: dict[str, KindSpec] = {

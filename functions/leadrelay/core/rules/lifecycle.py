@@ -77,10 +77,10 @@ class LifecycleProgram:
 
 
 def compile_lifecycle(
-    model: LifecycleFile, ctx: CheckContext, scores: frozenset[str] | None
+    model: LifecycleFile, ctx: CheckContext, scores: tuple[str, ...] | None
 ) -> LifecycleProgram:
     """Compile (and so validate) a lifecycle file; ``scores`` are the defined score names, if known."""
-    compiler = ConditionCompiler(ctx, scores=scores or frozenset(), known_scores=scores is not None)
+    compiler = ConditionCompiler(ctx, scores=scores or (), known_scores=scores is not None)
     ranks: dict[str, int] = {}
     for index, stage in enumerate(model.stages):
         if stage.name in ranks:

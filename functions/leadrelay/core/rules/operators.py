@@ -18,8 +18,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, Final
 
-from pydantic import ValidationError
-
 from leadrelay.core.rules.models import Window
 from leadrelay.core.rules.regex_guard import MAX_REGEX_INPUT, UnsafeRegexError, compile_regex
 from leadrelay.core.rules.values import as_bool, as_number, as_timestamp, fold, nfkc, present
@@ -109,12 +107,7 @@ def value_test(op: str, value: Any) -> ValueTest:
 
 def time_test(op: str, value: Any) -> TimeTest:
     """A test for ``within_last`` / ``older_than``: ``test(field_value, now_epoch_seconds)``."""
-    if not isinstance(value, dict):
-        raise OperatorValueError(f'{op} takes a window such as {{"days": 30}}, got {_json_type(value)}')
-    try:
-        span = Window.model_validate(value).seconds
-    except ValidationError as error:
-        raise OperatorValueError(f"invalid window: {_first_message(error)}") from None
+    span = window_seconds(op, value)
 
     if op == "within_last":
 
@@ -316,6 +309,13 @@ def _json_type(value: Any) -> str:
     return type(value).__name__
 
 
-def _first_message(error: ValidationError) -> str:
-    first = error.errors()[0]
-    return str(first["msg"])
+def window_seconds(op: str, value: Any) -> float:
+    """The length of a window value (``{"days": 30}``), or ``OperatorValueError`` saying what is wrong."""
+    if not isinstance(value, dict) or not value:
+        raise OperatorValueError(f'{op} takes a window such as {{"days": 30}}, got {_json_type(value)}')
+    for key, amount in value.items():
+        if key not in Window.model_fields:
+            raise OperatorValueError(f"unknown key {key!r} in the window; use days, hours or minutes")
+        if isinstance(amount, bool) or not isinstance(amount, int | float) or not amount >= 0:
+            raise OperatorValueError(f"window {key} must be a number ≥ 0, got {_json_type(amount)}")
+    return Window.model_validate(value).seconds

@@ -85,9 +85,7 @@ def _check_sequence(items: Sequence[Any]) -> None:
                         )
                     chain += 1
                     if chain >= _MAX_CHAIN:
-                        raise UnsafeRegexError(
-                            f"{_MAX_CHAIN}+ unbounded repeats that can match the same text"
-                        )
+                        raise UnsafeRegexError("three or more unbounded repeats that can match the same text")
                     live = live | chars
                 elif low == 0 and live is not None:
                     live = live | chars  # may match nothing: what came before stays adjacent

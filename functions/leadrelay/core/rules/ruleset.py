@@ -142,7 +142,7 @@ def build_rule_set(scoring: tuple[str, Any], lifecycle: tuple[str, Any], *, sour
     scoring_program = compile_scoring(scoring_model, scoring_ctx) if scoring_model else None
     lifecycle_program = None
     if lifecycle_model is not None:
-        names = frozenset(scoring_model.scores) if scoring_model else None
+        names = tuple(scoring_model.scores) if scoring_model else None
         lifecycle_program = compile_lifecycle(lifecycle_model, lifecycle_ctx, names)
     diagnostics = (
         parsed_scoring.diagnostics
