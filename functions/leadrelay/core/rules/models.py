@@ -11,7 +11,8 @@ so that error locations can be mapped back to JSON pointers (see ``validation.py
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -35,6 +36,19 @@ Operator = Literal[
 OPERATORS: tuple[str, ...] = Operator.__args__  # type: ignore[attr-defined]
 
 CONDITION_KEYS: tuple[str, ...] = ("field", "expr", "count", "sum", "all", "any", "not", "at_least")
+
+
+def key_tag(keys: tuple[str, ...]) -> Callable[[Any], str | None]:
+    """A discriminator for a union told apart by which key is present: ``<key>`` for the first of
+    ``keys`` in a dict, the ``TAG`` of an already-built model."""
+
+    def tag(raw: Any) -> str | None:
+        if isinstance(raw, dict):
+            return next((f"<{key}>" for key in keys if key in raw), None)
+        found: str | None = getattr(type(raw), "TAG", None)
+        return found
+
+    return tag
 
 
 class Strict(BaseModel):
@@ -87,6 +101,7 @@ class Selector(Strict):
 class FieldCondition(Strict):
     """``{"field": "lead.Title", "op": "keyword", "value": ["cto"]}``: a plain dotted path."""
 
+    TAG: ClassVar[str] = "<field>"
     field: str = Field(min_length=1)
     op: Operator
     value: Any
@@ -95,6 +110,7 @@ class FieldCondition(Strict):
 class ExprCondition(Strict):
     """``{"expr": "<JMESPath>", "op": …, "value": …}``: any JMESPath expression."""
 
+    TAG: ClassVar[str] = "<expr>"
     expr: str = Field(min_length=1)
     op: Operator
     value: Any
@@ -103,6 +119,7 @@ class ExprCondition(Strict):
 class CountCondition(Strict):
     """``{"count": SELECTOR, "op": "gte", "value": 2}``: the number of matching activities."""
 
+    TAG: ClassVar[str] = "<count>"
     count: Selector
     op: Operator
     value: Any
@@ -111,6 +128,7 @@ class CountCondition(Strict):
 class SumCondition(Strict):
     """``{"sum": SELECTOR, "of": "duration_minutes", "op": "gte", "value": 60}``."""
 
+    TAG: ClassVar[str] = "<sum>"
     sum: Selector
     of: str = Field(min_length=1, description="The numeric activity field to add up.")
     op: Operator
@@ -120,47 +138,31 @@ class SumCondition(Strict):
 class AllCondition(Strict):
     """True when every condition holds (an empty list holds)."""
 
+    TAG: ClassVar[str] = "<all>"
     all: list[Condition]
 
 
 class AnyCondition(Strict):
     """True when at least one condition holds (an empty list does not)."""
 
+    TAG: ClassVar[str] = "<any>"
     any: list[Condition]
 
 
 class NotCondition(Strict):
     """True when the condition does not hold."""
 
+    TAG: ClassVar[str] = "<not>"
     not_: Condition = Field(alias="not")
 
 
 class AtLeastCondition(Strict):
     """True when at least ``at_least`` of the conditions hold (BANT: 2 of 4)."""
 
+    TAG: ClassVar[str] = "<at_least>"
     at_least: int = Field(ge=0)
     of: list[Condition] = Field(min_length=1)
 
-
-def _condition_tag(raw: Any) -> str | None:
-    if isinstance(raw, dict):
-        for key in CONDITION_KEYS:
-            if key in raw:
-                return f"<{key}>"
-        return None
-    return _MODEL_TAGS.get(type(raw))
-
-
-_MODEL_TAGS: dict[type, str] = {
-    FieldCondition: "<field>",
-    ExprCondition: "<expr>",
-    CountCondition: "<count>",
-    SumCondition: "<sum>",
-    AllCondition: "<all>",
-    AnyCondition: "<any>",
-    NotCondition: "<not>",
-    AtLeastCondition: "<at_least>",
-}
 
 Condition = Annotated[
     Annotated[FieldCondition, Tag("<field>")]
@@ -172,7 +174,7 @@ Condition = Annotated[
     | Annotated[NotCondition, Tag("<not>")]
     | Annotated[AtLeastCondition, Tag("<at_least>")],
     Discriminator(
-        _condition_tag,
+        key_tag(CONDITION_KEYS),
         custom_error_type="condition",
         custom_error_message="a condition needs one of the keys " + ", ".join(CONDITION_KEYS),
     ),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
-from leadrelay.core.rules.models import Condition, RuleFile, Selector, Strict, Window
+from leadrelay.core.rules.models import Condition, RuleFile, Selector, Strict, Window, key_tag
 
 ScoreName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
@@ -43,6 +43,7 @@ class RuleBase(Strict):
 class ConditionRule(RuleBase):
     """``points`` when ``when`` holds (always, without ``when``)."""
 
+    TAG: ClassVar[str] = "<points>"
     points: float
 
 
@@ -60,6 +61,7 @@ class Band(Strict):
 class BandsRule(RuleBase):
     """The first band whose bounds hold for the numeric value at ``field`` (or ``expr``) gives its points."""
 
+    TAG: ClassVar[str] = "<bands>"
     field: str | None = Field(default=None, min_length=1)
     expr: str | None = Field(default=None, min_length=1)
     bands: list[Band] = Field(min_length=1)
@@ -82,32 +84,18 @@ class Case(Strict):
 class CasesRule(RuleBase):
     """The first case whose condition holds gives its points (代表取締役 is not also 取締役)."""
 
+    TAG: ClassVar[str] = "<cases>"
     cases: list[Case] = Field(min_length=1)
 
 
 class ActivitiesRule(RuleBase):
     """``points_per`` for each matching activity, decayed by ``half_life`` and capped by ``cap``."""
 
+    TAG: ClassVar[str] = "<activities>"
     activities: Selector
     points_per: float
     half_life: Window | None = None
 
-
-def _rule_tag(raw: Any) -> str | None:
-    if isinstance(raw, dict):
-        for key in ("bands", "cases", "activities", "points"):
-            if key in raw:
-                return f"<{key}>"
-        return None
-    return _RULE_TAGS.get(type(raw))
-
-
-_RULE_TAGS: dict[type, str] = {
-    BandsRule: "<bands>",
-    CasesRule: "<cases>",
-    ActivitiesRule: "<activities>",
-    ConditionRule: "<points>",
-}
 
 ScoringRule = Annotated[
     Annotated[ConditionRule, Tag("<points>")]
@@ -115,7 +103,7 @@ ScoringRule = Annotated[
     | Annotated[CasesRule, Tag("<cases>")]
     | Annotated[ActivitiesRule, Tag("<activities>")],
     Discriminator(
-        _rule_tag,
+        key_tag(("bands", "cases", "activities", "points")),
         custom_error_type="scoring_rule",
         custom_error_message="a scoring rule needs one of the keys points, bands, cases or activities",
     ),
