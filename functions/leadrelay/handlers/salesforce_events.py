@@ -72,7 +72,11 @@ def handle(
     event: Mapping[str, Any], context: LambdaContext, runtime: SalesforceEventsRuntime
 ) -> dict[str, Any]:
     """Handle one EventBridge event with ``runtime``; returns what was enqueued and noticed."""
-    delivery = {"id": str(event.get("id", ""))[:64], "detail_type": str(event.get("detail-type", ""))[:120]}
+    envelope = event if isinstance(event, Mapping) else {}
+    delivery = {
+        "id": str(envelope.get("id", ""))[:64],
+        "detail_type": str(envelope.get("detail-type", ""))[:120],
+    }
     try:
         try:
             result = accept_salesforce_event(
