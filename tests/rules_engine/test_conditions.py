@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
-from tests.rules_engine.builders import days_ago, holds
+from leadrelay.core.rules import build_rule_set
+
+from tests.rules_engine.builders import NOW, days_ago, holds, lifecycle_doc, scoring_doc
 
 BANT = [
     {"field": f"lead.LR_{name}_Confirmed__c", "op": "eq", "value": True}
@@ -145,3 +148,16 @@ def test_activities_without_a_readable_type_or_time_are_ignored() -> None:
         None,
     ]
     assert holds(condition, activities=activities)
+
+
+def test_mappings_and_tuples_read_like_json_objects_and_arrays() -> None:
+    rule = {
+        "id": "fit.x",
+        "score": "fit",
+        "when": {"all": [TOKYO, {"count": {}, "op": "eq", "value": 1}]},
+        "points": 1,
+    }
+    ruleset = build_rule_set(("s.json", scoring_doc(rule)), ("l.json", lifecycle_doc()))
+    activity = MappingProxyType({"type": "download", "occurred_at": days_ago(1)})
+    context = MappingProxyType({"lead": MappingProxyType({"State": "東京都"}), "activities": (activity,)})
+    assert ruleset.evaluate(context, now=NOW).scores["fit"] == 1

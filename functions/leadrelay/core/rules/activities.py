@@ -9,7 +9,7 @@ activities after ``now``, are ignored — scores are a pure function of the hist
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from math import exp
 from typing import Any, Final
@@ -44,8 +44,12 @@ def index_activities(raw: Any, wanted: frozenset[str] | None, now: float) -> dic
     index: dict[str, Indexed] = {}
     if type(raw) is not list:
         return index
-    for activity in raw:
-        if type(activity) is not dict:
+    for item in raw:
+        if type(item) is dict:
+            activity = item
+        elif isinstance(item, Mapping):
+            activity = dict(item)
+        else:
             continue
         kind = activity.get("type")
         if type(kind) is not str or (wanted is not None and kind not in wanted):

@@ -83,14 +83,14 @@ class RuleSet:
         if now.tzinfo is None:
             raise ValueError("now must be a timezone-aware datetime")
         now_ts = now.timestamp()
-        source = context if type(context) is dict else _EMPTY
-        lead = source.get("lead")
-        event = source.get("event")
+        source = context if type(context) is dict else _as_dict(context)
         activities = source.get("activities")
+        if type(activities) is not list:
+            activities = list(activities) if isinstance(activities, tuple) else []
         root: dict[str, Any] = {
-            "lead": lead if type(lead) is dict else {},
-            "event": event if type(event) is dict else {},
-            "activities": activities if type(activities) is list else [],
+            "lead": _as_dict(source.get("lead")),
+            "event": _as_dict(source.get("event")),
+            "activities": activities,
             "scores": _EMPTY,
         }
         index = index_activities(activities, self._types, now_ts) if activities else {}
@@ -118,6 +118,13 @@ class RuleSet:
                 totals[slots[rule.score]] += hit.points
                 hits.append(hit)
         return hits
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    """``value`` itself when it is a dict, a copy of another mapping, else an empty dict."""
+    if type(value) is dict:
+        return value
+    return dict(value) if isinstance(value, Mapping) else {}
 
 
 def ruleset_version(scoring: Any, lifecycle: Any) -> str:
