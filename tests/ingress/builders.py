@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-REFERENCE = Path("/work/shared/reference")
+REFERENCE = Path(__file__).parent / "reference"
+"""Copies of the shared reference payloads (shared/reference; README.md there says where each comes from)."""
+SHARED_REFERENCE = Path("/work/shared/reference")
 RULES = Path(__file__).resolve().parents[2] / "rules"
 NOW = datetime(2026, 11, 21, 5, 17, tzinfo=UTC)
 NOW_MS = int(NOW.timestamp() * 1000)

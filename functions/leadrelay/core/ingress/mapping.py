@@ -225,14 +225,18 @@ def _identity(mapping: CompiledMapping, item: Any, path: str) -> Identity:
     return Identity(**values)
 
 
+def _merged(expression: Expression, item: Any, path: str) -> Mapping[str, Any]:
+    """The object an ``…_from`` expression finds (empty when it finds nothing)."""
+    found = expression.search(item)
+    if found is None:
+        return {}
+    if not isinstance(found, Mapping):
+        raise _error(expression, path, f"expected an object, got {type_name(found)}")
+    return found
+
+
 def _attributes(mapping: CompiledMapping, item: Any, path: str) -> dict[str, Any]:
-    attributes: dict[str, Any] = {}
-    if mapping.attributes_from is not None:
-        merged = mapping.attributes_from.search(item)
-        if merged is not None:
-            if not isinstance(merged, Mapping):
-                raise _error(mapping.attributes_from, path, f"expected an object, got {type_name(merged)}")
-            attributes.update(merged)
+    attributes = dict(_merged(mapping.attributes_from, item, path)) if mapping.attributes_from else {}
     for name, expression in mapping.attributes:
         value = expression.search(item)
         if value is not None:
@@ -241,22 +245,20 @@ def _attributes(mapping: CompiledMapping, item: Any, path: str) -> dict[str, Any
 
 
 def _fields(mapping: CompiledMapping, item: Any, path: str) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    if mapping.fields_from is not None:
-        merged = mapping.fields_from.search(item)
-        if merged is not None:
-            if not isinstance(merged, Mapping):
-                raise _error(mapping.fields_from, path, f"expected an object, got {type_name(merged)}")
-            for name, value in merged.items():
-                where = jpath(mapping.fields_from.where(path), str(name))
-                if not isinstance(name, str) or not _FIELD_NAME.match(name) or len(name) > 80:
-                    raise IngressError(
-                        f"is not a Salesforce field name [{mapping.fields_from.key}]", path=where
-                    )
-                fields[name] = _scalar(value, where, mapping.fields_from.key)
+    fields = _fields_from(mapping.fields_from, item, path) if mapping.fields_from else {}
     for name, expression in mapping.fields:
         fields[name] = _scalar(expression.search(item), expression.where(path), expression.key)
     return {name: value for name, value in fields.items() if value is not None}
+
+
+def _fields_from(expression: Expression, item: Any, path: str) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name, value in _merged(expression, item, path).items():
+        where = jpath(expression.where(path), str(name))
+        if not isinstance(name, str) or not _FIELD_NAME.match(name) or len(name) > 80:
+            raise IngressError(f"is not a Salesforce field name [{expression.key}]", path=where)
+        fields[name] = _scalar(value, where, expression.key)
+    return fields
 
 
 def _scalar(value: Any, where: str, key: str) -> Any:
