@@ -105,7 +105,7 @@ def test_wrong_types_in_any_field_of_a_signed_generic_event_never_break_the_hand
 
     status, added = _post(ingress_aws, api_event("generic", body, generic_headers(body)))
 
-    assert (status, added) in {(400, 0), (200, 2), (200, 0), (200, 1)}
+    assert (status, added) in {(400, 0), (200, 2), (200, 1), (200, 0)}  # (200, 0): seen in an earlier example
 
 
 @FUZZ

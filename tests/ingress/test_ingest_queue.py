@@ -152,3 +152,15 @@ def test_an_event_that_failed_to_enqueue_is_enqueued_by_the_retry(ingress_aws: I
     assert retried.enqueued == (events[0].idempotency_key,)
     assert retried.duplicates == (events[1].idempotency_key,)
     assert len(ingress_aws.queued_events()) == 2
+
+
+def test_an_event_repeated_within_one_request_is_enqueued_once_and_counted_as_duplicate(
+    ingress_aws: IngressAws,
+) -> None:
+    event = _activities(1)[0]
+
+    outcome = ingress_aws.enqueuer().enqueue([event, event, event])
+
+    assert outcome.enqueued == (event.idempotency_key,)
+    assert outcome.duplicates == (event.idempotency_key, event.idempotency_key)
+    assert len(ingress_aws.queued_events()) == 1

@@ -218,11 +218,12 @@ class IdempotentEnqueuer:
 
         ``EnqueueError`` is also raised when the idempotency table is unavailable.
         """
-        if not events:
+        unique, repeated = _first_of_each_key(events)
+        if not unique:
             return EnqueueOutcome()
-        workers = max(1, min(self.max_workers, len(events)))
+        workers = max(1, min(self.max_workers, len(unique)))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [(event.idempotency_key, pool.submit(self._one, event)) for event in events]
+            futures = [(event.idempotency_key, pool.submit(self._one, event)) for event in unique]
         done: list[tuple[str, bool]] = []
         failed: dict[str, str] = {}
         busy: list[str] = []
@@ -244,8 +245,20 @@ class IdempotentEnqueuer:
             raise ConcurrentDeliveryError(busy)
         return EnqueueOutcome(
             enqueued=tuple(key for key, duplicate in done if not duplicate),
-            duplicates=tuple(key for key, duplicate in done if duplicate),
+            duplicates=(*(key for key, duplicate in done if duplicate), *repeated),
         )
+
+
+def _first_of_each_key(events: Sequence[CanonicalEvent]) -> tuple[list[CanonicalEvent], list[str]]:
+    """The first event of each idempotency key, and the keys repeated within ``events``."""
+    first: dict[str, CanonicalEvent] = {}
+    repeated: list[str] = []
+    for event in events:
+        if event.idempotency_key in first:
+            repeated.append(event.idempotency_key)
+        else:
+            first[event.idempotency_key] = event
+    return list(first.values()), repeated
 
 
 def _mark_duplicate(response: Any, idempotent_data: DataRecord) -> Any:
