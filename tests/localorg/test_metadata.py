@@ -32,6 +32,7 @@ LEADRELAY_FIELDS = {
     "LR_Authority_Confirmed__c": "Checkbox",
     "LR_Need_Confirmed__c": "Checkbox",
     "LR_Timeline_Confirmed__c": "Checkbox",
+    "LR_Opportunity_Stage__c": "Text",
 }
 
 

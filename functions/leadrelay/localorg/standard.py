@@ -63,6 +63,8 @@ OwnerId reference ->User
 IsConverted boolean ro =false
 ConvertedDate date ro
 ConvertedContactId reference ro ->Contact
+ConvertedAccountId reference ro ->Account
+ConvertedOpportunityId reference ro ->Opportunity
 """,
     ("Contact", "003"): """
 FirstName string(40)
