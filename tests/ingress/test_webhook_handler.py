@@ -255,3 +255,16 @@ def test_the_lambda_entry_point_builds_its_runtime_from_the_environment(
     assert response["statusCode"] == 200
     assert queued.received_at is not None
     assert queued.received_at != NOW
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("GET", "/webhooks/hubspot"), ("POST", "/hooks/hubspot"), ("POST", "/webhooks")]
+)
+def test_other_methods_and_paths_are_not_found(ingress_aws: IngressAws, method: str, path: str) -> None:
+    event = api_event("hubspot", HUBSPOT_BODY, hubspot_headers(HUBSPOT_BODY), method=method)
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+
+    response = handle(event, FakeLambdaContext(), ingress_aws.webhook_runtime())  # type: ignore[arg-type]
+
+    assert response["statusCode"] == 404
+    assert ingress_aws.queued_events() == []
