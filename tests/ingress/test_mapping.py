@@ -216,3 +216,28 @@ def test_two_files_mapping_the_same_provider_are_reported(tmp_path: Path) -> Non
     (tmp_path / "mappings" / "a.json").write_text(json.dumps(_spec()), encoding="utf-8")
 
     assert "provider 'generic' is mapped twice" in _problems(tmp_path, _spec())
+
+
+@pytest.mark.parametrize("timezone", ["Asia/Tokyo", "+09:00"])
+def test_a_marketo_local_time_is_read_in_the_configured_time_zone(timezone: str) -> None:
+    spec = json.loads((RULES / "mappings" / "marketo.json").read_text(encoding="utf-8"))
+    spec["occurred_at"] = {"path": "sentAt", "timezone": timezone}
+    mapping = compile_mapping(MappingFile.model_validate(spec))
+    example = reference("marketo_webhook_payload_template.json")["rendered_example"]
+
+    (event,) = map_payload(mapping, example, received_at=NOW).events
+
+    assert event.occurred_at == datetime(2024, 6, 12, 1, 42, 31, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt"),
+    [(1763702220000, "epoch_millis"), (1763702220, "epoch_seconds"), ("1763702220000", "auto")],
+)
+def test_epoch_times_are_read_in_milliseconds_or_seconds(value: object, fmt: str) -> None:
+    spec = _spec(occurred_at={"path": "occurred_at", "format": fmt})
+    mapping = compile_mapping(MappingFile.model_validate(spec))
+
+    (event,) = map_payload(mapping, json.loads(generic_body(occurred_at=value)), received_at=NOW).events
+
+    assert event.occurred_at == datetime(2025, 11, 21, 5, 17, tzinfo=UTC)
