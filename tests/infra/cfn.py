@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from cfnlint.decode import decode
-from samtranslator.parser.parser import Parser
-from samtranslator.translator.translator import Translator
+from cfnlint.decode import decode  # type: ignore[import-untyped]
+from samtranslator.parser.parser import Parser  # type: ignore[import-untyped]
+from samtranslator.translator.translator import Translator  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
@@ -28,7 +28,8 @@ def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
     template, problems = decode(str(path))
     if problems or template is None:
         raise ValueError(f"{path}: cannot parse: {[str(p) for p in problems]}")
-    return _plain(template)
+    plain: dict[str, Any] = _plain(template)
+    return plain
 
 
 def _plain(node: Any) -> Any:

@@ -12,7 +12,8 @@ import pytest
 from leadrelay.localorg import LocalOrg
 from leadrelay.replay.lines import read_lines
 from leadrelay.replay.local import LocalEnvironment, local_environment
-from leadrelay.replay.runner import Replayer, Row, build_pipeline
+from leadrelay.replay.runner import Replayer, build_pipeline
+from leadrelay.replay.verdicts import Row
 
 from tests.replay.support import SECRETS, SEED, write_jsonl
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leadrelay.replay.runner import Row, Verdict
+from leadrelay.replay.verdicts import Row, Verdict
 
 from tests.replay.conftest import ReplayRun
 from tests.replay.support import (

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -20,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from leadrelay.cli.output import print_json, print_table
+from leadrelay.replay.environ import quiet_functions
 from leadrelay.replay.verdicts import FAILURES
 
 COLUMNS = ("line", "source", "event", "outcome", "reason", "key")
-QUIET_LOGGERS = ("leadrelay", "aws_lambda_powertools", "botocore", "urllib3")
 
 
 def register(subparsers: Any) -> None:
@@ -72,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         seed = _read_seed(args.seed) if args.seed else None
-        with _quiet(args.verbose), _settings(args, seed) as settings:
+        with quiet_functions(args.verbose), _settings(args, seed) as settings:
             from leadrelay.replay.lines import read_lines
             from leadrelay.replay.runner import Replayer
 
@@ -121,26 +120,3 @@ def _read_seed(path: Path) -> dict[str, list[dict[str, Any]]]:
     ):
         raise ValueError(f'{path}: expected {{"<sobject>": [{{<fields>}}, ...], ...}}')
     return document
-
-
-@contextlib.contextmanager
-def _quiet(verbose: bool) -> Iterator[None]:
-    """The functions log JSON lines and EMF metrics to stdout; send them to stderr, or drop them."""
-    levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
-    if not verbose:
-        for name in QUIET_LOGGERS:
-            logging.getLogger(name).setLevel(logging.CRITICAL)
-    try:
-        with contextlib.redirect_stdout(sys.stderr if verbose else _Discard()):
-            yield
-    finally:
-        for name, level in levels.items():
-            logging.getLogger(name).setLevel(level)
-
-
-class _Discard:
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        return None

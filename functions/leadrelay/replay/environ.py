@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -28,3 +31,29 @@ def settings_environ(settings: Settings) -> dict[str, str]:
     """``settings`` as the ``LEADRELAY_*`` variables the functions read (unset fields left out)."""
     values = settings.model_dump(exclude_none=True, exclude={"function_version"})
     return {f"{ENV_PREFIX}{name.upper()}": str(value) for name, value in values.items()}
+
+
+QUIET_LOGGERS = ("leadrelay", "aws_lambda_powertools", "botocore", "urllib3")
+
+
+@contextlib.contextmanager
+def quiet_functions(verbose: bool = False) -> Iterator[None]:
+    """The functions log JSON lines and EMF metrics to stdout; send them to stderr, or drop them."""
+    levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    if not verbose:
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+    try:
+        with contextlib.redirect_stdout(sys.stderr if verbose else _Discard()):
+            yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+class _Discard:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        return None
