@@ -1,0 +1,1 @@
+"""Ingress benchmark: webhook requests → webhook handler → ingest queue (moto) → processor → local org."""
