@@ -79,6 +79,7 @@ class EventSourceMapping:
     clock: LambdaClock
     batch_size: int = 200
     invocations: int = 0
+    arn: str | None = None
 
     def poll(self) -> int:
         """One invocation with the messages visible now; returns how many there were (0: queue empty)."""
@@ -118,11 +119,28 @@ class EventSourceMapping:
             if self.invocations >= max_invocations:
                 raise AssertionError(f"the queue did not drain in {max_invocations} invocations")
 
+    def feed(self, bodies: list[str], *, arrivals: int, max_invocations: int = 5000) -> None:
+        """Events arrive ``arrivals`` at a time between invocations (as producers send them), until all
+        are sent and the queue has drained. A short queue keeps moto fast: it recounts every message
+        of a queue on each send."""
+        pending = list(reversed(bodies))
+        while True:
+            arriving = [pending.pop() for _ in range(min(arrivals, len(pending)))]
+            for start in range(0, len(arriving), 10):
+                chunk = arriving[start : start + 10]
+                entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(chunk)]
+                self.queues.sqs.send_message_batch(QueueUrl=self.queues.ingest_url, Entries=entries)
+            if not self.poll() and not pending:
+                return
+            if self.invocations >= max_invocations:
+                raise AssertionError(f"the queue did not drain in {max_invocations} invocations")
+
     def _arn(self) -> str:
-        attributes = self.queues.sqs.get_queue_attributes(
-            QueueUrl=self.queues.ingest_url, AttributeNames=["QueueArn"]
-        )
-        return str(attributes["Attributes"]["QueueArn"])
+        if self.arn is None:
+            url = self.queues.ingest_url
+            attributes = self.queues.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+            self.arn = str(attributes["Attributes"]["QueueArn"])
+        return self.arn
 
 
 def _chunks(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

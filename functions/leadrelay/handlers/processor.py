@@ -12,6 +12,8 @@ them again (docs/processor.md). Logs never carry e-mail addresses or phone numbe
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -34,6 +36,7 @@ from leadrelay.adapters.salesforce.metrics import api_usage_publisher
 from leadrelay.handlers.ingress_support import METRICS_NAMESPACE, MaskingFormatter
 from leadrelay.pipeline import BatchReport, InboundMessage, Outcome, Pipeline, PipelineConfig
 from leadrelay.pipeline.setup import load_rule_bundle
+from leadrelay.ports import ActivityStore
 from leadrelay.settings import Settings
 
 if TYPE_CHECKING:
@@ -72,20 +75,31 @@ def _http(settings: Settings) -> requests.Session:
     return session
 
 
-def build_pipeline(settings: Settings, **overrides: Any) -> Pipeline:
-    """The pipeline on the configured rules and AWS adapters; ``overrides``: ``clock``, ``sleep``, ``rng``."""
+def build_pipeline(
+    settings: Settings,
+    *,
+    activities: ActivityStore | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    sleep: Callable[[float], None] = time.sleep,
+    rng: random.Random | None = None,
+) -> Pipeline:
+    """The pipeline on the configured rules and AWS adapters.
+
+    ``activities`` replaces the DynamoDB activity store (a local one); ``clock``, ``sleep`` and ``rng``
+    are Lambda's real ones unless a test injects its own.
+    """
     bundle = load_rule_bundle(settings.rules_path)  # an invalid rule set fails the cold start here
     table, dlq_url = settings.activity_table, settings.dlq_url
-    if not table or not dlq_url:
+    if not dlq_url or not (table or activities):
         raise RuntimeError("the processor needs LEADRELAY_ACTIVITY_TABLE and LEADRELAY_DLQ_URL")
+    if activities is None:
+        ttl = timedelta(days=settings.activity_ttl_days)
+        activities = DynamoDBActivityStore(boto3.client("dynamodb"), str(table), ttl=ttl)
     gateway = SimpleSalesforceGateway(
         salesforce_credentials(settings),
         http=_http(settings),
         client_name=settings.client_name,
         on_api_usage=api_usage_publisher(metrics),
-    )
-    activities = DynamoDBActivityStore(
-        boto3.client("dynamodb"), table, ttl=timedelta(days=settings.activity_ttl_days)
     )
     dead_letters = DeadLetterQueue(
         boto3.client("sqs"),
@@ -108,7 +122,9 @@ def build_pipeline(settings: Settings, **overrides: Any) -> Pipeline:
         dead_letters=dead_letters,
         config=config,
         rule_fields=bundle.lead_fields,
-        **overrides,
+        clock=clock,
+        sleep=sleep,
+        rng=rng,
     )
 
 
