@@ -1,7 +1,7 @@
 """Building blocks for pipeline tests: the real gateway on the local org, a fake clock, event builders.
 
-Only the edges are stand-ins: the local org is Salesforce over HTTP, the dead-letter sink a list, the
-clock and sleep a fake that never sleeps.
+Only the edges are stand-ins: the local org is Salesforce over HTTP (through the real gateway), the
+dead-letter sink a list, the clock and sleep a fake that never sleeps.
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from leadrelay.adapters.activity_store import InMemoryActivityStore
-from leadrelay.adapters.salesforce import AuthFlow, SalesforceCredentials, SimpleSalesforceGateway
 from leadrelay.core.deadletter import DeadLetter
 from leadrelay.core.events import CanonicalEvent, EventKind, EventSource, Identity
 from leadrelay.localorg import LocalOrg
 from leadrelay.pipeline import InboundMessage, Pipeline, PipelineConfig
-from leadrelay.pipeline.setup import load_rule_bundle
+from leadrelay.pipeline.local import InMemoryDeadLetters, local_pipeline
 from leadrelay.ports import ActivityStore
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
@@ -42,18 +40,6 @@ def create_activity_table(client: Any, name: str) -> None:
     )
 
 
-def gateway_for(org: LocalOrg, *, timeout: float = 10.0) -> SimpleSalesforceGateway:
-    """The real gateway (client-credentials login, simple-salesforce) against the local org."""
-    client_id, client_secret = org.client_credentials()
-    credentials = SalesforceCredentials(
-        flow=AuthFlow.CLIENT_CREDENTIALS,
-        login_url=org.url,
-        consumer_key=client_id,
-        consumer_secret=client_secret,
-    )
-    return SimpleSalesforceGateway(credentials, http=org.http_session(), timeout=timeout)
-
-
 @dataclass
 class FakeClock:
     """Time that moves only when slept on: ``sleep`` advances it, ``remaining`` counts down to a deadline."""
@@ -73,17 +59,11 @@ class FakeClock:
         return self.budget - sum(self.slept)
 
 
-@dataclass
-class ListSink:
-    """The dead-letter sink as a list (the SQS one is tested with moto elsewhere)."""
-
-    letters: list[DeadLetter] = field(default_factory=list)
-    fail: bool = False
+class BrokenSink(InMemoryDeadLetters):
+    """A dead-letter queue that is down."""
 
     def send(self, letters: Sequence[DeadLetter]) -> None:
-        if self.fail:
-            raise RuntimeError("dead-letter queue unavailable")
-        self.letters.extend(letters)
+        raise RuntimeError("dead-letter queue unavailable")
 
 
 def make_pipeline(
@@ -91,23 +71,19 @@ def make_pipeline(
     *,
     clock: FakeClock | None = None,
     store: ActivityStore | None = None,
-    sink: ListSink | None = None,
+    sink: InMemoryDeadLetters | None = None,
     rules: Path = RULES,
     max_receive_count: int = 3,
-) -> tuple[Pipeline, FakeClock, ListSink]:
-    """A pipeline on the shipped rules, the local org, an in-memory store and a list sink."""
+) -> tuple[Pipeline, FakeClock, InMemoryDeadLetters]:
+    """A pipeline on the shipped rules, the local org, an in-memory store and dead letters in a list."""
     clock = clock or FakeClock()
-    sink = sink if sink is not None else ListSink()
-    bundle = load_rule_bundle(rules)
-    pipeline = Pipeline(
-        rules=bundle.rules,
-        ownership=bundle.ownership,
-        operations=bundle.operations,
-        gateway=gateway_for(org),
-        activities=store if store is not None else InMemoryActivityStore(),
+    sink = sink if sink is not None else InMemoryDeadLetters()
+    pipeline = local_pipeline(
+        org,
+        rules,
+        activities=store,
         dead_letters=sink,
         config=PipelineConfig(max_receive_count=max_receive_count, function_version="7"),
-        rule_fields=bundle.lead_fields,
         clock=clock,
         sleep=clock.sleep,
         rng=random.Random(7),

@@ -16,8 +16,8 @@ from leadrelay.pipeline import Outcome, Pipeline
 from tests.pipeline.support import (
     HANAKO,
     TARO,
+    BrokenSink,
     FakeClock,
-    ListSink,
     leads_by_email,
     make_pipeline,
     message,
@@ -240,7 +240,7 @@ def test_an_event_that_changes_nothing_needs_no_write(local_org: LocalOrg) -> No
 
 
 def test_when_the_dead_letter_queue_fails_the_messages_stay_on_the_ingest_queue(local_org: LocalOrg) -> None:
-    pipeline, clock, _ = make_pipeline(local_org, sink=ListSink(fail=True))
+    pipeline, clock, _ = make_pipeline(local_org, sink=BrokenSink())
     report = pipeline.run([message("not json")], remaining=clock.remaining)
     assert [r.outcome for r in report.results.values()] == [Outcome.RETRY]
 
