@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from leadrelay.cli.demo_pipeline import format_pipeline_demo, run_pipeline_demo
 from leadrelay.cli.output import format_table, print_json
 from leadrelay.cli.rules import (
     DEFAULT_RULES,
@@ -91,12 +92,15 @@ def run_demo(args: argparse.Namespace) -> int:
     rules = load_rule_set(args.rules, as_json=args.json)
     if rules is None:
         return 1
-    rows = demo_rows(rules, samples, now=datetime.now(UTC))
+    now = datetime.now(UTC)
+    rows = demo_rows(rules, samples, now=now)
+    pipeline = run_pipeline_demo(samples, args.rules, now=max((s.now or now for s in samples), default=now))
     if args.json:
-        print_json({"ruleset_version": rules.version, "rows": rows})
+        print_json({"ruleset_version": rules.version, "rows": rows, "pipeline": pipeline})
         return 0
     print(f"leadrelay demo: {len(rows)} sample leads in {args.examples}, rule set {rules.version}\n")
     print(format_table(rows, COLUMNS, max_width=70))
+    print("\n" + format_pipeline_demo(pipeline))
     if rows:
         print(f"\nWhy? leadrelay rules explain {args.examples / rows[0]['file']}")
     return 0
