@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import json
 import sys
 import uuid
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from typing import Any
 
 import boto3
 from leadrelay.localorg import LocalOrg
+from leadrelay.replay.local import write_credentials
 
 from tests.pipeline.support import NOW, create_activity_table
 from tests.plugins.dead_letters import MAX_RECEIVE_COUNT, REGION, Queues
@@ -167,20 +167,6 @@ def sqs_event(messages: list[dict[str, Any]], arn: str) -> dict[str, Any]:
     }
 
 
-def credentials_file(org: LocalOrg, directory: Path) -> Path:
-    """The local org's client-credentials login as the JSON the gateway reads."""
-    client_id, client_secret = org.client_credentials()
-    path = directory / "salesforce.json"
-    document = {
-        "flow": "client_credentials",
-        "login_url": org.url,
-        "consumer_key": client_id,
-        "consumer_secret": client_secret,
-    }
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
-
-
 def processor_environment(org: LocalOrg, queues: Queues, workdir: Path, rules: Path) -> dict[str, str]:
     """The function's environment variables (as template.yaml sets them), in local mode for Salesforce."""
     boto3_client = boto3.client("dynamodb", region_name=REGION)
@@ -192,7 +178,7 @@ def processor_environment(org: LocalOrg, queues: Queues, workdir: Path, rules: P
         "LEADRELAY_DLQ_URL": queues.dlq_url,
         "LEADRELAY_ACTIVITY_TABLE": ACTIVITY_TABLE,
         "LEADRELAY_MAX_RECEIVE_COUNT": str(MAX_RECEIVE_COUNT),
-        "LEADRELAY_SF_CREDENTIALS_FILE": str(credentials_file(org, workdir)),
+        "LEADRELAY_SF_CREDENTIALS_FILE": str(write_credentials(org, workdir)),
         "LEADRELAY_SF_CA_FILE": org.ca_file,
         "AWS_LAMBDA_FUNCTION_VERSION": "7",
         "POWERTOOLS_METRICS_NAMESPACE": "LeadRelay",

@@ -8,9 +8,10 @@ import logging
 import random
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from leadrelay.adapters.dead_letters import DeadLetterQueue
@@ -52,14 +53,20 @@ def send(queues: Queues, *bodies: str) -> None:
         queues.sqs.send_message(QueueUrl=queues.ingest_url, MessageBody=body)
 
 
+def broken_rules(tmp_path: Path, file: str, breaking: Callable[[Any], None]) -> Path:
+    """A copy of the shipped rules with one file changed by ``breaking``."""
+    broken = tmp_path / "rules"
+    shutil.copytree(RULES, broken)
+    document = json.loads((broken / file).read_text(encoding="utf-8"))
+    breaking(document)
+    (broken / file).write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return broken
+
+
 def test_a_broken_rule_set_fails_the_cold_start_naming_file_and_pointer(
     environment: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    broken = tmp_path / "rules"
-    shutil.copytree(RULES, broken)
-    scoring = json.loads((broken / "scoring.json").read_text(encoding="utf-8"))
-    scoring["rules"][0]["score"] = "enthusiasm"
-    (broken / "scoring.json").write_text(json.dumps(scoring, ensure_ascii=False), encoding="utf-8")
+    broken = broken_rules(tmp_path, "scoring.json", lambda d: d["rules"][0].update(score="enthusiasm"))
     monkeypatch.setenv("LEADRELAY_RULES_PATH", str(broken))
     with pytest.raises(RuleSetError) as failure:
         cold_start()
@@ -69,11 +76,9 @@ def test_a_broken_rule_set_fails_the_cold_start_naming_file_and_pointer(
 def test_a_broken_ownership_map_fails_the_cold_start_too(
     environment: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    broken = tmp_path / "rules"
-    shutil.copytree(RULES, broken)
-    ownership = json.loads((broken / "ownership.json").read_text(encoding="utf-8"))
-    ownership["objects"]["Lead"]["ma"].append("LR_Fit_Score__c")
-    (broken / "ownership.json").write_text(json.dumps(ownership), encoding="utf-8")
+    broken = broken_rules(
+        tmp_path, "ownership.json", lambda d: d["objects"]["Lead"]["ma"].append("LR_Fit_Score__c")
+    )
     monkeypatch.setenv("LEADRELAY_RULES_PATH", str(broken))
     with pytest.raises(RuleSetError, match=r"ownership\.json:/objects/Lead/ma/6"):
         cold_start()

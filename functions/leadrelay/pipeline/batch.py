@@ -15,20 +15,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from leadrelay.core.deadletter import DeadLetter, OperationsConfig, dead_letter_for, unreadable_event
+from leadrelay.core.deadletter import DeadLetter, OperationsConfig
 from leadrelay.core.events import CanonicalEvent, EventKind
-from leadrelay.core.failures import SalesforceCallError, classify
+from leadrelay.core.failures import SalesforceCallError
 from leadrelay.core.identity import NewLead, Person, Unresolved, identity_from_key
 from leadrelay.core.ownership import OwnershipMap
 from leadrelay.core.retry import Backoff
-from leadrelay.core.rules.decision import Decision
 from leadrelay.core.writeplan import WriteIntent, plan_writes
-from leadrelay.core.writes import SalesforceError, WriteOp
+from leadrelay.core.writes import SalesforceError
 from leadrelay.pipeline.evaluation import Rules, evaluate_person
 from leadrelay.pipeline.fields import PersonFields
-from leadrelay.pipeline.messages import BatchReport, InboundMessage, MessageResult, Outcome, parse_message
+from leadrelay.pipeline.messages import BatchReport, InboundMessage, MessageResult, Outcome
 from leadrelay.pipeline.resolution import resolve_people
 from leadrelay.pipeline.retrying import Retrier
+from leadrelay.pipeline.state import BatchState, LetterWriter
 from leadrelay.pipeline.writing import Failure, write_with_retries
 from leadrelay.ports import ActivityStore, SalesforceGateway
 
@@ -88,13 +88,14 @@ class Pipeline:
         self.dead_letters = dead_letters
         self.config = config or PipelineConfig()
         self.fields = PersonFields(ownership, rule_fields)
+        self._letters = LetterWriter(operations, rules.version, self.config)
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random()  # noqa: S311 (backoff jitter, not security)
 
     def run(self, messages: Sequence[InboundMessage], *, remaining: Callable[[], float]) -> BatchReport:
         """Process ``messages``; ``remaining()`` is the time (s) this invocation may still spend."""
-        batch = _Batch(messages, self._clock())
+        batch = BatchState(messages, self._clock())
         retrier = Retrier(remaining, self._sleep, self.config.backoff, self._rng)
         if batch.events:
             self._apply(batch, retrier)
@@ -102,7 +103,7 @@ class Pipeline:
 
     # --- the steps ---------------------------------------------------------------------------
 
-    def _apply(self, batch: _Batch, retrier: Retrier) -> None:
+    def _apply(self, batch: BatchState, retrier: Retrier) -> None:
         try:
             index = resolve_people(
                 self.gateway,
@@ -129,7 +130,7 @@ class Pipeline:
         self._write(batch, intents, retrier)
 
     def _histories(
-        self, batch: _Batch, targets: Sequence[tuple[Person | NewLead, list[CanonicalEvent]]]
+        self, batch: BatchState, targets: Sequence[tuple[Person | NewLead, list[CanonicalEvent]]]
     ) -> Mapping[str, list[dict[str, object]]] | None:
         """Record this batch's activities under their person's key, then read each person's history."""
         activities = [
@@ -154,7 +155,7 @@ class Pipeline:
 
     def _evaluate(
         self,
-        batch: _Batch,
+        batch: BatchState,
         targets: Sequence[tuple[Person | NewLead, list[CanonicalEvent]]],
         histories: Mapping[str, Sequence[Mapping[str, object]]],
     ) -> list[WriteIntent]:
@@ -181,7 +182,7 @@ class Pipeline:
             intents.extend(evaluation.intents)
         return intents
 
-    def _write(self, batch: _Batch, intents: Sequence[WriteIntent], retrier: Retrier) -> None:
+    def _write(self, batch: BatchState, intents: Sequence[WriteIntent], retrier: Retrier) -> None:
         plan = plan_writes(intents, self.ownership)
         for op in plan.ops:
             for key in op.event_keys:
@@ -194,28 +195,27 @@ class Pipeline:
 
     # --- outcomes ----------------------------------------------------------------------------
 
-    def _settle(self, batch: _Batch) -> BatchReport:
+    def _settle(self, batch: BatchState) -> BatchReport:
         now = self._clock()
         results: dict[str, MessageResult] = {}
         letters: dict[str, DeadLetter] = {}  # by message id
         for message in batch.messages:
             error = batch.unreadable.get(message.message_id)
             if error is not None:
-                letters[message.message_id] = self._unreadable_letter(message, error, now)
+                letters[message.message_id] = self._letters.unreadable(message, error, now)
         for key, message_ids in batch.message_ids.items():
             failure = batch.failures.get(key)
             if failure is None:
                 for message_id in message_ids:
                     results[message_id] = MessageResult(message_id, Outcome.APPLIED, key)
                 continue
-            deliveries = max(batch.by_id[m].receive_count for m in message_ids)
-            if failure.classification.transient and deliveries < self.config.max_receive_count:
+            if failure.classification.transient and batch.deliveries(key) < self.config.max_receive_count:
                 for message_id in message_ids:
                     results[message_id] = MessageResult(
                         message_id, Outcome.RETRY, key, failure.error.status_code
                     )
                 continue
-            letter = self._letter(batch, key, failure, now)
+            letter = self._letters.for_event(batch, key, failure, now)
             for message_id in message_ids:
                 letters[message_id] = letter
         self._send(letters, results)
@@ -238,80 +238,9 @@ class Pipeline:
             key = letter.event.idempotency_key if letter.event else None
             results[message_id] = MessageResult(message_id, outcome, key, letter.error.status_code)
 
-    def _letter(self, batch: _Batch, key: str, failure: Failure, now: datetime) -> DeadLetter:
-        messages = [batch.by_id[m] for m in batch.message_ids[key]]
-        deliveries = max(m.receive_count for m in messages)
-        first = failure.first_failed_at
-        if deliveries > 1:
-            first = min([first, *(m.first_received_at for m in messages if m.first_received_at)])
-        return dead_letter_for(
-            batch.events[key],
-            error=failure.error,
-            classification=failure.classification,
-            attempts=deliveries - 1 + failure.attempts,
-            first_failed_at=first,
-            now=now,
-            operations=self.operations,
-            decision=batch.decisions.get(key),
-            write=failure.write or batch.writes.get(key),
-            other_errors=failure.other_errors,
-            ruleset_version=self.rules.version,
-            function_version=self.config.function_version,
-            source_queue=self.config.source_queue,
-        )
-
-    def _unreadable_letter(
-        self, message: InboundMessage, error: SalesforceError, now: datetime
-    ) -> DeadLetter:
-        return dead_letter_for(
-            unreadable_event(message.body, error.message),
-            error=error,
-            classification=classify(error),
-            attempts=message.receive_count,
-            first_failed_at=now,
-            now=now,
-            operations=self.operations,
-            ruleset_version=self.rules.version,
-            function_version=self.config.function_version,
-            source_queue=self.config.source_queue,
-        )
-
 
 def _keyed(event: CanonicalEvent, key: str) -> CanonicalEvent:
     """``event`` filed under its person's history key (an event with an id only joins the e-mail's)."""
     if event.identity.key == key:
         return event
     return event.model_copy(update={"identity": identity_from_key(key)})
-
-
-class _Batch:
-    """The working state of one batch: events by idempotency key, failures, decisions, writes."""
-
-    def __init__(self, messages: Sequence[InboundMessage], now: datetime) -> None:
-        self.now = now
-        self.messages = list(messages)
-        self.by_id = {m.message_id: m for m in self.messages}
-        self.events: dict[str, CanonicalEvent] = {}
-        self.message_ids: dict[str, list[str]] = {}
-        self.unreadable: dict[str, SalesforceError] = {}
-        self.failures: dict[str, Failure] = {}
-        self.decisions: dict[str, Decision] = {}
-        self.writes: dict[str, WriteOp] = {}
-        for message in self.messages:
-            parsed = parse_message(message)
-            if isinstance(parsed, SalesforceError):
-                self.unreadable[message.message_id] = parsed
-                continue
-            self.events.setdefault(parsed.idempotency_key, parsed)  # a duplicate delivery shares the fate
-            self.message_ids.setdefault(parsed.idempotency_key, []).append(message.message_id)
-
-    def fail(self, key: str, failure: Failure) -> None:
-        """Record the failure of one event (a permanent failure is never replaced by a transient one)."""
-        earlier = self.failures.get(key)
-        if earlier is None or earlier.classification.transient:
-            self.failures[key] = failure
-
-    def fail_all(self, failure: Failure) -> None:
-        """Every event of the batch failed the same way (a lookup failed)."""
-        for key in self.events:
-            self.fail(key, failure)
