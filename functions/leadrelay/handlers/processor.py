@@ -7,7 +7,9 @@ activity store and the dead-letter queue.
 
 Each invocation runs the whole batch through the pipeline first; Powertools' batch processor then
 asks for each message's outcome, so messages to retry become ``batchItemFailures`` and SQS delivers
-them again (docs/processor.md). Logs never carry e-mail addresses or phone numbers in clear.
+them again (docs/processor.md). Logs carry ids, codes and counts — never field values, names or
+error messages (which may quote values; they are in the dead letter) — and e-mail addresses and phone
+numbers are masked in whatever else reaches a log line.
 """
 
 from __future__ import annotations
@@ -180,7 +182,6 @@ def log_report(report: BatchReport) -> None:
             extra={
                 "dead_letter_id": letter.id,
                 "error_code": letter.error.status_code,
-                "error_message": letter.error.message,
                 "error_class": letter.error_class.value,
                 "owner": letter.owner,
             },

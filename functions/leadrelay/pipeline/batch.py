@@ -171,7 +171,9 @@ class Pipeline:
                     now=batch.now,
                 )
             except Exception as exc:  # an engine bug must not hold the whole batch
-                logger.exception("rule evaluation failed")
+                logger.error(
+                    "rule evaluation failed: %s (the message is in the dead letter)", type(exc).__name__
+                )
                 error = SalesforceError(
                     status_code=RULE_EVALUATION_ERROR, message=f"{type(exc).__name__}: {exc}"
                 )
