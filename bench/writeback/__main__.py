@@ -16,6 +16,7 @@ any person's scores or stage (the batch path must write the same result, just wi
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ from leadrelay.pipeline.local import local_pipeline
 
 from bench.writeback.traffic import NOW, Traffic, make_traffic, seed_org
 
-RULES = Path(__file__).resolve().parents[2] / "rules"
+ROOT = Path(__file__).resolve().parents[2]
+RULES = ROOT / "rules"
 TARGET = 15.0
 FLOOR = 5.0
 RESULT_FIELDS = ("LR_Fit_Score__c", "LR_Engagement_Score__c", "LR_Lifecycle_Stage__c")
@@ -52,6 +54,13 @@ class PathResult:
     @property
     def per_thousand(self) -> float:
         return self.calls * 1000 / self.events
+
+
+def template_batch_size() -> int | None:
+    """``ProcessorBatchSize``'s default in template.yaml (what a deployment gets unless it overrides it)."""
+    text = (ROOT / "template.yaml").read_text(encoding="utf-8")
+    match = re.search(r"^  ProcessorBatchSize:\n(?:    .*\n)*?    Default: (\d+)", text, re.MULTILINE)
+    return int(match.group(1)) if match else None
 
 
 def run_path(org: LocalOrg, traffic: Traffic, name: str, batch_size: int) -> PathResult:
@@ -137,9 +146,11 @@ def report(batched: list[PathResult], naive: PathResult) -> None:
     ]
     print_table(rows, list(rows[0]))
     print(f"target: at most {TARGET:g} calls per 1,000 events (floor {FLOOR:g} with 200-record collections)")
+    default = template_batch_size()
     for r in batched:
         verdict = "PASS" if r.per_thousand <= TARGET else "FAIL"
-        print(f"  {verdict}  batches of {r.batch_size:,}: {r.per_thousand:.1f} calls per 1,000 events")
+        note = " (template.yaml default)" if r.batch_size == default else ""
+        print(f"  {verdict}  batches of {r.batch_size:,}{note}: {r.per_thousand:.1f} calls per 1,000 events")
     naive_verdict = "as expected" if naive.per_thousand >= 1000 else "unexpectedly low"
     print(f"  naive: {naive.per_thousand:,.0f} calls per 1,000 events ({naive_verdict}: at least 1,000)")
 
