@@ -34,7 +34,9 @@ from leadrelay.adapters.salesforce import (
     credentials_from_secret,
 )
 from leadrelay.adapters.salesforce.auth import SalesforceCredentials
+from leadrelay.adapters.salesforce.gateway import DEFAULT_TIMEOUT_SECONDS
 from leadrelay.adapters.salesforce.metrics import api_usage_publisher
+from leadrelay.core.retry import Backoff
 from leadrelay.handlers.ingress_support import METRICS_NAMESPACE, MaskingFormatter
 from leadrelay.pipeline import BatchReport, InboundMessage, Outcome, Pipeline, PipelineConfig
 from leadrelay.pipeline.setup import load_rule_bundle
@@ -110,6 +112,7 @@ def build_pipeline(
         operations=bundle.operations,
     )
     config = PipelineConfig(
+        backoff=Backoff(attempt_time=DEFAULT_TIMEOUT_SECONDS),  # a retry starts only if it can finish
         max_receive_count=settings.max_receive_count,
         history_days=settings.activity_history_days,
         function_version=settings.function_version,
