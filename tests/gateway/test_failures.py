@@ -61,6 +61,7 @@ EXPECTED: dict[str, tuple[ErrorClass, ErrorCategory]] = {
     "API_DISABLED_FOR_ORG": (P, C.ACCESS),
     "API_CURRENTLY_DISABLED": (P, C.ACCESS),
     "INVALID_EVENT": (P, C.INVALID_EVENT),
+    "UNKNOWN_PERSON": (P, C.MISSING_RECORD),
 }
 
 

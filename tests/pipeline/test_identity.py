@@ -96,6 +96,13 @@ def test_an_ma_id_finds_the_lead_created_under_its_external_key() -> None:
     assert resolved_id(index, Identity(ma_id="hs-501")) == "00Q000000000001"
 
 
+def test_an_ma_id_nobody_carries_is_unresolved_rather_than_a_nameless_lead() -> None:
+    resolution = PersonIndex([], []).resolve(Identity(ma_id="hs-502"))
+    assert isinstance(resolution, Unresolved)
+    assert resolution.code == "UNKNOWN_PERSON"
+    assert "hs-502" in resolution.reason
+
+
 def test_an_unknown_email_becomes_a_new_lead_keyed_by_the_identity() -> None:
     resolution = PersonIndex([], []).resolve(Identity(email=TARO))
     assert resolution == NewLead(f"email#{TARO}", Identity(email=TARO))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from leadrelay.core.ingress.signatures import generic_signature
+from leadrelay.localorg import LocalOrg
 
 JST = timezone(timedelta(hours=9))
 RECEIVED = datetime(2026, 11, 20, 10, 0, tzinfo=JST)
@@ -22,6 +23,8 @@ SECRETS = {
 }
 TARO = "taro.yamada@sample-shoji.co.jp"
 HANAKO = "hanako.sato@mirai-seisakusho.co.jp"
+HUBSPOT_CONTACT = 5120377
+"""A HubSpot contact id; ``known_hubspot_contact`` gives the org a Lead that carries it."""
 SEED = {
     "Lead": [
         {
@@ -145,3 +148,17 @@ def write_jsonl(path: Path, *lines: dict[str, Any] | str) -> Path:
     )
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def known_hubspot_contact(org: LocalOrg) -> str:
+    """Add the Lead that HUBSPOT_CONTACT is about (``LR_External_Key__c`` = ``ma#<id>``); its id."""
+    return org.insert(
+        "Lead",
+        {
+            "LastName": "伊藤",
+            "FirstName": "美咲",
+            "Company": "株式会社さくらソフトウェア",
+            "Email": "misaki.ito@sakura-soft.co.jp",
+            "LR_External_Key__c": f"ma#{HUBSPOT_CONTACT}",
+        },
+    )

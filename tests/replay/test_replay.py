@@ -7,12 +7,14 @@ from leadrelay.replay.verdicts import Row, Verdict
 from tests.replay.conftest import ReplayRun
 from tests.replay.support import (
     HANAKO,
+    HUBSPOT_CONTACT,
     SEEDED_LEAD,
     TARO,
     download,
     generic_request,
     hubspot_click,
     hubspot_request,
+    known_hubspot_contact,
     lead_change,
 )
 
@@ -22,9 +24,21 @@ def _outcomes(rows: list[Row]) -> list[tuple[int, str]]:
 
 
 def test_a_signed_webhook_batch_is_applied_event_by_event(replay_run: ReplayRun) -> None:
-    rows = replay_run.replay(hubspot_request([hubspot_click(5120377, 1), hubspot_click(5120378, 2)]))
+    known_hubspot_contact(replay_run.org)
+    rows = replay_run.replay(
+        hubspot_request([hubspot_click(HUBSPOT_CONTACT, 1), hubspot_click(HUBSPOT_CONTACT, 2)])
+    )
     assert _outcomes(rows) == [(1, "applied"), (1, "applied")]
     assert {row.event for row in rows} == {"email_clicked"}
+
+
+def test_an_ma_id_nobody_carries_is_dead_lettered_instead_of_creating_a_nameless_lead(
+    replay_run: ReplayRun,
+) -> None:
+    (row,) = replay_run.replay(hubspot_request([hubspot_click(5120378, 1)]))
+    assert row.outcome.value == "dead_lettered"
+    assert "UNKNOWN_PERSON" in row.reason
+    assert all(lead["Company"] != "[不明]" for lead in replay_run.org.records("Lead"))
 
 
 def test_an_activity_for_a_known_email_scores_that_lead(replay_run: ReplayRun) -> None:
@@ -100,7 +114,8 @@ def test_a_hubspot_request_older_than_five_minutes_at_arrival_is_rejected(replay
 
 def test_an_old_capture_verifies_against_its_own_arrival_time(replay_run: ReplayRun) -> None:
     """A request received months ago replays: its signature's age is measured from ``received_at``."""
-    (row,) = replay_run.replay(hubspot_request([hubspot_click(5120377, 4)], age_minutes=1))
+    known_hubspot_contact(replay_run.org)
+    (row,) = replay_run.replay(hubspot_request([hubspot_click(HUBSPOT_CONTACT, 4)], age_minutes=1))
     assert row.outcome is Verdict.APPLIED
 
 

@@ -81,6 +81,8 @@ AUTH_FAILED = "AUTH_FAILED"
 """Synthetic code: the OAuth token endpoint refused to issue a session."""
 INVALID_EVENT = "INVALID_EVENT"
 """Synthetic code: the event itself could not be processed (never reached Salesforce)."""
+UNKNOWN_PERSON = "UNKNOWN_PERSON"
+"""Synthetic code: the event names a person by MA id only, and no Lead or Contact carries that id."""
 
 
 def http_status_code(status: int) -> str:
@@ -144,6 +146,7 @@ CLASSIFICATION_TABLE: Mapping[str, Classification] = MappingProxyType(
         "ENTITY_IS_DELETED": _p(_C.MISSING_RECORD),
         "INVALID_CROSS_REFERENCE_KEY": _p(_C.MISSING_RECORD),
         "INVALID_ID_FIELD": _p(_C.MISSING_RECORD),
+        UNKNOWN_PERSON: _p(_C.MISSING_RECORD),  # fix the mapping so the MA sends an e-mail
         # --- permanent: the integration user may not do this ---------------------------------
         "ENTITY_IS_LOCKED": _p(_C.ACCESS),  # approval-process lock, not a row lock
         "API_DISABLED_FOR_ORG": _p(_C.ACCESS),

@@ -14,12 +14,14 @@ Precedence, first match wins:
    Leads are ignored. Among several matches on one object, the record leadrelay created for this
    identity (``LR_External_Key__c`` equal to the identity key) wins, then the most recently
    modified, then the lowest Id — so the choice is stable from batch to batch.
-3. **The external key** (``LR_External_Key__c`` = :attr:`Identity.key`): finds the Lead leadrelay
-   created for an identity that carries neither a live id nor an e-mail (an MA id only).
-4. **Nothing found:** with an e-mail or MA id, a Lead is created by *upsert* on
-   ``LR_External_Key__c``, so a redelivered event updates the Lead its first delivery created
-   instead of creating a second one. With only a Salesforce id that matches nothing, the event
-   cannot be tied to anyone: :class:`Unresolved` (the record was deleted or merged).
+3. **The external key** (``LR_External_Key__c`` = :attr:`Identity.key`): finds a record that
+   carries the identity's key, e.g. one an admin stamped with ``ma#<MA id>``.
+4. **Nothing found:** with an e-mail, a Lead is created by *upsert* on ``LR_External_Key__c``, so a
+   redelivered event updates the Lead its first delivery created instead of creating a second one.
+   With an MA id only, no Lead is created — a nameless Lead without an e-mail is exactly the dirty
+   data the hand-off suffers from — and the event is :class:`Unresolved` with ``UNKNOWN_PERSON``
+   (a dead letter for marketing ops: map the e-mail in the provider's mapping). With only a
+   Salesforce id that matches nothing, the event is :class:`Unresolved` too (deleted or merged).
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from leadrelay.core.events import CanonicalEvent, Identity, normalise_email
+from leadrelay.core.failures import UNKNOWN_PERSON
 
 EXTERNAL_KEY_FIELD = "LR_External_Key__c"
 PLACEHOLDER = "[不明]"
+ENTITY_IS_DELETED = "ENTITY_IS_DELETED"
 """Written to required fields (``LastName``, ``Company``) no event carried; easy to find in a report."""
 LEAD_PREFIX = "00Q"
 CONTACT_PREFIX = "003"
@@ -186,9 +190,10 @@ class NewLead:
 
 @dataclass(frozen=True, slots=True)
 class Unresolved:
-    """An identity that cannot be tied to anyone (only a Salesforce id that matches no live record)."""
+    """An identity that cannot be tied to anyone; ``code`` is the dead letter's error code."""
 
     reason: str
+    code: str = ENTITY_IS_DELETED
 
 
 Resolution = Person | NewLead | Unresolved
@@ -235,8 +240,15 @@ class PersonIndex:
                 return person
         elif identity.ma_id and identity.key in self._by_key:
             return self._by_key[identity.key]
-        if identity.email or identity.ma_id:
+        if identity.email:
             return NewLead(identity.key, identity)
+        if identity.ma_id and not identity.salesforce_id:
+            return Unresolved(
+                f"only an MA id ({identity.ma_id}) names this person and no Lead or Contact carries it; "
+                "leadrelay creates Leads only from an e-mail (never nameless placeholders): map the "
+                "e-mail in the provider's rules/mappings file, then replay the raw events",
+                code=UNKNOWN_PERSON,
+            )
         return Unresolved(f"no live Lead or Contact has Id {identity.salesforce_id} (deleted or merged?)")
 
     def _by_id_following_conversion(self, record_id: str) -> Person | None:

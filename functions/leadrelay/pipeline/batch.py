@@ -38,8 +38,6 @@ ACTIVITY_STORE_ERROR = "ACTIVITY_STORE_ERROR"
 """Synthetic code: the activity store could not be written or read (transient: HTTP 503)."""
 RULE_EVALUATION_ERROR = "RULE_EVALUATION_ERROR"
 """Synthetic code: the rule engine raised on an event (permanent: the integration owner looks)."""
-RECORD_NOT_FOUND = "ENTITY_IS_DELETED"
-"""The event names only a Salesforce id that matches no live record."""
 
 
 class DeadLetterSink(Protocol):
@@ -118,7 +116,7 @@ class Pipeline:
         for event in batch.events.values():
             resolution = index.resolve(event.identity)
             if isinstance(resolution, Unresolved):
-                error = SalesforceError(status_code=RECORD_NOT_FOUND, message=resolution.reason)
+                error = SalesforceError(status_code=resolution.code, message=resolution.reason)
                 batch.fail(event.idempotency_key, Failure.of([error], now=self._clock()))
                 continue
             ref = resolution.record_id if isinstance(resolution, Person) else f"new:{resolution.key}"
