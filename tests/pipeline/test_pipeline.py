@@ -63,6 +63,13 @@ def test_an_unknown_email_creates_one_lead_with_the_mapped_fields_and_its_scores
     assert sink.letters == []
 
 
+def test_a_new_lead_gets_the_owner_its_event_names(local_org: LocalOrg) -> None:
+    pipeline, clock, _ = make_pipeline(local_org)
+    owner = local_org.sales_user_ids[0]
+    run(pipeline, clock, page_view(fields={"Name": "山田 太郎", "OwnerId": owner}))
+    assert leads_by_email(local_org)[TARO]["OwnerId"] == owner
+
+
 def test_a_new_lead_without_name_or_company_gets_the_placeholders(local_org: LocalOrg) -> None:
     pipeline, clock, _ = make_pipeline(local_org)
     run(pipeline, clock, page_view())

@@ -75,7 +75,7 @@ def test_every_event_key_is_written_or_skipped_once_per_record(batch: tuple[list
 
 @settings(max_examples=400, deadline=None)
 @given(batches())
-def test_updates_carry_only_leadrelays_fields_and_creates_never_peoples(
+def test_updates_carry_only_leadrelays_fields_and_creates_only_the_on_create_people_fields(
     batch: tuple[list[WriteIntent], Any],
 ) -> None:
     plan = plan_writes(batch[0], OWNERSHIP)
@@ -85,7 +85,10 @@ def test_updates_carry_only_leadrelays_fields_and_creates_never_peoples(
             {FieldOwner.LEADRELAY} if op.kind is WriteKind.UPDATE else {FieldOwner.LEADRELAY, FieldOwner.MA}
         )
         assert op.fields
-        assert {LEAD.owner_of(name) for name in op.fields} <= allowed
+        people = {name for name in op.fields if LEAD.owner_of(name) is FieldOwner.PEOPLE}
+        assert {LEAD.owner_of(name) for name in op.fields} - {FieldOwner.PEOPLE} <= allowed
+        assert op.kind is not WriteKind.UPDATE or not people
+        assert all(LEAD.is_set_on_create(name) for name in people)
 
 
 @settings(max_examples=400, deadline=None)

@@ -146,12 +146,29 @@ def test_a_new_lead_is_upserted_by_its_external_key_with_the_ma_fields_of_the_ev
                 "Email": "taro.yamada@sample-shoji.co.jp",
                 "Company": "株式会社サンプル商事",
                 "LR_Fit_Score__c": 35,
+                "OwnerId": "0055j000001QwErTYU",
                 "LR_External_Key__c": "email#taro.yamada@sample-shoji.co.jp",
             },
             event_keys=("hubspot-1042",),
         ),
     )
-    assert {f.field for f in plan.ignored} == {"LR_Budget_Confirmed__c", "OwnerId"}
+    assert {f.field for f in plan.ignored} == {"LR_Budget_Confirmed__c"}
+
+
+def test_the_owner_named_by_an_event_is_set_on_create_but_never_changed_afterwards(
+    ownership: OwnershipMap,
+) -> None:
+    intent = WriteIntent(
+        sobject="Lead",
+        record_id="00Q5g00000AbCdEAA1",
+        current={"OwnerId": "0055j000001QwErTYU"},
+        desired={"OwnerId": "0055j000009ZyXwVUT", "LR_Fit_Score__c": 35},
+        event_keys=("marketo-77",),
+    )
+
+    (op,) = plan_writes([intent], ownership).ops
+
+    assert op.fields == {"LR_Fit_Score__c": 35}
 
 
 def test_an_object_without_an_external_id_field_gets_a_create(ownership: OwnershipMap) -> None:

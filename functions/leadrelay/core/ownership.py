@@ -49,6 +49,9 @@ class ObjectOwnership(BaseModel):
     people: tuple[FieldName, ...] = ()
     write_once: tuple[FieldName, ...] = ()
     """leadrelay fields written only while empty (``LR_MQL_At__c``: the *first* entry into MQL)."""
+    on_create: tuple[FieldName, ...] = ()
+    """People's fields leadrelay may set when it creates the record, never afterwards (``OwnerId``:
+    the owner the event names; from then on the owner belongs to people)."""
 
     def owners_of(self, field: str) -> tuple[FieldOwner, ...]:
         """Every owner that lists ``field`` (compared case-insensitively, as Salesforce does)."""
@@ -80,6 +83,18 @@ class ObjectOwnership(BaseModel):
     def is_write_once(self, field: str) -> bool:
         """True for fields written only while they are empty."""
         return any(name.casefold() == field.casefold() for name in self.write_once)
+
+    def is_set_on_create(self, field: str) -> bool:
+        """True for people's fields leadrelay sets when it creates a record (``on_create``)."""
+        return any(name.casefold() == field.casefold() for name in self.on_create)
+
+    def may_write(self, field: str, *, creating: bool) -> bool:
+        """The one write policy: updates touch only leadrelay's fields; creating a record may also set
+        the MA tool's fields and the people's fields listed under ``on_create`` (nothing is overwritten)."""
+        owner = self.owner_of(field)
+        if owner is FieldOwner.LEADRELAY:
+            return True
+        return creating and (owner is FieldOwner.MA or self.is_set_on_create(field))
 
 
 class MqlAtOutput(BaseModel):

@@ -8,7 +8,8 @@ Two pure steps:
 
    * fields that changed (compared the way Salesforce stores them, see :func:`same_value`);
    * fields leadrelay owns — on an update only leadrelay's fields, on the creation of a new record also
-     the MA tool's (the event carries them), never people's;
+     the MA tool's (the event carries them) and the people's fields the map lists under ``on_create``
+     (``OwnerId``: the owner the event names), never other people's fields;
    * records with at least one change (no-op writes are skipped);
 
    and coalesces several intents for one record into one :class:`~leadrelay.core.writes.WriteOp`
@@ -205,13 +206,11 @@ def _changes(
     record: _Record, obj: ObjectOwnership | None
 ) -> tuple[dict[str, Any], list[tuple[str, FieldOwner | None]]]:
     creating = record.record_id is None
-    writable = {FieldOwner.LEADRELAY, FieldOwner.MA} if creating else {FieldOwner.LEADRELAY}
     changes: dict[str, Any] = {}
     dropped: list[tuple[str, FieldOwner | None]] = []
     for folded, (name, value) in record.desired.items():
-        owner = obj.owner_of(name) if obj else None
-        if owner not in writable:
-            dropped.append((name, owner))
+        if obj is None or not obj.may_write(name, creating=creating):
+            dropped.append((name, obj.owner_of(name) if obj else None))
             continue
         current = record.current.get(folded)
         if same_value(current, value) or (creating and is_blank(value)):

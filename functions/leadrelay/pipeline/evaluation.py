@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from leadrelay.core.events import CanonicalEvent
 from leadrelay.core.identity import NewLead, Person, new_lead_fields
-from leadrelay.core.ownership import FieldOwner, OwnershipMap
+from leadrelay.core.ownership import OwnershipMap
 from leadrelay.core.rules.decision import Decision
 from leadrelay.core.writeplan import WriteIntent, decision_fields
 
@@ -85,9 +85,8 @@ def evaluate_person(
 
 
 def creatable(fields: Mapping[str, Any], sobject: str, ownership: OwnershipMap) -> dict[str, Any]:
-    """The fields leadrelay may set when it creates a ``sobject`` (its own and the MA tool's)."""
+    """The fields leadrelay may set when it creates a ``sobject`` (``ObjectOwnership.may_write``)."""
     obj = ownership.for_object(sobject)
     if obj is None:
         return {}
-    allowed = (FieldOwner.LEADRELAY, FieldOwner.MA)
-    return {name: value for name, value in fields.items() if obj.owner_of(name) in allowed}
+    return {name: value for name, value in fields.items() if obj.may_write(name, creating=True)}
