@@ -38,7 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=10_000, help="events to send (default 10,000)")
     parser.add_argument("--people", type=int, default=2_000, help="people the events are about")
     parser.add_argument("--known", type=float, default=0.5, help="share of them that already are Leads")
-    parser.add_argument("--batch-size", type=int, default=200, help="processor batch size (the template's)")
+    parser.add_argument(
+        "--batch-size", type=int, default=1000, help="processor batch size (template default)"
+    )
     args = parser.parse_args(argv)
 
     pool = people(args.people)

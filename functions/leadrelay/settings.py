@@ -18,6 +18,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
 ENV_PREFIX = "LEADRELAY_"
+METRICS_NAMESPACE = "LeadRelay"
+"""CloudWatch namespace of every leadrelay metric (template.yaml sets POWERTOOLS_METRICS_NAMESPACE to it)."""
 
 
 class Settings(BaseModel):

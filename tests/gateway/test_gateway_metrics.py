@@ -71,7 +71,7 @@ def test_usage_is_published_as_leadrelay_metrics(
     gateway.write(_upserts(3))
     gateway.find("Lead", "LR_External_Key__c", ["hubspot:1"], ["LastName"])
     emf: dict[str, Any] = dict(metrics.serialize_metric_set())
-    assert emf["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "leadrelay"
+    assert emf["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "LeadRelay"
     assert emf["SalesforceApiUsed"] == [1.0, 2.0]
     assert emf["SalesforceApiLimit"] == [15000.0, 15000.0]
 

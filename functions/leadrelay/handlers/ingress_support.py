@@ -17,12 +17,11 @@ from leadrelay.core.ingress.masking import mask_pii
 from leadrelay.core.ingress.results import Notice, NoticeKind
 from leadrelay.core.ownership import OwnershipMap
 from leadrelay.ports import EventQueue
-from leadrelay.settings import Settings
+from leadrelay.settings import METRICS_NAMESPACE, Settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-METRICS_NAMESPACE = "LeadRelay"
 NOTICE_METRICS = {
     NoticeKind.GAP: "GapEventsReceived",
     NoticeKind.OVERFLOW: "OverflowEventsReceived",

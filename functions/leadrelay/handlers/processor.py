@@ -37,11 +37,11 @@ from leadrelay.adapters.salesforce.auth import SalesforceCredentials
 from leadrelay.adapters.salesforce.gateway import DEFAULT_TIMEOUT_SECONDS
 from leadrelay.adapters.salesforce.metrics import api_usage_publisher
 from leadrelay.core.retry import Backoff
-from leadrelay.handlers.ingress_support import METRICS_NAMESPACE, MaskingFormatter
+from leadrelay.handlers.ingress_support import MaskingFormatter
 from leadrelay.pipeline import BatchReport, InboundMessage, Outcome, Pipeline, PipelineConfig
 from leadrelay.pipeline.setup import load_rule_bundle
 from leadrelay.ports import ActivityStore
-from leadrelay.settings import Settings
+from leadrelay.settings import METRICS_NAMESPACE, Settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
