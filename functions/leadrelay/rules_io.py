@@ -21,7 +21,7 @@ from typing import Any
 from leadrelay.core.rules.diagnostics import Diagnostic, RuleSetError
 from leadrelay.core.rules.kinds import RULE_FILE_KINDS
 from leadrelay.core.rules.ruleset import RuleSet, build_rule_set
-from leadrelay.core.rules.validation import parse_document, validate_document
+from leadrelay.core.rules.validation import ModelT, parse_document, parse_model, validate_document
 
 __all__ = ["Diagnostic", "RuleSetError", "load_rules", "schema_text", "validate_path", "write_schemas"]
 
@@ -70,6 +70,23 @@ def rule_files(directory: Path, *, recursive: bool) -> list[Path]:
         and not path.name.endswith(".schema.json")
         and "schema" not in path.relative_to(directory).parts[:-1]
     )
+
+
+def read_models(directory: Path, model: type[ModelT]) -> tuple[list[tuple[str, ModelT]], list[Diagnostic]]:
+    """Every rule file directly in ``directory`` parsed as ``model``: ``(file, model)`` pairs in file
+    order, and the located problems of the files that could not be read or validated."""
+    models: list[tuple[str, ModelT]] = []
+    problems: list[Diagnostic] = []
+    for path in rule_files(directory, recursive=False):
+        document = read_document(path)
+        problems.extend(document.problems)
+        if document.document is None:
+            continue
+        parsed, diagnostics = parse_model(model, document.document, document.file)
+        problems.extend(diagnostics)
+        if parsed is not None:
+            models.append((document.file, parsed))
+    return models, problems
 
 
 def _engine_documents(

@@ -7,8 +7,7 @@ from pathlib import Path
 from leadrelay.core.ingress.mapping import CompiledMapping, compile_mapping
 from leadrelay.core.ingress.mapping_model import MappingFile
 from leadrelay.core.rules.diagnostics import Diagnostic
-from leadrelay.core.rules.validation import parse_model
-from leadrelay.rules_io import read_document, rule_files
+from leadrelay.rules_io import read_models
 
 
 class MappingFilesError(ValueError):
@@ -28,20 +27,10 @@ def load_mappings(rules_path: str | Path) -> dict[str, CompiledMapping]:
     if not directory.is_dir():
         return {}
     mappings: dict[str, CompiledMapping] = {}
-    problems: list[Diagnostic] = []
-    for path in rule_files(directory, recursive=False):
-        document = read_document(path)
-        problems.extend(document.problems)
-        if document.document is None:
-            continue
-        spec, diagnostics = parse_model(MappingFile, document.document, document.file)
-        problems.extend(diagnostics)
-        if spec is None:
-            continue
+    specs, problems = read_models(directory, MappingFile)
+    for file, spec in specs:
         if spec.provider in mappings:
-            problems.append(
-                Diagnostic(document.file, "/provider", f"provider {spec.provider!r} is mapped twice")
-            )
+            problems.append(Diagnostic(file, "/provider", f"provider {spec.provider!r} is mapped twice"))
             continue
         mappings[spec.provider] = compile_mapping(spec)
     if problems:

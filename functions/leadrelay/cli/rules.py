@@ -28,7 +28,6 @@ from leadrelay.core.rulecases import (
 )
 from leadrelay.core.rules.decision import Decision
 from leadrelay.core.rules.diagnostics import Diagnostic, pointer
-from leadrelay.core.rules.validation import parse_model
 
 DEFAULT_RULES = Path("rules")
 
@@ -196,24 +195,13 @@ def run_test(args: argparse.Namespace) -> int:
 
 def read_test_files(directory: Path) -> tuple[list[tuple[str, RuleTestFile]], list[Diagnostic]]:
     """The parsed test files in ``directory``, and the problems of those that could not be read."""
-    from leadrelay.rules_io import read_document, rule_files
+    from leadrelay.rules_io import read_models
 
-    files: list[tuple[str, RuleTestFile]] = []
-    problems: list[Diagnostic] = []
     if not directory.is_dir():
-        return files, [
+        return [], [
             Diagnostic(str(directory), "", "no tests directory (rule test cases live in rules/tests/)")
         ]
-    for path in rule_files(directory, recursive=False):
-        document = read_document(path)
-        problems.extend(document.problems)
-        if document.document is None:
-            continue
-        model, diagnostics = parse_model(RuleTestFile, document.document, document.file)
-        problems.extend(diagnostics)
-        if model is not None:
-            files.append((document.file, model))
-    return files, problems
+    return read_models(directory, RuleTestFile)
 
 
 def print_test_report(report: RuleTestReport) -> None:
