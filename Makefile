@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test setup lint typecheck rules-check pytest bench template-check clean
+.PHONY: demo test setup lint typecheck rules-check pytest pythons bench template-check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ demo: $(STAMP)
 	@$(BIN)/leadrelay demo
 
 ## test: set up, then run every check CI runs
-test: $(STAMP) lint typecheck rules-check template-check pytest
+test: $(STAMP) lint typecheck rules-check template-check pytest pythons
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -40,8 +40,26 @@ template-check: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
+## pythons: the whole test suite again on every other supported Python (3.12, 3.13) found via pyenv
+OTHER_PYTHONS ?= 3.12 3.13
+pythons: $(STAMP)
+	@for v in $(OTHER_PYTHONS); do \
+	  py=$$(ls -d "$$(pyenv root 2>/dev/null)"/versions/$$v.*/bin/python$$v 2>/dev/null | tail -1); \
+	  [ -n "$$py" ] || py=$$(command -v python$$v || true); \
+	  if [ -z "$$py" ]; then echo "pythons: python$$v not found, skipped"; continue; fi; \
+	  venv=.venv-$$v; stamp=$$venv/.installed-$$(sha1sum pyproject.toml | cut -c1-12); \
+	  if [ ! -f $$stamp ]; then \
+	    echo "pythons: setting up $$venv ($$py)"; \
+	    $$py -m venv $$venv && $$venv/bin/python -m pip install --quiet --upgrade pip \
+	      && $$venv/bin/python -m pip install --quiet -e '.[dev]' && rm -f $$venv/.installed-* && touch $$stamp \
+	      || exit 1; \
+	  fi; \
+	  echo "pythons: pytest on $$($$venv/bin/python --version)"; \
+	  $$venv/bin/pytest || exit 1; \
+	done
+
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .aws-sam .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-3.* .aws-sam .mypy_cache .ruff_cache

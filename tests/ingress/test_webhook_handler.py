@@ -130,10 +130,7 @@ def test_malformed_json_is_refused_400_with_line_and_column(ingress_aws: Ingress
     status, answer = _post(ingress_aws, api_event("generic", body, generic_headers(body)))
 
     assert status == 400
-    assert (
-        answer["message"]
-        == "$: body is not valid JSON: Expecting property name enclosed in double quotes at line 1 column 28"
-    )
+    assert answer["message"] == f"$: body is not valid JSON: {json_error(body)}"
 
 
 def test_invalid_utf8_is_refused_400(ingress_aws: IngressAws) -> None:
@@ -268,3 +265,12 @@ def test_other_methods_and_paths_are_not_found(ingress_aws: IngressAws, method: 
 
     assert response["statusCode"] == 404
     assert ingress_aws.queued_events() == []
+
+
+def json_error(text: bytes | str) -> str:
+    """What this Python's json module says about ``text`` (its wording changed in 3.13)."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        return f"{error.msg} at line {error.lineno} column {error.colno}"
+    raise AssertionError("the text is valid JSON")
