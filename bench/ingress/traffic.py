@@ -59,6 +59,10 @@ class Person:
     number: int
 
     @property
+    def hubspot_id(self) -> int:
+        return 9_000_000 + self.number
+
+    @property
     def email(self) -> str:
         return f"bench.person{self.number:05d}@example-{self.number % 97:02d}.co.jp"
 
@@ -85,13 +89,18 @@ def known_leads(pool: list[Person]) -> list[dict[str, Any]]:
             "Company": p.company,
             "Email": p.email,
             "Status": "Open - Not Contacted",
+            "LR_External_Key__c": f"ma#{p.hubspot_id}",  # as stamped when HubSpot's sync made the Lead
         }
         for p in pool
     ]
 
 
-def webhook_traffic(events: int, pool: list[Person], seed: int = 7) -> list[WebhookLine]:
-    """Signed requests carrying ``events`` events in total, in arrival order."""
+def webhook_traffic(events: int, pool: list[Person], known: list[Person], seed: int = 7) -> list[WebhookLine]:
+    """Signed requests carrying ``events`` events in total, in arrival order.
+
+    HubSpot app webhooks name a contact by its HubSpot id only, so they are about ``known`` people
+    (whose Leads carry that id); Marketo and generic webhooks carry e-mails and reach anyone in ``pool``.
+    """
     rng = random.Random(seed)
     lines: list[WebhookLine] = []
     sent, counter = 0, 0
@@ -101,7 +110,7 @@ def webhook_traffic(events: int, pool: list[Person], seed: int = 7) -> list[Webh
         roll = rng.random()
         if roll < 0.5:
             size = min(25, events - sent)
-            lines.append(_hubspot([rng.choice(pool) for _ in range(size)], at, counter, rng))
+            lines.append(_hubspot([rng.choice(known) for _ in range(size)], at, counter, rng))
         elif roll < 0.7:
             size = 1
             lines.append(_marketo(rng.choice(pool), at, counter, rng))
@@ -119,7 +128,7 @@ def _hubspot(who: list[Person], at: datetime, counter: int, rng: random.Random) 
         name, value = rng.choice(HUBSPOT_PROPERTIES)
         batch.append(
             {
-                "objectId": 9_000_000 + person.number,
+                "objectId": person.hubspot_id,
                 "propertyName": name,
                 "propertyValue": value or str(millis - 1000),
                 "changeSource": "ANALYTICS",
