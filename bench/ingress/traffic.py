@@ -8,16 +8,13 @@ signed webhook (batches of 10), about a pool of people of whom ``known`` already
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from leadrelay.core.ingress.signatures import generic_signature
+from leadrelay.core.ingress.signatures import generic_signature, hubspot_signature_v3
 from leadrelay.replay.lines import WebhookLine
 
 JST = timezone(timedelta(hours=9))
@@ -143,11 +140,13 @@ def _hubspot(who: list[Person], at: datetime, counter: int, rng: random.Random) 
         )
     body = json.dumps(batch, separators=(",", ":"))
     uri = f"https://{HOST}/webhooks/hubspot"
-    mac = hmac.new(SECRETS["hubspot"].encode(), f"POST{uri}{body}{millis}".encode(), hashlib.sha256).digest()
+    signature = hubspot_signature_v3(
+        SECRETS["hubspot"], method="POST", uri=uri, body=body.encode(), timestamp=millis
+    )
     headers = {
         "Host": HOST,
         "Content-Type": "application/json",
-        "X-HubSpot-Signature-v3": base64.b64encode(mac).decode(),
+        "X-HubSpot-Signature-v3": signature,
         "X-HubSpot-Request-Timestamp": str(millis),
     }
     return WebhookLine(provider="hubspot", headers=headers, body=body, received_at=at)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from leadrelay.core.ingress.signatures import generic_signature
+from leadrelay.core.ingress.signatures import generic_signature, hubspot_signature_v3
 from leadrelay.localorg import LocalOrg
 
 JST = timezone(timedelta(hours=9))
@@ -50,14 +47,14 @@ def hubspot_request(
     body = json.dumps(events, separators=(",", ":"))
     sent = int((RECEIVED - timedelta(minutes=age_minutes)).timestamp() * 1000)
     uri = f"https://{HOST}/webhooks/hubspot"
-    mac = hmac.new(secret.encode(), f"POST{uri}{body}{sent}".encode(), hashlib.sha256).digest()
+    signature = hubspot_signature_v3(secret, method="POST", uri=uri, body=body.encode(), timestamp=sent)
     return {
         "provider": "hubspot",
         "path": "/webhooks/hubspot",
         "headers": {
             "Host": HOST,
             "Content-Type": "application/json",
-            "X-HubSpot-Signature-v3": base64.b64encode(mac).decode(),
+            "X-HubSpot-Signature-v3": signature,
             "X-HubSpot-Request-Timestamp": str(sent),
         },
         "body": body,

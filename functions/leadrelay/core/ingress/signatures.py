@@ -118,8 +118,10 @@ def verify_hubspot(
             HUBSPOT_TIMESTAMP,
             future_too=True,
         )
-        source = method.upper().encode() + hubspot_request_uri(uri).encode() + body + stamp.encode()
-        expected = [base64.b64encode(hmac.new(key, source, hashlib.sha256).digest()) for key in keys]
+        expected = [
+            hubspot_signature_v3(key, method=method, uri=uri, body=body, timestamp=stamp).encode()
+            for key in keys
+        ]
         if not _matches(expected, _require(headers, HUBSPOT_SIGNATURE_V3)):
             raise _reject(f"header {HUBSPOT_SIGNATURE_V3} does not match the request")
         return "v3"
@@ -142,6 +144,15 @@ def verify_shared_secret(
     keys = _usable(secrets)
     if not _matches(keys, _require(headers, header_name)):
         raise _reject(f"header {header_name} does not hold the configured secret")
+
+
+def hubspot_signature_v3(
+    secret: str | bytes, *, method: str, uri: str, body: bytes, timestamp: str | int
+) -> str:
+    """HubSpot's v3 signature: base64 HMAC-SHA256 of method + URI + body + timestamp (milliseconds)."""
+    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    source = method.upper().encode() + hubspot_request_uri(uri).encode() + body + str(timestamp).encode()
+    return base64.b64encode(hmac.new(key, source, hashlib.sha256).digest()).decode()
 
 
 def generic_signature(secret: str, timestamp: int, body: bytes) -> str:
