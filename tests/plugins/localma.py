@@ -6,7 +6,8 @@ One server answers both vendors' paths, as their public contracts describe them:
   401 ``INVALID_AUTHENTICATION``); at most 100 ``inputs`` (else 400 ``VALIDATION_ERROR``); 200 with
   ``status: COMPLETE`` and ``results`` when every id is found, 207 with ``results``, ``numErrors`` and
   ``errors: [{category: OBJECT_NOT_FOUND, context: {ids: [...]}}]`` when some are not; 429 with
-  ``Retry-After`` while the test has rate-limited it (``hubspot_rate_limited``).
+  ``Retry-After`` while the test has rate-limited it (``hubspot_rate_limited``); 503 during an outage
+  (``hubspot_unavailable``).
 - **Marketo** ``GET /identity/oauth/token`` (client credentials → ``access_token``, ``expires_in``;
   401 for bad credentials) and ``GET /rest/v1/leads.json?filterType=id&filterValues=…``: always HTTP
   200, failures as ``success: false`` with ``errors: [{code, message}]`` — 600 no token, 601 unknown
@@ -45,6 +46,8 @@ class MaState:
     hubspot_rate_limited: int = 0
     """The next this-many HubSpot requests are answered 429."""
     hubspot_retry_after: int = 10
+    hubspot_unavailable: int = 0
+    """The next this-many HubSpot requests are answered 503 (an outage)."""
     marketo_rate_limited: int = 0
     """The next this-many Marketo lead requests are answered error 606."""
     marketo_tokens: set[str] = field(default_factory=set)
@@ -86,6 +89,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(
                 401, _hubspot_error("INVALID_AUTHENTICATION", "Authentication credentials not found.")
             )
+        if state.hubspot_unavailable > 0:
+            state.hubspot_unavailable -= 1
+            return self._json(503, _hubspot_error("INTERNAL_ERROR", "Service Unavailable"))
         if state.hubspot_rate_limited > 0:
             state.hubspot_rate_limited -= 1
             message = "You have reached your secondly limit."

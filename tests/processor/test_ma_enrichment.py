@@ -22,7 +22,7 @@ from leadrelay.core.events import CanonicalEvent, EventKind, EventSource, Identi
 from leadrelay.localorg import LocalOrg
 from leadrelay.pipeline import Pipeline
 
-from tests.pipeline.support import HANAKO, NOW, RULES, TARO, leads_by_email
+from tests.pipeline.support import HANAKO, NOW, RULES, TARO, leads_by_email, page_view
 from tests.plugins.dead_letters import Queues
 from tests.plugins.localma import LocalMa
 from tests.processor.harness import MODULE, EventSourceMapping, LambdaClock, cold_start, processor_environment
@@ -175,3 +175,34 @@ def test_a_person_looked_up_once_is_not_asked_for_again_in_the_same_environment(
         mapping.drain()
     assert mapping.invocations == 2
     assert len(local_ma.state.hubspot_batches) == 1
+
+
+def test_an_ma_outage_holds_back_only_that_mas_events_until_the_last_delivery_dead_letters_them(
+    processor: ModuleType, queues: Queues, local_org: LocalOrg, local_ma: LocalMa
+) -> None:
+    local_ma.state.hubspot_unavailable = 10_000
+    drain(processor, queues, visit("51401"), page_view(HANAKO).model_dump_json())
+    assert set(leads_by_email(local_org)) == {HANAKO}  # the e-mail event did not wait for HubSpot
+    [stored] = DeadLetterQueue(queues.sqs, queues.dlq_url).peek()
+    assert (stored.letter.error.status_code, stored.letter.error_class.value) == (
+        "MA_UNAVAILABLE",
+        "transient",
+    )
+    assert stored.letter.event is not None
+    assert stored.letter.event.identity.ma_id == "51401"
+
+
+def test_a_cached_person_is_asked_for_again_once_the_cache_time_has_passed(
+    processor: ModuleType, queues: Queues, local_org: LocalOrg, local_ma: LocalMa
+) -> None:
+    local_ma.state.add_hubspot_contact("51401", email=TARO, lastname="山田")
+    clock = LambdaClock()
+    mapping = EventSourceMapping(
+        queues, processor.make_handler(_pipeline(processor, clock), processor.SETTINGS), clock
+    )
+    queues.sqs.send_message(QueueUrl=queues.ingest_url, MessageBody=visit("51401"))
+    mapping.drain()
+    clock.now += timedelta(minutes=16)
+    queues.sqs.send_message(QueueUrl=queues.ingest_url, MessageBody=visit("51401"))
+    mapping.drain()
+    assert len(local_ma.state.hubspot_batches) == 2
