@@ -47,13 +47,14 @@ class HubSpotDirectory:
 
     def __init__(self, settings: Callable[[], Mapping[str, Any]]) -> None:
         self._settings = settings
+        self._client: tuple[tuple[str, str], Any] | None = None  # ((token, host), client): one pool per token
 
     def people(self, ma_ids: Sequence[str]) -> dict[str, MaPerson]:
         """The contacts among ``ma_ids``, by id; one batch-read call per 100 ids."""
         ids = list(dict.fromkeys(ma_ids))
         if not ids:
             return {}
-        api = self._client().crm.contacts.batch_api
+        api = self._api()
         found: dict[str, MaPerson] = {}
         for start in range(0, len(ids), BATCH_LIMIT):
             request = BatchReadInputSimplePublicObjectId(
@@ -72,15 +73,21 @@ class HubSpotDirectory:
                 )
         return found
 
-    def _client(self) -> Any:
+    def _api(self) -> Any:
+        """The client's contacts batch API for the current token (a rotated token gets a new client)."""
         settings = self._settings()
         token = settings.get("access_token")
         if not isinstance(token, str) or not token:
             raise MaDirectoryError(MA_AUTH_FAILED, "the MA secret has no HubSpot access_token")
-        options = {"host": str(settings["base_url"]).rstrip("/")} if settings.get("base_url") else {}
-        # HubSpot's 207 errors carry fewer keys than the client's generated models demand (no ``links``
-        # or ``errors``); without this the client would reject the very answer that names missing ids.
-        return HubSpot(access_token=token, client_side_validation=False, **options)
+        host = str(settings.get("base_url") or "").rstrip("/")
+        if self._client is None or self._client[0] != (token, host):
+            options = {"host": host} if host else {}
+            # HubSpot's 207 errors carry fewer keys than the client's generated models demand (no
+            # ``links``, no ``errors``); with validation on, the client would reject the very answer
+            # that names the missing ids.
+            client = HubSpot(access_token=token, client_side_validation=False, **options)
+            self._client = ((token, host), client.crm.contacts.batch_api)
+        return self._client[1]
 
     @staticmethod
     def _read(api: Any, request: Any) -> list[Any]:
