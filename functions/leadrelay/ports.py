@@ -6,7 +6,7 @@ the demo. The core and the pipeline depend only on these protocols.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -18,12 +18,29 @@ class SalesforceGateway(Protocol):
     """Everything leadrelay asks of Salesforce."""
 
     def find(
-        self, sobject: str, field: str, values: Sequence[str], fields: Sequence[str]
+        self,
+        sobject: str,
+        field: str,
+        values: Sequence[str],
+        fields: Sequence[str],
+        *,
+        time_left: Callable[[], float] | None = None,
     ) -> list[dict[str, Any]]:
-        """Records of ``sobject`` whose ``field`` is one of ``values`` (one escaped SOQL query per chunk)."""
+        """Records of ``sobject`` whose ``field`` is one of ``values`` (one escaped SOQL query per chunk).
+
+        ``time_left()`` is the time (s) the caller may still spend: no request starts that could
+        outlast it (``SalesforceCallError`` with ``OUT_OF_TIME`` instead).
+        """
         ...
 
-    def read(self, sobject: str, ids: Sequence[str], fields: Sequence[str]) -> list[dict[str, Any]]:
+    def read(
+        self,
+        sobject: str,
+        ids: Sequence[str],
+        fields: Sequence[str],
+        *,
+        time_left: Callable[[], float] | None = None,
+    ) -> list[dict[str, Any]]:
         """Records by id (the same query path as ``find`` on ``Id``)."""
         ...
 

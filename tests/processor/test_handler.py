@@ -7,7 +7,6 @@ import json
 import logging
 import random
 import shutil
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -22,35 +21,13 @@ from leadrelay.settings import Settings
 from tests.pipeline.support import HANAKO, RULES, TARO, leads_by_email, page_view
 from tests.plugins.dead_letters import Queues
 from tests.processor.harness import (
-    MODULE,
     EventSourceMapping,
     FakeLambdaContext,
     LambdaClock,
     cold_start,
-    processor_environment,
+    send,
     sqs_event,
 )
-
-
-@pytest.fixture
-def environment(
-    local_org: LocalOrg, queues: Queues, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[dict[str, str]]:
-    env = processor_environment(local_org, queues, tmp_path, RULES)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    yield env
-    sys.modules.pop(MODULE, None)
-
-
-@pytest.fixture
-def processor(environment: dict[str, str]) -> ModuleType:
-    return cold_start()
-
-
-def send(queues: Queues, *bodies: str) -> None:
-    for body in bodies:
-        queues.sqs.send_message(QueueUrl=queues.ingest_url, MessageBody=body)
 
 
 def broken_rules(tmp_path: Path, file: str, breaking: Callable[[Any], None]) -> Path:
