@@ -56,12 +56,21 @@ class SalesforceGateway(Protocol):
 class ActivityStore(Protocol):
     """Activity history per identity, for engagement scoring."""
 
-    def record(self, events: Sequence[CanonicalEvent]) -> list[bool]:
-        """Store activity events; ``True`` where new, ``False`` where already stored (redelivery)."""
+    def record(self, events: Sequence[CanonicalEvent]) -> list[bool | Exception]:
+        """Store activity events; ``True`` where new, ``False`` where already stored (redelivery), the
+        error where that one event could not be stored (the others are stored all the same)."""
         ...
 
     def history(self, identity_keys: Sequence[str], *, since: datetime) -> Mapping[str, list[dict[str, Any]]]:
         """Activities per identity key since ``since``, as ``CanonicalEvent.activity_record()`` dicts."""
+        ...
+
+    def mark_applied(self, event_keys: Sequence[str], *, at: datetime) -> None:
+        """Remember that these events (idempotency keys) were applied; raises if any could not be."""
+        ...
+
+    def applied(self, event_keys: Sequence[str]) -> set[str]:
+        """Those of ``event_keys`` marked applied (a copy of an applied event is settled as applied)."""
         ...
 
 

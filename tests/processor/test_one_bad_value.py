@@ -1,12 +1,14 @@
-"""A value Salesforce refuses in a lookup costs its own event, never its batch (issue 9, item 1).
+"""One bad value costs its own event, never its batch (issue 9, items 1, 2 and 15).
 
 Each test sends nine innocent people and one offender as one SQS batch through the processor Lambda
-(moto queues, the local org over HTTP). Before, the one refused lookup dead-lettered all ten.
+(moto queues and activity table, the local org over HTTP). Before, the one refused lookup or the one
+key DynamoDB refused sent all ten to the dead-letter queue.
 """
 
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 from leadrelay.core.events import CanonicalEvent
 from leadrelay.core.failures import ErrorClass
@@ -65,3 +67,37 @@ def test_an_email_longer_than_any_address_dead_letters_only_its_event(
     (letter,) = dead_letters(queues)
     assert "identity.email" in letter.error.message
     assert letter.error_class is ErrorClass.PERMANENT
+
+
+def engagement(org: LocalOrg, email: str) -> Any:
+    return leads_by_email(org)[email]["LR_Engagement_Score__c"]
+
+
+def test_an_event_id_too_long_for_a_dynamodb_sort_key_is_applied_with_its_batch_and_counted_once(
+    processor: ModuleType, queues: Queues, local_org: LocalOrg
+) -> None:
+    long_id = "hubspot:" + "ウェビナー参加登録イベント" * 30  # 398 characters, 1,178 bytes
+    offender = page_view("taro.yamada@sample-shoji.co.jp", key=long_id)
+    run_batch(processor, queues, offender)
+    assert set(leads_by_email(local_org)) == {*INNOCENT, "taro.yamada@sample-shoji.co.jp"}
+    assert dead_letters(queues) == []
+    score = engagement(local_org, "taro.yamada@sample-shoji.co.jp")
+    send(queues, offender.model_dump_json())  # delivered again
+    EventSourceMapping(queues, processor.handler, LambdaClock()).drain()
+    assert engagement(local_org, "taro.yamada@sample-shoji.co.jp") == score
+
+
+def test_a_copy_of_an_applied_event_is_settled_as_applied_not_dead_lettered(
+    processor: ModuleType, queues: Queues, local_org: LocalOrg
+) -> None:
+    taro = "taro.yamada@sample-shoji.co.jp"
+    first = page_view(taro, minutes_ago=30)
+    send(queues, first.model_dump_json())
+    EventSourceMapping(queues, processor.handler, LambdaClock()).drain()
+    local_org.faults.target("Email", taro)  # from now on a validation rule refuses writes to Taro
+    later = page_view(taro, url="https://www.sample-saas.jp/webinar", minutes_ago=5)
+    send(queues, first.model_dump_json(), later.model_dump_json())  # a second copy of the first event
+    EventSourceMapping(queues, processor.handler, LambdaClock()).drain()
+    (letter,) = dead_letters(queues)
+    assert letter.event == later
+    assert queues.count(queues.ingest_url) == 0
