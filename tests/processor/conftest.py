@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,3 +33,14 @@ def environment(
 def processor(environment: dict[str, str]) -> ModuleType:
     """The handler module after a cold start in that environment."""
     return cold_start()
+
+
+@pytest.fixture
+def log_output(processor: ModuleType) -> Iterator[io.StringIO]:
+    """What the processor's Powertools logger writes (its handler's stream, swapped for a buffer)."""
+    buffer = io.StringIO()
+    handlers = [h for h in logging.getLogger("leadrelay").handlers if isinstance(h, logging.StreamHandler)]
+    streams = [h.setStream(buffer) for h in handlers]
+    yield buffer
+    for handler, stream in zip(handlers, streams, strict=True):
+        handler.setStream(stream)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import random
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -120,17 +119,6 @@ def test_dead_letters_reach_the_queue_with_reason_class_and_owner(
     )
     assert letters["INVALID_EVENT"].owner == "integration"
     assert queues.count(queues.ingest_url) == 0
-
-
-@pytest.fixture
-def log_output(processor: ModuleType) -> Iterator[io.StringIO]:
-    """What the processor's Powertools logger writes (its handler's stream, swapped for a buffer)."""
-    buffer = io.StringIO()
-    handlers = [h for h in logging.getLogger("leadrelay").handlers if isinstance(h, logging.StreamHandler)]
-    streams = [h.setStream(buffer) for h in handlers]
-    yield buffer
-    for handler, stream in zip(handlers, streams, strict=True):
-        handler.setStream(stream)
 
 
 def test_logs_never_show_email_addresses_or_phone_numbers(
