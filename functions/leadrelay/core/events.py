@@ -176,13 +176,14 @@ class CanonicalEvent(BaseModel):
         return self
 
     def activity_record(self) -> dict[str, Any]:
-        """The activity as the rule engine's context sees it (``activities[*]``)."""
+        """The activity as the rule engine's context sees it (``activities[*]``): its attributes, then
+        ``id``, ``type``, ``occurred_at`` and ``source``, which no attribute of the same name shadows."""
         return {
+            **self.attributes,
             "id": self.idempotency_key,
             "type": self.type,
             "occurred_at": self.occurred_at,
             "source": self.source.value,
-            **self.attributes,
         }
 
 
