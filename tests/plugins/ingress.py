@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,3 +83,14 @@ def ingress_aws(queues: Queues) -> IngressAws:
     secretsmanager = boto3.client("secretsmanager", region_name=REGION)
     secretsmanager.create_secret(Name=WEBHOOK_SECRET_NAME, SecretString=json.dumps(WEBHOOK_SECRETS))
     return IngressAws(queues, dynamodb, secretsmanager)
+
+
+@pytest.fixture
+def leadrelay_log() -> Iterator[io.StringIO]:
+    """What the ``leadrelay`` Powertools logger writes (its handlers' stream swapped for a buffer)."""
+    buffer = io.StringIO()
+    handlers = [h for h in logging.getLogger("leadrelay").handlers if isinstance(h, logging.StreamHandler)]
+    streams = [h.setStream(buffer) for h in handlers]
+    yield buffer
+    for handler, stream in zip(handlers, streams, strict=True):
+        handler.setStream(stream)
