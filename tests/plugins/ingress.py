@@ -43,10 +43,11 @@ class IngressAws:
         """Every canonical event on the ingest queue."""
         return [parse_canonical_event(body) for body in self.queues.bodies(self.queue_url)]
 
-    def enqueuer(self) -> IdempotentEnqueuer:
-        """The idempotent enqueuer on the moto queue and table."""
-        queue = SqsEventQueue(self.queue_url, client=self.queues.sqs, pause=lambda attempt: None)
-        enqueuer = IdempotentEnqueuer(queue, IDEMPOTENCY_TABLE, dynamodb=self.dynamodb)
+    def enqueuer(self, sqs: Any = None, **options: Any) -> IdempotentEnqueuer:
+        """The idempotent enqueuer on the moto queue (through ``sqs``, a client of its own) and table."""
+        client = sqs or self.queues.sqs
+        queue = SqsEventQueue(self.queue_url, client=client, pause=lambda attempt: None)
+        enqueuer = IdempotentEnqueuer(queue, IDEMPOTENCY_TABLE, dynamodb=self.dynamodb, **options)
         enqueuer.register_lambda_context(FakeLambdaContext())  # type: ignore[arg-type]
         return enqueuer
 
