@@ -10,7 +10,14 @@ from leadrelay.core.events import parse_canonical_event
 from leadrelay.core.ingress.json_body import MAX_DEPTH
 from leadrelay.handlers.webhook import handle
 
-from tests.ingress.builders import FakeLambdaContext, api_event, generic_body, generic_headers
+from tests.ingress.builders import (
+    FakeLambdaContext,
+    api_event,
+    generic_body,
+    generic_headers,
+    hubspot_headers,
+    marketo_headers,
+)
 from tests.plugins.ingress import IngressAws
 
 HOLE = "__HOLE__"
@@ -69,6 +76,35 @@ def test_a_valid_surrogate_pair_escape_is_the_character_it_encodes(ingress_aws: 
 
 DEEPEST = MAX_DEPTH - 4
 """The most levels an attribute may nest: the body, ``events``, the event and ``attributes`` are four."""
+
+
+@pytest.mark.parametrize(
+    ("provider", "header", "value"),
+    [
+        ("marketo", "X-Leadrelay-Secret", "\ud83d"),
+        ("generic", "X-Leadrelay-Signature", "sha256=\udc00"),
+        ("hubspot", "X-HubSpot-Signature-v3", "\ud83d"),
+    ],
+)
+def test_a_lone_surrogate_in_a_header_is_a_401_not_a_crash(
+    ingress_aws: IngressAws, provider: str, header: str, value: str
+) -> None:
+    body = generic_body()
+    headers = {**generic_headers(body), **marketo_headers(), **hubspot_headers(body), header: value}
+
+    response = handle(api_event(provider, body, headers), FakeLambdaContext(), ingress_aws.webhook_runtime())  # type: ignore[arg-type]
+
+    assert response["statusCode"] == 401
+    assert ingress_aws.queued_events() == []
+
+
+def test_a_lone_surrogate_in_the_signed_query_string_is_a_401_not_a_crash(ingress_aws: IngressAws) -> None:
+    body = generic_body()
+    event = api_event("hubspot", body, hubspot_headers(body), query="portal=\ud83d")
+
+    response = handle(event, FakeLambdaContext(), ingress_aws.webhook_runtime())  # type: ignore[arg-type]
+
+    assert response["statusCode"] == 401
 
 
 @pytest.mark.parametrize("levels", [DEEPEST + 1, 200, 255, 256, 3000, 60_000])

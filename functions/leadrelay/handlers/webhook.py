@@ -29,6 +29,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from leadrelay.adapters.ingest_queue import ConcurrentDeliveryError, EnqueueError, oversized
 from leadrelay.adapters.mapping_files import load_mappings
 from leadrelay.adapters.secrets import SecretSource, SecretUnavailableError, WebhookSecrets
+from leadrelay.core.ingress.json_body import encodable
 from leadrelay.core.ingress.mapping import CompiledMapping
 from leadrelay.core.ingress.results import IngressError, RejectionKind
 from leadrelay.core.ingress.webhooks import WebhookRequest, check_envelope, find_mapping, parse_webhook
@@ -102,7 +103,7 @@ def raw_body(event: Mapping[str, Any]) -> bytes:
 
 def request_uri(event: Mapping[str, Any], provider: str, public_url: str | None) -> str:
     """The full URL the provider called (HubSpot signs it)."""
-    query = event.get("rawQueryString") or ""
+    query = encodable(event.get("rawQueryString") or "")
     suffix = f"?{query}" if query else ""
     if public_url:
         return f"{public_url.rstrip('/')}/webhooks/{provider}{suffix}"
@@ -113,7 +114,7 @@ def request_uri(event: Mapping[str, Any], provider: str, public_url: str | None)
 def to_request(event: Mapping[str, Any], provider: str, public_url: str | None = None) -> WebhookRequest:
     """A :class:`WebhookRequest` from an API Gateway v2 event (also for ``leadrelay replay``)."""
     method = str((event.get("requestContext") or {}).get("http", {}).get("method", "POST"))
-    headers = event.get("headers") or {}
+    headers = {name: encodable(str(value)) for name, value in (event.get("headers") or {}).items()}
     return WebhookRequest(
         provider, method, request_uri(event, provider, public_url), headers, raw_body(event)
     )

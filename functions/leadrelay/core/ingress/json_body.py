@@ -97,10 +97,15 @@ def _render(path: Path) -> str:
     return text
 
 
+def encodable(text: str) -> str:
+    """``text`` with U+FFFD for every lone surrogate, so that it encodes as UTF-8."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def _replace_surrogates(value: Any) -> Any:
     """A copy with U+FFFD for every lone surrogate (recursion is safe: the depth is checked)."""
     if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
+        return encodable(value)
     if isinstance(value, dict):
         return {_replace_surrogates(key): _replace_surrogates(child) for key, child in value.items()}
     if isinstance(value, list):
