@@ -153,6 +153,10 @@ def test_every_generated_phone_number_keeps_only_its_last_four_digits(
     assert re.sub(r"\D", "", unicodedata.normalize("NFKC", middle)) == digits[-4:]
 
 
+def test_an_address_with_a_local_part_of_thousands_of_characters_is_masked_whole() -> None:
+    assert mask_pii("t" * 3000 + "@sample-shoji.co.jp は長すぎます") == "t***@sample-shoji.co.jp は長すぎます"
+
+
 def test_ids_times_and_sizes_in_log_lines_are_left_alone() -> None:
     line = (
         '{"timestamp":"2026-11-21 05:17:00,123+0000","lead":"00Q5f00000AbCdEEAV",'

@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_LOCAL_CHAR = r"[^\s\"'<>()\[\]{},;:=@＠\\]"
 _LOCAL = (
     r'(?P<quoted>\\?"[^"\r\n]{1,64}?\\?")'  # "taro yamada" (or \"taro yamada\" inside a JSON string)
-    r"|(?P<plain>[^\s\"'<>()\[\]{},;:=@＠\\]{1,64})"  # taro.yamada, 山田太郎, ｔａｒｏ
+    rf"|(?<!{_LOCAL_CHAR})(?P<plain>{_LOCAL_CHAR}+)"  # taro.yamada, 山田太郎, ｔａｒｏ: the whole run
 )
 _DOMAIN = r"(?P<domain>\[[^\]\s]{1,64}\]|[\w-]{1,63}(?:[.．。｡][\w-]{1,63}){0,10})?"
 _EMAIL = re.compile(rf"(?:{_LOCAL})[@＠]{_DOMAIN}")
@@ -43,7 +44,9 @@ _MIN_DIGITS_NATIONAL = 10
 
 def mask_pii(text: str) -> str:
     """``taro.yamada@sample-shoji.co.jp`` → ``t***@sample-shoji.co.jp``; phone numbers → ``***-****-5678``."""
-    return _PHONE.sub(_phone, _EMAIL.sub(_email, text))
+    if "@" in text or "＠" in text:
+        text = _EMAIL.sub(_email, text)
+    return _PHONE.sub(_phone, text)
 
 
 def _email(match: re.Match[str]) -> str:
