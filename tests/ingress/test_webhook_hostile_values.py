@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from leadrelay.core.events import parse_canonical_event
 from leadrelay.core.ingress.json_body import MAX_DEPTH
 from leadrelay.handlers.webhook import handle
@@ -190,3 +192,27 @@ def test_the_longest_address_and_id_allowed_are_queued(ingress_aws: IngressAws) 
     (event,) = ingress_aws.queued_events()
     assert status == 200
     assert (event.identity.email, event.idempotency_key) == (email, f"generic:{event_id}")
+
+
+HOSTILE_TEXT = st.text(st.characters(exclude_categories=[]), max_size=12)
+"""Any text, lone surrogates included (``json.dumps`` writes them as ``\\udXXX`` escapes)."""
+HOSTILE_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | HOSTILE_TEXT,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(HOSTILE_TEXT, children, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(attributes=HOSTILE_VALUES, email=HOSTILE_TEXT)
+def test_whatever_a_signed_event_holds_is_refused_400_or_queued_readable_never_a_5xx(
+    ingress_aws: IngressAws, attributes: Any, email: str
+) -> None:
+    event = json.loads(generic_body())["events"][0]
+    body = json.dumps({"events": [{**event, "attributes": attributes, "email": f"{email}@例え.jp"}]}).encode()
+
+    status, _ = post(ingress_aws, body)
+
+    assert status in {200, 400}
+    for queued in ingress_aws.queues.bodies(ingress_aws.queue_url):
+        parse_canonical_event(queued)  # what the processor does with each message
