@@ -6,7 +6,7 @@ the demo. The core and the pipeline depend only on these protocols.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -19,12 +19,29 @@ class SalesforceGateway(Protocol):
     """Everything leadrelay asks of Salesforce."""
 
     def find(
-        self, sobject: str, field: str, values: Sequence[str], fields: Sequence[str]
+        self,
+        sobject: str,
+        field: str,
+        values: Sequence[str],
+        fields: Sequence[str],
+        *,
+        time_left: Callable[[], float] | None = None,
     ) -> list[dict[str, Any]]:
-        """Records of ``sobject`` whose ``field`` is one of ``values`` (one escaped SOQL query per chunk)."""
+        """Records of ``sobject`` whose ``field`` is one of ``values`` (one escaped SOQL query per chunk).
+
+        ``time_left()`` is the time (s) the caller may still spend: no request starts that could
+        outlast it (``SalesforceCallError`` with ``OUT_OF_TIME`` instead).
+        """
         ...
 
-    def read(self, sobject: str, ids: Sequence[str], fields: Sequence[str]) -> list[dict[str, Any]]:
+    def read(
+        self,
+        sobject: str,
+        ids: Sequence[str],
+        fields: Sequence[str],
+        *,
+        time_left: Callable[[], float] | None = None,
+    ) -> list[dict[str, Any]]:
         """Records by id (the same query path as ``find`` on ``Id``)."""
         ...
 
@@ -40,12 +57,21 @@ class SalesforceGateway(Protocol):
 class ActivityStore(Protocol):
     """Activity history per identity, for engagement scoring."""
 
-    def record(self, events: Sequence[CanonicalEvent]) -> list[bool]:
-        """Store activity events; ``True`` where new, ``False`` where already stored (redelivery)."""
+    def record(self, events: Sequence[CanonicalEvent]) -> list[bool | Exception]:
+        """Store activity events; ``True`` where new, ``False`` where already stored (redelivery), the
+        error where that one event could not be stored (the others are stored all the same)."""
         ...
 
     def history(self, identity_keys: Sequence[str], *, since: datetime) -> Mapping[str, list[dict[str, Any]]]:
         """Activities per identity key since ``since``, as ``CanonicalEvent.activity_record()`` dicts."""
+        ...
+
+    def mark_applied(self, event_keys: Sequence[str], *, at: datetime) -> None:
+        """Remember that these events (idempotency keys) were applied; raises if any could not be."""
+        ...
+
+    def applied(self, event_keys: Sequence[str]) -> set[str]:
+        """Those of ``event_keys`` marked applied (a copy of an applied event is settled as applied)."""
         ...
 
 

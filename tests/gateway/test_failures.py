@@ -31,6 +31,7 @@ EXPECTED: dict[str, tuple[ErrorClass, ErrorCategory]] = {
     "CONNECTION_ERROR": (T, C.UNAVAILABLE),
     "TIMEOUT": (T, C.TIMEOUT),
     "QUERY_TIMEOUT": (T, C.TIMEOUT),
+    "OUT_OF_TIME": (T, C.TIMEOUT),
     "INVALID_SESSION_ID": (T, C.SESSION),
     "AUTH_FAILED": (T, C.SESSION),
     "MA_RATE_LIMITED": (T, C.API_LIMIT),

@@ -69,6 +69,20 @@ def test_a_long_in_list_is_split_into_several_queries_and_finds_everything(
     assert local_org.api_calls["query"] > 1
 
 
+def test_no_query_starts_that_could_outlast_the_time_left(
+    local_org: LocalOrg, jwt_credentials: SalesforceCredentials, http: requests.Session
+) -> None:
+    spent: list[float] = []
+    local_org.faults.configure(latency=8.0, sleep=spent.append)  # each request takes 8 s
+    emails = [f"tanaka.{n:03d}@sample-shoji.co.jp" for n in range(450)]  # several queries
+    gateway = SimpleSalesforceGateway(jwt_credentials, http=http, max_query_bytes=4_000)
+    with pytest.raises(SalesforceCallError) as failure:
+        gateway.find("Lead", "Email", emails, ["Email"], time_left=lambda: 25.0 - sum(spent))
+    assert failure.value.error.status_code == "OUT_OF_TIME"
+    assert failure.value.classification.transient
+    assert local_org.api_calls["query"] == 2  # 25 s → 17 s → 9 s: less than the 10 s request timeout
+
+
 def test_results_beyond_one_page_are_all_returned(
     local_org: LocalOrg, gateway: SimpleSalesforceGateway
 ) -> None:

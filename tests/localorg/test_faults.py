@@ -170,3 +170,25 @@ def test_a_cli_fault_spec_sets_rates_and_seed() -> None:
     )
     with pytest.raises(ValueError, match="lokc"):
         Faults().apply_spec("lokc=0.1")
+
+
+def test_a_refused_value_fails_every_query_that_names_it_and_only_those(
+    local_org: LocalOrg, local_org_client: Salesforce
+) -> None:
+    _leads(local_org, 2)
+    local_org.faults.refuse_queries_with("l0@example.jp")
+    with pytest.raises(SalesforceError) as refused:
+        local_org_client.query("SELECT Id FROM Lead WHERE Email IN ('l0@example.jp', 'l1@example.jp')")
+    assert (refused.value.status, content(refused.value)[0]["errorCode"]) == (
+        400,
+        "INVALID_QUERY_FILTER_OPERATOR",
+    )
+    assert local_org_client.query("SELECT Id FROM Lead WHERE Email = 'l1@example.jp'")["totalSize"] == 1
+
+
+def test_latency_is_taken_once_per_api_request(local_org: LocalOrg, local_org_client: Salesforce) -> None:
+    waited: list[float] = []
+    local_org.faults.configure(latency=6.5, sleep=waited.append)
+    local_org_client.query("SELECT Id FROM Lead")
+    local_org_client.query("SELECT Id FROM Contact")
+    assert waited == [6.5, 6.5]

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-from leadrelay.adapters.activity_store import DynamoDBActivityStore, InMemoryActivityStore
+from botocore.exceptions import ClientError
+from leadrelay.adapters.activity_store import (
+    DynamoDBActivityStore,
+    InMemoryActivityStore,
+    partition_key,
+    sort_key,
+)
 from leadrelay.core.events import CanonicalEvent, EventKind, EventSource, Identity
 from leadrelay.ports import ActivityStore
 from moto import mock_aws
@@ -94,3 +100,59 @@ def test_dynamodb_history_reads_every_page_of_a_long_history() -> None:
         store.record([activity(f"k{i:04d}", T0 + timedelta(seconds=i), note=padding) for i in range(400)])
         history = store.history([TARO.key], since=T0)
     assert len(history[TARO.key]) == 400
+
+
+LONG_EMAIL = Identity(email="y" * 2_988 + "@example.jp")
+"""3,000 characters: ``email#…`` is over DynamoDB's 2,048-byte partition key."""
+JAPANESE_EVENT_ID = "ウェビナー参加登録イベント" * 30 + "東京会場の追加セッション"
+"""402 characters, 1,206 bytes in UTF-8: over DynamoDB's 1,024-byte sort key."""
+
+
+def test_a_partition_key_too_long_for_dynamodb_is_hashed_and_the_activity_stored_once(
+    store: ActivityStore,
+) -> None:
+    event = activity("hubspot:2001", T0, LONG_EMAIL)
+    assert store.record([event]) == [True]
+    assert store.record([event]) == [False]
+    (stored,) = store.history([LONG_EMAIL.key], since=T0 - timedelta(days=1))[LONG_EMAIL.key]
+    assert stored["id"] == "hubspot:2001"
+
+
+def test_a_sort_key_too_long_for_dynamodb_is_hashed_and_the_activity_stored_once(
+    store: ActivityStore,
+) -> None:
+    event = activity(JAPANESE_EVENT_ID, T0)
+    assert store.record([event, activity("hubspot:2002", T0)]) == [True, True]
+    assert store.record([event]) == [False]
+    history = store.history([TARO.key], since=T0 - timedelta(days=1))[TARO.key]
+    assert {stored["id"] for stored in history} == {JAPANESE_EVENT_ID, "hubspot:2002"}
+
+
+def test_keys_that_fit_are_kept_as_they_are_and_hashed_ones_stay_within_dynamodbs_limits() -> None:
+    assert partition_key(TARO.key) == TARO.key
+    assert sort_key(activity("hubspot:1", T0)) == "2026-11-20T09:00:00.000000Z#hubspot:1"
+    hashed = partition_key(LONG_EMAIL.key)
+    assert hashed.startswith("email#sha256=")
+    assert len(hashed.encode()) <= 2048
+    assert sort_key(activity(JAPANESE_EVENT_ID, T0)).startswith("2026-11-20T09:00:00.000000Z#sha256=")
+
+
+def test_an_item_dynamodb_refuses_fails_alone_and_the_others_are_stored() -> None:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-northeast-1")
+        create_activity_table(client, TABLE)
+        store = DynamoDBActivityStore(client, TABLE)
+        too_big = activity("hubspot:3002", T0, HANAKO, note="資料" * 100_000)  # 600 KB: over 400 KB
+        results = store.record([activity("hubspot:3001", T0), too_big, activity("hubspot:3003", T0)])
+        assert results[0] is True
+        assert results[2] is True
+        assert isinstance(results[1], ClientError)
+        assert len(store.history([TARO.key], since=T0)[TARO.key]) == 2
+
+
+def test_an_applied_event_is_remembered_so_a_later_copy_can_be_settled(store: ActivityStore) -> None:
+    store.mark_applied(["hubspot:4001", JAPANESE_EVENT_ID], at=T0)
+    assert store.applied(["hubspot:4001", "hubspot:4002", JAPANESE_EVENT_ID]) == {
+        "hubspot:4001",
+        JAPANESE_EVENT_ID,
+    }

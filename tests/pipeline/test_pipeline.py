@@ -255,11 +255,17 @@ def test_when_the_dead_letter_queue_fails_the_messages_stay_on_the_ingest_queue(
 class BrokenStore:
     """An activity store whose table is unavailable."""
 
-    def record(self, events: Sequence[CanonicalEvent]) -> list[bool]:
+    def record(self, events: Sequence[CanonicalEvent]) -> list[bool | Exception]:
         raise ConnectionError("activity table unreachable")
 
     def history(self, identity_keys: Sequence[str], *, since: datetime) -> dict[str, list[dict[str, Any]]]:
         raise AssertionError("not reached")
+
+    def mark_applied(self, event_keys: Sequence[str], *, at: datetime) -> None:
+        raise ConnectionError("activity table unreachable")
+
+    def applied(self, event_keys: Sequence[str]) -> set[str]:
+        raise ConnectionError("activity table unreachable")
 
 
 def test_when_the_activity_store_fails_the_events_come_back(local_org: LocalOrg) -> None:

@@ -21,6 +21,8 @@ from types import ModuleType
 from typing import Any
 
 import boto3
+from leadrelay.adapters.dead_letters import DeadLetterQueue
+from leadrelay.core.deadletter import DeadLetter
 from leadrelay.localorg import LocalOrg
 from leadrelay.replay.local import write_credentials
 
@@ -165,6 +167,17 @@ def sqs_event(messages: list[dict[str, Any]], arn: str) -> dict[str, Any]:
             for m in messages
         ]
     }
+
+
+def send(queues: Queues, *bodies: str) -> None:
+    """Put message bodies on the ingest queue, one message each."""
+    for body in bodies:
+        queues.sqs.send_message(QueueUrl=queues.ingest_url, MessageBody=body)
+
+
+def dead_letters(queues: Queues) -> list[DeadLetter]:
+    """The envelopes waiting in the dead-letter queue."""
+    return [stored.letter for stored in DeadLetterQueue(queues.sqs, queues.dlq_url).peek()]
 
 
 def processor_environment(org: LocalOrg, queues: Queues, workdir: Path, rules: Path) -> dict[str, str]:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import random
 import shutil
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -22,35 +20,13 @@ from leadrelay.settings import Settings
 from tests.pipeline.support import HANAKO, RULES, TARO, leads_by_email, page_view
 from tests.plugins.dead_letters import Queues
 from tests.processor.harness import (
-    MODULE,
     EventSourceMapping,
     FakeLambdaContext,
     LambdaClock,
     cold_start,
-    processor_environment,
+    send,
     sqs_event,
 )
-
-
-@pytest.fixture
-def environment(
-    local_org: LocalOrg, queues: Queues, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[dict[str, str]]:
-    env = processor_environment(local_org, queues, tmp_path, RULES)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    yield env
-    sys.modules.pop(MODULE, None)
-
-
-@pytest.fixture
-def processor(environment: dict[str, str]) -> ModuleType:
-    return cold_start()
-
-
-def send(queues: Queues, *bodies: str) -> None:
-    for body in bodies:
-        queues.sqs.send_message(QueueUrl=queues.ingest_url, MessageBody=body)
 
 
 def broken_rules(tmp_path: Path, file: str, breaking: Callable[[Any], None]) -> Path:
@@ -143,17 +119,6 @@ def test_dead_letters_reach_the_queue_with_reason_class_and_owner(
     )
     assert letters["INVALID_EVENT"].owner == "integration"
     assert queues.count(queues.ingest_url) == 0
-
-
-@pytest.fixture
-def log_output(processor: ModuleType) -> Iterator[io.StringIO]:
-    """What the processor's Powertools logger writes (its handler's stream, swapped for a buffer)."""
-    buffer = io.StringIO()
-    handlers = [h for h in logging.getLogger("leadrelay").handlers if isinstance(h, logging.StreamHandler)]
-    streams = [h.setStream(buffer) for h in handlers]
-    yield buffer
-    for handler, stream in zip(handlers, streams, strict=True):
-        handler.setStream(stream)
 
 
 def test_logs_never_show_email_addresses_or_phone_numbers(

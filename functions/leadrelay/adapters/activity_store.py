@@ -4,13 +4,25 @@ Both stores key an activity by its event's identity key (partition) and
 ``<occurred_at UTC>#<idempotency key>`` (sort), so one event is one item however often it is
 delivered, and a person's history since a date is one range read.
 
+**Keys are bounded.** DynamoDB refuses a partition key over 2,048 bytes and a sort key over 1,024
+(UTF-8). A part that would make a key longer is replaced by ``sha256=<64 hex digits>`` of that part
+(``email#sha256=…``; ``<time>#sha256=…``): the same value always gives the same key, so a redelivered
+event is still stored once and a person's history is still one read; keys that fit are used as they
+are, so nothing stored before changes key. (A value that is itself ``sha256=`` and 64 hex digits would
+share a key with the value hashing to them — not a value an e-mail, id or event key takes.)
+
 ``DynamoDBActivityStore`` — the real one:
 
-* **One conditional ``PutItem`` per activity** (``attribute_not_exists(pk)``). ``BatchWriteItem``
+* **One conditional ``PutItem`` per activity** (``attribute_not_exists(pk)``); an item DynamoDB
+  refuses is that item's failure (returned in its place), never the others'. ``BatchWriteItem``
   would take 25 items a call but cannot be conditional: it silently overwrites, so it could not
   tell a redelivered event (``False``) from a new one (``True``). ``TransactWriteItems`` can be
   conditional, but one existing item cancels the whole transaction and it costs twice the write
   capacity. Puts run on a small thread pool, so a large batch is not written one round trip at a time.
+* **Applied markers** (``applied#<idempotency key>``, sort key ``applied``, same TTL): one
+  ``PutItem`` per applied event; before a copy of an event is dead-lettered, one ``Query`` asks
+  whether another copy was applied. They share the table with the histories (no identity key starts
+  with ``applied#``) and use only the actions the store already needs (``PutItem``, ``Query``).
 * **History is one ``Query`` per identity key** (``pk = :key AND sk >= :since``, pages followed).
 * **TTL**: ``expires_at`` (epoch seconds) is ``occurred_at`` plus the retention; DynamoDB deletes
   expired items in the background, and reads filter on the time bound anyway.
@@ -20,6 +32,7 @@ delivered, and a person's history since a date is one range read.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -37,15 +50,40 @@ PK = "pk"
 SK = "sk"
 TTL_ATTRIBUTE = "expires_at"
 DEFAULT_TTL = timedelta(days=400)
+MAX_PARTITION_KEY_BYTES = 2048
+MAX_SORT_KEY_BYTES = 1024
+APPLIED = "applied"
 
 
 def _utc(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _bounded(prefix: str, part: str, limit: int) -> str:
+    """``prefix + part``, or ``prefix + sha256=<hex of part>`` when that would exceed ``limit`` bytes."""
+    key = prefix + part
+    if len(key.encode("utf-8")) <= limit:
+        return key
+    return f"{prefix}sha256={hashlib.sha256(part.encode('utf-8')).hexdigest()}"
+
+
+def partition_key(identity_key: str) -> str:
+    """The item partition key of a person's history: ``identity_key``, hashed after its ``kind#`` when
+    longer than DynamoDB's 2,048 bytes."""
+    kind, sep, value = identity_key.partition("#")
+    prefix = kind + sep if sep else ""
+    return _bounded(prefix, value if sep else identity_key, MAX_PARTITION_KEY_BYTES)
+
+
 def sort_key(event: CanonicalEvent) -> str:
-    """``<occurred_at in UTC, fixed width>#<idempotency key>``: sorts by time, unique per event."""
-    return f"{_utc(event.occurred_at)}#{event.idempotency_key}"
+    """``<occurred_at in UTC, fixed width>#<idempotency key>``: sorts by time, unique per event; the
+    idempotency key is hashed when the key would exceed DynamoDB's 1,024 bytes."""
+    return _bounded(f"{_utc(event.occurred_at)}#", event.idempotency_key, MAX_SORT_KEY_BYTES)
+
+
+def applied_key(event_key: str) -> str:
+    """The partition key of the marker that says the event ``event_key`` was applied."""
+    return _bounded(f"{APPLIED}#", event_key, MAX_PARTITION_KEY_BYTES)
 
 
 def _encode(event: CanonicalEvent) -> str:
@@ -71,20 +109,21 @@ class DynamoDBActivityStore:
         self._ttl = ttl
         self._workers = workers
 
-    def record(self, events: Sequence[CanonicalEvent]) -> list[bool]:
-        """Store each activity once; ``True`` where new, ``False`` where it was already stored."""
+    def record(self, events: Sequence[CanonicalEvent]) -> list[bool | Exception]:
+        """Store each activity once; ``True`` where new, ``False`` where it was already stored, the
+        error where DynamoDB refused that item (the others are stored all the same)."""
         if len(events) <= 1 or self._workers <= 1:
             return [self._put(event) for event in events]
         with ThreadPoolExecutor(max_workers=min(self._workers, len(events))) as pool:
             return list(pool.map(self._put, events))
 
-    def _put(self, event: CanonicalEvent) -> bool:
+    def _put(self, event: CanonicalEvent) -> bool | Exception:
         expires = int((event.occurred_at + self._ttl).timestamp())
         try:
             self._client.put_item(
                 TableName=self._table,
                 Item={
-                    PK: {"S": event.identity.key},
+                    PK: {"S": partition_key(event.identity.key)},
                     SK: {"S": sort_key(event)},
                     "activity": {"S": _encode(event)},
                     TTL_ATTRIBUTE: {"N": str(expires)},
@@ -95,8 +134,39 @@ class DynamoDBActivityStore:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 return False
-            raise
+            return error
         return True
+
+    def mark_applied(self, event_keys: Sequence[str], *, at: datetime) -> None:
+        """One ``PutItem`` per event (``applied#<key>``), on the thread pool; raises if any failed."""
+        expires = str(int((at + self._ttl).timestamp()))
+
+        def put(key: str) -> None:
+            item = {PK: {"S": applied_key(key)}, SK: {"S": APPLIED}, TTL_ATTRIBUTE: {"N": expires}}
+            self._client.put_item(TableName=self._table, Item=item)
+
+        keys = list(dict.fromkeys(event_keys))
+        if len(keys) <= 1 or self._workers <= 1:
+            for key in keys:
+                put(key)
+            return
+        with ThreadPoolExecutor(max_workers=min(self._workers, len(keys))) as pool:
+            list(pool.map(put, keys))
+
+    def applied(self, event_keys: Sequence[str]) -> set[str]:
+        """Those of ``event_keys`` with an applied marker: one ``Query`` per key (asked only before
+        dead-lettering, which is rare)."""
+        return {key for key in dict.fromkeys(event_keys) if self._marked(key)}
+
+    def _marked(self, key: str) -> bool:
+        page = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="#pk = :key",
+            ExpressionAttributeNames={"#pk": PK},
+            ExpressionAttributeValues={":key": {"S": applied_key(key)}},
+            Limit=1,
+        )
+        return bool(page.get("Items"))
 
     def history(self, identity_keys: Sequence[str], *, since: datetime) -> Mapping[str, list[dict[str, Any]]]:
         """Activities per identity key since ``since``, oldest first: one Query per key."""
@@ -108,7 +178,7 @@ class DynamoDBActivityStore:
             "TableName": self._table,
             "KeyConditionExpression": "#pk = :key AND #sk >= :since",
             "ExpressionAttributeNames": {"#pk": PK, "#sk": SK},
-            "ExpressionAttributeValues": {":key": {"S": key}, ":since": {"S": _utc(since)}},
+            "ExpressionAttributeValues": {":key": {"S": partition_key(key)}, ":since": {"S": _utc(since)}},
         }
         while True:
             page = self._client.query(**request)
@@ -123,18 +193,27 @@ class InMemoryActivityStore:
 
     def __init__(self) -> None:
         self._items: dict[str, dict[str, str]] = {}
+        self._applied: set[str] = set()
         self.queries = 0
         """How many history reads (one per identity key) were made, as DynamoDB would count them."""
 
-    def record(self, events: Sequence[CanonicalEvent]) -> list[bool]:
+    def record(self, events: Sequence[CanonicalEvent]) -> list[bool | Exception]:
         """Store each activity once; ``True`` where new, ``False`` where it was already stored."""
-        stored: list[bool] = []
+        stored: list[bool | Exception] = []
         for event in events:
-            partition = self._items.setdefault(event.identity.key, {})
+            partition = self._items.setdefault(partition_key(event.identity.key), {})
             key = sort_key(event)
             stored.append(key not in partition)
             partition.setdefault(key, _encode(event))
         return stored
+
+    def mark_applied(self, event_keys: Sequence[str], *, at: datetime) -> None:
+        """Remember that these events were applied."""
+        self._applied.update(applied_key(key) for key in event_keys)
+
+    def applied(self, event_keys: Sequence[str]) -> set[str]:
+        """Those of ``event_keys`` marked applied."""
+        return {key for key in event_keys if applied_key(key) in self._applied}
 
     def history(self, identity_keys: Sequence[str], *, since: datetime) -> Mapping[str, list[dict[str, Any]]]:
         """Activities per identity key since ``since``, oldest first."""
@@ -142,6 +221,6 @@ class InMemoryActivityStore:
         result: dict[str, list[dict[str, Any]]] = {}
         for key in dict.fromkeys(identity_keys):
             self.queries += 1
-            partition = self._items.get(key, {})
+            partition = self._items.get(partition_key(key), {})
             result[key] = [_decode(partition[sk]) for sk in sorted(partition) if sk >= bound]
         return result

@@ -82,6 +82,9 @@ AUTH_FAILED = "AUTH_FAILED"
 """Synthetic code: the OAuth token endpoint refused to issue a session."""
 INVALID_EVENT = "INVALID_EVENT"
 """Synthetic code: the event itself could not be processed (never reached Salesforce)."""
+OUT_OF_TIME = "OUT_OF_TIME"
+"""Synthetic code: the invocation had no time left to finish a call, so it was not started (the
+event goes back to the queue; a redelivery gets a fresh invocation)."""
 UNKNOWN_PERSON = "UNKNOWN_PERSON"
 """Synthetic code: the event names a person by MA id only, and no Lead or Contact carries that id."""
 
@@ -115,6 +118,7 @@ CLASSIFICATION_TABLE: Mapping[str, Classification] = MappingProxyType(
         "HTTP_504": _t(_C.UNAVAILABLE),
         CONNECTION_ERROR: _t(_C.UNAVAILABLE),
         TIMEOUT: _t(_C.TIMEOUT),
+        OUT_OF_TIME: _t(_C.TIMEOUT),
         "QUERY_TIMEOUT": _t(_C.TIMEOUT),
         "INVALID_SESSION_ID": _t(_C.SESSION),  # reaches us only after the one re-login failed
         AUTH_FAILED: _t(_C.SESSION),  # token endpoint refused; retried until the redrive policy

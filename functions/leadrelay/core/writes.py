@@ -7,6 +7,7 @@ per-record failure can be retried or dead-lettered for exactly those events.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -67,3 +68,22 @@ class WriteResult(BaseModel):
     record_id: str | None = None
     created: bool = False
     errors: tuple[SalesforceError, ...] = Field(default_factory=tuple)
+
+
+MAX_COLLECTION_SIZE = 200
+"""Salesforce's limit on records per sObject Collections request."""
+
+
+def request_groups(ops: Sequence[WriteOp], *, size: int = MAX_COLLECTION_SIZE) -> list[tuple[WriteOp, ...]]:
+    """``ops`` as sObject Collections requests carry them: grouped by (sObject, kind, external id field)
+    in first-seen order, each group cut into runs of at most ``size``."""
+    if not 1 <= size <= MAX_COLLECTION_SIZE:
+        raise ValueError(f"collection size must be 1..{MAX_COLLECTION_SIZE}, got {size}")
+    groups: dict[tuple[str, WriteKind, str | None], list[WriteOp]] = {}
+    for op in ops:
+        groups.setdefault((op.sobject, op.kind, op.external_id_field), []).append(op)
+    return [
+        tuple(members[start : start + size])
+        for members in groups.values()
+        for start in range(0, len(members), size)
+    ]

@@ -58,6 +58,7 @@ def handle(state: OrgState, req: Request) -> Response:
     parts = rest.split("/") if rest else []
     used = state.calls.add(_kind(req.method, parts))
     headers = {"Sforce-Limit-Info": f"api-usage={used}/{state.daily_api_limit}"}
+    state.faults.delay()
     fault = state.faults.for_request()
     if used > state.daily_api_limit:
         fault = ApiError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,8 +32,12 @@ SPEC_KEYS = {
     "limit": "request_limit_rate",
     "unavailable": "unavailable_rate",
     "session": "invalid_session_rate",
+    "latency": "latency",
     "seed": "seed",
 }
+
+
+_NOT_SETTINGS = ("targets", "injected", "refused_values")
 
 
 def request_fault(code: str) -> ApiError:
@@ -78,7 +83,11 @@ class Faults:
     request_limit_rate: float = 0.0
     unavailable_rate: float = 0.0
     invalid_session_rate: float = 0.0
+    latency: float = 0.0
+    """Seconds every API request takes (passed to ``sleep``; a test hands in its fake clock's)."""
+    sleep: Callable[[float], None] = time.sleep
     targets: list[FaultTarget] = field(default_factory=list)
+    refused_values: dict[str, ApiError] = field(default_factory=dict)
     injected: Counter[str] = field(default_factory=Counter)
     _queued: list[str] = field(default_factory=list)
     _rng: random.Random = field(default_factory=random.Random, repr=False)
@@ -91,7 +100,7 @@ class Faults:
         """Set rates (``lock_rate=0.1``, ``seed=7`` …); a new ``seed`` restarts the random sequence."""
         with self._lock:
             for key, value in settings.items():
-                if not hasattr(self, key) or key.startswith("_") or key in ("targets", "injected"):
+                if not hasattr(self, key) or key.startswith("_") or key in _NOT_SETTINGS:
                     raise ValueError(f"unknown fault setting: {key}")
                 setattr(self, key, value)
             if "seed" in settings:
@@ -121,6 +130,29 @@ class Faults:
             self.targets.append(target)
         return target
 
+    def refuse_queries_with(
+        self, value: str, code: str = "INVALID_QUERY_FILTER_OPERATOR", message: str | None = None
+    ) -> None:
+        """Queries that mention ``value`` (a quoted literal) fail with 400 ``code``, as Salesforce refuses
+        a filter value it cannot use."""
+        text = message or f"invalid filter value: {value}"
+        with self._lock:
+            self.refused_values[value] = ApiError(400, code, text)
+
+    def for_query(self, soql: str) -> ApiError | None:
+        """The refusal of a query that mentions a refused value, if it does."""
+        with self._lock:
+            for value, error in self.refused_values.items():
+                if f"'{value}'" in soql:
+                    self.injected[error.code] += 1
+                    return error
+        return None
+
+    def delay(self) -> None:
+        """Take ``latency`` seconds, as a slow org would, before answering a request."""
+        if self.latency > 0:
+            self.sleep(self.latency)
+
     def fail_next_requests(self, code: str, count: int = 1) -> None:
         """The next ``count`` API requests fail with ``code`` (REQUEST_LIMIT_EXCEEDED, SERVER_UNAVAILABLE,
         INVALID_SESSION_ID)."""
@@ -134,7 +166,9 @@ class Faults:
         with self._lock:
             self.lock_rate = self.validation_rate = 0.0
             self.request_limit_rate = self.unavailable_rate = self.invalid_session_rate = 0.0
+            self.latency, self.sleep = 0.0, time.sleep
             self.targets.clear()
+            self.refused_values.clear()
             self._queued.clear()
             self.injected.clear()
             self._rng.seed(self.seed)

@@ -46,6 +46,9 @@ def query(state: OrgState, version: str, soql: str, batch: int | None, include_d
     """``GET /query?q=`` (and ``/queryAll``)."""
     if not soql.strip():
         raise ApiError(400, "MALFORMED_QUERY", "A query string has to be specified")
+    refusal = state.faults.for_query(soql)
+    if refusal is not None:
+        raise refusal
     compiled = CompiledQuery(state.schema, soql, parse(soql), include_deleted=include_deleted)
     obj = compiled.obj
     sql = (

@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from leadrelay.core.deadletter import DeadLetter, OperationsConfig
-from leadrelay.core.events import CanonicalEvent, EventKind, EventSource
+from leadrelay.core.events import CanonicalEvent, EventSource
 from leadrelay.core.failures import SalesforceCallError
-from leadrelay.core.identity import NewLead, Person, Unresolved, identity_from_key
+from leadrelay.core.identity import NewLead, Person, Unresolved
 from leadrelay.core.ownership import OwnershipMap
 from leadrelay.core.retry import Backoff
 from leadrelay.core.writeplan import WriteIntent, plan_writes
@@ -28,6 +28,7 @@ from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.evaluation import Rules, evaluate_person
 from leadrelay.pipeline.fields import PersonFields
 from leadrelay.pipeline.messages import BatchReport, InboundMessage, MessageResult, Outcome
+from leadrelay.pipeline.recording import Target, record_and_read
 from leadrelay.pipeline.resolution import resolve_people
 from leadrelay.pipeline.retrying import Retrier
 from leadrelay.pipeline.state import BatchState, LetterWriter
@@ -36,8 +37,6 @@ from leadrelay.ports import ActivityStore, MaDirectory, SalesforceGateway
 
 logger = logging.getLogger(__name__)
 
-ACTIVITY_STORE_ERROR = "ACTIVITY_STORE_ERROR"
-"""Synthetic code: the activity store could not be written or read (transient: HTTP 503)."""
 RULE_EVALUATION_ERROR = "RULE_EVALUATION_ERROR"
 """Synthetic code: the rule engine raised on an event (permanent: the integration owner looks)."""
 
@@ -130,35 +129,20 @@ class Pipeline:
                 continue
             ref = resolution.record_id if isinstance(resolution, Person) else f"new:{resolution.key}"
             targets.setdefault(ref, (resolution, []))[1].append(event)
-        histories = self._histories(batch, list(targets.values()))
-        if histories is None:
-            return
-        intents = self._evaluate(batch, list(targets.values()), histories)
+        people, histories = self._histories(batch, list(targets.values()), retrier)
+        intents = self._evaluate(batch, people, histories)
         self._write(batch, intents, retrier)
 
     def _histories(
-        self, batch: BatchState, targets: Sequence[tuple[Person | NewLead, list[CanonicalEvent]]]
-    ) -> Mapping[str, list[dict[str, object]]] | None:
-        """Record this batch's activities under their person's key, then read each person's history."""
-        activities = [
-            _keyed(event, person.key)
-            for person, events in targets
-            for event in events
-            if event.kind is EventKind.ACTIVITY
-        ]
+        self, batch: BatchState, targets: Sequence[Target], retrier: Retrier
+    ) -> tuple[list[Target], Mapping[str, list[dict[str, object]]]]:
+        """Record this batch's activities, read each person's history; the targets whose events the
+        store did not fail, and the histories (a store failure fails only the events it concerns)."""
         since = batch.now - timedelta(days=self.config.history_days)
-        try:
-            self.activities.record(activities)
-            return self.activities.history([person.key for person, _ in targets], since=since)
-        except Exception as exc:  # any store failure: the batch comes back later
-            logger.warning("activity store failed: %s", type(exc).__name__)
-            error = SalesforceError(
-                status_code=ACTIVITY_STORE_ERROR, message=f"{type(exc).__name__}: {exc}", http_status=503
-            )
-            for _, events in targets:
-                for event in events:
-                    batch.fail(event.idempotency_key, Failure.of([error], now=self._clock()))
-            return None
+        recorded = record_and_read(self.activities, targets, since=since, in_time=retrier.can_start)
+        for key, error in recorded.failed.items():
+            batch.fail(key, Failure.of([error], now=self._clock()))
+        return recorded.remaining(targets), recorded.histories
 
     def _evaluate(
         self,
@@ -212,13 +196,18 @@ class Pipeline:
             error = batch.unreadable.get(message.message_id)
             if error is not None:
                 letters[message.message_id] = self._letters.unreadable(message, error, now)
+        failing = [
+            key for key in batch.message_ids if key in batch.failures and not self._retries(batch, key)
+        ]
+        applied_before = self._applied_before(failing)
+        self._remember_applied([key for key in batch.message_ids if key not in batch.failures], now)
         for key, message_ids in batch.message_ids.items():
             failure = batch.failures.get(key)
-            if failure is None:
+            if failure is None or key in applied_before:
                 for message_id in message_ids:
                     results[message_id] = MessageResult(message_id, Outcome.APPLIED, key)
                 continue
-            if failure.classification.transient and batch.deliveries(key) < self.config.max_receive_count:
+            if self._retries(batch, key):
                 for message_id in message_ids:
                     results[message_id] = MessageResult(
                         message_id, Outcome.RETRY, key, failure.error.status_code
@@ -231,6 +220,34 @@ class Pipeline:
         return BatchReport(
             results, dead_letters=tuple({letter.id: letter for letter in letters.values()}.values())
         )
+
+    def _retries(self, batch: BatchState, key: str) -> bool:
+        """Whether the failed event goes back to the queue (transient, receives left) rather than to
+        the dead-letter queue."""
+        failure = batch.failures[key]
+        return failure.classification.transient and batch.deliveries(key) < self.config.max_receive_count
+
+    def _applied_before(self, keys: Sequence[str]) -> set[str]:
+        """Events about to be dead-lettered that another copy already applied (settled as applied)."""
+        if not keys:
+            return set()
+        try:
+            applied = self.activities.applied(keys)
+        except Exception as exc:  # cannot tell: dead-letter them, as before
+            logger.warning("applied markers unreadable: %s", type(exc).__name__)
+            return set()
+        if applied:
+            logger.info("%d event(s) already applied by another copy: settled as applied", len(applied))
+        return applied
+
+    def _remember_applied(self, keys: Sequence[str], now: datetime) -> None:
+        """Mark applied events, so a copy failing later is not dead-lettered (best effort)."""
+        if not keys:
+            return
+        try:
+            self.activities.mark_applied(keys, at=now)
+        except Exception as exc:  # the events are applied all the same
+            logger.warning("applied markers not written: %s", type(exc).__name__)
 
     def _send(self, letters: Mapping[str, DeadLetter], results: dict[str, MessageResult]) -> None:
         """Dead-letter, then mark DEAD_LETTERED; if the sink fails, the messages come back (RETRY)."""
@@ -246,10 +263,3 @@ class Pipeline:
         for message_id, letter in letters.items():
             key = letter.event.idempotency_key if letter.event else None
             results[message_id] = MessageResult(message_id, outcome, key, letter.error.status_code)
-
-
-def _keyed(event: CanonicalEvent, key: str) -> CanonicalEvent:
-    """``event`` filed under its person's history key (an event with an id only joins the e-mail's)."""
-    if event.identity.key == key:
-        return event
-    return event.model_copy(update={"identity": identity_from_key(key)})

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from leadrelay.core.failures import SalesforceCallError
+from leadrelay.core.failures import OUT_OF_TIME, SalesforceCallError
 from leadrelay.core.retry import Backoff
+from leadrelay.core.writes import SalesforceError
 
 T = TypeVar("T")
 
@@ -38,9 +39,22 @@ class Retrier:
         self.waited += delay
         return True
 
-    def call(self, operation: Callable[[], T]) -> T:
-        """Run a whole-call operation (a query), again after transient ``SalesforceCallError``s while
-        time allows; the last error is raised."""
+    def can_start(self) -> bool:
+        """Whether one more attempt (``backoff.attempt_time``) still fits in the time left."""
+        return self.remaining() >= self.backoff.attempt_time
+
+    def out_of_time(self, operation: str) -> SalesforceCallError:
+        """The transient ``OUT_OF_TIME`` failure of an ``operation`` that was not started."""
+        left = max(self.remaining(), 0.0)
+        message = f"not started: {left:.1f} s left, an attempt may take {self.backoff.attempt_time:.0f} s"
+        return SalesforceCallError(operation, SalesforceError(status_code=OUT_OF_TIME, message=message))
+
+    def call(self, operation: Callable[[], T], *, name: str = "Salesforce call") -> T:
+        """Run a whole-call operation (a query) if it can finish in time, again after transient
+        ``SalesforceCallError``s while time allows; the last error is raised (``OUT_OF_TIME`` when
+        not even the first attempt fits)."""
+        if not self.can_start():
+            raise self.out_of_time(name)
         attempts = 0
         while True:
             attempts += 1

@@ -1,4 +1,9 @@
-"""Writing the plan: one gateway call for all ops, then the transiently failed ops again, with backoff.
+"""Writing the plan: one gateway call per sObject Collections request, then the transiently failed ops
+again, with backoff.
+
+No request starts unless it can finish in the invocation's time left (``Retrier.can_start``): the ops
+of a request that cannot fail transiently with ``OUT_OF_TIME`` and go back to the queue, rather than
+the invocation being killed mid-batch.
 
 Every op gets exactly one final answer: its success, or the :class:`Failure` of its last attempt.
 Retrying is safe because every op is idempotent: updates set absolute values, and new Leads are
@@ -12,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadrelay.core.failures import Classification, classify, classify_all
-from leadrelay.core.writes import SalesforceError, WriteOp, WriteResult
+from leadrelay.core.writes import SalesforceError, WriteOp, WriteResult, request_groups
 from leadrelay.pipeline.retrying import Retrier
 from leadrelay.ports import SalesforceGateway
 
@@ -77,7 +82,7 @@ def write_with_retries(
     attempts = 0
     while pending:
         attempts += 1
-        results = gateway.write(pending)
+        results = _write_in_time(gateway, pending, retrier)
         now = clock()
         retry: list[WriteOp] = []
         for op, result in zip(pending, results, strict=True):
@@ -94,3 +99,15 @@ def write_with_retries(
             break
         pending = retry
     return WriteOutcome(succeeded, failed, attempts)
+
+
+def _write_in_time(gateway: SalesforceGateway, ops: Sequence[WriteOp], retrier: Retrier) -> list[WriteResult]:
+    """One gateway call per collection request while time allows; ``OUT_OF_TIME`` for the rest."""
+    results: dict[str, WriteResult] = {}
+    for group in request_groups(ops):
+        if retrier.can_start():
+            results.update((result.ref, result) for result in gateway.write(group))
+            continue
+        error = retrier.out_of_time(f"write {len(group)} {group[0].sobject}").error
+        results.update((op.ref, WriteResult(ref=op.ref, success=False, errors=(error,))) for op in group)
+    return [results[op.ref] for op in ops]

@@ -13,10 +13,14 @@ from typing import Any
 
 from leadrelay.adapters.salesforce.errors import error_from_body
 from leadrelay.adapters.salesforce.soql import check_field, check_sobject
-from leadrelay.core.writes import SalesforceError, WriteKind, WriteOp, WriteResult
-
-MAX_COLLECTION_SIZE = 200
-"""Salesforce's limit on records per sObject Collections request."""
+from leadrelay.core.writes import (
+    MAX_COLLECTION_SIZE,
+    SalesforceError,
+    WriteKind,
+    WriteOp,
+    WriteResult,
+    request_groups,
+)
 
 
 @dataclass(frozen=True)
@@ -33,17 +37,10 @@ def collection_requests(
     ops: Sequence[WriteOp], *, size: int = MAX_COLLECTION_SIZE
 ) -> Iterator[CollectionRequest]:
     """The requests that carry ``ops``: grouped in first-seen order, each at most ``size`` records."""
-    if not 1 <= size <= MAX_COLLECTION_SIZE:
-        raise ValueError(f"collection size must be 1..{MAX_COLLECTION_SIZE}, got {size}")
-    groups: dict[tuple[str, WriteKind, str | None], list[WriteOp]] = {}
-    for op in ops:
-        groups.setdefault((op.sobject, op.kind, op.external_id_field), []).append(op)
-    for (sobject, kind, external_id_field), members in groups.items():
-        path, method = _endpoint(sobject, kind, external_id_field)
-        for start in range(0, len(members), size):
-            chunk = tuple(members[start : start + size])
-            body = {"allOrNone": False, "records": [_record(op) for op in chunk]}
-            yield CollectionRequest(path=path, method=method, body=body, ops=chunk)
+    for chunk in request_groups(ops, size=size):
+        path, method = _endpoint(chunk[0].sobject, chunk[0].kind, chunk[0].external_id_field)
+        body = {"allOrNone": False, "records": [_record(op) for op in chunk]}
+        yield CollectionRequest(path=path, method=method, body=body, ops=chunk)
 
 
 def map_results(request: CollectionRequest, response: Any) -> list[WriteResult]:

@@ -37,8 +37,8 @@ from leadrelay.adapters.salesforce.collections import (
 )
 from leadrelay.adapters.salesforce.errors import error_from_exception, errors_from_simple_salesforce
 from leadrelay.adapters.salesforce.soql import DEFAULT_MAX_QUERY_BYTES, select_in_queries
-from leadrelay.core.failures import SalesforceCallError
-from leadrelay.core.writes import WriteOp, WriteResult
+from leadrelay.core.failures import OUT_OF_TIME, SalesforceCallError
+from leadrelay.core.writes import SalesforceError, WriteOp, WriteResult
 
 T = TypeVar("T")
 
@@ -98,20 +98,38 @@ class SimpleSalesforceGateway:
         return self._usage
 
     def find(
-        self, sobject: str, field: str, values: Sequence[str], fields: Sequence[str]
+        self,
+        sobject: str,
+        field: str,
+        values: Sequence[str],
+        fields: Sequence[str],
+        *,
+        time_left: Callable[[], float] | None = None,
     ) -> list[dict[str, Any]]:
-        """Records of ``sobject`` whose ``field`` is one of ``values``; raises ``SalesforceCallError``."""
+        """Records of ``sobject`` whose ``field`` is one of ``values``; raises ``SalesforceCallError``.
+
+        With ``time_left``, no request (query or next page) starts unless a whole request timeout fits
+        in the time left: ``SalesforceCallError`` with ``OUT_OF_TIME`` instead (transient).
+        """
         records: list[dict[str, Any]] = []
         queries = select_in_queries(sobject, field, values, fields, max_query_bytes=self._max_query_bytes)
+        operation = f"query {sobject} by {field}"
+        in_time = partial(self._in_time, operation, time_left)
         with self._reporting_usage():
             for soql in queries:
-                operation = f"query {sobject} by {field}"
-                records.extend(self._call(operation, partial(self._query, soql=soql)))
+                records.extend(self._call(operation, partial(self._query, soql=soql, before_request=in_time)))
         return records
 
-    def read(self, sobject: str, ids: Sequence[str], fields: Sequence[str]) -> list[dict[str, Any]]:
+    def read(
+        self,
+        sobject: str,
+        ids: Sequence[str],
+        fields: Sequence[str],
+        *,
+        time_left: Callable[[], float] | None = None,
+    ) -> list[dict[str, Any]]:
         """Records by id (``find`` on ``Id``)."""
-        return self.find(sobject, "Id", ids, fields)
+        return self.find(sobject, "Id", ids, fields, time_left=time_left)
 
     def write(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
         """Creates, updates and upserts through sObject Collections; one result per op, in op order."""
@@ -144,12 +162,25 @@ class SimpleSalesforceGateway:
             if self._on_api_usage is not None and self._usage is not None and self._usage is not before:
                 self._on_api_usage(self._usage)
 
-    def _query(self, sf: Salesforce, soql: str) -> list[dict[str, Any]]:
+    def _in_time(self, operation: str, time_left: Callable[[], float] | None) -> None:
+        """Raise ``OUT_OF_TIME`` unless a request that takes the whole timeout still fits."""
+        if time_left is None:
+            return
+        left = time_left()
+        if left < self._timeout:
+            message = f"not started: {max(left, 0):.1f} s left, a request may take {self._timeout:.0f} s"
+            raise SalesforceCallError(operation, SalesforceError(status_code=OUT_OF_TIME, message=message))
+
+    def _query(
+        self, sf: Salesforce, soql: str, before_request: Callable[[], None] = lambda: None
+    ) -> list[dict[str, Any]]:
         """All pages of one query. Pages are fetched by locator against ``base_url`` (simple-salesforce's
         ``nextRecordsUrl`` handling assumes https on the default port)."""
+        before_request()
         page = sf.query(soql, **self._options())
         records: list[dict[str, Any]] = [_without_attributes(r) for r in page["records"]]
         while not page.get("done", True):
+            before_request()
             locator = str(page["nextRecordsUrl"]).rstrip("/").rsplit("/", 1)[-1]
             page = sf.query_more(locator, **self._options())
             records.extend(_without_attributes(r) for r in page["records"])

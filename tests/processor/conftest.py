@@ -1,0 +1,46 @@
+"""Fixtures for the processor Lambda tests: its environment (moto, the local org) and a cold start."""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from leadrelay.localorg import LocalOrg
+
+from tests.pipeline.support import RULES
+from tests.plugins.dead_letters import Queues
+from tests.processor.harness import MODULE, cold_start, processor_environment
+
+
+@pytest.fixture
+def environment(
+    local_org: LocalOrg, queues: Queues, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
+    """The function's environment variables, set for this test (the module is forgotten afterwards)."""
+    env = processor_environment(local_org, queues, tmp_path, RULES)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    yield env
+    sys.modules.pop(MODULE, None)
+
+
+@pytest.fixture
+def processor(environment: dict[str, str]) -> ModuleType:
+    """The handler module after a cold start in that environment."""
+    return cold_start()
+
+
+@pytest.fixture
+def log_output(processor: ModuleType) -> Iterator[io.StringIO]:
+    """What the processor's Powertools logger writes (its handler's stream, swapped for a buffer)."""
+    buffer = io.StringIO()
+    handlers = [h for h in logging.getLogger("leadrelay").handlers if isinstance(h, logging.StreamHandler)]
+    streams = [h.setStream(buffer) for h in handlers]
+    yield buffer
+    for handler, stream in zip(handlers, streams, strict=True):
+        handler.setStream(stream)
