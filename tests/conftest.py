@@ -1,3 +1,8 @@
 """Shared pytest configuration. Fixture plugins live in tests/plugins/ (one module per area)."""
 
-pytest_plugins: list[str] = ["tests.plugins.localorg", "tests.plugins.dead_letters", "tests.plugins.ingress"]
+pytest_plugins: list[str] = [
+    "tests.plugins.localorg",
+    "tests.plugins.dead_letters",
+    "tests.plugins.ingress",
+    "tests.plugins.localma",
+]

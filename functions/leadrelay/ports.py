@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from leadrelay.core.enrichment import MaPerson
 from leadrelay.core.events import CanonicalEvent
 from leadrelay.core.writes import WriteOp, WriteResult
 
@@ -79,4 +80,16 @@ class EventQueue(Protocol):
 
     def send(self, events: Sequence[CanonicalEvent]) -> None:
         """Enqueue all events or raise; partial batch failures are retried before raising."""
+        ...
+
+
+class MaDirectory(Protocol):
+    """An MA's own record of people, asked by the MA's id (HubSpot contact id, Marketo lead id)."""
+
+    def people(self, ma_ids: Sequence[str]) -> Mapping[str, MaPerson]:
+        """The people the MA knows among ``ma_ids``, by id (ids it does not know are absent).
+
+        One batched call per chunk the MA allows; raises ``MaDirectoryError`` when the lookup as a
+        whole fails (rate limit, outage, refused credentials).
+        """
         ...

@@ -46,6 +46,9 @@ class Settings(BaseModel):
     webhook_secret_name: str | None = None
     """The webhook secrets: a Secrets Manager secret (name or ARN), or ``ssm:/path`` for an SSM
     SecureString, holding JSON with one key per provider (a string, or a list while rotating)."""
+    ma_secret_name: str | None = None
+    """The MA API credentials (processor): a Secrets Manager secret (name or ARN), or ``ssm:/path``,
+    holding JSON with one key per MA (``hubspot``, ``marketo``; docs/ingress.md). Unset: no MA lookups."""
     secrets_file: Path | None = None
     """Local mode: a JSON file of secrets by name, read instead of Secrets Manager/SSM (docs/ingress.md)."""
     webhook_max_body_bytes: PositiveInt = 1_048_576

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from leadrelay.core.enrichment import MA_AUTH_FAILED, MA_PERSON_NOT_FOUND, MA_RATE_LIMITED, MA_UNAVAILABLE
 from leadrelay.core.writes import SalesforceError
 
 
@@ -121,6 +122,9 @@ CLASSIFICATION_TABLE: Mapping[str, Classification] = MappingProxyType(
         "QUERY_TIMEOUT": _t(_C.TIMEOUT),
         "INVALID_SESSION_ID": _t(_C.SESSION),  # reaches us only after the one re-login failed
         AUTH_FAILED: _t(_C.SESSION),  # token endpoint refused; retried until the redrive policy
+        MA_RATE_LIMITED: _t(_C.API_LIMIT),  # the MA's lookup API: HubSpot 429, Marketo 606
+        MA_UNAVAILABLE: _t(_C.UNAVAILABLE),
+        MA_AUTH_FAILED: _t(_C.SESSION),
         # --- permanent: org rules reject the values -----------------------------------------
         "FIELD_CUSTOM_VALIDATION_EXCEPTION": _p(_C.VALIDATION),
         "FIELD_INTEGRITY_EXCEPTION": _p(_C.VALIDATION),
@@ -151,6 +155,7 @@ CLASSIFICATION_TABLE: Mapping[str, Classification] = MappingProxyType(
         "INVALID_CROSS_REFERENCE_KEY": _p(_C.MISSING_RECORD),
         "INVALID_ID_FIELD": _p(_C.MISSING_RECORD),
         UNKNOWN_PERSON: _p(_C.MISSING_RECORD),  # fix the mapping so the MA sends an e-mail
+        MA_PERSON_NOT_FOUND: _p(_C.MISSING_RECORD),  # the MA does not know the id (or has no e-mail)
         # --- permanent: the integration user may not do this ---------------------------------
         "ENTITY_IS_LOCKED": _p(_C.ACCESS),  # approval-process lock, not a row lock
         "API_DISABLED_FOR_ORG": _p(_C.ACCESS),

@@ -3,7 +3,8 @@
 Cold start (module import) loads and validates ``rules/`` once — an invalid rule set fails the cold
 start at once with a ``RuleSetError`` naming every problem's file and JSON pointer — and builds the
 adapters: the Salesforce gateway (credentials from Secrets Manager, or a local file), the DynamoDB
-activity store and the dead-letter queue.
+activity store, the dead-letter queue, and the MA directories (HubSpot, Marketo) that fill in people
+whom an event names by MA id only (credentials in the ``LEADRELAY_MA_SECRET_NAME`` secret).
 
 Each invocation runs the whole batch through the pipeline first; Powertools' batch processor then
 asks for each message's outcome, so messages to retry become ``batchItemFailures`` and SQS delivers
@@ -28,6 +29,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from leadrelay.adapters.activity_store import DynamoDBActivityStore
 from leadrelay.adapters.dead_letters import DeadLetterQueue
+from leadrelay.adapters.ma import ma_directories
 from leadrelay.adapters.salesforce import (
     SimpleSalesforceGateway,
     credentials_from_file,
@@ -36,11 +38,13 @@ from leadrelay.adapters.salesforce import (
 from leadrelay.adapters.salesforce.auth import SalesforceCredentials
 from leadrelay.adapters.salesforce.gateway import DEFAULT_TIMEOUT_SECONDS
 from leadrelay.adapters.salesforce.metrics import api_usage_publisher
+from leadrelay.adapters.secrets import SecretSource
+from leadrelay.core.events import EventSource
 from leadrelay.core.retry import Backoff
 from leadrelay.handlers.ingress_support import MaskingFormatter
 from leadrelay.pipeline import BatchReport, InboundMessage, Outcome, Pipeline, PipelineConfig
 from leadrelay.pipeline.setup import load_rule_bundle
-from leadrelay.ports import ActivityStore
+from leadrelay.ports import ActivityStore, MaDirectory
 from leadrelay.settings import METRICS_NAMESPACE, Settings
 
 if TYPE_CHECKING:
@@ -77,6 +81,14 @@ def _http(settings: Settings) -> requests.Session:
         session.verify = str(settings.sf_ca_file)
         session.trust_env = False
     return session
+
+
+def directories(settings: Settings) -> dict[EventSource, MaDirectory]:
+    """The MA directories the MA secret has credentials for (none when no secret is configured)."""
+    if not settings.ma_secret_name:
+        return {}
+    secrets = SecretSource.from_settings(settings.secrets_file)
+    return ma_directories(secrets, settings.ma_secret_name, http=_http(settings))
 
 
 def build_pipeline(
@@ -127,6 +139,7 @@ def build_pipeline(
         dead_letters=dead_letters,
         config=config,
         rule_fields=bundle.lead_fields,
+        ma_directories=directories(settings),
         clock=clock,
         sleep=sleep,
         rng=rng,

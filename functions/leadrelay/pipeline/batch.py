@@ -1,8 +1,9 @@
 """One batch of ingest messages through the whole pipeline; docs/processor.md tells the story.
 
-parse → resolve identities → record activities → read histories → evaluate rules → plan writes →
-write (with retries) → settle: every message ends APPLIED, DEAD_LETTERED or RETRY. The pipeline
-takes ports only (gateway, activity store, dead-letter sink); it imports nothing from AWS.
+parse → fill MA-id-only identities from the MA → resolve identities → record activities →
+read histories → evaluate rules → plan writes → write (with retries) → settle: every message ends
+APPLIED, DEAD_LETTERED or RETRY. The pipeline takes ports only (gateway, activity store, dead-letter
+sink, MA directories); it imports nothing from AWS.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from leadrelay.core.deadletter import DeadLetter, OperationsConfig
-from leadrelay.core.events import CanonicalEvent
+from leadrelay.core.events import CanonicalEvent, EventSource
 from leadrelay.core.failures import SalesforceCallError
 from leadrelay.core.identity import NewLead, Person, Unresolved
 from leadrelay.core.ownership import OwnershipMap
 from leadrelay.core.retry import Backoff
 from leadrelay.core.writeplan import WriteIntent, plan_writes
 from leadrelay.core.writes import SalesforceError
+from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.evaluation import Rules, evaluate_person
 from leadrelay.pipeline.fields import PersonFields
 from leadrelay.pipeline.messages import BatchReport, InboundMessage, MessageResult, Outcome
@@ -31,7 +33,7 @@ from leadrelay.pipeline.resolution import resolve_people
 from leadrelay.pipeline.retrying import Retrier
 from leadrelay.pipeline.state import BatchState, LetterWriter
 from leadrelay.pipeline.writing import Failure, write_with_retries
-from leadrelay.ports import ActivityStore, SalesforceGateway
+from leadrelay.ports import ActivityStore, MaDirectory, SalesforceGateway
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +75,7 @@ class Pipeline:
         dead_letters: DeadLetterSink,
         config: PipelineConfig | None = None,
         rule_fields: Sequence[str] = (),
+        ma_directories: Mapping[EventSource, MaDirectory] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
@@ -87,6 +90,7 @@ class Pipeline:
         self.fields = PersonFields(ownership, rule_fields)
         self._letters = LetterWriter(operations, rules.version, self.config)
         self._clock = clock
+        self.enricher = MaEnricher(ma_directories or {}, clock=clock)
         self._sleep = sleep
         self._rng = rng or random.Random()  # noqa: S311 (backoff jitter, not security)
 
@@ -101,10 +105,13 @@ class Pipeline:
     # --- the steps ---------------------------------------------------------------------------
 
     def _apply(self, batch: BatchState, retrier: Retrier) -> None:
+        enrichment = self.enricher.enrich(batch.events, retrier)
+        for key, error in enrichment.failed.items():
+            batch.fail(key, Failure.of([error], now=self._clock()))
         try:
             index = resolve_people(
                 self.gateway,
-                (e.identity for e in batch.events.values()),
+                (e.identity for e in enrichment.events.values()),
                 fields=self.fields,
                 retrier=retrier,
             )
@@ -112,10 +119,12 @@ class Pipeline:
             batch.fail_all(Failure.of([failure.error], now=self._clock()))
             return
         targets: dict[str, tuple[Person | NewLead, list[CanonicalEvent]]] = {}
-        for event in batch.events.values():
+        for key, event in enrichment.events.items():
             resolution = index.resolve(event.identity)
             if isinstance(resolution, Unresolved):
-                error = SalesforceError(status_code=resolution.code, message=resolution.reason)
+                error = enrichment.not_found.get(key) or SalesforceError(
+                    status_code=resolution.code, message=resolution.reason
+                )
                 batch.fail(event.idempotency_key, Failure.of([error], now=self._clock()))
                 continue
             ref = resolution.record_id if isinstance(resolution, Person) else f"new:{resolution.key}"
