@@ -76,6 +76,13 @@ def test_the_webhook_integration_times_out_no_later_than_the_function(
     assert event["Properties"]["TimeoutInMillis"] <= webhook["Timeout"] * 1000 <= 30_000
 
 
+def test_the_webhook_function_answers_within_the_tightest_provider_timeout(
+    functions: dict[str, dict[str, Any]],
+) -> None:
+    hubspot_webhook_timeout_seconds = 5  # HubSpot retries a request that takes longer (Marketo waits 30)
+    assert functions["WebhookFunction"]["Timeout"] < hubspot_webhook_timeout_seconds
+
+
 def test_salesforce_events_that_fail_every_retry_land_in_the_failure_queue(
     functions: dict[str, dict[str, Any]],
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -203,7 +204,7 @@ def test_a_provider_without_a_configured_secret_is_503_not_401(ingress_aws: Ingr
 
 
 def test_secrets_signatures_and_personal_data_stay_out_of_logs_and_answers(
-    ingress_aws: IngressAws, capsys: pytest.CaptureFixture[str]
+    ingress_aws: IngressAws, capsys: pytest.CaptureFixture[str], leadrelay_log: io.StringIO
 ) -> None:
     body = generic_body(email="hanako.suzuki@sample-shoji.co.jp")
     headers = generic_headers(body, secret="wrong-secret")
@@ -211,7 +212,8 @@ def test_secrets_signatures_and_personal_data_stay_out_of_logs_and_answers(
     status, answer = _post(ingress_aws, api_event("generic", body, headers))
     _post(ingress_aws, api_event("generic", body, generic_headers(body)))
 
-    output = capsys.readouterr().out + json.dumps(answer)
+    output = leadrelay_log.getvalue() + capsys.readouterr().out + json.dumps(answer)
+    assert "webhook rejected" in output
     assert status == 401
     assert WEBHOOK_SECRETS["generic"] not in output
     assert "wrong-secret" not in output

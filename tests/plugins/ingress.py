@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,10 +43,11 @@ class IngressAws:
         """Every canonical event on the ingest queue."""
         return [parse_canonical_event(body) for body in self.queues.bodies(self.queue_url)]
 
-    def enqueuer(self) -> IdempotentEnqueuer:
-        """The idempotent enqueuer on the moto queue and table."""
-        queue = SqsEventQueue(self.queue_url, client=self.queues.sqs, pause=lambda attempt: None)
-        enqueuer = IdempotentEnqueuer(queue, IDEMPOTENCY_TABLE, dynamodb=self.dynamodb)
+    def enqueuer(self, sqs: Any = None, **options: Any) -> IdempotentEnqueuer:
+        """The idempotent enqueuer on the moto queue (through ``sqs``, a client of its own) and table."""
+        client = sqs or self.queues.sqs
+        queue = SqsEventQueue(self.queue_url, client=client, pause=lambda attempt: None)
+        enqueuer = IdempotentEnqueuer(queue, IDEMPOTENCY_TABLE, dynamodb=self.dynamodb, **options)
         enqueuer.register_lambda_context(FakeLambdaContext())  # type: ignore[arg-type]
         return enqueuer
 
@@ -80,3 +84,14 @@ def ingress_aws(queues: Queues) -> IngressAws:
     secretsmanager = boto3.client("secretsmanager", region_name=REGION)
     secretsmanager.create_secret(Name=WEBHOOK_SECRET_NAME, SecretString=json.dumps(WEBHOOK_SECRETS))
     return IngressAws(queues, dynamodb, secretsmanager)
+
+
+@pytest.fixture
+def leadrelay_log() -> Iterator[io.StringIO]:
+    """What the ``leadrelay`` Powertools logger writes (its handlers' stream swapped for a buffer)."""
+    buffer = io.StringIO()
+    handlers = [h for h in logging.getLogger("leadrelay").handlers if isinstance(h, logging.StreamHandler)]
+    streams = [h.setStream(buffer) for h in handlers]
+    yield buffer
+    for handler, stream in zip(handlers, streams, strict=True):
+        handler.setStream(stream)

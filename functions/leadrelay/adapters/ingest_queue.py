@@ -7,7 +7,10 @@
   the identity as message group and a hash of the idempotency key as deduplication id.
 * :class:`IdempotentEnqueuer` — Powertools idempotency on DynamoDB around "enqueue this canonical
   event", keyed on its idempotency key, so a webhook retry or an Event Relay replay (EARLIEST
-  recovery re-sends up to 3 days) is enqueued once. Records expire after 4 days.
+  recovery re-sends up to 3 days) is enqueued once. Records expire after 4 days. A delivery that
+  finds an event in flight in another invocation waits for that invocation's outcome (a duplicate
+  once it has enqueued the event; its own enqueue once the other has failed and removed its record)
+  and raises :class:`ConcurrentDeliveryError` only when the other is still busy after the wait.
 """
 
 from __future__ import annotations
@@ -47,6 +50,10 @@ IDEMPOTENCY_EXPIRY_SECONDS = 4 * 24 * 3600
 """Longer than Event Relay's 3-day EARLIEST replay and HubSpot's day of retries."""
 IDEMPOTENCY_KEY_PREFIX = "leadrelay-ingest"
 """Shared by both ingress functions, so an event is enqueued once whichever path it took."""
+IN_FLIGHT_PAUSES = (0.1, 0.2, 0.4, 0.8)
+"""Seconds waited, one after another, for another invocation's in-flight record of an event (1.5 s)."""
+_SPARE_MILLIS = 1500
+"""No further wait for an in-flight event once the invocation has less than this left."""
 _BATCH = 10
 
 
@@ -60,7 +67,7 @@ class EnqueueError(RuntimeError):
 
 
 class ConcurrentDeliveryError(RuntimeError):
-    """Another invocation is enqueueing the same events right now; retry later."""
+    """Another invocation was still enqueueing the same events after the wait; retry later."""
 
     def __init__(self, keys: Sequence[str]) -> None:
         super().__init__(
@@ -172,7 +179,9 @@ class IdempotentEnqueuer:
 
     Events of one request are handled concurrently (``max_workers``). When the queue fails, the
     event's idempotency record is removed again (Powertools does that on an exception), so the
-    provider's retry enqueues it.
+    provider's retry enqueues it. An event in flight in another invocation is tried again after
+    each of ``in_flight_pauses`` (while the invocation has time left), so the answer is that
+    invocation's outcome rather than a conflict.
     """
 
     def __init__(
@@ -183,9 +192,14 @@ class IdempotentEnqueuer:
         dynamodb: DynamoDBClient | None = None,
         expires_after_seconds: int = IDEMPOTENCY_EXPIRY_SECONDS,
         max_workers: int = 8,
+        in_flight_pauses: Sequence[float] = IN_FLIGHT_PAUSES,
+        pause: Callable[[float], None] = time.sleep,
     ) -> None:
         self.queue = queue
         self.max_workers = max_workers
+        self.in_flight_pauses = tuple(in_flight_pauses)
+        self.pause = pause
+        self._context: LambdaContext | None = None
         self.config = IdempotencyConfig(
             event_key_jmespath="idempotency_key",
             raise_on_no_idempotency_key=True,
@@ -203,6 +217,7 @@ class IdempotentEnqueuer:
 
     def register_lambda_context(self, context: LambdaContext) -> None:
         """Let in-progress records expire with the invocation, so a crashed one does not block retries."""
+        self._context = context
         self.config.register_lambda_context(context)
 
     def _send_one(self, *, event: dict[str, Any]) -> dict[str, Any]:
@@ -210,8 +225,23 @@ class IdempotentEnqueuer:
         return {"enqueued": event["idempotency_key"]}
 
     def _one(self, event: CanonicalEvent) -> tuple[str, bool]:
-        response = self._enqueue_one(event=event.model_dump(mode="json"))
-        return event.idempotency_key, bool(response.get("duplicate"))
+        data = event.model_dump(mode="json")
+        pauses = list(self.in_flight_pauses)
+        while True:
+            try:
+                response = self._enqueue_one(event=data)
+            except IdempotencyAlreadyInProgressError:
+                if not pauses or not self._time_for(pauses[0]):
+                    raise
+                self.pause(pauses.pop(0))
+            else:
+                return event.idempotency_key, bool(response.get("duplicate"))
+
+    def _time_for(self, seconds: float) -> bool:
+        """Whether the invocation can wait ``seconds`` and still answer."""
+        if self._context is None:
+            return True
+        return self._context.get_remaining_time_in_millis() > seconds * 1000 + _SPARE_MILLIS
 
     def enqueue(self, events: Sequence[CanonicalEvent]) -> EnqueueOutcome:
         """Enqueue the events not enqueued before; raises ``EnqueueError`` / ``ConcurrentDeliveryError``.

@@ -18,6 +18,13 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 CANONICAL_SCHEMA_VERSION = 1
 SALESFORCE_ID_PATTERN = r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$"
 """A 15- or 18-character Salesforce record id."""
+MAX_EMAIL_LENGTH = 254
+"""The longest e-mail address (RFC 5321's 256-character path less its angle brackets, RFC 3696)."""
+MAX_MA_ID_LENGTH = 252
+"""The longest MA id: ``ma#<id>`` must fit ``LR_External_Key__c`` (Text(255))."""
+MAX_IDEMPOTENCY_KEY_BYTES = 512
+"""The longest idempotency key, in UTF-8 bytes: with its time prefix it stays far inside DynamoDB's
+1,024-byte sort key (the activity store) and SQS's message attributes."""
 
 
 class EventKind(StrEnum):
@@ -81,9 +88,9 @@ class Identity(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    email: str | None = None
+    email: str | None = Field(default=None, max_length=MAX_EMAIL_LENGTH)
     salesforce_id: str | None = Field(default=None, pattern=SALESFORCE_ID_PATTERN)
-    ma_id: str | None = None
+    ma_id: str | None = Field(default=None, max_length=MAX_MA_ID_LENGTH)
     """The MA tool's own id for the person (HubSpot objectId, Marketo lead id...)."""
 
     @field_validator("email")
@@ -132,7 +139,7 @@ class CanonicalEvent(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     schema_version: Literal[1] = 1
-    idempotency_key: str = Field(min_length=1, max_length=512)
+    idempotency_key: str = Field(min_length=1)
     """Stable across redeliveries: ``EventUuid`` for platform events, ``transactionKey:sequenceNumber``
     for CDC (``:<recordId>`` appended when one change names several records), ``<provider>:<event id>``
     for webhooks."""
@@ -153,6 +160,13 @@ class CanonicalEvent(BaseModel):
     change: ChangeHeader | None = None
     """For record changes from Change Data Capture: the header facts (record id, origin, committing user)."""
 
+    @field_validator("idempotency_key")
+    @classmethod
+    def _key_fits(cls, value: str) -> str:
+        if len(value.encode("utf-8", "surrogatepass")) > MAX_IDEMPOTENCY_KEY_BYTES:
+            raise ValueError(f"is longer than {MAX_IDEMPOTENCY_KEY_BYTES} bytes (UTF-8)")
+        return value
+
     @model_validator(mode="after")
     def _type_matches_kind(self) -> CanonicalEvent:
         allowed = ActivityType if self.kind is EventKind.ACTIVITY else RecordChangeType
@@ -162,13 +176,14 @@ class CanonicalEvent(BaseModel):
         return self
 
     def activity_record(self) -> dict[str, Any]:
-        """The activity as the rule engine's context sees it (``activities[*]``)."""
+        """The activity as the rule engine's context sees it (``activities[*]``): its attributes, then
+        ``id``, ``type``, ``occurred_at`` and ``source``, which no attribute of the same name shadows."""
         return {
+            **self.attributes,
             "id": self.idempotency_key,
             "type": self.type,
             "occurred_at": self.occurred_at,
             "source": self.source.value,
-            **self.attributes,
         }
 
 

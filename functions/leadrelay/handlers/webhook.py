@@ -5,9 +5,11 @@ Thin: find the provider's mapping → read its secret → :func:`~leadrelay.core
 
 * 200 ``{"accepted", "duplicates", "skipped"}`` — only once every event is durably on the queue;
 * 400 malformed JSON or a payload that fails the mapping (the JSON path is named), 401 a bad or stale
-  signature, 404 an unknown provider, 409 the same events are being enqueued by a concurrent delivery,
-  413 a body above the limit, 415 not JSON;
-* 503 (the provider retries) only when the queue, the idempotency table or the secret is unavailable.
+  signature, 404 an unknown provider, 413 a body above the limit, 415 not JSON;
+* 503 + ``Retry-After`` (the provider retries) only when the queue, the idempotency table or the secret
+  is unavailable, or when a concurrent delivery of the same events is still in flight after the
+  enqueuer waited for its outcome (answering 4xx there would lose the events for providers that do
+  not retry a 4xx, should that delivery fail).
 
 Secrets and signatures are never logged or echoed; log lines are PII-masked and carry no payload.
 """
@@ -27,6 +29,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from leadrelay.adapters.ingest_queue import ConcurrentDeliveryError, EnqueueError, oversized
 from leadrelay.adapters.mapping_files import load_mappings
 from leadrelay.adapters.secrets import SecretSource, SecretUnavailableError, WebhookSecrets
+from leadrelay.core.ingress.json_body import encodable
 from leadrelay.core.ingress.mapping import CompiledMapping
 from leadrelay.core.ingress.results import IngressError, RejectionKind
 from leadrelay.core.ingress.webhooks import WebhookRequest, check_envelope, find_mapping, parse_webhook
@@ -100,7 +103,7 @@ def raw_body(event: Mapping[str, Any]) -> bytes:
 
 def request_uri(event: Mapping[str, Any], provider: str, public_url: str | None) -> str:
     """The full URL the provider called (HubSpot signs it)."""
-    query = event.get("rawQueryString") or ""
+    query = encodable(event.get("rawQueryString") or "")
     suffix = f"?{query}" if query else ""
     if public_url:
         return f"{public_url.rstrip('/')}/webhooks/{provider}{suffix}"
@@ -111,7 +114,7 @@ def request_uri(event: Mapping[str, Any], provider: str, public_url: str | None)
 def to_request(event: Mapping[str, Any], provider: str, public_url: str | None = None) -> WebhookRequest:
     """A :class:`WebhookRequest` from an API Gateway v2 event (also for ``leadrelay replay``)."""
     method = str((event.get("requestContext") or {}).get("http", {}).get("method", "POST"))
-    headers = event.get("headers") or {}
+    headers = {name: encodable(str(value)) for name, value in (event.get("headers") or {}).items()}
     return WebhookRequest(
         provider, method, request_uri(event, provider, public_url), headers, raw_body(event)
     )
@@ -155,17 +158,18 @@ def _rejected(exc: IngressError) -> Response[str]:
 
 
 def _concurrent(exc: ConcurrentDeliveryError) -> Response[str]:
-    logger.info("webhook events already in flight", extra={"keys": exc.keys})
-    return _json(
-        409, {"error": "conflict", "message": "these events are being accepted by a concurrent delivery"}
-    )
+    logger.info("webhook events still in flight in a concurrent delivery", extra={"keys": exc.keys})
+    return _retry_later("these events are being accepted by a concurrent delivery; retry later")
+
+
+def _retry_later(message: str) -> Response[str]:
+    return _json(503, {"error": "unavailable", "message": message}, {"Retry-After": "30"})
 
 
 def _unavailable(exc: Exception) -> Response[str]:
     count(metrics, "WebhookRequestsFailed", 1)
     logger.error("webhook not accepted: a dependency is unavailable", extra={"reason": str(exc)})
-    message = "temporarily unavailable; retry later"
-    return _json(503, {"error": "unavailable", "message": message}, {"Retry-After": "30"})
+    return _retry_later("temporarily unavailable; retry later")
 
 
 app.exception_handler(IngressError)(_rejected)

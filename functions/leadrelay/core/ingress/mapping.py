@@ -18,7 +18,14 @@ from typing import Any
 import jmespath
 from jmespath.parser import ParsedResult
 
-from leadrelay.core.events import ActivityType, CanonicalEvent, EventKind, Identity
+from leadrelay.core.events import (
+    MAX_EMAIL_LENGTH,
+    MAX_MA_ID_LENGTH,
+    ActivityType,
+    CanonicalEvent,
+    EventKind,
+    Identity,
+)
 from leadrelay.core.ingress.mapping_model import MappingFile
 from leadrelay.core.ingress.results import IngressError, IngressResult, Notice, NoticeKind
 from leadrelay.core.ingress.salesforce import normalised_label
@@ -35,7 +42,10 @@ from leadrelay.core.ingress.values import (
 
 _SIMPLE_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_MAX_KEY = 400
+MAX_EVENT_KEY_BYTES = 400
+"""The longest event id a mapping's ``idempotency_key`` may find, in UTF-8 bytes (``<provider>:``
+is prefixed to it; see ``MAX_IDEMPOTENCY_KEY_BYTES``)."""
+_IDENTITY_LIMITS = {"email": MAX_EMAIL_LENGTH, "ma_id": MAX_MA_ID_LENGTH}
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +164,8 @@ def _event(
     key = _text(mapping.idempotency_key, item, path)
     if key is None:
         raise _error(mapping.idempotency_key, path, "is required (the event's idempotency key)")
-    if len(key) > _MAX_KEY:
-        raise _error(mapping.idempotency_key, path, f"is longer than {_MAX_KEY} characters")
+    if len(key.encode("utf-8", "surrogatepass")) > MAX_EVENT_KEY_BYTES:
+        raise _error(mapping.idempotency_key, path, f"is longer than {MAX_EVENT_KEY_BYTES} bytes (UTF-8)")
     return build_event(
         path,
         idempotency_key=f"{mapping.provider}:{key}",
@@ -217,6 +227,9 @@ def _identity(mapping: CompiledMapping, item: Any, path: str) -> Identity:
                 raise _error(expression, path, exc.reason) from exc
         else:
             values[name] = _text(expression, item, path)
+        limit = _IDENTITY_LIMITS.get(name)
+        if limit is not None and len(values[name] or "") > limit:
+            raise _error(expression, path, f"is longer than {limit} characters")
     if not any(values.values()):
         names = ", ".join(expression.where(path) for _, expression in mapping.identity)
         raise IngressError(

@@ -7,17 +7,18 @@ The checks run in the order a caller can fix them, and each fails with its own
 2. the body is at most ``max_body_bytes`` (``too_large``, 413);
 3. ``Content-Type`` is JSON in UTF-8 (``unsupported_media_type``, 415);
 4. the signature or secret verifies (``unauthenticated``, 401) — before the body is parsed;
-5. the body is UTF-8 JSON and every event maps (``malformed``, 400, naming the JSON path).
+5. the body is UTF-8 JSON within the limits of :mod:`~leadrelay.core.ingress.json_body` and every
+   event maps (``malformed``, 400, naming the JSON path).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from leadrelay.core.ingress.json_body import load_json
 from leadrelay.core.ingress.mapping import CompiledMapping, map_payload
 from leadrelay.core.ingress.results import IngressError, IngressResult, RejectionKind
 from leadrelay.core.ingress.signatures import header, verify_generic, verify_hubspot, verify_shared_secret
@@ -92,26 +93,14 @@ def authenticate(
         verify_generic(body=request.body, headers=request.headers, secrets=secrets, now=now, max_age=max_age)
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def decode_json(body: bytes) -> Any:
-    """The body as JSON; a ``malformed`` rejection names the byte or line and column at fault."""
+    """The body as JSON (see :func:`~leadrelay.core.ingress.json_body.load_json`); a ``malformed``
+    rejection names the byte, line and column, or JSON path at fault."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise IngressError(f"body is not valid UTF-8 (byte {exc.start})", path="$") from exc
-    try:
-        return json.loads(text.removeprefix("\ufeff"), parse_constant=_no_constants)
-    except json.JSONDecodeError as exc:
-        raise IngressError(
-            f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", path="$"
-        ) from exc
-    except (ValueError, RecursionError) as exc:
-        raise IngressError(
-            "body is not valid JSON (too deeply nested, or a number too long)", path="$"
-        ) from exc
+    return load_json(text.removeprefix("\ufeff"))
 
 
 def parse_webhook(
