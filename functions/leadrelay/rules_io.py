@@ -20,6 +20,7 @@ from typing import Any
 
 from leadrelay.core.rules.diagnostics import Diagnostic, RuleSetError
 from leadrelay.core.rules.kinds import RULE_FILE_KINDS
+from leadrelay.core.rules.nesting import TOO_DEEP, too_deep_in_text
 from leadrelay.core.rules.ruleset import RuleSet, build_rule_set
 from leadrelay.core.rules.validation import ModelT, parse_document, parse_model, validate_document
 
@@ -51,6 +52,10 @@ def read_document(path: Path) -> RuleDocument:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return RuleDocument(name, None, (Diagnostic(name, "", f"cannot read the file: {error}"),))
+    too_deep = too_deep_in_text(text)
+    if too_deep is not None:
+        problem = Diagnostic(name, too_deep.pointer, TOO_DEEP, line=too_deep.line, column=too_deep.column)
+        return RuleDocument(name, None, (problem,))
     try:
         return RuleDocument(name, json.loads(text))
     except json.JSONDecodeError as error:

@@ -357,3 +357,9 @@ def test_things_that_are_not_salesforce_events_are_rejected_at_the_root(raw: obj
         parse_salesforce_event(raw, received_at=NOW)
 
     assert str(caught.value).startswith("$")
+
+
+def test_a_lone_surrogate_in_a_relayed_event_is_replaced_so_the_event_can_be_queued() -> None:
+    envelope = lead_activity(Activity_Type__c="download", Asset__c="製造業DX白書 \ud83d")
+    (event,) = parse_salesforce_event(envelope).events
+    assert "\ud83d" not in event.model_dump_json()

@@ -82,7 +82,13 @@ def hubspot_click(object_id: int, event_id: int) -> dict[str, Any]:
 
 def generic_request(events: list[dict[str, Any]], *, secret: str = SECRETS["generic"]) -> dict[str, Any]:
     """A generic signed JSON webhook (HMAC-SHA256 of timestamp + '.' + body)."""
-    body = json.dumps({"events": events}, ensure_ascii=False, separators=(",", ":"))
+    return signed_generic_body(
+        json.dumps({"events": events}, ensure_ascii=False, separators=(",", ":")), secret
+    )
+
+
+def signed_generic_body(body: str, secret: str = SECRETS["generic"]) -> dict[str, Any]:
+    """A generic webhook request carrying exactly ``body``, signed."""
     timestamp = int(RECEIVED.timestamp())
     return {
         "provider": "generic",

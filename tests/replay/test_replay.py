@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from leadrelay.replay.verdicts import Row, Verdict
 
 from tests.replay.conftest import ReplayRun
@@ -16,6 +18,7 @@ from tests.replay.support import (
     hubspot_request,
     known_hubspot_contact,
     lead_change,
+    signed_generic_body,
 )
 
 
@@ -163,3 +166,25 @@ def test_events_of_one_batch_see_records_created_by_an_earlier_batch(replay_run:
     rows = replay_run.replay(first, second, batch_size=1)
     assert _outcomes(rows) == [(1, "applied"), (2, "applied")]
     assert len(replay_run.org.records("Lead")) == 2
+
+
+def test_a_line_nested_too_deeply_to_read_is_rejected_and_the_rest_still_runs(replay_run: ReplayRun) -> None:
+    too_deep = '{"provider": "generic", "body": ' + "[" * 3000 + "]" * 3000 + "}"
+    rows = replay_run.replay(too_deep, generic_request([download("dl-0011", TARO)]))
+    assert _outcomes(rows) == [(1, "rejected"), (2, "applied")]
+    assert ".jsonl:1: JSON nested too deeply to read" in rows[0].reason
+
+
+def test_a_lone_surrogate_in_a_signed_body_is_replaced_and_applied(replay_run: ReplayRun) -> None:
+    body = json.dumps({"events": [download("dl-0012", TARO, attributes={"asset": "白書 CUT"})]})
+    (row,) = replay_run.replay(signed_generic_body(body.replace("CUT", "\\ud83d")))
+    assert row.outcome is Verdict.APPLIED
+
+
+def test_a_lone_surrogate_anywhere_in_a_line_never_stops_the_replay(replay_run: ReplayRun) -> None:
+    unsigned = {"provider": "generic", "headers": {"Content-Type": "application/json"}, "body": ["\ud83d"]}
+    change = lead_change(commit_user="005RM0000000003YAA", origin="", status="Working \ud83d")
+    escaped = [json.dumps(line) for line in (unsigned, change)]  # the file holds \ud83d escapes
+    rows = replay_run.replay(*escaped, generic_request([download("dl-0013", TARO)]))
+    assert _outcomes(rows)[0] == (1, "rejected")
+    assert _outcomes(rows)[-1] == (3, "applied")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import leadrelay
 import pytest
 from leadrelay import RuleSetError
+from leadrelay.core.rules.nesting import MAX_NESTING
 
-from tests.rules_engine.builders import NOW, context, lifecycle_doc, scoring_doc, write_rules
+from tests.rules_engine.builders import NOW, context, lifecycle_doc, rule_set, scoring_doc, write_rules
 
 TITLE_RULE = {
     "id": "fit.title.executive",
@@ -98,3 +101,40 @@ def test_broken_json_is_reported_with_line_and_column(tmp_path: Path) -> None:
     assert problem.format() == (
         f"{tmp_path}/scoring.json:4:3: invalid JSON: Expecting ',' delimiter (line 4, column 3)"
     )
+
+
+def _nested_nots(levels: int) -> str:
+    """A scoring file whose one rule holds ``levels`` nested ``not``s, as text (too deep to dump)."""
+    title = json.dumps({"field": "lead.Title", "op": "keyword", "value": ["部長"]}, ensure_ascii=False)
+    document = scoring_doc({"id": "fit.deep", "score": "fit", "points": 1, "when": "DEEP"})
+    return json.dumps(document, ensure_ascii=False).replace(
+        '"DEEP"', '{"not": ' * levels + title + "}" * levels
+    )
+
+
+@pytest.mark.parametrize("levels", [200, 3000])
+def test_conditions_nested_beyond_the_limit_are_a_located_error(tmp_path: Path, levels: int) -> None:
+    write_rules(tmp_path, scoring=_nested_nots(levels))
+
+    with pytest.raises(RuleSetError) as caught:
+        leadrelay.load_rules(tmp_path)
+
+    (problem,) = caught.value.diagnostics
+    assert problem.pointer.startswith("/rules/0/when/not/not/")
+    assert problem.message.startswith(f"nested deeper than {MAX_NESTING} levels")
+
+
+def test_a_parsed_document_nested_beyond_the_limit_is_a_located_error() -> None:
+    condition: dict[str, Any] = {"field": "lead.Title", "op": "keyword", "value": ["部長"]}
+    for _ in range(200):
+        condition = {"not": condition}
+    with pytest.raises(RuleSetError) as caught:
+        rule_set({"id": "fit.deep", "score": "fit", "when": condition, "points": 1})
+    assert caught.value.diagnostics[0].pointer.startswith("/rules/0/when/not/not/")
+
+
+def test_conditions_nested_within_the_limit_load() -> None:
+    condition: dict[str, Any] = {"field": "lead.Title", "op": "keyword", "value": ["部長"]}
+    for _ in range(MAX_NESTING - 6):
+        condition = {"not": condition}
+    assert rule_set({"id": "fit.deep", "score": "fit", "when": condition, "points": 1}) is not None

@@ -29,6 +29,8 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from leadrelay.core.ingress.json_body import MAX_DEPTH
+
 NOTE_KEY = "_note"
 
 
@@ -69,7 +71,8 @@ class WebhookLine(BaseModel):
             return b""
         if isinstance(self.body, str):
             return self.body.encode("utf-8", "surrogatepass")
-        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        text = json.dumps(self.body, ensure_ascii=False, separators=(",", ":"))
+        return text.encode("utf-8", "surrogatepass")  # a lone surrogate reaches the handler as sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,8 @@ def parse_line(text: str, *, where: str) -> WebhookLine | SalesforceLine | BadLi
         document = json.loads(text)
     except ValueError as exc:
         return BadLine(f"{where}: not JSON ({exc})")
+    except RecursionError:
+        return BadLine(f"{where}: JSON nested too deeply to read (bodies may nest {MAX_DEPTH} levels)")
     if not isinstance(document, dict):
         return BadLine(f"{where}: a line must be a JSON object, got {type(document).__name__}")
     document.pop(NOTE_KEY, None)

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from leadrelay.core.events import ActivityType, CanonicalEvent, EventKind, EventSource, Identity
+from leadrelay.core.ingress.json_body import settled
 from leadrelay.core.ingress.results import IngressError, IngressResult, Notice, NoticeKind
 from leadrelay.core.ingress.salesforce_cdc import parse_change_event
 from leadrelay.core.ingress.salesforce_envelope import Envelope, unwrap
@@ -53,7 +54,7 @@ def parse_salesforce_event(
 ) -> IngressResult:
     """Canonical events and notices for one Salesforce delivery; raises ``IngressError`` if unreadable."""
     options = options or SalesforceOptions()
-    envelope = unwrap(raw)
+    envelope = unwrap(settled(raw))
     if "ChangeEventHeader" in envelope.payload:
         return parse_change_event(envelope, options.completed_task_statuses, received_at)
     if envelope.name.endswith("ChangeEvent"):

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from leadrelay.core.rules.diagnostics import CheckContext, Diagnostic, pointer
 from leadrelay.core.rules.kinds import RULE_FILE_KINDS
+from leadrelay.core.rules.nesting import TOO_DEEP, too_deep_in_document
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -75,6 +76,9 @@ def _short(value: Any) -> str:
 
 def parse_model(model: type[ModelT], document: Any, file: str) -> tuple[ModelT | None, list[Diagnostic]]:
     """Validate ``document`` as ``model``; the model, or None with every problem located."""
+    too_deep = too_deep_in_document(document)
+    if too_deep is not None:
+        return None, [Diagnostic(file, too_deep, TOO_DEEP)]
     try:
         return model.model_validate(document), []
     except ValidationError as error:

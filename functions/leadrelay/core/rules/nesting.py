@@ -1,0 +1,110 @@
+"""How deep a rule file may nest, checked before anything recursive reads it.
+
+A condition nested hundreds of levels deep (``{"not": {"not": …}}``) is never what an author
+means, and it breaks the tools that read it: Python's JSON reader and pydantic recurse once per
+level, and the compiled condition would have more nested parentheses than Python can compile.
+So a rule file may nest at most :data:`MAX_NESTING` levels of objects and arrays (the shipped
+rules use 9); deeper is a located error, found by a linear scan of the text before the file is
+parsed and by a walk of an already parsed document.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+MAX_NESTING: Final = 64
+"""Objects and arrays a rule file may nest (the top-level object is level 1)."""
+
+TOO_DEEP: Final = (
+    f"nested deeper than {MAX_NESTING} levels of objects and arrays; "
+    "split the condition into named rules or flatten all/any"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TooDeep:
+    """Where a file first nests too deeply: JSON pointer, line and column."""
+
+    pointer: str
+    line: int
+    column: int
+
+
+@dataclass
+class _Frame:
+    is_object: bool
+    key: str = ""
+    index: int = 0
+
+
+def too_deep_in_text(text: str) -> TooDeep | None:
+    """The first place where ``text`` nests deeper than :data:`MAX_NESTING`, without parsing it."""
+    frames: list[_Frame] = []
+    last_string = ""
+    line, line_start, position = 1, 0, 0
+    while position < len(text):
+        char = text[position]
+        if char == '"':
+            end = _string_end(text, position)
+            last_string = _decode(text[position:end])
+            position = end
+            continue
+        if char in "{[":
+            frames.append(_Frame(is_object=char == "{"))
+            if len(frames) > MAX_NESTING:
+                return TooDeep(_pointer(frames[:-1]), line, position - line_start + 1)
+        elif char in "}]" and frames:
+            frames.pop()
+        elif char == ":" and frames and frames[-1].is_object:
+            frames[-1].key = last_string
+        elif char == "," and frames and not frames[-1].is_object:
+            frames[-1].index += 1
+        elif char == "\n":
+            line, line_start = line + 1, position + 1
+        position += 1
+    return None
+
+
+def too_deep_in_document(document: Any) -> str | None:
+    """The JSON pointer of the first value nested deeper than :data:`MAX_NESTING`, if any."""
+    stack: list[tuple[Any, int, str]] = [(document, 1, "")]
+    while stack:
+        value, depth, where = stack.pop()
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_NESTING:
+            return where
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        stack.extend((child, depth + 1, f"{where}/{_escape(str(key))}") for key, child in items)
+    return None
+
+
+def _string_end(text: str, start: int) -> int:
+    """The index just past the string literal opening at ``start`` (or the end of the text)."""
+    position = start + 1
+    while position < len(text):
+        if text[position] == "\\":
+            position += 2
+            continue
+        if text[position] == '"':
+            return position + 1
+        position += 1
+    return len(text)
+
+
+def _decode(literal: str) -> str:
+    try:
+        value = json.loads(literal)
+    except ValueError:
+        return literal.strip('"')
+    return value if isinstance(value, str) else literal
+
+
+def _pointer(frames: list[_Frame]) -> str:
+    return "".join(f"/{_escape(frame.key if frame.is_object else str(frame.index))}" for frame in frames)
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
