@@ -7,6 +7,7 @@ key DynamoDB refused sent all ten to the dead-letter queue.
 
 from __future__ import annotations
 
+import json
 from types import ModuleType
 from typing import Any
 
@@ -23,9 +24,11 @@ INNOCENT = [f"{name}@sample-shoji.co.jp" for name in ("ichiro", "jiro", "saburo"
 ]
 
 
-def run_batch(processor: ModuleType, queues: Queues, offender: CanonicalEvent) -> EventSourceMapping:
-    """The nine innocent page views and the offender, in one batch, until the queue drains."""
-    send(queues, *(page_view(email).model_dump_json() for email in INNOCENT), offender.model_dump_json())
+def run_batch(processor: ModuleType, queues: Queues, offender: CanonicalEvent | str) -> EventSourceMapping:
+    """The nine innocent page views and the offender (an event or a raw message body), in one batch,
+    until the queue drains."""
+    body = offender if isinstance(offender, str) else offender.model_dump_json()
+    send(queues, *(page_view(email).model_dump_json() for email in INNOCENT), body)
     mapping = EventSourceMapping(queues, processor.handler, LambdaClock())
     mapping.drain()
     return mapping
@@ -62,29 +65,37 @@ def test_an_email_longer_than_any_address_dead_letters_only_its_event(
     processor: ModuleType, queues: Queues, local_org: LocalOrg
 ) -> None:
     too_long = "山田" * 1_495 + "@example.jp"  # 3,000 characters: 27 KB once percent-encoded in a URI
-    run_batch(processor, queues, page_view(too_long))
+    run_batch(processor, queues, with_values(page_view("taro@example.jp"), email=too_long))
     assert set(leads_by_email(local_org)) == set(INNOCENT)
     (letter,) = dead_letters(queues)
     assert "identity.email" in letter.error.message
     assert letter.error_class is ErrorClass.PERMANENT
 
 
+def with_values(event: CanonicalEvent, **values: str) -> str:
+    """``event`` as a queue message body with ``values`` the canonical model would refuse
+    (sent by an older version, or by hand): the processor must isolate it."""
+    document = json.loads(event.model_dump_json())
+    document.update({key: value for key, value in values.items() if key != "email"})
+    if "email" in values:
+        document["identity"]["email"] = values["email"]
+    return json.dumps(document, ensure_ascii=False)
+
+
 def engagement(org: LocalOrg, email: str) -> Any:
     return leads_by_email(org)[email]["LR_Engagement_Score__c"]
 
 
-def test_an_event_id_too_long_for_a_dynamodb_sort_key_is_applied_with_its_batch_and_counted_once(
+def test_an_event_id_too_long_for_a_dynamodb_sort_key_dead_letters_only_its_event(
     processor: ModuleType, queues: Queues, local_org: LocalOrg
 ) -> None:
     long_id = "hubspot:" + "ウェビナー参加登録イベント" * 30  # 398 characters, 1,178 bytes
-    offender = page_view("taro.yamada@sample-shoji.co.jp", key=long_id)
-    run_batch(processor, queues, offender)
-    assert set(leads_by_email(local_org)) == {*INNOCENT, "taro.yamada@sample-shoji.co.jp"}
-    assert dead_letters(queues) == []
-    score = engagement(local_org, "taro.yamada@sample-shoji.co.jp")
-    send(queues, offender.model_dump_json())  # delivered again
-    EventSourceMapping(queues, processor.handler, LambdaClock()).drain()
-    assert engagement(local_org, "taro.yamada@sample-shoji.co.jp") == score
+    offender = page_view("taro.yamada@sample-shoji.co.jp", key="hubspot:1")
+    run_batch(processor, queues, with_values(offender, idempotency_key=long_id))
+    assert set(leads_by_email(local_org)) == set(INNOCENT)
+    (letter,) = dead_letters(queues)
+    assert "idempotency_key" in letter.error.message
+    assert letter.error_class is ErrorClass.PERMANENT
 
 
 def test_a_copy_of_an_applied_event_is_settled_as_applied_not_dead_lettered(
