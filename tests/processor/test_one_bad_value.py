@@ -82,10 +82,6 @@ def with_values(event: CanonicalEvent, **values: str) -> str:
     return json.dumps(document, ensure_ascii=False)
 
 
-def engagement(org: LocalOrg, email: str) -> Any:
-    return leads_by_email(org)[email]["LR_Engagement_Score__c"]
-
-
 def test_an_event_id_too_long_for_a_dynamodb_sort_key_dead_letters_only_its_event(
     processor: ModuleType, queues: Queues, local_org: LocalOrg
 ) -> None:
