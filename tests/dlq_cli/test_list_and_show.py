@@ -8,7 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from leadrelay.core.deadletter import DeadLetter
 from leadrelay.core.events import CanonicalEvent
+from leadrelay.core.writes import SalesforceError
 
 from tests.deadletter.conftest import DUPLICATE_ERROR, LEAD_ID, letter, page_view
 from tests.dlq_cli.conftest import Run
@@ -169,3 +171,38 @@ def test_a_broken_operations_file_is_named(run: Run, env_queues: Queues, tmp_pat
 
     with pytest.raises(SystemExit, match=f"(?s)cannot read {broken}: .*default_owner"):
         run("list", "--operations", str(broken))
+
+
+HOSTILE = "\x1b[2J\x1b[H0 dead letter(s)\x1b]0;owned\x07\r\x9b31m"
+"""Clear the screen, home the cursor, fake an empty queue, retitle the window, return, C1 CSI."""
+EVIL_KEY = f"hubspot-evil{HOSTILE}"
+
+
+def hostile_letter() -> DeadLetter:
+    """A dead letter whose event key and error message (both from outside) carry escape sequences."""
+    error = SalesforceError(
+        status_code="FIELD_CUSTOM_VALIDATION_EXCEPTION", message=f"会社名が不正です{HOSTILE}"
+    )
+    return letter(page_view(EVIL_KEY), error=error)
+
+
+@pytest.mark.parametrize(
+    "args", [("list",), ("list", "--json"), ("show", EVIL_KEY), ("show", EVIL_KEY, "--json")]
+)
+def test_values_never_reach_the_terminal_as_control_sequences(
+    run: Run, dead_lettered: Send, args: tuple[str, ...]
+) -> None:
+    dead_lettered(hostile_letter())
+
+    _, out, err = run(*args)
+
+    assert not any(ch in out + err for ch in "\x1b\x07\r\x9b")
+    assert "\\u001b[2J" in out
+
+
+def test_escaped_json_output_is_still_json_with_the_original_value(run: Run, dead_lettered: Send) -> None:
+    dead_lettered(hostile_letter())
+
+    _, out, _ = run("show", EVIL_KEY, "--json")
+
+    assert json.loads(out)["envelope"]["event"]["idempotency_key"] == EVIL_KEY

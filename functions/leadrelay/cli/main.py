@@ -11,6 +11,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from leadrelay.cli.output import terminal_safe_output
+
 _COMMAND_MODULES = ("demo", "rules", "dlq", "local_org", "replay")
 
 
@@ -28,15 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen command; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        code: int = args.func(args)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # `leadrelay dlq list | head`
-        return 0
-    return code
+    with terminal_safe_output():
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        try:
+            code: int = args.func(args)
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:  # `leadrelay dlq list | head`
+            return 0
+        return code
 
 
 if __name__ == "__main__":

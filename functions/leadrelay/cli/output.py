@@ -1,13 +1,56 @@
-"""Shared CLI output: aligned tables (aware of double-width Japanese text) and JSON."""
+"""Shared CLI output: aligned tables (aware of double-width Japanese text), JSON, and a terminal that
+values cannot take over.
+
+Dead letters, replay rows and rule explanations print values that came from outside (an MA id, a
+URL, a company name). A value holding ANSI or OSC escape sequences could clear the operator's
+screen, rewrite lines or fake a result, so every byte the CLI writes to stdout and stderr passes
+:func:`escape_controls` (``main`` installs :func:`terminal_safe_output` once): C0 and C1 control
+characters other than newline and tab, DEL and the bidirectional overrides become visible
+``\\uXXXX`` escapes — which also keeps JSON output valid JSON.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every terminal control character shown as ``\\uXXXX`` (newline and tab kept)."""
+    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+class _EscapingStream:
+    """A text stream that escapes control characters on their way to ``inner``."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        return self._inner.write(escape_controls(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+@contextmanager
+def terminal_safe_output() -> Iterator[None]:
+    """While active, everything written to ``sys.stdout`` and ``sys.stderr`` is escaped."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = cast("TextIO", _EscapingStream(sys.stdout))
+    sys.stderr = cast("TextIO", _EscapingStream(sys.stderr))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def display_width(text: str) -> int:
