@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from types import ModuleType
-from typing import Any
 
 from leadrelay.core.events import CanonicalEvent
 from leadrelay.core.failures import ErrorClass

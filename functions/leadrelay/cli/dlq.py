@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from leadrelay.adapters.dead_letters import DeadLetterQueue, StoredDeadLetter
-from leadrelay.cli.output import print_json, print_table
+from leadrelay.cli.output import print_json, print_table, write_own_controls
 from leadrelay.core.deadletter import DEFAULT_OPERATIONS, OperationsConfig
 from leadrelay.core.ingress.masking import mask_pii
 from leadrelay.settings import Settings
@@ -299,7 +299,7 @@ class _Progress:
     def update(self, done: int) -> None:
         filled = self.width * done // self.total if self.total else self.width
         bar = "#" * filled + "-" * (self.width - filled)
-        sys.stderr.write(f"\r{self.label} [{bar}] {done}/{self.total}")
+        write_own_controls(sys.stderr, f"\r{self.label} [{bar}] {done}/{self.total}")
         sys.stderr.flush()
 
     def close(self) -> None:

@@ -41,6 +41,13 @@ class _EscapingStream:
         return getattr(self._inner, name)
 
 
+def write_own_controls(stream: TextIO, text: str) -> None:
+    """Write ``text`` — the CLI's own output holding deliberate controls, such as a progress bar's
+    carriage return — past the escaping; ``text`` must not contain values from outside."""
+    inner = stream._inner if isinstance(stream, _EscapingStream) else stream
+    inner.write(text)
+
+
 @contextmanager
 def terminal_safe_output() -> Iterator[None]:
     """While active, everything written to ``sys.stdout`` and ``sys.stderr`` is escaped."""
