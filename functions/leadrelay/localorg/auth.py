@@ -16,6 +16,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 LOGIN_AUDIENCES = ("https://login.salesforce.com", "https://test.salesforce.com")
+ORG_ID = "00DRM0000000001AAA"
+
+
+def identity_url(instance_url: str, user_id: str) -> str:
+    """The identity URL a token response names for ``user_id`` (served by the org itself)."""
+    return f"{instance_url}/id/{ORG_ID}/{user_id}"
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,7 @@ class Auth:
             "access_token": self.issue(user_id),
             "scope": "api",
             "instance_url": instance_url,
-            "id": f"https://login.salesforce.com/id/00DRM0000000001AAA/{user_id}",
+            "id": identity_url(instance_url, user_id),
             "token_type": "Bearer",
             "issued_at": str(issued),
         }
