@@ -141,3 +141,27 @@ def test_columns_true_answers_the_query_column_metadata(
     assert [c["columnName"] for c in body["columnMetadata"]] == ["Id", "LastName", "LR_Fit_Score__c"]
     assert body["columnMetadata"][2]["custom"] is True
     assert "records" not in body
+
+
+def test_the_organization_row_is_queryable_and_is_the_org_the_token_names(
+    local_org: LocalOrg, conn: http.client.HTTPSConnection
+) -> None:
+    soql = quote("SELECT Id, Name, IsSandbox, OrganizationType FROM Organization")
+
+    _, result = _call(conn, "GET", f"/services/data/v62.0/query?q={soql}", local_org)
+    _, userinfo = _call(conn, "GET", "/services/oauth2/userinfo", local_org)
+
+    assert result["totalSize"] == 1
+    assert result["records"][0]["IsSandbox"] is False
+    assert result["records"][0]["Id"] == userinfo["organization_id"]
+
+
+def test_a_malformed_chunked_body_is_a_400_not_a_500(
+    local_org: LocalOrg, conn: http.client.HTTPSConnection
+) -> None:
+    conn.putrequest("POST", "/services/oauth2/token")
+    conn.putheader("Transfer-Encoding", "chunked")
+    conn.endheaders(b"zz-not-a-chunk-size\r\ngrant_type=x\r\n0\r\n\r\n")
+    response = conn.getresponse()
+
+    assert response.status == 400

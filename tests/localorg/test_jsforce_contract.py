@@ -67,4 +67,5 @@ def test_jsforce_logs_in_creates_and_queries_a_lead(local_org: LocalOrg, node_mo
     assert result["records"][0]["Id"] == result["created"]["id"]
     assert result["records"][0]["Company"] == "株式会社サンプル商事"
     assert any(v["version"] == "62.0" for v in result["versions"])
+    assert result["organization"][0]["Id"] == result["identity"]["organization_id"]
     assert local_org.record("Lead", result["created"]["id"])["LastName"] == "山田"  # type: ignore[index]

@@ -14,9 +14,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from leadrelay.localorg.ids import make_id
+
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 LOGIN_AUDIENCES = ("https://login.salesforce.com", "https://test.salesforce.com")
-ORG_ID = "00DRM0000000001AAA"
+ORG_ID = make_id("00D", 1)  # the seeded Organization row
 
 
 def identity_url(instance_url: str, user_id: str) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wsgi import get_input_stream
 
@@ -28,9 +29,14 @@ if TYPE_CHECKING:
 MAX_URI_BYTES = 16_384
 """Salesforce's limit on the request URI, and on the URI and headers together."""
 MAX_BODY_BYTES = 50 * 1024 * 1024
-"""The largest request body read (Salesforce's REST limit for a blob-carrying request is 50 MB)."""
+"""The largest request body the stand-in reads (its own bound: it keeps bodies in memory)."""
 
-_REASONS = {413: "Request Entity Too Large", 414: "URI Too Long", 431: "Request Header Fields Too Large"}
+_REASONS = {
+    400: "Bad Request",
+    413: "Request Entity Too Large",
+    414: "URI Too Long",
+    431: "Request Header Fields Too Large",
+}
 
 
 def _front_end_error(status: int) -> tuple[str, list[tuple[str, str]], bytes]:
@@ -78,14 +84,19 @@ def _app(state: OrgState) -> Any:
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         refused = _limit_status(environ)
-        if refused is None and int(environ.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-            refused = 413
+        if refused is None:
+            try:
+                request = _request(environ)
+            except RequestEntityTooLarge:
+                refused = 413
+            except (HTTPException, OSError, ValueError):  # a malformed chunked body (ClientDisconnected)
+                refused = 400
         if refused is not None:
             status, headers, body = _front_end_error(refused)
             headers.append(("Connection", "close"))
             start_response(status, headers)
             return [body]
-        response = _answer(state, _request(environ))
+        response = _answer(state, request)
         payload = b"" if response.body is None else json.dumps(response.body, ensure_ascii=False).encode()
         out = list(response.headers.items())
         if response.body is not None:

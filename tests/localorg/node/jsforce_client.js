@@ -20,10 +20,11 @@ async function main() {
     Email: "taro.yamada@sample-shoji.co.jp",
   });
   const result = await conn.query("SELECT Id, LastName, Company FROM Lead WHERE Email = 'taro.yamada@sample-shoji.co.jp'");
+  const organization = await conn.query("SELECT Id, Name, IsSandbox FROM Organization");
   const versions = await conn.request("/services/data");
   const userinfo = await conn.request("/services/oauth2/userinfo");
   process.stdout.write(
-    JSON.stringify({ identity, created, records: result.records, totalSize: result.totalSize, versions, userinfo })
+    JSON.stringify({ identity, created, organization: organization.records, records: result.records, totalSize: result.totalSize, versions, userinfo })
   );
 }
 
