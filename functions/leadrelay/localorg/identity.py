@@ -31,7 +31,8 @@ _APEX_TYPES = {
 
 def _user(state: OrgState, user_id: str) -> dict[str, Any]:
     user = state.schema.get("User")
-    row = state.store.get(user, user_id) if user is not None else None
+    with state.store.lock:
+        row = state.store.get(user, user_id) if user is not None else None
     return dict(row or {})
 
 
