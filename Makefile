@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test setup lint typecheck rules-check pytest pythons bench template-check clean
+.PHONY: demo test setup lint typecheck rules-check pytest pythons bench template-check clean tools-node
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,13 @@ template-check: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 	SAM_CLI_TELEMETRY=0 $(BIN)/sam validate --lint --template template.yaml --region us-east-1
 
-pytest: $(STAMP)
+pytest: $(STAMP) tools-node
 	$(BIN)/pytest
+
+## tools-node: jsforce in .tools/node_modules for the slow-tier contract test (skipped when npm is absent)
+tools-node:
+	@if ! command -v npm >/dev/null; then echo "tools-node: npm not found, the jsforce contract test is skipped"; \
+	elif [ ! -d .tools/node_modules/jsforce ]; then npm install --prefix .tools --no-audit --no-fund jsforce@3; fi
 
 ## pythons: the whole test suite again on every other supported Python (3.12, 3.13) found via pyenv
 OTHER_PYTHONS ?= 3.12 3.13
@@ -62,4 +67,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .venv-3.* .aws-sam .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-3.* .aws-sam .mypy_cache .ruff_cache .tools

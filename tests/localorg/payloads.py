@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
+import jwt
+from leadrelay.localorg import LocalOrg
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
@@ -39,3 +42,16 @@ def rest(sf: Salesforce, path: str, method: str = "GET", **kwargs: Any) -> Any:
 def content(error: SalesforceError) -> Any:
     """The parsed JSON body simple-salesforce attached to ``error``."""
     return error.content
+
+
+def jwt_assertion(org: LocalOrg, **overrides: Any) -> str:
+    """A JWT bearer assertion for the org's integration user (``key=`` or claims override the defaults)."""
+    creds = org.jwt_credentials()
+    claims = {
+        "iss": creds.consumer_key,
+        "sub": creds.username,
+        "aud": creds.audience,
+        "exp": int(time.time()) + 180,
+    }
+    key = overrides.pop("key", creds.private_key_pem)
+    return jwt.encode({**claims, **overrides}, key, algorithm="RS256")

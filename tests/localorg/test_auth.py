@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import jwt
 import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
@@ -14,21 +13,9 @@ from leadrelay.localorg import LocalOrg
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceExpiredSession
 
-from tests.localorg.payloads import api, reference
+from tests.localorg.payloads import api, jwt_assertion, reference
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-
-
-def _assertion(org: LocalOrg, **overrides: Any) -> str:
-    creds = org.jwt_credentials()
-    claims = {
-        "iss": creds.consumer_key,
-        "sub": creds.username,
-        "aud": creds.audience,
-        "exp": int(time.time()) + 180,
-    }
-    key = overrides.pop("key", creds.private_key_pem)
-    return jwt.encode({**claims, **overrides}, key, algorithm="RS256")
 
 
 def _token(org: LocalOrg, **form: str) -> requests.Response:
@@ -36,7 +23,7 @@ def _token(org: LocalOrg, **form: str) -> requests.Response:
 
 
 def test_jwt_bearer_returns_a_session_the_client_can_use(local_org: LocalOrg) -> None:
-    response = _token(local_org, grant_type=JWT_GRANT, assertion=_assertion(local_org))
+    response = _token(local_org, grant_type=JWT_GRANT, assertion=jwt_assertion(local_org))
 
     body = response.json()
     client = Salesforce(
@@ -54,7 +41,7 @@ def test_jwt_signed_with_another_key_is_an_invalid_grant(local_org: LocalOrg) ->
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
 
-    response = _token(local_org, grant_type=JWT_GRANT, assertion=_assertion(local_org, key=pem))
+    response = _token(local_org, grant_type=JWT_GRANT, assertion=jwt_assertion(local_org, key=pem))
 
     assert response.status_code == 400
     assert response.json() == {"error": "invalid_grant", "error_description": "invalid assertion"}
@@ -70,7 +57,7 @@ def test_jwt_signed_with_another_key_is_an_invalid_grant(local_org: LocalOrg) ->
     ],
 )
 def test_jwt_with_bad_claims_is_refused(local_org: LocalOrg, claims: dict[str, Any], error: str) -> None:
-    response = _token(local_org, grant_type=JWT_GRANT, assertion=_assertion(local_org, **claims))
+    response = _token(local_org, grant_type=JWT_GRANT, assertion=jwt_assertion(local_org, **claims))
 
     assert response.status_code == 400
     assert response.json()["error"] == error
@@ -87,7 +74,7 @@ def test_a_registered_certificate_verifies_jwts_of_another_app(local_org: LocalO
     )
 
     response = _token(
-        local_org, grant_type=JWT_GRANT, assertion=_assertion(local_org, iss="3MVG9-gateway-test", key=pem)
+        local_org, grant_type=JWT_GRANT, assertion=jwt_assertion(local_org, iss="3MVG9-gateway-test", key=pem)
     )
 
     assert response.status_code == 200

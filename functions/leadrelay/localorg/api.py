@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from leadrelay.localorg import identity
 from leadrelay.localorg import resources as res
 from leadrelay.localorg.changes import WriteContext
 from leadrelay.localorg.errors import ApiError, RecordError, RecordSaveError, invalid_session, not_found
@@ -16,6 +17,7 @@ from leadrelay.localorg.ids import normalize_id
 from leadrelay.localorg.state import OrgState
 
 _DATA = re.compile(r"^/services/data/v(\d+\.\d)(?:/(.*))?$")
+_IDENTITY = re.compile(r"^/id/00D\w{12,15}/005\w{12,15}$")
 _CLIENT = re.compile(r"client=([^,;\s]+)")
 _BATCH = re.compile(r"batchSize=(\d+)")
 
@@ -49,11 +51,14 @@ def handle(state: OrgState, req: Request) -> Response:
     if path == "/services/data":
         return Response(200, [{"label": "Winter '25", "url": "/services/data/v62.0", "version": "62.0"}])
     match = _DATA.match(path)
-    if not match:
+    who = path == "/services/oauth2/userinfo" or _IDENTITY.match(path)
+    if not match and not who:
         return Response(404, not_found().body())
     session = state.auth.check(req.headers.get("authorization"))
     if session is None:
         return Response(401, invalid_session().body())
+    if match is None:
+        return Response(200, identity.userinfo(state, session.user_id))
     version, rest = match.group(1), match.group(2) or ""
     parts = rest.split("/") if rest else []
     used = state.calls.add(_kind(req.method, parts))
@@ -107,10 +112,7 @@ def _dispatch(state: OrgState, req: Request, version: str, parts: list[str], ctx
     size = max(200, min(2000, int(batch.group(1)))) if batch else None
     head, method = (parts[0] if parts else ""), req.method
     if not parts:
-        return 200, {
-            "sobjects": f"/services/data/v{version}/sobjects",
-            "query": f"/services/data/v{version}/query",
-        }
+        return 200, identity.resources(state, version, ctx.user_id)
     if head == "limits" and method == "GET":
         used = state.calls.snapshot().total
         limit = state.daily_api_limit
@@ -118,6 +120,8 @@ def _dispatch(state: OrgState, req: Request, version: str, parts: list[str], ctx
     if head in ("query", "queryAll") and method == "GET":
         if len(parts) > 1:
             return res.query_more(state, version, parts[1], size)
+        if params.get("columns", "").lower() == "true":
+            return 200, identity.query_columns(state, params.get("q", ""))
         return res.query(state, version, params.get("q", ""), size, head == "queryAll")
     if head == "composite" and parts[1:2] == ["sobjects"]:
         return _collections(state, req, parts[2:], params, ctx)

@@ -14,8 +14,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from leadrelay.localorg.ids import make_id
+
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 LOGIN_AUDIENCES = ("https://login.salesforce.com", "https://test.salesforce.com")
+ORG_ID = make_id("00D", 1)  # the seeded Organization row
+
+
+def identity_url(instance_url: str, user_id: str) -> str:
+    """The identity URL a token response names for ``user_id`` (served by the org itself)."""
+    return f"{instance_url}/id/{ORG_ID}/{user_id}"
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,7 @@ class Auth:
             "access_token": self.issue(user_id),
             "scope": "api",
             "instance_url": instance_url,
-            "id": f"https://login.salesforce.com/id/00DRM0000000001AAA/{user_id}",
+            "id": identity_url(instance_url, user_id),
             "token_type": "Bearer",
             "issued_at": str(issued),
         }

@@ -29,6 +29,15 @@ from leadrelay.localorg.store import Store, column, table
 from leadrelay.localorg.tls import write_certificates
 
 INTEGRATION_USERNAME = "integration@leadrelay.example"
+ORGANIZATION = {
+    "Name": "株式会社リードリレー (local org)",
+    "OrganizationType": "Developer Edition",
+    "InstanceName": "RM1",
+    "IsSandbox": False,
+    "LanguageLocaleKey": "ja",
+    "DefaultLocaleSidKey": "ja_JP",
+    "TimeZoneSidKey": "Asia/Tokyo",
+}
 SALES_USERS = (
     ("sato.hanako@sample-shoji.example", "花子", "佐藤"),
     ("suzuki.ichiro@sample-shoji.example", "一郎", "鈴木"),
@@ -268,6 +277,7 @@ class LocalOrg:
         return rows[0]["Id"] if rows else None
 
     def _seed_users(self) -> None:
+        self._seed_organization()
         users = [(INTEGRATION_USERNAME, "Integration", "leadrelay"), *SALES_USERS]
         user = self._object("User")
         for username, first, last in users:
@@ -276,3 +286,11 @@ class LocalOrg:
             fields = {"Username": username, "FirstName": first, "LastName": last, "Email": username}
             self._write(lambda ctx, f=fields: self.state.engine.create(user, f, ctx), None)
         self.state.changes.clear()
+
+    def _seed_organization(self) -> None:
+        """The one ``Organization`` row clients query first (its id is the org id tokens name)."""
+        org = self._object("Organization")
+        with self.state.store.lock:
+            if self.state.store.select(org, f'SELECT "Id" FROM {table(org)}', []):  # noqa: S608 - schema names
+                return
+        self._write(lambda ctx: self.state.engine.create(org, ORGANIZATION, ctx), None)

@@ -113,6 +113,17 @@ Name string(121) ro
 Email email(128) req
 IsActive boolean =true
 """,
+    ("Organization", "00D"): """
+Name string(80) req
+OrganizationType string(40)
+InstanceName string(5)
+IsSandbox boolean =false
+NamespacePrefix string(15)
+TrialExpirationDate datetime
+LanguageLocaleKey string(40)
+DefaultLocaleSidKey string(40)
+TimeZoneSidKey string(40)
+""",
 }
 
 
@@ -141,7 +152,7 @@ def _parse_line(line: str) -> FieldDef:
 
 
 def standard_objects() -> list[ObjectDef]:
-    """Fresh definitions of the standard objects (Lead, Contact, Account, Task, User)."""
+    """Fresh definitions of the standard objects (Lead, Contact, Account, Task, User, Organization)."""
     objects = []
     for (name, prefix), table in _OBJECTS.items():
         obj = ObjectDef(name, prefix)
