@@ -145,6 +145,35 @@ class DecisionOutputs(BaseModel):
             yield ("score_reasons", "field"), self.score_reasons.field
 
 
+AUTO_ASSIGN_OFF = "FALSE"
+"""``Sforce-Auto-Assign`` that keeps the org's lead assignment rules out of a write."""
+
+
+class LeadAssignment(BaseModel):
+    """Whether the org's lead assignment rules may run when leadrelay writes a Lead.
+
+    Salesforce's REST API runs the active lead assignment rule on every Lead create **and update**
+    unless the request says ``Sforce-Auto-Assign: FALSE``, so a score update could silently take a
+    lead from its owner. leadrelay therefore sends ``FALSE`` on every write; only Lead creates may
+    opt in, for teams that keep routing in Salesforce: ``"active_rule"`` (``TRUE``: the active rule)
+    or an AssignmentRule id (``01Q…``: that rule).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    on_create: (
+        Literal["none", "active_rule"]
+        | Annotated[str, StringConstraints(pattern=r"^01Q[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$")]
+    ) = "none"
+
+    @property
+    def create_header(self) -> str:
+        """The ``Sforce-Auto-Assign`` value for a request that creates Leads."""
+        if self.on_create == "none":
+            return AUTO_ASSIGN_OFF
+        return "TRUE" if self.on_create == "active_rule" else self.on_create
+
+
 class OwnershipMap(BaseModel):
     """``rules/ownership.json``: the owners of each object's fields and where Decisions are written."""
 
@@ -156,6 +185,8 @@ class OwnershipMap(BaseModel):
     objects: dict[Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")], ObjectOwnership]
     """Salesforce object API name (``Lead``, ``Contact``) → owners of its fields."""
     outputs: DecisionOutputs = Field(default_factory=DecisionOutputs)
+    lead_assignment: LeadAssignment = Field(default_factory=LeadAssignment)
+    """When the org's lead assignment rules may run (never on updates; on creates only by choice)."""
 
     def for_object(self, sobject: str) -> ObjectOwnership | None:
         """The ownership of ``sobject`` (case-insensitive), ``None`` if the map does not cover it."""

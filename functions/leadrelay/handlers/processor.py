@@ -116,6 +116,7 @@ def build_pipeline(
         http=_http(settings),
         client_name=settings.client_name,
         on_api_usage=api_usage_publisher(metrics),
+        lead_auto_assign_on_create=bundle.ownership.lead_assignment.create_header,
     )
     dead_letters = DeadLetterQueue(
         boto3.client("sqs"),

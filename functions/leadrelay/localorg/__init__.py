@@ -5,8 +5,9 @@ simple-salesforce client talks to it: SOQL queries, sObject rows, sObject Collec
 """
 
 from leadrelay.localorg.auth import JwtCredentials
+from leadrelay.localorg.automation import AssignmentRule, RuleEntry
 from leadrelay.localorg.faults import Faults, FaultTarget
 from leadrelay.localorg.org import LocalOrg
 from leadrelay.localorg.state import ApiCalls
 
-__all__ = ["ApiCalls", "FaultTarget", "Faults", "JwtCredentials", "LocalOrg"]
+__all__ = ["ApiCalls", "AssignmentRule", "FaultTarget", "Faults", "JwtCredentials", "LocalOrg", "RuleEntry"]

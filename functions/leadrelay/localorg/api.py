@@ -70,7 +70,13 @@ def handle(state: OrgState, req: Request) -> Response:
     if fault is not None:
         return Response(fault.status, fault.body(), headers)
     client = _CLIENT.search(req.headers.get("sforce-call-options", ""))
-    ctx = WriteContext(session.user_id, client.group(1) if client else None, version, state.clock())
+    ctx = WriteContext(
+        session.user_id,
+        client.group(1) if client else None,
+        version,
+        state.clock(),
+        auto_assign=req.headers.get("sforce-auto-assign"),
+    )
     body: Any
     try:
         with state.store.lock:

@@ -17,6 +17,8 @@ class WriteContext:
     client: str | None
     api_version: str
     now: datetime
+    auto_assign: str | None = None
+    """The request's ``Sforce-Auto-Assign`` header (``None`` when absent: the rule runs)."""
     transaction_key: str = field(default_factory=lambda: str(uuid.uuid4()))
     events: list[dict[str, Any]] = field(default_factory=list)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from leadrelay.localorg.automation import LeadAssignmentRules
 from leadrelay.localorg.changes import WriteContext
 from leadrelay.localorg.errors import RecordError, RecordSaveError
 from leadrelay.localorg.faults import Faults
@@ -24,6 +25,7 @@ class Engine:
 
     def __init__(self, schema: Schema, store: Store, faults: Faults) -> None:
         self.schema, self.store, self.faults = schema, store, faults
+        self.assignment = LeadAssignmentRules()
 
     def create(self, obj: ObjectDef, body: Mapping[str, Any], ctx: WriteContext) -> str:
         """Insert a record; returns its id."""
@@ -33,6 +35,8 @@ class Engine:
                 values[fdef.name] = to_db(fdef, fdef.default)
         missing = [f.name for f in obj if f.required and values.get(f.name) is None]
         self._check(obj, values, missing, None, values)
+        if (owner := self._assigned_owner(obj, values, ctx)) is not None:
+            values["OwnerId"] = owner
         record_id = self.store.new_id(obj)
         stamp = format_datetime(ctx.now)
         system = {"Id": record_id, "IsDeleted": 0, "CreatedDate": stamp, "CreatedById": ctx.user_id}
@@ -54,6 +58,8 @@ class Engine:
         values = self._values(obj, body, creating=False)
         missing = [n for n, v in values.items() if v is None and obj.fields[n.lower()].required]
         self._check(obj, values, missing, record_id, before | values)
+        if (owner := self._assigned_owner(obj, before | values, ctx)) is not None:
+            values["OwnerId"] = owner
         changed = {k: v for k, v in values.items() if before.get(k) != v}
         changed |= {k: v for k, v in _computed(obj, before | values).items() if before.get(k) != v}
         stamp = format_datetime(ctx.now)
@@ -96,6 +102,13 @@ class Engine:
         if row.get("IsDeleted"):
             raise RecordSaveError(RecordError("ENTITY_IS_DELETED", "entity is deleted", status=404))
         return row
+
+    def _assigned_owner(self, obj: ObjectDef, record: Mapping[str, Any], ctx: WriteContext) -> str | None:
+        """The owner the lead assignment rule gives an API save of a Lead (``None``: no rule runs)."""
+        if obj.name != "Lead" or ctx.api_version == "":
+            return None
+        rule = self.assignment.rule_for(ctx.auto_assign)
+        return rule.owner_for(record) if rule is not None else None
 
     def _values(self, obj: ObjectDef, body: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
         values: dict[str, Any] = {}

@@ -18,6 +18,7 @@ import requests
 from simple_salesforce.api import Salesforce
 
 from leadrelay.localorg.auth import Auth, ConnectedApp, JwtCredentials, generate_key_pair, load_public_key
+from leadrelay.localorg.automation import LeadAssignmentRules
 from leadrelay.localorg.changes import WriteContext
 from leadrelay.localorg.dml import Engine
 from leadrelay.localorg.faults import Faults
@@ -188,6 +189,11 @@ class LocalOrg:
 
     # -- inspection and seeding (no API calls counted) -----------------------------------------------
     @property
+    def assignment_rules(self) -> LeadAssignmentRules:
+        """The org's lead assignment rules: ``activate(AssignmentRule(...))`` makes one active."""
+        return self.state.engine.assignment
+
+    @property
     def daily_api_limit(self) -> int:
         """The org's daily API request allocation (``Sforce-Limit-Info`` total, ``/limits`` Max)."""
         return self.state.daily_api_limit
@@ -239,7 +245,8 @@ class LocalOrg:
         self.state.auth.expire_all()
 
     def reset(self) -> None:
-        """Forget records, events, counts, cursors, faults and limit changes; reseed users. Sessions stay."""
+        """Forget records, events, counts, cursors, faults, assignment rules and limit changes; reseed users.
+        Sessions stay."""
         with self.state.store.lock:
             self.state.store.clear()
             self.state.cursors.clear()
@@ -248,6 +255,7 @@ class LocalOrg:
             self.state.calls.clear()
             self.state.daily_api_limit = self._default_limit
             self.faults.clear()
+            self.state.engine.assignment = LeadAssignmentRules()
 
     # -- internals ---------------------------------------------------------------------------------
     def _object(self, sobject: str) -> Any:

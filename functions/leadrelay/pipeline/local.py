@@ -17,6 +17,7 @@ from pathlib import Path
 from leadrelay.adapters.activity_store import InMemoryActivityStore
 from leadrelay.adapters.salesforce import AuthFlow, SalesforceCredentials, SimpleSalesforceGateway
 from leadrelay.core.deadletter import DeadLetter
+from leadrelay.core.ownership import AUTO_ASSIGN_OFF
 from leadrelay.localorg import LocalOrg
 from leadrelay.pipeline.batch import Pipeline, PipelineConfig
 from leadrelay.pipeline.setup import load_rule_bundle
@@ -34,7 +35,9 @@ class InMemoryDeadLetters:
         self.letters.extend(letters)
 
 
-def local_org_gateway(org: LocalOrg, *, timeout: float = 10.0) -> SimpleSalesforceGateway:
+def local_org_gateway(
+    org: LocalOrg, *, timeout: float = 10.0, lead_auto_assign_on_create: str = AUTO_ASSIGN_OFF
+) -> SimpleSalesforceGateway:
     """The real gateway logged in to ``org`` with client credentials, trusting its certificate."""
     client_id, client_secret = org.client_credentials()
     credentials = SalesforceCredentials(
@@ -43,7 +46,12 @@ def local_org_gateway(org: LocalOrg, *, timeout: float = 10.0) -> SimpleSalesfor
         consumer_key=client_id,
         consumer_secret=client_secret,
     )
-    return SimpleSalesforceGateway(credentials, http=org.http_session(), timeout=timeout)
+    return SimpleSalesforceGateway(
+        credentials,
+        http=org.http_session(),
+        timeout=timeout,
+        lead_auto_assign_on_create=lead_auto_assign_on_create,
+    )
 
 
 def local_pipeline(
@@ -63,7 +71,9 @@ def local_pipeline(
         rules=bundle.rules,
         ownership=bundle.ownership,
         operations=bundle.operations,
-        gateway=local_org_gateway(org),
+        gateway=local_org_gateway(
+            org, lead_auto_assign_on_create=bundle.ownership.lead_assignment.create_header
+        ),
         activities=activities if activities is not None else InMemoryActivityStore(),
         dead_letters=dead_letters if dead_letters is not None else InMemoryDeadLetters(),
         config=config,

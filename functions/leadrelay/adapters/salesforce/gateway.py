@@ -2,7 +2,10 @@
 
 What it guarantees (docs/salesforce-gateway.md has the long form):
 
-* every request carries ``Sforce-Call-Options: client=<client_name>`` and a timeout;
+* every request carries ``Sforce-Call-Options: client=<client_name>`` and a timeout, and
+  ``Sforce-Auto-Assign: FALSE`` — so the org's lead assignment rule never reassigns a Lead leadrelay
+  updates — except requests that create Leads, which send ``lead_auto_assign_on_create``
+  (``rules/ownership.json`` → ``lead_assignment``);
 * reads are escaped SOQL (``format_soql``) chunked under the URI limit, pages followed;
 * writes go through sObject Collections (≤ 200 records, ``allOrNone`` false), one result per op in
   op order; request-level failures (5xx, limits, timeouts, connection errors, a session that cannot
@@ -38,11 +41,13 @@ from leadrelay.adapters.salesforce.collections import (
 from leadrelay.adapters.salesforce.errors import error_from_exception, errors_from_simple_salesforce
 from leadrelay.adapters.salesforce.soql import DEFAULT_MAX_QUERY_BYTES, select_in_queries
 from leadrelay.core.failures import OUT_OF_TIME, SalesforceCallError
-from leadrelay.core.writes import SalesforceError, WriteOp, WriteResult
+from leadrelay.core.ownership import AUTO_ASSIGN_OFF
+from leadrelay.core.writes import SalesforceError, WriteKind, WriteOp, WriteResult
 
 T = TypeVar("T")
 
 CALL_OPTIONS_HEADER = "Sforce-Call-Options"
+AUTO_ASSIGN_HEADER = "Sforce-Auto-Assign"
 DEFAULT_TIMEOUT_SECONDS = 10.0
 
 _SESSIONS: dict[SalesforceCredentials, SalesforceSession] = {}
@@ -81,6 +86,7 @@ class SimpleSalesforceGateway:
         client_name: str = "leadrelay",
         max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES,
         clock: Callable[[], float] = time.time,
+        lead_auto_assign_on_create: str = AUTO_ASSIGN_OFF,
     ) -> None:
         self._credentials = credentials
         self._timeout = timeout
@@ -89,6 +95,7 @@ class SimpleSalesforceGateway:
         self._call_options = f"client={client_name}"
         self._max_query_bytes = max_query_bytes
         self._clock = clock
+        self._lead_auto_assign_on_create = lead_auto_assign_on_create
         self._client: tuple[SalesforceSession, Salesforce] | None = None
         self._usage: ApiUsage | None = None
 
@@ -150,7 +157,14 @@ class SimpleSalesforceGateway:
         return map_results(request, response)
 
     def _restful(self, sf: Salesforce, request: CollectionRequest) -> Any:
-        return sf.restful(request.path, method=request.method, json=request.body, **self._options())
+        options = self._options(auto_assign=self._auto_assign(request))
+        return sf.restful(request.path, method=request.method, json=request.body, **options)
+
+    def _auto_assign(self, request: CollectionRequest) -> str:
+        """``FALSE`` unless the request creates Leads (a create, or an upsert of people not found)."""
+        first = request.ops[0]
+        creates = first.kind in (WriteKind.CREATE, WriteKind.UPSERT)
+        return self._lead_auto_assign_on_create if first.sobject == "Lead" and creates else AUTO_ASSIGN_OFF
 
     @contextmanager
     def _reporting_usage(self) -> Iterator[None]:
@@ -186,9 +200,9 @@ class SimpleSalesforceGateway:
             records.extend(_without_attributes(r) for r in page["records"])
         return records
 
-    def _options(self) -> dict[str, Any]:
+    def _options(self, *, auto_assign: str = AUTO_ASSIGN_OFF) -> dict[str, Any]:
         return {
-            "headers": {CALL_OPTIONS_HEADER: self._call_options},
+            "headers": {CALL_OPTIONS_HEADER: self._call_options, AUTO_ASSIGN_HEADER: auto_assign},
             "timeout": self._timeout,
             # A request's hooks replace the session's: keep those, then read the usage header.
             "hooks": {"response": [*self._http.hooks.get("response", []), self._observe]},
