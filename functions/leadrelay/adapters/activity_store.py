@@ -86,6 +86,11 @@ def applied_key(event_key: str) -> str:
     return _bounded(f"{APPLIED}#", event_key, MAX_PARTITION_KEY_BYTES)
 
 
+def _later_copy(first: bool | Exception) -> bool | Exception:
+    """A later copy within one call: already stored (``False``), or the first copy's error."""
+    return first if isinstance(first, Exception) else False
+
+
 def _encode(event: CanonicalEvent) -> str:
     record = event.activity_record()
     record["occurred_at"] = event.occurred_at.isoformat()
@@ -111,11 +116,22 @@ class DynamoDBActivityStore:
 
     def record(self, events: Sequence[CanonicalEvent]) -> list[bool | Exception]:
         """Store each activity once; ``True`` where new, ``False`` where it was already stored, the
-        error where DynamoDB refused that item (the others are stored all the same)."""
-        if len(events) <= 1 or self._workers <= 1:
-            return [self._put(event) for event in events]
-        with ThreadPoolExecutor(max_workers=min(self._workers, len(events))) as pool:
-            return list(pool.map(self._put, events))
+        error where DynamoDB refused that item (the others are stored all the same). Copies of one
+        activity within the call are put once: the first copy answers, the later ones are ``False``."""
+        keys = [(partition_key(event.identity.key), sort_key(event)) for event in events]
+        first: dict[tuple[str, str], int] = {}
+        for index, key in enumerate(keys):
+            first.setdefault(key, index)
+        unique = [events[index] for index in first.values()]
+        if len(unique) <= 1 or self._workers <= 1:
+            outcomes = [self._put(event) for event in unique]
+        else:
+            with ThreadPoolExecutor(max_workers=min(self._workers, len(unique))) as pool:
+                outcomes = list(pool.map(self._put, unique))
+        by_key = dict(zip(first, outcomes, strict=True))
+        return [
+            by_key[key] if first[key] == index else _later_copy(by_key[key]) for index, key in enumerate(keys)
+        ]
 
     def _put(self, event: CanonicalEvent) -> bool | Exception:
         expires = int((event.occurred_at + self._ttl).timestamp())
