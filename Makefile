@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test setup lint typecheck rules-check pytest pythons bench template-check clean tools-node
+.PHONY: demo test setup lint typecheck rules-check pytest pythons bench template-check salesforce-cli salesforce-check clean tools-node
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ demo: $(STAMP)
 	@$(BIN)/leadrelay demo
 
 ## test: set up, then run every check CI runs
-test: $(STAMP) lint typecheck rules-check template-check pytest pythons
+test: $(STAMP) lint typecheck rules-check template-check salesforce-check pytest pythons
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -36,6 +36,25 @@ rules-check: $(STAMP)
 template-check: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 	SAM_CLI_TELEMETRY=0 $(BIN)/sam validate --lint --template template.yaml --region us-east-1
+
+## salesforce-cli: the pinned Salesforce CLI in infra/salesforce/node_modules (npm ci; once per lock file)
+SF_DIR   := infra/salesforce
+SF_STAMP := $(SF_DIR)/node_modules/.installed-$(shell sha1sum $(SF_DIR)/package-lock.json | cut -c1-12)
+NPM_FLAGS ?= --no-audit --no-fund --prefer-offline --loglevel=error --fetch-retries=5 --fetch-timeout=300000
+
+$(SF_STAMP): $(SF_DIR)/package.json $(SF_DIR)/package-lock.json
+	@for attempt in 1 2 3; do \
+	  (cd $(SF_DIR) && npm ci $(NPM_FLAGS)) && break; \
+	  if [ $$attempt = 3 ]; then echo "salesforce-cli: npm ci failed 3 times" >&2; exit 1; fi; \
+	  echo "salesforce-cli: npm ci failed (attempt $$attempt), retrying in 10 s" >&2; sleep 10; \
+	done
+	@rm -f $(SF_DIR)/node_modules/.installed-* && touch $@
+
+salesforce-cli: $(SF_STAMP)
+
+## salesforce-check: convert infra/salesforce (source and templates) with the real CLI, offline
+salesforce-check: $(SF_STAMP)
+	$(SF_DIR)/check-source.sh
 
 pytest: $(STAMP) tools-node
 	$(BIN)/pytest
@@ -67,4 +86,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .venv-3.* .aws-sam .mypy_cache .ruff_cache .tools
+	rm -rf $(VENV) .venv-3.* .aws-sam .mypy_cache .ruff_cache .tools $(SF_DIR)/node_modules

@@ -129,8 +129,8 @@ def test_a_change_committed_by_the_integration_user_is_dropped_whatever_its_orig
     assert change_bus.delivered(flow_follow_up) == []
 
 
-@pytest.mark.parametrize("origin", ["", None, "absent"])
-def test_a_change_without_an_api_origin_reaches_leadrelay(origin: str | None, change_bus: Bus) -> None:
+@pytest.mark.parametrize("origin", ["", "absent"])
+def test_a_change_without_an_api_origin_reaches_leadrelay(origin: str, change_bus: Bus) -> None:
     header = {} if origin == "absent" else {"changeOrigin": origin}
     event = _change_event("ContactChangeEvent", commit_user=SALES_USER, **header)
     assert len(change_bus.delivered(event)) == 1

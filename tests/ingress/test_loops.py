@@ -51,6 +51,23 @@ def test_a_change_committed_by_the_integration_user_is_ours_in_either_id_form() 
     )
 
 
+@pytest.mark.parametrize(
+    "configured", [INTEGRATION_USER.lower(), INTEGRATION_USER.upper(), INTEGRATION_USER[:15]]
+)
+def test_an_18_character_integration_user_id_matches_in_any_case(configured: str) -> None:
+    guard = LoopGuard.build(integration_user_ids=[configured])
+
+    assert guard.own_change_reason(_event(commit_user=INTEGRATION_USER.lower())) == (
+        "commitUser is the integration user"
+    )
+
+
+def test_a_15_character_id_differing_only_in_case_is_another_user() -> None:
+    other_user = INTEGRATION_USER[:15].swapcase()
+
+    assert GUARD.own_change_reason(_event(commit_user=other_user)) is None
+
+
 def test_a_change_to_fields_leadrelay_owns_only_is_ours_system_fields_aside() -> None:
     event = _event(
         changed=("LR_Fit_Score__c", "lr_engagement_score__c", "LastModifiedDate", "SystemModstamp")

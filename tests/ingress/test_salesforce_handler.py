@@ -97,14 +97,21 @@ def test_an_unreadable_event_raises_with_its_reason_for_the_failure_destination(
     assert ingress_aws.queued_events() == []
 
 
-def test_the_lambda_entry_point_reads_ownership_and_the_integration_user_from_the_environment(
-    ingress_aws: IngressAws, monkeypatch: pytest.MonkeyPatch
+def _configure_entry_point(
+    monkeypatch: pytest.MonkeyPatch, ingress_aws: IngressAws, *, integration_user_id: str
 ) -> None:
+    """The environment the template gives the function, with a fresh runtime to read it."""
     monkeypatch.setenv("LEADRELAY_RULES_PATH", str(RULES))
     monkeypatch.setenv("LEADRELAY_INGEST_QUEUE_URL", ingress_aws.queue_url)
     monkeypatch.setenv("LEADRELAY_IDEMPOTENCY_TABLE", "leadrelay-idempotency")
-    monkeypatch.setenv("LEADRELAY_INTEGRATION_USER_ID", INTEGRATION_USER)
+    monkeypatch.setenv("LEADRELAY_INTEGRATION_USER_ID", integration_user_id)
     salesforce_events.default_runtime.cache_clear()
+
+
+def test_the_lambda_entry_point_reads_ownership_and_the_integration_user_from_the_environment(
+    ingress_aws: IngressAws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _configure_entry_point(monkeypatch, ingress_aws, integration_user_id=INTEGRATION_USER)
 
     try:
         ours = salesforce_events.handler(change_event(changed=("LR_Fit_Score__c",)), CONTEXT)
@@ -115,3 +122,20 @@ def test_the_lambda_entry_point_reads_ownership_and_the_integration_user_from_th
         salesforce_events.default_runtime.cache_clear()
 
     assert (ours["enqueued"], theirs["enqueued"]) == (0, 1)
+
+
+def test_a_lower_case_18_character_integration_user_id_in_the_environment_still_drops_own_changes(
+    ingress_aws: IngressAws, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _configure_entry_point(monkeypatch, ingress_aws, integration_user_id=INTEGRATION_USER.lower())
+
+    try:
+        answer = salesforce_events.handler(
+            change_event(commit_user=INTEGRATION_USER, fields={"Status": "Working"}), CONTEXT
+        )
+    finally:
+        salesforce_events.default_runtime.cache_clear()
+
+    assert answer["enqueued"] == 0
+    assert ingress_aws.queued_events() == []
+    assert emitted_metrics(capsys.readouterr().out)["OwnChangesDropped"] == 1

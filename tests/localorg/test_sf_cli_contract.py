@@ -1,7 +1,7 @@
 """The Salesforce CLI itself against the local org: access-token login, ``sf data query``, ``sf org display``.
 
-Runs when the CLI is installed in ``.tools`` (``npm install --prefix .tools @salesforce/cli``, the Makefile's
-node tools target); skipped otherwise. The CLI keeps its state in a temporary ``HOME``.
+Runs with the pinned CLI that ``make salesforce-cli`` installs in ``infra/salesforce/node_modules`` (``make test``
+installs it first); skipped otherwise. The CLI keeps its state in a temporary ``HOME``.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from leadrelay.localorg import LocalOrg
 
-SF = Path(__file__).resolve().parents[2] / ".tools" / "node_modules" / ".bin" / "sf"
+SF = Path(__file__).resolve().parents[2] / "infra" / "salesforce" / "node_modules" / ".bin" / "sf"
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
         shutil.which("node") is None or not SF.exists(),
-        reason="the Salesforce CLI is not installed in .tools (npm install --prefix .tools @salesforce/cli)",
+        reason="the Salesforce CLI is not installed (make salesforce-cli)",
     ),
 ]
 

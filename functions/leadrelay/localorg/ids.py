@@ -5,21 +5,10 @@ from __future__ import annotations
 import re
 import string
 
+from leadrelay.core.sfids import canonical_id15, checksum_suffix
+
 _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
-_SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 _ID_RE = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-5]{3})?$")
-
-
-def checksum_suffix(id15: str) -> str:
-    """The three characters Salesforce appends to a 15-character id to make it case-safe."""
-    suffix = ""
-    for chunk in range(3):
-        bits = 0
-        for pos, ch in enumerate(id15[chunk * 5 : chunk * 5 + 5]):
-            if "A" <= ch <= "Z":
-                bits |= 1 << pos
-        suffix += _SUFFIX_CHARS[bits]
-    return suffix
 
 
 def make_id(key_prefix: str, number: int) -> str:
@@ -38,19 +27,6 @@ def normalize_id(value: str) -> str | None:
         return None
     if len(value) == 15:
         return value + checksum_suffix(value)
-    id15 = value[:15]
-    # an 18-character id is case-safe: rebuild its case from the suffix so both spellings match
-    return id15 + checksum_suffix(id15) if checksum_suffix(id15) == value[15:].upper() else _recase(value)
-
-
-def _recase(value: str) -> str:
-    """Restore the case of the first 15 characters from the (upper-case) checksum suffix."""
-    chars = list(value[:15].lower())
-    for chunk in range(3):
-        bits = _SUFFIX_CHARS.index(value[15 + chunk].upper())
-        for pos in range(5):
-            if bits & (1 << pos):
-                idx = chunk * 5 + pos
-                chars[idx] = chars[idx].upper()
-    id15 = "".join(chars)
+    # an 18-character id is case-safe: its suffix gives the case back, so both spellings match
+    id15 = canonical_id15(value)
     return id15 + checksum_suffix(id15)

@@ -4,7 +4,8 @@ A Change Data Capture event is leadrelay's own when any of these holds:
 
 1. its ``changeOrigin`` names leadrelay's client (``…;client=leadrelay``, sent by the gateway as
    ``Sforce-Call-Options: client=leadrelay`` on every write);
-2. its ``commitUser`` is the integration user leadrelay writes as (15- and 18-character ids match);
+2. its ``commitUser`` is the integration user leadrelay writes as (15- and 18-character ids match,
+   and an 18-character id matches in any case: its suffix says which letters are capitals);
 3. every changed field, system fields aside (``LastModifiedDate``, ``SystemModstamp``,
    ``LastModifiedById``), is a field leadrelay owns on that object (``rules/ownership.json``).
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 
 from leadrelay.core.events import CanonicalEvent
 from leadrelay.core.ingress.results import Notice, NoticeKind
+from leadrelay.core.sfids import canonical_id15
 
 SYSTEM_FIELDS = frozenset({"LastModifiedDate", "SystemModstamp", "LastModifiedById"})
 _SYSTEM_FOLDED = frozenset(name.casefold() for name in SYSTEM_FIELDS)
@@ -30,7 +32,7 @@ class LoopGuard:
 
     client_name: str = "leadrelay"
     integration_user_ids: frozenset[str] = frozenset()
-    """15-character prefixes of the integration user's id(s)."""
+    """The integration user's id(s) in their case-sensitive 15-character form (:func:`canonical_id15`)."""
     owned_fields: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Case-folded object name → case-folded names of the fields leadrelay owns on it."""
 
@@ -45,7 +47,7 @@ class LoopGuard:
         """A guard for ``client_name``, the integration user(s) and the owned fields per object."""
         return cls(
             client_name=client_name.casefold(),
-            integration_user_ids=frozenset(user[:15] for user in integration_user_ids if user),
+            integration_user_ids=frozenset(canonical_id15(user) for user in integration_user_ids if user),
             owned_fields={
                 sobject.casefold(): frozenset(name.casefold() for name in names)
                 for sobject, names in (owned_fields or {}).items()
@@ -59,7 +61,7 @@ class LoopGuard:
             return None
         if self._origin_is_ours(change.change_origin):
             return f"changeOrigin names client={self.client_name}"
-        if change.commit_user and change.commit_user[:15] in self.integration_user_ids:
+        if change.commit_user and canonical_id15(change.commit_user) in self.integration_user_ids:
             return "commitUser is the integration user"
         owned = self.owned_fields.get((event.entity or "").casefold(), frozenset())
         changed = {name.casefold() for name in event.changed_fields} - _SYSTEM_FOLDED
