@@ -94,7 +94,7 @@ def policy_statements(template: Mapping[str, Any]) -> Iterator[tuple[str, dict[s
     for name, resource in template["Resources"].items():
         props = resource.get("Properties", {})
         if resource["Type"] == "AWS::IAM::Role":
-            for policy in (p for listed in props.get("Policies", []) for p in _if_branches(listed)):
+            for policy in (p for listed in props.get("Policies", []) for p in if_branches(listed)):
                 for statement in policy["PolicyDocument"]["Statement"]:
                     yield f"{name}/{policy['PolicyName']}", statement
         elif resource["Type"] in {"AWS::IAM::Policy", "AWS::SQS::QueuePolicy"}:
@@ -102,7 +102,7 @@ def policy_statements(template: Mapping[str, Any]) -> Iterator[tuple[str, dict[s
                 yield name, statement
 
 
-def _if_branches(node: Any) -> list[dict[str, Any]]:
+def if_branches(node: Any) -> list[dict[str, Any]]:
     """A policy, or both branches of a conditional one (``Fn::If``), without ``AWS::NoValue``."""
     if isinstance(node, dict) and "Fn::If" in node:
         _, yes, no = node["Fn::If"]

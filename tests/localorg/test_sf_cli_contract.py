@@ -1,7 +1,7 @@
 """The Salesforce CLI itself against the local org: access-token login, ``sf data query``, ``sf org display``.
 
-Runs with the pinned CLI that ``make salesforce-cli`` installs in ``infra/salesforce/node_modules`` (``make test``
-installs it first); skipped otherwise. The CLI keeps its state in a temporary ``HOME``.
+Runs with the pinned CLI that ``make salesforce-cli`` installs in ``infra/salesforce/node_modules``
+(``make test`` installs it first); skipped otherwise. The CLI keeps its state in a temporary ``HOME``.
 """
 
 from __future__ import annotations
