@@ -174,6 +174,21 @@ class LeadAssignment(BaseModel):
         return "TRUE" if self.on_create == "active_rule" else self.on_create
 
 
+class DuplicateHandling(BaseModel):
+    """What leadrelay does when the org's duplicate rules refuse a record it creates.
+
+    ``link`` (default): the event is applied to the existing record Salesforce names (leadrelay's own
+    fields only, write-once fields left alone): no second record, nothing lost. ``allow_save``: creates
+    also send ``Sforce-Duplicate-Rule-Header: allowSave=true``, so rules whose action is *alert* let
+    the record be saved (for orgs that review duplicates in Salesforce); rules that *block* still
+    refuse, and the event is linked.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    on_create: Literal["link", "allow_save"] = "link"
+
+
 class OwnershipMap(BaseModel):
     """``rules/ownership.json``: the owners of each object's fields and where Decisions are written."""
 
@@ -186,6 +201,8 @@ class OwnershipMap(BaseModel):
     """Salesforce object API name (``Lead``, ``Contact``) → owners of its fields."""
     outputs: DecisionOutputs = Field(default_factory=DecisionOutputs)
     lead_assignment: LeadAssignment = Field(default_factory=LeadAssignment)
+    duplicate_rules: DuplicateHandling = Field(default_factory=DuplicateHandling)
+    """When the org's duplicate rules refuse a create: link to the existing record, or save past alerts."""
     """When the org's lead assignment rules may run (never on updates; on creates only by choice)."""
 
     def for_object(self, sobject: str) -> ObjectOwnership | None:

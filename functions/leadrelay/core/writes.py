@@ -47,6 +47,15 @@ class WriteOp(BaseModel):
         return self
 
 
+class DuplicateMatch(BaseModel):
+    """A record a duplicate rule matched (from the error's ``duplicateResult.matchResults``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sobject: str
+    record_id: str
+
+
 class SalesforceError(BaseModel):
     """One error as Salesforce reports it (``statusCode`` in collections, ``errorCode`` elsewhere)."""
 
@@ -56,6 +65,10 @@ class SalesforceError(BaseModel):
     message: str = ""
     fields: tuple[str, ...] = ()
     http_status: int | None = None
+    duplicate_rule: str | None = None
+    """For ``DUPLICATES_DETECTED``: the duplicate rule that refused the save."""
+    duplicates: tuple[DuplicateMatch, ...] = ()
+    """For ``DUPLICATES_DETECTED``: the existing records it matched, in Salesforce's order."""
 
 
 class WriteResult(BaseModel):

@@ -117,6 +117,7 @@ def build_pipeline(
         client_name=settings.client_name,
         on_api_usage=api_usage_publisher(metrics),
         lead_auto_assign_on_create=bundle.ownership.lead_assignment.create_header,
+        save_past_duplicate_alerts=bundle.ownership.duplicate_rules.on_create == "allow_save",
     )
     dead_letters = DeadLetterQueue(
         boto3.client("sqs"),

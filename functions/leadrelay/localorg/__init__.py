@@ -5,9 +5,18 @@ simple-salesforce client talks to it: SOQL queries, sObject rows, sObject Collec
 """
 
 from leadrelay.localorg.auth import JwtCredentials
-from leadrelay.localorg.automation import AssignmentRule, RuleEntry
+from leadrelay.localorg.automation import AssignmentRule, DuplicateRule, RuleEntry
 from leadrelay.localorg.faults import Faults, FaultTarget
 from leadrelay.localorg.org import LocalOrg
 from leadrelay.localorg.state import ApiCalls
 
-__all__ = ["ApiCalls", "AssignmentRule", "FaultTarget", "Faults", "JwtCredentials", "LocalOrg", "RuleEntry"]
+__all__ = [
+    "ApiCalls",
+    "AssignmentRule",
+    "DuplicateRule",
+    "FaultTarget",
+    "Faults",
+    "JwtCredentials",
+    "LocalOrg",
+    "RuleEntry",
+]

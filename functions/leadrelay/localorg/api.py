@@ -76,6 +76,7 @@ def handle(state: OrgState, req: Request) -> Response:
         version,
         state.clock(),
         auto_assign=req.headers.get("sforce-auto-assign"),
+        duplicate_rule_header=req.headers.get("sforce-duplicate-rule-header"),
     )
     body: Any
     try:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from leadrelay.localorg.errors import RecordError
+
 
 @dataclass(frozen=True)
 class RuleEntry:
@@ -66,3 +68,71 @@ class LeadAssignmentRules:
         if value.upper() == "TRUE":
             return self.rules.get(self.active_id) if self.active_id else None
         return self.rules.get(value[:15])
+
+
+@dataclass(frozen=True)
+class DuplicateRule:
+    """A duplicate rule on ``sobject``: a new record whose ``match_fields`` all equal (ignoring case and
+    surrounding space) those of an existing record of one of ``compare_with`` is a duplicate. ``block``
+    refuses the save; ``alert`` refuses it too unless the request says
+    ``Sforce-Duplicate-Rule-Header: allowSave=true``. Rules run when records are created through the API."""
+
+    name: str
+    sobject: str
+    match_fields: tuple[str, ...]
+    compare_with: tuple[str, ...] = ("Lead",)
+    action: str = "alert"
+    message: str = "You're creating a duplicate record. We recommend you use an existing record instead."
+
+    def key(self, record: Mapping[str, Any]) -> tuple[str, ...] | None:
+        """The normalised values this rule compares, or ``None`` when one is empty."""
+        values = {name.lower(): value for name, value in record.items()}
+        key = tuple(str(values.get(name.lower()) or "").strip().casefold() for name in self.match_fields)
+        return key if all(key) else None
+
+
+def allow_save(header: str | None) -> bool:
+    """Whether ``Sforce-Duplicate-Rule-Header`` asks to save despite alert-action rules."""
+    options = dict(part.strip().split("=", 1) for part in (header or "").split(",") if "=" in part)
+    return options.get("allowSave", "").strip().lower() == "true"
+
+
+def duplicates_detected(rule: DuplicateRule, matches: list[tuple[str, str]], api_version: str) -> RecordError:
+    """The ``DUPLICATES_DETECTED`` error Salesforce returns, with its ``duplicateResult``."""
+    by_object: dict[str, list[str]] = {}
+    for sobject, record_id in matches:
+        by_object.setdefault(sobject, []).append(record_id)
+    match_results = [
+        {
+            "entityType": sobject,
+            "errors": [],
+            "matchEngine": "ExactMatchEngine",
+            "matchRecords": [
+                {
+                    "additionalInformation": [],
+                    "fieldDiffs": [],
+                    "matchConfidence": 100.0,
+                    "record": {
+                        "attributes": {
+                            "type": sobject,
+                            "url": f"/services/data/v{api_version}/sobjects/{sobject}/{rid}",
+                        },
+                        "Id": rid,
+                    },
+                }
+                for rid in ids
+            ],
+            "rule": f"{rule.name}_Match_Rule",
+            "size": len(ids),
+            "success": True,
+        }
+        for sobject, ids in by_object.items()
+    ]
+    result = {
+        "allowSave": rule.action == "alert",
+        "duplicateRule": rule.name,
+        "duplicateRuleEntityType": rule.sobject,
+        "errorMessage": rule.message,
+        "matchResults": match_results,
+    }
+    return RecordError("DUPLICATES_DETECTED", rule.message, extra=(("duplicateResult", result),))

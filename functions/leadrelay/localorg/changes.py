@@ -19,6 +19,8 @@ class WriteContext:
     now: datetime
     auto_assign: str | None = None
     """The request's ``Sforce-Auto-Assign`` header (``None`` when absent: the rule runs)."""
+    duplicate_rule_header: str | None = None
+    """The request's ``Sforce-Duplicate-Rule-Header`` (``allowSave=true`` saves past alert rules)."""
     transaction_key: str = field(default_factory=lambda: str(uuid.uuid4()))
     events: list[dict[str, Any]] = field(default_factory=list)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from leadrelay.localorg.automation import LeadAssignmentRules
+from leadrelay.localorg.automation import DuplicateRule, LeadAssignmentRules, allow_save, duplicates_detected
 from leadrelay.localorg.changes import WriteContext
 from leadrelay.localorg.errors import RecordError, RecordSaveError
 from leadrelay.localorg.faults import Faults
 from leadrelay.localorg.schema import FieldDef, ObjectDef, Schema
-from leadrelay.localorg.store import Store
+from leadrelay.localorg.store import Store, table
 from leadrelay.localorg.values import format_datetime, from_db, to_db
 
 _READ_ONLY = (
@@ -26,6 +26,7 @@ class Engine:
     def __init__(self, schema: Schema, store: Store, faults: Faults) -> None:
         self.schema, self.store, self.faults = schema, store, faults
         self.assignment = LeadAssignmentRules()
+        self.duplicate_rules: list[DuplicateRule] = []
 
     def create(self, obj: ObjectDef, body: Mapping[str, Any], ctx: WriteContext) -> str:
         """Insert a record; returns its id."""
@@ -37,6 +38,7 @@ class Engine:
         self._check(obj, values, missing, None, values)
         if (owner := self._assigned_owner(obj, values, ctx)) is not None:
             values["OwnerId"] = owner
+        self._check_duplicates(obj, values, ctx)
         record_id = self.store.new_id(obj)
         stamp = format_datetime(ctx.now)
         system = {"Id": record_id, "IsDeleted": 0, "CreatedDate": stamp, "CreatedById": ctx.user_id}
@@ -109,6 +111,25 @@ class Engine:
             return None
         rule = self.assignment.rule_for(ctx.auto_assign)
         return rule.owner_for(record) if rule is not None else None
+
+    def _check_duplicates(self, obj: ObjectDef, values: Mapping[str, Any], ctx: WriteContext) -> None:
+        """Refuse an API create that an active duplicate rule finds (alert rules yield to allowSave)."""
+        if ctx.api_version == "":
+            return
+        for rule in self.duplicate_rules:
+            key = rule.key(values) if rule.sobject == obj.name else None
+            if key is None or (rule.action == "alert" and allow_save(ctx.duplicate_rule_header)):
+                continue
+            matches = [(name, rid) for name in rule.compare_with for rid in self._matching(name, rule, key)]
+            if matches:
+                raise RecordSaveError(duplicates_detected(rule, matches, ctx.api_version))
+
+    def _matching(self, sobject: str, rule: DuplicateRule, key: tuple[str, ...]) -> list[str]:
+        other = self.schema.get(sobject)
+        if other is None:
+            return []
+        sql = f'SELECT * FROM {table(other)} WHERE "IsDeleted" = 0 ORDER BY rowid'  # noqa: S608 - from the schema
+        return [row["Id"] for row in self.store.select(other, sql, []) if rule.key(row) == key]
 
     def _values(self, obj: ObjectDef, body: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
         values: dict[str, Any] = {}

@@ -16,14 +16,16 @@ class RecordError:
     fields: tuple[str, ...] = ()
     status: int = 400  # the HTTP status a single-record endpoint answers with
     parse_error: bool = False  # raised while reading the JSON body: single-record bodies carry no "fields"
+    extra: tuple[tuple[str, Any], ...] = ()  # more keys of the error object (``duplicateResult``)
 
     def collection_shape(self) -> dict[str, Any]:
         """The error as it appears in an sObject Collections result (key ``statusCode``)."""
-        return {"statusCode": self.code, "message": self.message, "fields": list(self.fields)}
+        shape = {"statusCode": self.code, "message": self.message, "fields": list(self.fields)}
+        return shape | dict(self.extra)
 
     def rest_shape(self) -> dict[str, Any]:
         """The error as a single-record endpoint returns it (key ``errorCode``)."""
-        shape: dict[str, Any] = {"message": self.message, "errorCode": self.code}
+        shape: dict[str, Any] = {"message": self.message, "errorCode": self.code} | dict(self.extra)
         return shape if self.parse_error else shape | {"fields": list(self.fields)}
 
 

@@ -18,7 +18,7 @@ import requests
 from simple_salesforce.api import Salesforce
 
 from leadrelay.localorg.auth import Auth, ConnectedApp, JwtCredentials, generate_key_pair, load_public_key
-from leadrelay.localorg.automation import LeadAssignmentRules
+from leadrelay.localorg.automation import DuplicateRule, LeadAssignmentRules
 from leadrelay.localorg.changes import WriteContext
 from leadrelay.localorg.dml import Engine
 from leadrelay.localorg.faults import Faults
@@ -189,6 +189,11 @@ class LocalOrg:
 
     # -- inspection and seeding (no API calls counted) -----------------------------------------------
     @property
+    def duplicate_rules(self) -> list[DuplicateRule]:
+        """The org's active duplicate rules: append a ``DuplicateRule`` to activate it."""
+        return self.state.engine.duplicate_rules
+
+    @property
     def assignment_rules(self) -> LeadAssignmentRules:
         """The org's lead assignment rules: ``activate(AssignmentRule(...))`` makes one active."""
         return self.state.engine.assignment
@@ -256,6 +261,7 @@ class LocalOrg:
             self.state.daily_api_limit = self._default_limit
             self.faults.clear()
             self.state.engine.assignment = LeadAssignmentRules()
+            self.state.engine.duplicate_rules.clear()
 
     # -- internals ---------------------------------------------------------------------------------
     def _object(self, sobject: str) -> Any:

@@ -14,9 +14,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Protocol
 
 from leadrelay.core.deadletter import DeadLetter, OperationsConfig
+from leadrelay.core.duplicates import link_to_duplicate
 from leadrelay.core.events import CanonicalEvent, EventSource
 from leadrelay.core.failures import SalesforceCallError
 from leadrelay.core.identity import NewLead, Person, Unresolved
@@ -180,7 +182,18 @@ class Pipeline:
         for op in plan.ops:
             for key in op.event_keys:
                 batch.writes[key] = op
-        outcome = write_with_retries(self.gateway, plan.ops, retrier=retrier, clock=self._clock)
+        outcome = write_with_retries(
+            self.gateway,
+            plan.ops,
+            retrier=retrier,
+            clock=self._clock,
+            relink=partial(link_to_duplicate, ownership=self.ownership),
+        )
+        for ref, update in outcome.linked.items():
+            logger.info(
+                "linked to the record a duplicate rule named",
+                extra={"ref": ref, "sobject": update.sobject, "record_id": update.record_id},
+            )
         by_ref = {op.ref: op for op in plan.ops}
         for ref, failure in outcome.failed.items():
             for key in by_ref[ref].event_keys:

@@ -36,7 +36,11 @@ class InMemoryDeadLetters:
 
 
 def local_org_gateway(
-    org: LocalOrg, *, timeout: float = 10.0, lead_auto_assign_on_create: str = AUTO_ASSIGN_OFF
+    org: LocalOrg,
+    *,
+    timeout: float = 10.0,
+    lead_auto_assign_on_create: str = AUTO_ASSIGN_OFF,
+    save_past_duplicate_alerts: bool = False,
 ) -> SimpleSalesforceGateway:
     """The real gateway logged in to ``org`` with client credentials, trusting its certificate."""
     client_id, client_secret = org.client_credentials()
@@ -51,6 +55,7 @@ def local_org_gateway(
         http=org.http_session(),
         timeout=timeout,
         lead_auto_assign_on_create=lead_auto_assign_on_create,
+        save_past_duplicate_alerts=save_past_duplicate_alerts,
     )
 
 
@@ -72,7 +77,9 @@ def local_pipeline(
         ownership=bundle.ownership,
         operations=bundle.operations,
         gateway=local_org_gateway(
-            org, lead_auto_assign_on_create=bundle.ownership.lead_assignment.create_header
+            org,
+            lead_auto_assign_on_create=bundle.ownership.lead_assignment.create_header,
+            save_past_duplicate_alerts=bundle.ownership.duplicate_rules.on_create == "allow_save",
         ),
         activities=activities if activities is not None else InMemoryActivityStore(),
         dead_letters=dead_letters if dead_letters is not None else InMemoryDeadLetters(),

@@ -13,7 +13,7 @@ Retrying is safe because every op is idempotent: updates set absolute values, an
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from leadrelay.core.failures import Classification, classify, classify_all
@@ -66,6 +66,8 @@ class WriteOutcome:
     succeeded: dict[str, WriteResult]
     failed: dict[str, Failure]
     attempts: int
+    linked: dict[str, WriteOp] = field(default_factory=dict)
+    """Op ref → the update that applied a create, refused by a duplicate rule, to the record it named."""
 
 
 def write_with_retries(
@@ -74,10 +76,13 @@ def write_with_retries(
     *,
     retrier: Retrier,
     clock: Callable[[], datetime],
+    relink: Callable[[WriteOp, SalesforceError], WriteOp | None] = lambda op, error: None,
 ) -> WriteOutcome:
-    """Write ``ops``; retry the transiently failed ones while the retrier allows."""
+    """Write ``ops``; retry the transiently failed ones while the retrier allows. A create the org's
+    duplicate rules refuse is written again as ``relink`` says (an update of the record they named)."""
     succeeded: dict[str, WriteResult] = {}
     failed: dict[str, Failure] = {}
+    linked: dict[str, WriteOp] = {}
     pending = list(ops)
     attempts = 0
     while pending:
@@ -93,12 +98,16 @@ def write_with_retries(
             failure = Failure.of(result.errors, now=now, write=op)
             earlier = failed.get(op.ref)
             failed[op.ref] = earlier.again(failure) if earlier else failure
-            if failure.classification.transient:
+            again = next(filter(None, (relink(op, error) for error in result.errors)), None)
+            if again is not None:
+                linked[op.ref] = again
+                retry.append(again)
+            elif failure.classification.transient:
                 retry.append(op)
         if not retry or not retrier.wait(attempts):
             break
         pending = retry
-    return WriteOutcome(succeeded, failed, attempts)
+    return WriteOutcome(succeeded, failed, attempts, linked)
 
 
 def _write_in_time(gateway: SalesforceGateway, ops: Sequence[WriteOp], retrier: Retrier) -> list[WriteResult]:

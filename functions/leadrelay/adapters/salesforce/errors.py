@@ -5,14 +5,14 @@ Messages never repeat the request URL: a query string can carry e-mail addresses
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import requests
 from simple_salesforce.exceptions import SalesforceError as SimpleSalesforceError
 
 from leadrelay.core.failures import CONNECTION_ERROR, TIMEOUT, http_status_code
-from leadrelay.core.writes import SalesforceError
+from leadrelay.core.writes import DuplicateMatch, SalesforceError
 
 
 def error_from_exception(exc: requests.RequestException) -> SalesforceError:
@@ -43,12 +43,27 @@ def errors_from_simple_salesforce(exc: SimpleSalesforceError) -> tuple[Salesforc
 
 def error_from_body(item: Mapping[str, Any], *, http_status: int | None = None) -> SalesforceError:
     """One error object: ``statusCode`` in sObject Collections results, ``errorCode`` elsewhere."""
+    duplicate = item.get("duplicateResult")
+    duplicate = duplicate if isinstance(duplicate, Mapping) else {}
     return SalesforceError(
         status_code=str(item.get("statusCode") or item.get("errorCode") or "UNKNOWN"),
         message=str(item.get("message") or ""),
         fields=tuple(str(name) for name in item.get("fields") or ()),
         http_status=http_status,
+        duplicate_rule=str(duplicate["duplicateRule"]) if duplicate.get("duplicateRule") else None,
+        duplicates=tuple(_matches(duplicate.get("matchResults"))),
     )
+
+
+def _matches(results: Any) -> Iterator[DuplicateMatch]:
+    """The matched records of a ``duplicateResult``: ``matchResults[].matchRecords[].record.Id``."""
+    for result in results if isinstance(results, list) else ():
+        sobject = result.get("entityType") if isinstance(result, Mapping) else None
+        for match in result.get("matchRecords") or () if sobject else ():
+            record = match.get("record") if isinstance(match, Mapping) else None
+            record_id = record.get("Id") if isinstance(record, Mapping) else None
+            if isinstance(record_id, str) and record_id:
+                yield DuplicateMatch(sobject=str(sobject), record_id=record_id)
 
 
 def _kind(exc: requests.RequestException) -> str:

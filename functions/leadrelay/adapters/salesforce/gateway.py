@@ -5,7 +5,9 @@ What it guarantees (docs/salesforce-gateway.md has the long form):
 * every request carries ``Sforce-Call-Options: client=<client_name>`` and a timeout, and
   ``Sforce-Auto-Assign: FALSE`` — so the org's lead assignment rule never reassigns a Lead leadrelay
   updates — except requests that create Leads, which send ``lead_auto_assign_on_create``
-  (``rules/ownership.json`` → ``lead_assignment``);
+  (``rules/ownership.json`` → ``lead_assignment``); requests that create records send
+  ``Sforce-Duplicate-Rule-Header: allowSave=true`` when ``save_past_duplicate_alerts`` is set
+  (``duplicate_rules.on_create: allow_save``);
 * reads are escaped SOQL (``format_soql``) chunked under the URI limit, pages followed;
 * writes go through sObject Collections (≤ 200 records, ``allOrNone`` false), one result per op in
   op order; request-level failures (5xx, limits, timeouts, connection errors, a session that cannot
@@ -48,6 +50,7 @@ T = TypeVar("T")
 
 CALL_OPTIONS_HEADER = "Sforce-Call-Options"
 AUTO_ASSIGN_HEADER = "Sforce-Auto-Assign"
+DUPLICATE_RULE_HEADER = "Sforce-Duplicate-Rule-Header"
 DEFAULT_TIMEOUT_SECONDS = 10.0
 
 _SESSIONS: dict[SalesforceCredentials, SalesforceSession] = {}
@@ -87,6 +90,7 @@ class SimpleSalesforceGateway:
         max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES,
         clock: Callable[[], float] = time.time,
         lead_auto_assign_on_create: str = AUTO_ASSIGN_OFF,
+        save_past_duplicate_alerts: bool = False,
     ) -> None:
         self._credentials = credentials
         self._timeout = timeout
@@ -96,6 +100,7 @@ class SimpleSalesforceGateway:
         self._max_query_bytes = max_query_bytes
         self._clock = clock
         self._lead_auto_assign_on_create = lead_auto_assign_on_create
+        self._save_past_duplicate_alerts = save_past_duplicate_alerts
         self._client: tuple[SalesforceSession, Salesforce] | None = None
         self._usage: ApiUsage | None = None
 
@@ -157,14 +162,16 @@ class SimpleSalesforceGateway:
         return map_results(request, response)
 
     def _restful(self, sf: Salesforce, request: CollectionRequest) -> Any:
-        options = self._options(auto_assign=self._auto_assign(request))
-        return sf.restful(request.path, method=request.method, json=request.body, **options)
-
-    def _auto_assign(self, request: CollectionRequest) -> str:
-        """``FALSE`` unless the request creates Leads (a create, or an upsert of people not found)."""
         first = request.ops[0]
-        creates = first.kind in (WriteKind.CREATE, WriteKind.UPSERT)
-        return self._lead_auto_assign_on_create if first.sobject == "Lead" and creates else AUTO_ASSIGN_OFF
+        creates = first.kind in (WriteKind.CREATE, WriteKind.UPSERT)  # upserts: people not found
+        options = self._options(
+            auto_assign=self._lead_auto_assign_on_create
+            if first.sobject == "Lead" and creates
+            else AUTO_ASSIGN_OFF
+        )
+        if creates and self._save_past_duplicate_alerts:
+            options["headers"][DUPLICATE_RULE_HEADER] = "allowSave=true"
+        return sf.restful(request.path, method=request.method, json=request.body, **options)
 
     @contextmanager
     def _reporting_usage(self) -> Iterator[None]:
