@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
+
+import pytest
+from leadrelay.core.rules.nesting import MAX_NESTING
 
 from tests.rules_cli.conftest import CLI, read, rule_index, write
 
@@ -213,3 +217,23 @@ def test_json_output_lists_each_diagnostic(cli: CLI, rules_dir: Path) -> None:
             "column": None,
         }
     ]
+
+
+@pytest.mark.parametrize("levels", [200, 3000])
+def test_conditions_nested_too_deeply_are_one_located_error_not_a_traceback(
+    cli: CLI, rules_dir: Path, levels: int
+) -> None:
+    scoring = read(rules_dir / "scoring.json")
+    scoring["rules"].append({"id": "fit.deep", "score": "fit", "points": 1, "when": "DEEP"})
+    title = json.dumps({"field": "lead.Title", "op": "keyword", "value": ["部長"]}, ensure_ascii=False)
+    deep = '{"not": ' * levels + title + "}" * levels
+    text = json.dumps(scoring, ensure_ascii=False).replace('"DEEP"', deep)
+    (rules_dir / "scoring.json").write_text(text, encoding="utf-8")
+
+    run = cli("rules", "validate", rules_dir)
+
+    assert run.code == 1
+    assert f"{rules_dir / 'scoring.json'}:" in run.out
+    assert "/when/not/not/" in run.out
+    assert f"nested deeper than {MAX_NESTING} levels" in run.out
+    assert "Traceback" not in run.out + run.err
