@@ -73,6 +73,17 @@ def test_gap_and_overflow_events_are_reported_and_counted_never_raised(
     assert ingress_aws.queued_events() == []
 
 
+def test_a_wildcard_change_event_is_counted_as_a_gap_never_rejected(
+    ingress_aws: IngressAws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = change_event(record_ids=("00Q*",), changed=(), fields={})
+
+    answer = handle(raw, CONTEXT, ingress_aws.salesforce_runtime())
+
+    assert answer["notices"][0]["kind"] == "gap"
+    assert emitted_metrics(capsys.readouterr().out)["GapEventsReceived"] == 1
+
+
 @pytest.mark.parametrize("name", sorted(path.name for path in REFERENCE.glob("*event*.json")))
 def test_every_reference_event_goes_through_the_handler_without_error(
     ingress_aws: IngressAws, name: str

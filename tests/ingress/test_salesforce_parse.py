@@ -191,6 +191,19 @@ def test_gap_events_are_reported_as_gaps(change_type: str) -> None:
     assert result.notices[0].record_ids == (LEAD_ID,)
 
 
+@pytest.mark.parametrize(("entity", "wildcard"), [("Lead", "00Q*"), ("Contact", "003*")])
+def test_a_field_type_conversion_with_wildcard_record_ids_is_reported_as_a_gap(
+    entity: str, wildcard: str
+) -> None:
+    raw = change_event(entity, record_ids=(wildcard,), changed=(), fields={})
+
+    result = parse_salesforce_event(raw, received_at=NOW)
+
+    assert result.events == ()
+    assert (result.notices[0].kind, result.notices[0].record_ids) == (NoticeKind.GAP, (wildcard,))
+    assert f"recordIds {wildcard}" in result.notices[0].reason
+
+
 def test_an_overflow_event_without_record_ids_is_reported_as_overflow() -> None:
     raw = with_changes(change_event(change_type="GAP_OVERFLOW"), recordIds=[], changedFields=[])
 

@@ -9,6 +9,9 @@
   about the task's ``WhoId`` — the first-contact signal. Enrich Task change events with ``WhoId``
   (the channel member's enriched fields): an update event otherwise carries only changed fields.
 * Gap events (``GAP_*``) and ``GAP_OVERFLOW``, deletes/undeletes and other entities → notices.
+* A change whose ``recordIds`` is a wildcard (the object's key prefix and ``*``, e.g. ``00Q*``: a
+  custom field type conversion that lost data on every record of the object) → a *gap* notice naming
+  the wildcard, never an unreadable event.
 
 The idempotency key is ``transactionKey:sequenceNumber``, with ``:<recordId>`` when the change names
 several records and ``:<type>`` when one record change yields two events.
@@ -16,6 +19,7 @@ several records and ``:<type>`` when one record change yields two events.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -38,6 +42,7 @@ from leadrelay.core.ingress.values import (
 PROCESSED_ENTITIES = ("Lead", "Contact", "Task")
 GAP_CHANGE_TYPES = frozenset({"GAP_CREATE", "GAP_UPDATE", "GAP_DELETE", "GAP_UNDELETE"})
 CHANGE_TYPES = frozenset({"CREATE", "UPDATE", "DELETE", "UNDELETE", "GAP_OVERFLOW", *GAP_CHANGE_TYPES})
+_WILDCARD = re.compile(r"^[0-9A-Za-z]{3}\*$")
 _NAME_PARTS = ("Salutation", "FirstName", "MiddleName", "LastName", "Suffix", "InformalName")
 _CREATED = {"Lead": T.LEAD_CREATED, "Contact": T.CONTACT_CREATED}
 _UPDATED = {"Lead": T.LEAD_UPDATED, "Contact": T.CONTACT_UPDATED}
@@ -55,7 +60,8 @@ def parse_change_event(
         raise IngressError(
             f"is not a change type (one of {', '.join(sorted(CHANGE_TYPES))})", path=jpath(path, "changeType")
         )
-    record_ids = _record_ids(header.get("recordIds"), jpath(path, "recordIds"))
+    wildcard = wildcard_record_ids(header.get("recordIds"))
+    record_ids = wildcard or _record_ids(header.get("recordIds"), jpath(path, "recordIds"))
     name = envelope.name or f"{entity}ChangeEvent"
 
     def notice(kind: NoticeKind, reason: str) -> IngressResult:
@@ -64,6 +70,12 @@ def parse_change_event(
     if entity not in PROCESSED_ENTITIES:
         return notice(
             NoticeKind.NOT_PROCESSED, f"{entity} changes are not processed (only Lead, Contact, Task)"
+        )
+    if wildcard:
+        return notice(
+            NoticeKind.GAP,
+            f"{change_type} on every {entity} (recordIds {', '.join(wildcard)}): a field type conversion "
+            "changed records the event does not name",
         )
     if change_type in GAP_CHANGE_TYPES:
         return notice(NoticeKind.GAP, f"{change_type} on {entity}: the change itself is not in the event")
@@ -198,6 +210,15 @@ def _commit_time(
             "is required (no other time in the event either)", path=jpath(path, "commitTimestamp")
         )
     return moment
+
+
+def wildcard_record_ids(value: Any) -> tuple[str, ...]:
+    """The wildcard ``recordIds`` (``("00Q*",)``) of a field type conversion event, else ``()``."""
+    if not isinstance(value, list) or not value:
+        return ()
+    if all(isinstance(item, str) and _WILDCARD.match(item) for item in value):
+        return tuple(value)
+    return ()
 
 
 def _record_ids(value: Any, path: str) -> tuple[str, ...]:
