@@ -8,7 +8,12 @@
   true, and on an update ``Status``/``IsClosed`` among the changed fields) → ``task_completed``
   about the task's ``WhoId`` — the first-contact signal. Enrich Task change events with ``WhoId``
   (the channel member's enriched fields): an update event otherwise carries only changed fields.
-* Gap events (``GAP_*``) and ``GAP_OVERFLOW``, deletes/undeletes and other entities → notices.
+* Lead/Contact ``GAP_CREATE``/``GAP_UPDATE``/``GAP_UNDELETE`` naming records → a *gap* notice and a
+  *re-read* event per record: ``lead_updated`` / ``contact_updated`` with no field values
+  (``change.change_type`` keeps the ``GAP_*`` type), so the processor reads the record from the org
+  by its id and re-evaluates it — a change Salesforce could not describe is not missed.
+* Other gap events (``GAP_DELETE``, Task gaps), ``GAP_OVERFLOW``, deletes/undeletes and other
+  entities → notices.
 * A change whose ``recordIds`` is a wildcard (the object's key prefix and ``*``, e.g. ``00Q*``: a
   custom field type conversion that lost data on every record of the object) → a *gap* notice naming
   the wildcard, never an unreadable event.
@@ -41,6 +46,8 @@ from leadrelay.core.ingress.values import (
 
 PROCESSED_ENTITIES = ("Lead", "Contact", "Task")
 GAP_CHANGE_TYPES = frozenset({"GAP_CREATE", "GAP_UPDATE", "GAP_DELETE", "GAP_UNDELETE"})
+REREAD_GAP_TYPES = frozenset({"GAP_CREATE", "GAP_UPDATE", "GAP_UNDELETE"})
+"""Gaps healed by re-reading the named Leads/Contacts (a deleted record has nothing to re-read)."""
 CHANGE_TYPES = frozenset({"CREATE", "UPDATE", "DELETE", "UNDELETE", "GAP_OVERFLOW", *GAP_CHANGE_TYPES})
 _WILDCARD = re.compile(r"^[0-9A-Za-z]{3}\*$")
 _NAME_PARTS = ("Salutation", "FirstName", "MiddleName", "LastName", "Suffix", "InformalName")
@@ -78,7 +85,13 @@ def parse_change_event(
             "changed records the event does not name",
         )
     if change_type in GAP_CHANGE_TYPES:
-        return notice(NoticeKind.GAP, f"{change_type} on {entity}: the change itself is not in the event")
+        gap = notice(NoticeKind.GAP, f"{change_type} on {entity}: the change itself is not in the event")
+        if change_type in REREAD_GAP_TYPES and entity in _UPDATED and record_ids:
+            reread = _record_changes(
+                envelope, header, path, entity, change_type, record_ids, completed_statuses, received_at
+            )
+            return IngressResult.of(reread.events, gap.notices)
+        return gap
     if change_type == "GAP_OVERFLOW":
         return notice(NoticeKind.OVERFLOW, f"GAP_OVERFLOW on {entity}: too many changes in one transaction")
     if change_type in {"DELETE", "UNDELETE"}:
@@ -166,6 +179,8 @@ def _types(
         if fields.get("IsClosed") is True or (isinstance(status, str) and status in completed_statuses):
             return [T.TASK_COMPLETED]
         return "Task change does not complete the task"
+    if change_type in GAP_CHANGE_TYPES:  # a re-read: what changed is unknown
+        return [_UPDATED[entity]]
     if change_type == "CREATE":
         return [_CREATED[entity]]
     types = [T.OWNER_CHANGED] if "ownerid" in folded else []
