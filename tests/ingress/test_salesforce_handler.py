@@ -11,6 +11,7 @@ from leadrelay.handlers.salesforce_events import UnreadableEventError, handle
 
 from tests.ingress.builders import (
     INTEGRATION_USER,
+    LEAD_ID,
     REFERENCE,
     RULES,
     FakeLambdaContext,
@@ -59,7 +60,7 @@ def test_our_own_write_backs_are_dropped_and_counted(
     assert emitted_metrics(capsys.readouterr().out)["OwnChangesDropped"] == 1
 
 
-def test_gap_and_overflow_events_are_reported_and_counted_never_raised(
+def test_gap_and_overflow_events_are_counted_and_a_gap_lead_is_queued_for_a_re_read(
     ingress_aws: IngressAws, capsys: pytest.CaptureFixture[str]
 ) -> None:
     runtime = ingress_aws.salesforce_runtime()
@@ -70,7 +71,20 @@ def test_gap_and_overflow_events_are_reported_and_counted_never_raised(
     metrics = emitted_metrics(capsys.readouterr().out)
     assert answer["notices"][0]["kind"] == "overflow"
     assert (metrics["GapEventsReceived"], metrics["OverflowEventsReceived"]) == (1, 1)
-    assert ingress_aws.queued_events() == []
+    assert [(e.type, e.identity.salesforce_id) for e in ingress_aws.queued_events()] == [
+        ("lead_updated", LEAD_ID)
+    ]
+
+
+def test_a_wildcard_change_event_is_counted_as_a_gap_never_rejected(
+    ingress_aws: IngressAws, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = change_event(record_ids=("00Q*",), changed=(), fields={})
+
+    answer = handle(raw, CONTEXT, ingress_aws.salesforce_runtime())
+
+    assert answer["notices"][0]["kind"] == "gap"
+    assert emitted_metrics(capsys.readouterr().out)["GapEventsReceived"] == 1
 
 
 @pytest.mark.parametrize("name", sorted(path.name for path in REFERENCE.glob("*event*.json")))

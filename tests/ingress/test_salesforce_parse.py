@@ -186,9 +186,50 @@ def test_task_changes_that_complete_nothing_are_reported(
 def test_gap_events_are_reported_as_gaps(change_type: str) -> None:
     result = parse_salesforce_event(change_event(change_type=change_type), received_at=NOW)
 
-    assert result.events == ()
     assert result.notices[0].kind is NoticeKind.GAP
     assert result.notices[0].record_ids == (LEAD_ID,)
+
+
+@pytest.mark.parametrize(("entity", "wildcard"), [("Lead", "00Q*"), ("Contact", "003*")])
+def test_a_field_type_conversion_with_wildcard_record_ids_is_reported_as_a_gap(
+    entity: str, wildcard: str
+) -> None:
+    raw = change_event(entity, record_ids=(wildcard,), changed=(), fields={})
+
+    result = parse_salesforce_event(raw, received_at=NOW)
+
+    assert result.events == ()
+    assert (result.notices[0].kind, result.notices[0].record_ids) == (NoticeKind.GAP, (wildcard,))
+    assert f"recordIds {wildcard}" in result.notices[0].reason
+
+
+@pytest.mark.parametrize(
+    ("entity", "change_type", "record_id", "expected"),
+    [
+        ("Lead", "GAP_CREATE", LEAD_ID, "lead_updated"),
+        ("Lead", "GAP_UPDATE", LEAD_ID, "lead_updated"),
+        ("Lead", "GAP_UNDELETE", LEAD_ID, "lead_updated"),
+        ("Contact", "GAP_UPDATE", CONTACT_ID, "contact_updated"),
+    ],
+)
+def test_a_gap_on_a_named_lead_or_contact_becomes_a_re_read_event_about_that_record(
+    entity: str, change_type: str, record_id: str, expected: str
+) -> None:
+    raw = change_event(entity, change_type, record_ids=(record_id,), changed=(), fields={})
+
+    result = parse_salesforce_event(raw, received_at=NOW)
+
+    (event,) = result.events
+    assert (event.type, event.identity.salesforce_id, event.changed_fields) == (expected, record_id, ())
+    assert event.change is not None
+    assert event.change.change_type == change_type
+    assert result.notices[0].kind is NoticeKind.GAP
+
+
+def test_a_gap_delete_has_nothing_to_re_read_and_stays_a_notice() -> None:
+    raw = change_event(change_type="GAP_DELETE", changed=(), fields={})
+
+    assert parse_salesforce_event(raw, received_at=NOW).events == ()
 
 
 def test_an_overflow_event_without_record_ids_is_reported_as_overflow() -> None:

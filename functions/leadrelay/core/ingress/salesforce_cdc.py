@@ -8,7 +8,15 @@
   true, and on an update ``Status``/``IsClosed`` among the changed fields) → ``task_completed``
   about the task's ``WhoId`` — the first-contact signal. Enrich Task change events with ``WhoId``
   (the channel member's enriched fields): an update event otherwise carries only changed fields.
-* Gap events (``GAP_*``) and ``GAP_OVERFLOW``, deletes/undeletes and other entities → notices.
+* Lead/Contact ``GAP_CREATE``/``GAP_UPDATE``/``GAP_UNDELETE`` naming records → a *gap* notice and a
+  *re-read* event per record: ``lead_updated`` / ``contact_updated`` with no field values
+  (``change.change_type`` keeps the ``GAP_*`` type), so the processor reads the record from the org
+  by its id and re-evaluates it — a change Salesforce could not describe is not missed.
+* Other gap events (``GAP_DELETE``, Task gaps), ``GAP_OVERFLOW``, deletes/undeletes and other
+  entities → notices.
+* A change whose ``recordIds`` is a wildcard (the object's key prefix and ``*``, e.g. ``00Q*``: a
+  custom field type conversion that lost data on every record of the object) → a *gap* notice naming
+  the wildcard, never an unreadable event.
 
 The idempotency key is ``transactionKey:sequenceNumber``, with ``:<recordId>`` when the change names
 several records and ``:<type>`` when one record change yields two events.
@@ -16,6 +24,7 @@ several records and ``:<type>`` when one record change yields two events.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -37,7 +46,10 @@ from leadrelay.core.ingress.values import (
 
 PROCESSED_ENTITIES = ("Lead", "Contact", "Task")
 GAP_CHANGE_TYPES = frozenset({"GAP_CREATE", "GAP_UPDATE", "GAP_DELETE", "GAP_UNDELETE"})
+REREAD_GAP_TYPES = frozenset({"GAP_CREATE", "GAP_UPDATE", "GAP_UNDELETE"})
+"""Gaps healed by re-reading the named Leads/Contacts (a deleted record has nothing to re-read)."""
 CHANGE_TYPES = frozenset({"CREATE", "UPDATE", "DELETE", "UNDELETE", "GAP_OVERFLOW", *GAP_CHANGE_TYPES})
+_WILDCARD = re.compile(r"^[0-9A-Za-z]{3}\*$")
 _NAME_PARTS = ("Salutation", "FirstName", "MiddleName", "LastName", "Suffix", "InformalName")
 _CREATED = {"Lead": T.LEAD_CREATED, "Contact": T.CONTACT_CREATED}
 _UPDATED = {"Lead": T.LEAD_UPDATED, "Contact": T.CONTACT_UPDATED}
@@ -55,7 +67,8 @@ def parse_change_event(
         raise IngressError(
             f"is not a change type (one of {', '.join(sorted(CHANGE_TYPES))})", path=jpath(path, "changeType")
         )
-    record_ids = _record_ids(header.get("recordIds"), jpath(path, "recordIds"))
+    wildcard = wildcard_record_ids(header.get("recordIds"))
+    record_ids = wildcard or _record_ids(header.get("recordIds"), jpath(path, "recordIds"))
     name = envelope.name or f"{entity}ChangeEvent"
 
     def notice(kind: NoticeKind, reason: str) -> IngressResult:
@@ -65,8 +78,20 @@ def parse_change_event(
         return notice(
             NoticeKind.NOT_PROCESSED, f"{entity} changes are not processed (only Lead, Contact, Task)"
         )
+    if wildcard:
+        return notice(
+            NoticeKind.GAP,
+            f"{change_type} on every {entity} (recordIds {', '.join(wildcard)}): a field type conversion "
+            "changed records the event does not name",
+        )
     if change_type in GAP_CHANGE_TYPES:
-        return notice(NoticeKind.GAP, f"{change_type} on {entity}: the change itself is not in the event")
+        gap = notice(NoticeKind.GAP, f"{change_type} on {entity}: the change itself is not in the event")
+        if change_type in REREAD_GAP_TYPES and entity in _UPDATED and record_ids:
+            reread = _record_changes(
+                envelope, header, path, entity, change_type, record_ids, completed_statuses, received_at
+            )
+            return IngressResult.of(reread.events, gap.notices)
+        return gap
     if change_type == "GAP_OVERFLOW":
         return notice(NoticeKind.OVERFLOW, f"GAP_OVERFLOW on {entity}: too many changes in one transaction")
     if change_type in {"DELETE", "UNDELETE"}:
@@ -154,6 +179,8 @@ def _types(
         if fields.get("IsClosed") is True or (isinstance(status, str) and status in completed_statuses):
             return [T.TASK_COMPLETED]
         return "Task change does not complete the task"
+    if change_type in GAP_CHANGE_TYPES:  # a re-read: what changed is unknown
+        return [_UPDATED[entity]]
     if change_type == "CREATE":
         return [_CREATED[entity]]
     types = [T.OWNER_CHANGED] if "ownerid" in folded else []
@@ -198,6 +225,15 @@ def _commit_time(
             "is required (no other time in the event either)", path=jpath(path, "commitTimestamp")
         )
     return moment
+
+
+def wildcard_record_ids(value: Any) -> tuple[str, ...]:
+    """The wildcard ``recordIds`` (``("00Q*",)``) of a field type conversion event, else ``()``."""
+    if not isinstance(value, list) or not value:
+        return ()
+    if all(isinstance(item, str) and _WILDCARD.match(item) for item in value):
+        return tuple(value)
+    return ()
 
 
 def _record_ids(value: Any, path: str) -> tuple[str, ...]:

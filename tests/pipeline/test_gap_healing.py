@@ -1,0 +1,47 @@
+"""CDC gap events are healed: the events function queues a re-read, the processor reads and re-scores."""
+
+from __future__ import annotations
+
+import pytest
+from leadrelay.core.ingress.salesforce import parse_salesforce_event
+from leadrelay.localorg import LocalOrg
+from leadrelay.pipeline import Outcome
+
+from tests.ingress.builders import NOW, change_event
+from tests.pipeline.support import make_pipeline, message
+
+
+@pytest.mark.parametrize("change_type", ["GAP_CREATE", "GAP_UPDATE", "GAP_UNDELETE"])
+def test_a_gap_on_a_lead_re_reads_it_from_the_org_and_re_scores_it(
+    local_org: LocalOrg, change_type: str
+) -> None:
+    lead_id = local_org.insert(
+        "Lead",
+        {
+            "LastName": "佐藤",
+            "Company": "東都精機株式会社",
+            "Email": "sato@toto-seiki.co.jp",
+            "NumberOfEmployees": 1200,
+        },
+    )
+    raw = change_event(change_type=change_type, record_ids=(lead_id,), changed=(), fields={})
+    (event,) = parse_salesforce_event(raw, received_at=NOW).events
+    pipeline, clock, _ = make_pipeline(local_org)
+
+    report = pipeline.run([message(event)], remaining=clock.remaining)
+
+    assert [r.outcome for r in report.results.values()] == [Outcome.APPLIED]
+    lead = local_org.record("Lead", lead_id)
+    assert lead is not None
+    assert lead["LR_Fit_Score__c"] >= 20
+
+
+def test_a_gap_on_a_lead_that_no_longer_exists_is_dead_lettered_with_its_reason(local_org: LocalOrg) -> None:
+    raw = change_event(change_type="GAP_UPDATE", record_ids=("00Q000000000001AAA",), changed=(), fields={})
+    (event,) = parse_salesforce_event(raw, received_at=NOW).events
+    pipeline, clock, sink = make_pipeline(local_org)
+
+    report = pipeline.run([message(event)], remaining=clock.remaining)
+
+    assert [r.outcome for r in report.results.values()] == [Outcome.DEAD_LETTERED]
+    assert sink.letters[0].category.value == "missing_record"
