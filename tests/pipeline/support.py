@@ -7,7 +7,9 @@ dead-letter sink a list, the clock and sleep a fake that never sleeps.
 from __future__ import annotations
 
 import itertools
+import json
 import random
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -134,3 +136,12 @@ def leads_by_email(org: LocalOrg) -> dict[str, dict[str, Any]]:
         assert email not in found, f"two Leads with {email}"
         found[email] = lead
     return found
+
+
+def rules_with(tmp_path: Path, **ownership: Any) -> Path:
+    """The shipped rules copied to ``tmp_path`` with top-level keys of ``ownership.json`` replaced."""
+    rules = shutil.copytree(RULES, tmp_path / "rules")
+    document = json.loads((rules / "ownership.json").read_text(encoding="utf-8"))
+    document.update(ownership)
+    (rules / "ownership.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return rules

@@ -3,14 +3,12 @@ the record Salesforce names, or saves past alert rules when rules/ownership.json
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 from leadrelay.localorg import DuplicateRule, LocalOrg
 from leadrelay.pipeline import Outcome
 
-from tests.pipeline.support import RULES, TARO, make_pipeline, message, page_view
+from tests.pipeline.support import TARO, make_pipeline, message, page_view, rules_with
 
 NEW_LEAD = {"LastName": "山田", "FirstName": "太郎", "Company": "株式会社サンプル商事"}
 SAME_PERSON = DuplicateRule(
@@ -20,11 +18,8 @@ SAME_PERSON = DuplicateRule(
 
 
 def saving_past_alerts(tmp_path: Path) -> Path:
-    rules = shutil.copytree(RULES, tmp_path / "rules")
-    ownership = json.loads((rules / "ownership.json").read_text(encoding="utf-8"))
-    ownership["duplicate_rules"] = {"on_create": "allow_save"}
-    (rules / "ownership.json").write_text(json.dumps(ownership, ensure_ascii=False), encoding="utf-8")
-    return rules
+    """The shipped rules saving past alert-action duplicate rules."""
+    return rules_with(tmp_path, duplicate_rules={"on_create": "allow_save"})
 
 
 def test_a_refused_create_is_applied_to_the_record_the_rule_named(local_org: LocalOrg) -> None:

@@ -3,15 +3,13 @@ route in Salesforce can opt in to the rule for the Leads leadrelay creates (rule
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
 from leadrelay.localorg import AssignmentRule, LocalOrg
 from leadrelay.pipeline import Outcome
 
-from tests.pipeline.support import RULES, TARO, leads_by_email, make_pipeline, message, page_view
+from tests.pipeline.support import TARO, leads_by_email, make_pipeline, message, page_view, rules_with
 
 
 @pytest.fixture
@@ -24,11 +22,7 @@ def takes_everything(local_org: LocalOrg) -> str:
 
 def routed_in_salesforce(tmp_path: Path) -> Path:
     """The shipped rules with ``lead_assignment.on_create`` set to the org's active rule."""
-    rules = shutil.copytree(RULES, tmp_path / "rules")
-    ownership = json.loads((rules / "ownership.json").read_text(encoding="utf-8"))
-    ownership["lead_assignment"] = {"on_create": "active_rule"}
-    (rules / "ownership.json").write_text(json.dumps(ownership, ensure_ascii=False), encoding="utf-8")
-    return rules
+    return rules_with(tmp_path, lead_assignment={"on_create": "active_rule"})
 
 
 def test_a_score_update_never_changes_the_owner(local_org: LocalOrg, takes_everything: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,11 +35,6 @@ def processor(environment: dict[str, str]) -> ModuleType:
 
 
 @pytest.fixture
-def log_output(processor: ModuleType) -> Iterator[io.StringIO]:
-    """What the processor's Powertools logger writes (its handler's stream, swapped for a buffer)."""
-    buffer = io.StringIO()
-    handlers = [h for h in logging.getLogger("leadrelay").handlers if isinstance(h, logging.StreamHandler)]
-    streams = [h.setStream(buffer) for h in handlers]
-    yield buffer
-    for handler, stream in zip(handlers, streams, strict=True):
-        handler.setStream(stream)
+def log_output(processor: ModuleType, leadrelay_log: io.StringIO) -> io.StringIO:
+    """What the processor's Powertools logger writes (after the processor module set its logger up)."""
+    return leadrelay_log
