@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+from botocore.exceptions import EndpointConnectionError
 from leadrelay.adapters.ingest_queue import IN_FLIGHT_PAUSES
 from leadrelay.handlers.webhook import handle
 
@@ -33,6 +34,8 @@ class SlowNetwork:
 
     sending: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    fail: bool = False
+    """Once released, the send fails as if the network had dropped it."""
 
     def client(self) -> Any:
         """An SQS client (same moto backend) whose sends wait for :attr:`release`."""
@@ -43,6 +46,8 @@ class SlowNetwork:
     def _wait(self, **_: Any) -> None:
         self.sending.set()
         assert self.release.wait(timeout=30), "the test never released the first delivery"
+        if self.fail:
+            raise EndpointConnectionError(endpoint_url=f"https://sqs.{REGION}.amazonaws.com/")
 
 
 @dataclass
@@ -102,19 +107,12 @@ def test_a_retry_during_the_first_delivery_is_answered_with_its_outcome_a_duplic
 
 
 def test_when_the_first_delivery_fails_the_waiting_retry_enqueues_the_events(ingress_aws: IngressAws) -> None:
-    network = SlowNetwork()
+    network = SlowNetwork(fail=True)
     first = start_first_delivery(ingress_aws, network)
-    sqs, name = ingress_aws.queues.sqs, ingress_aws.queue_url.rsplit("/", 1)[-1]
-    once = threading.Lock()  # both events of the retry wait, each in a thread of its own
 
-    def first_delivery_fails(seconds: float) -> None:
-        with once:
-            if network.release.is_set():
-                return
-            sqs.delete_queue(QueueUrl=ingress_aws.queue_url)  # the queue is gone for the first delivery
-            network.release.set()
-            first.finish()
-            sqs.create_queue(QueueName=name)
+    def first_delivery_fails(seconds: float) -> None:  # each event of the retry may wait, in its own thread
+        network.release.set()
+        first.finish()
 
     retry = retry_waiting_with(ingress_aws, first_delivery_fails)
 
