@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from leadrelay.replay.verdicts import Row, Verdict
 
 from tests.replay.conftest import ReplayRun
@@ -168,8 +169,11 @@ def test_events_of_one_batch_see_records_created_by_an_earlier_batch(replay_run:
     assert len(replay_run.org.records("Lead")) == 2
 
 
-def test_a_line_nested_too_deeply_to_read_is_rejected_and_the_rest_still_runs(replay_run: ReplayRun) -> None:
-    too_deep = '{"provider": "generic", "body": ' + "[" * 3000 + "]" * 3000 + "}"
+@pytest.mark.parametrize("levels", [40, 3000])
+def test_a_line_nested_too_deeply_to_read_is_rejected_and_the_rest_still_runs(
+    replay_run: ReplayRun, levels: int
+) -> None:
+    too_deep = '{"provider": "generic", "body": ' + "[" * levels + "]" * levels + "}"
     rows = replay_run.replay(too_deep, generic_request([download("dl-0011", TARO)]))
     assert _outcomes(rows) == [(1, "rejected"), (2, "applied")]
     assert ".jsonl:1: JSON nested too deeply to read" in rows[0].reason

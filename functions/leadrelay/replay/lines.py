@@ -123,14 +123,33 @@ def read_lines(path: Path) -> Iterator[Line]:
                 yield Line(number, parse_line(text, where=f"{path}:{number}"))
 
 
+def _too_deep(where: str) -> BadLine:
+    return BadLine(f"{where}: JSON nested too deeply to read (bodies may nest {MAX_DEPTH} levels)")
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests objects and arrays more than ``limit`` levels (without recursing)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def parse_line(text: str, *, where: str) -> WebhookLine | SalesforceLine | BadLine:
     """One line as a delivery, or a :class:`BadLine` saying what is wrong ``where``."""
     try:
         document = json.loads(text)
     except ValueError as exc:
         return BadLine(f"{where}: not JSON ({exc})")
-    except RecursionError:
-        return BadLine(f"{where}: JSON nested too deeply to read (bodies may nest {MAX_DEPTH} levels)")
+    except RecursionError:  # Python 3.11 and 3.12 stop here; 3.13 reads deeper
+        return _too_deep(where)
+    if _deeper_than(document, MAX_DEPTH + 1):  # the line itself is one level
+        return _too_deep(where)
     if not isinstance(document, dict):
         return BadLine(f"{where}: a line must be a JSON object, got {type(document).__name__}")
     document.pop(NOTE_KEY, None)
