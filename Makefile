@@ -24,7 +24,7 @@ test: $(STAMP) lint typecheck rules-check template-check salesforce-check pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check functions tests bench
+	$(BIN)/ruff format --check functions tools tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -1,10 +1,10 @@
 """``python -m bench.ingress``: 10,000 webhook events: webhook handler → ingest queue → processor → org.
 
 Everything runs in this process on the functions' own code: the webhook function's handler and runtime
-(``WebhookRuntime.from_settings``: mappings, secrets, Powertools idempotency, the SQS sender), the ingest
-queue and tables on moto, the processor's handler (``make_handler(build_pipeline(settings))``: Powertools
-batch processing, the pipeline, the Salesforce gateway) fed by a stand-in for Lambda's SQS event source
-mapping, and the local org.
+(``bootstrap.ingress.webhook_runtime``: mappings, secrets, Powertools idempotency, the SQS sender), the ingest
+queue and tables on moto, the processor's handler (``make_handler`` on ``bootstrap.processor``:
+Powertools batch processing, the pipeline, the Salesforce gateway) fed by a stand-in for Lambda's SQS
+event source mapping, and the local org.
 
 Requests arrive in order; whenever a batch's worth of events waits on the queue the processor is invoked,
 as Lambda does with a full batch. An event's latency runs from the start of the webhook request that
@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from leadrelay.replay.environ import quiet_functions
-from leadrelay.replay.local import local_environment
+from leadrelay_tools.replay.environ import quiet_functions
+from leadrelay_tools.replay.local import local_environment
 
 from bench.ingress.paths import Timings, parse_only, run_full_path, sqs_round_trip
 from bench.ingress.traffic import SECRETS, known_leads, people, webhook_traffic

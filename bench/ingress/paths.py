@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from dataclasses import dataclass, field
@@ -12,13 +11,16 @@ from typing import Any, cast
 import boto3
 from leadrelay.adapters.activity_store import InMemoryActivityStore
 from leadrelay.adapters.ingest_queue import SqsEventQueue
-from leadrelay.core.events import CanonicalEvent
-from leadrelay.core.ingress.webhooks import WebhookRequest, find_mapping, parse_webhook
-from leadrelay.handlers import webhook
-from leadrelay.replay.invocation import RecordingEnqueuer, ReplayClock, ReplayContext, http_api_event
-from leadrelay.replay.lines import WebhookLine
-from leadrelay.replay.local import REGION, LocalEnvironment
-from leadrelay.replay.runner import build_pipeline
+from leadrelay.bootstrap import Overrides
+from leadrelay.bootstrap import ingress as ingress_root
+from leadrelay.bootstrap import processor as processor_root
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay.handlers import processor, webhook
+from leadrelay.ingress.webhooks import WebhookRequest, find_mapping, parse_webhook
+from leadrelay.settings import ProcessorSettings, WebhookSettings
+from leadrelay_tools.replay.invocation import RecordingEnqueuer, ReplayClock, ReplayContext, http_api_event
+from leadrelay_tools.replay.lines import WebhookLine
+from leadrelay_tools.replay.local import REGION, LocalEnvironment
 
 from tests.plugins.dead_letters import Queues
 from tests.processor.harness import EventSourceMapping, LambdaClock
@@ -44,13 +46,11 @@ class TimedProcessor:
     """The processor function's handler behind Lambda's SQS poller, noting when each event was done."""
 
     def __init__(self, env: LocalEnvironment, batch_size: int) -> None:
-        from leadrelay.handlers import processor  # imported under the environment local_environment set
-
-        pipeline = build_pipeline(env.settings)
         # moto's Query reads the whole table (DynamoDB reads one partition), so on moto the activity
         # history would cost O(all activities) per person and the figures would show moto's scaling.
-        pipeline.activities = InMemoryActivityStore()
-        handler = processor.make_handler(pipeline, env.settings)
+        seams = Overrides(activities=InMemoryActivityStore())
+        runtime = processor_root.processor_runtime(ProcessorSettings.of(env.settings), seams)
+        handler = processor.make_handler(lambda: runtime)
         self.done: dict[str, float] = {}
         self.bodies: list[str] = []
         sqs = boto3.client("sqs", region_name=REGION)
@@ -77,9 +77,9 @@ class TimedProcessor:
 def run_full_path(env: LocalEnvironment, traffic: list[WebhookLine], batch_size: int) -> Timings:
     """Every request through the webhook handler; the processor whenever a batch waits on the queue."""
     clock = ReplayClock()
-    function_runtime = webhook.WebhookRuntime.from_settings(env.settings)
-    recorder = RecordingEnqueuer(function_runtime.enqueuer)
-    runtime = dataclasses.replace(function_runtime, clock=clock, enqueuer=recorder)
+    settings = WebhookSettings.of(env.settings)
+    recorder = RecordingEnqueuer(ingress_root.enqueuer(settings))
+    runtime = ingress_root.webhook_runtime(settings, Overrides(clock=clock, enqueuer=recorder))
     processor = TimedProcessor(env, batch_size)
     arrived: dict[str, float] = {}
     waiting, ingress = 0, 0.0
@@ -134,7 +134,7 @@ def sqs_round_trip(env: LocalEnvironment, bodies: list[str], batch_size: int) ->
 
 def parse_only(env: LocalEnvironment, traffic: list[WebhookLine]) -> Timings:
     """Signature check and mapping of every request (``parse_webhook``), no AWS and no Salesforce."""
-    runtime = webhook.WebhookRuntime.from_settings(env.settings)
+    runtime = ingress_root.webhook_runtime(WebhookSettings.of(env.settings))
     accepted = 0
     started = time.perf_counter()
     for line in traffic:

@@ -1,6 +1,6 @@
 """Deterministic webhook traffic for the ingress benchmark: HubSpot batches, Marketo clicks, generic batches.
 
-``webhook_traffic(events, seed)`` returns signed requests (:class:`~leadrelay.replay.lines.WebhookLine`,
+``webhook_traffic(events, seed)`` returns signed requests (:class:`~leadrelay_tools.replay.lines.WebhookLine`,
 the replay file's model) carrying ``events`` canonical events in total, about half from HubSpot (batches
 of 25 contact property changes), a fifth from Marketo (one per request) and the rest from the generic
 signed webhook (batches of 10), about a pool of people of whom ``known`` already exist as Leads.
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from leadrelay.core.ingress.signatures import generic_signature, hubspot_signature_v3
-from leadrelay.replay.lines import WebhookLine
+from leadrelay.ingress.signatures import generic_signature, hubspot_signature_v3
+from leadrelay_tools.replay.lines import WebhookLine
 
 JST = timezone(timedelta(hours=9))
 START = datetime(2026, 11, 20, 9, 0, tzinfo=JST)

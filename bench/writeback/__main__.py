@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from leadrelay.cli.output import print_table
-from leadrelay.core.events import Identity
-from leadrelay.localorg import LocalOrg
+from leadrelay.bootstrap import Overrides
+from leadrelay.domain.events import Identity
 from leadrelay.pipeline import InboundMessage, Outcome
-from leadrelay.pipeline.local import local_pipeline
+from leadrelay_tools.cli.output import print_table
+from leadrelay_tools.local_pipeline import local_pipeline
+from leadrelay_tools.localorg import LocalOrg
 
 from bench.writeback.traffic import NOW, Traffic, make_traffic, seed_org
 
@@ -67,7 +68,7 @@ def run_path(org: LocalOrg, traffic: Traffic, name: str, batch_size: int) -> Pat
     """Seed a clean org, warm the pipeline up (it learns which fields the org has), then count."""
     org.reset()
     seed_org(org, traffic)
-    pipeline = local_pipeline(org, RULES, clock=lambda: NOW, sleep=lambda _: None)
+    pipeline = local_pipeline(org, RULES, overrides=Overrides(clock=lambda: NOW, sleep=lambda _: None))
     warm = traffic.events[0].model_copy(
         update={"idempotency_key": "warm-up", "identity": Identity(email=WARM_UP)}
     )

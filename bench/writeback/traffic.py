@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from leadrelay.core.events import ActivityType, CanonicalEvent, EventKind, EventSource, Identity
-from leadrelay.localorg import LocalOrg
+from leadrelay.domain.events import ActivityType, CanonicalEvent, EventKind, EventSource, Identity
+from leadrelay_tools.localorg import LocalOrg
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 SURNAMES = ("山田", "鈴木", "佐藤", "田中", "高橋", "伊藤", "渡辺", "中村", "小林", "加藤")

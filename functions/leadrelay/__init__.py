@@ -18,14 +18,14 @@ __all__ = ["Decision", "RuleSet", "RuleSetError", "load_rules"]
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from leadrelay.core.rules import Decision, RuleSet, RuleSetError
-    from leadrelay.rules_io import load_rules
+    from leadrelay.engine import Decision, RuleSet, RuleSetError
+    from leadrelay.rulefiles.loader import load_rules
 
 _HOMES = {
-    "Decision": "leadrelay.core.rules",
-    "RuleSet": "leadrelay.core.rules",
-    "RuleSetError": "leadrelay.core.rules",
-    "load_rules": "leadrelay.rules_io",
+    "Decision": "leadrelay.engine",
+    "RuleSet": "leadrelay.engine",
+    "RuleSetError": "leadrelay.engine",
+    "load_rules": "leadrelay.rulefiles.loader",
 }
 
 

@@ -1,18 +1,25 @@
 """The small interfaces between the core and the outside world.
 
-Each port has a real adapter (``leadrelay.adapters``) and a local one used by tests and
-the demo. The core and the pipeline depend only on these protocols.
+Each port has a real adapter (``leadrelay.adapters``) and a local one (``leadrelay_tools`` and the
+tests). The pipeline and the handlers depend only on these protocols; ``leadrelay.bootstrap`` chooses
+the adapters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from leadrelay.core.enrichment import MaPerson
-from leadrelay.core.events import CanonicalEvent
-from leadrelay.core.writes import WriteOp, WriteResult
+from leadrelay.domain.deadletter import DeadLetter
+from leadrelay.domain.enrichment import MaPerson
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay.domain.writes import WriteOp, WriteResult
+from leadrelay.engine.decision import Decision
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
 class SalesforceGateway(Protocol):
@@ -92,4 +99,45 @@ class MaDirectory(Protocol):
         One batched call per chunk the MA allows; raises ``MaDirectoryError`` when the lookup as a
         whole fails (rate limit, outage, refused credentials).
         """
+        ...
+
+
+class Rules(Protocol):
+    """What the pipeline needs of a loaded rule set (``leadrelay.RuleSet``)."""
+
+    @property
+    def version(self) -> str:
+        """The rule set's content hash."""
+        ...
+
+    def evaluate(self, context: Mapping[str, Any], *, now: datetime, trace: bool = False) -> Decision:
+        """Scores, stage and transitions for one context."""
+        ...
+
+
+class DeadLetterSink(Protocol):
+    """Where dead letters go (the dead-letter queue; a list in the demo)."""
+
+    def send(self, letters: Sequence[DeadLetter]) -> None:
+        """Deliver every letter durably, or raise."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class EnqueueOutcome:
+    """Idempotency keys enqueued now, and those already enqueued by an earlier delivery."""
+
+    enqueued: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()
+
+
+class Enqueuer(Protocol):
+    """Puts canonical events on the ingest queue (once each, when idempotency is configured)."""
+
+    def enqueue(self, events: Sequence[CanonicalEvent]) -> EnqueueOutcome:
+        """Enqueue, or raise ``EnqueueError`` / ``ConcurrentDeliveryError``."""
+        ...
+
+    def register_lambda_context(self, context: LambdaContext) -> None:
+        """Bind the invocation (for in-progress expiry)."""
         ...

@@ -1,12 +1,15 @@
-"""Settings of every leadrelay function, read once from the environment.
+"""Typed settings of every leadrelay function, read once from the environment.
 
-One pydantic model for all functions: each reads the fields it needs. Names are the
-environment variables (``LEADRELAY_*``) that ``template.yaml`` sets; values that are secret
-(Salesforce credentials, webhook secrets) are never here — only the *names* of the Secrets
-Manager secrets or SSM parameters that hold them.
+One model per function, with what that function cannot run without *required*: a processor without
+its dead-letter queue fails its cold start with a sentence naming ``LEADRELAY_DLQ_URL``, not with an
+error at the first event. Names are the environment variables (``LEADRELAY_*``) that ``template.yaml``
+sets; values that are secret (Salesforce credentials, webhook secrets, MA tokens) are never here —
+only the *names* of the Secrets Manager secrets or SSM parameters that hold them.
 
-Local mode (tests, ``leadrelay demo``, ``leadrelay replay``) points the Salesforce gateway at
-a local org's credentials file instead of Secrets Manager (``LEADRELAY_SF_CREDENTIALS_FILE``).
+Local mode (tests, ``leadrelay demo``, ``leadrelay replay``) points the Salesforce gateway at a local
+org's credentials file instead of Secrets Manager (``LEADRELAY_SF_CREDENTIALS_FILE``) and secrets at a
+local file (``LEADRELAY_SECRETS_FILE``). :class:`Settings` holds every function's variables together,
+for the tools that run all functions in one process (replay, the demo).
 """
 
 from __future__ import annotations
@@ -14,52 +17,103 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
 ENV_PREFIX = "LEADRELAY_"
 METRICS_NAMESPACE = "LeadRelay"
 """CloudWatch namespace of every leadrelay metric (template.yaml sets POWERTOOLS_METRICS_NAMESPACE to it)."""
 
 
-class Settings(BaseModel):
-    """The environment of a leadrelay function (field ``x`` is read from ``LEADRELAY_X``)."""
+class SettingsError(ValueError):
+    """The environment lacks a variable the function needs, or holds an invalid value (named)."""
+
+
+class FunctionSettings(BaseModel):
+    """What every function reads (field ``x`` is read from ``LEADRELAY_X``)."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     rules_path: Path = Path("rules")
-    """The rules directory (``load_rules``; ownership, operations and mappings live there too)."""
-    ingest_queue_url: str | None = None
-    """The SQS queue of canonical events (ingress sends, the processor is triggered by it)."""
-    dlq_url: str | None = None
-    """The dead-letter queue: envelopes the processor sends, and what the redrive policy moves."""
-    activity_table: str | None = None
-    """DynamoDB table of activities per identity (``DynamoDBActivityStore``)."""
-    idempotency_table: str | None = None
-    """DynamoDB table of Powertools idempotency records (ingress)."""
+    """The rules directory (rules, ownership, operations and mappings live there)."""
+    client_name: str = "leadrelay"
+    """Sent as ``Sforce-Call-Options: client=<name>`` on every write; the loop guard drops it."""
+    secrets_file: Path | None = None
+    """Local mode: a JSON file of secrets by name, read instead of Secrets Manager/SSM (docs/ingress.md)."""
+    function_version: str = "$LATEST"
+    """The Lambda function version (from ``AWS_LAMBDA_FUNCTION_VERSION``), for dead letters."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
+        """Read ``LEADRELAY_*`` variables (and the Lambda function version) from ``environ``.
+
+        Raises :class:`SettingsError` naming every missing or invalid variable.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, str] = {
+            name[len(ENV_PREFIX) :].lower(): value
+            for name, value in env.items()
+            if name.startswith(ENV_PREFIX) and value != ""
+        }
+        if "AWS_LAMBDA_FUNCTION_VERSION" in env:
+            values.setdefault("function_version", env["AWS_LAMBDA_FUNCTION_VERSION"])
+        return cls.of(values)
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any] | BaseModel) -> Self:
+        """The settings from field values (or another settings model's); raises :class:`SettingsError`."""
+        data = values.model_dump(exclude_none=True) if isinstance(values, BaseModel) else dict(values)
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise SettingsError(_describe(cls, exc)) from None
+
+
+def _describe(model: type[BaseModel], exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors(include_url=False):
+        name = ENV_PREFIX + "_".join(str(part) for part in error["loc"]).upper()
+        if error["type"] == "missing":
+            problems.append(f"{name} is not set")
+        elif not error["loc"]:
+            problems.append(str(error["msg"]).removeprefix("Value error, "))
+        else:
+            problems.append(f"{name}: {str(error['msg']).removeprefix('Value error, ')}")
+    return f"{model.__name__}: " + "; ".join(problems)
+
+
+class SalesforceAccess(FunctionSettings):
+    """Where the Salesforce credentials are: a secret in AWS, or a local file."""
+
     sf_secret_id: str | None = None
     """Secrets Manager secret (name or ARN) with the Salesforce credentials (JWT or client credentials)."""
     sf_credentials_file: Path | None = None
     """Local mode: a JSON credentials file instead of the secret (the local org writes one)."""
     sf_ca_file: Path | None = None
     """Local mode: the CA certificate to trust for Salesforce (the local org's throw-away CA)."""
-    webhook_secret_name: str | None = None
-    """The webhook secrets: a Secrets Manager secret (name or ARN), or ``ssm:/path`` for an SSM
-    SecureString, holding JSON with one key per provider (a string, or a list while rotating)."""
+
+    @model_validator(mode="after")
+    def _credentials_somewhere(self) -> Self:
+        if not (self.sf_secret_id or self.sf_credentials_file):
+            raise ValueError(
+                f"{ENV_PREFIX}SF_SECRET_ID is not set (or {ENV_PREFIX}SF_CREDENTIALS_FILE in local mode)"
+            )
+        return self
+
+
+class ProcessorSettings(SalesforceAccess):
+    """The processor: ingest queue → rules → Salesforce, dead letters to the DLQ."""
+
+    dlq_url: str
+    """The dead-letter queue the processor sends envelopes to."""
+    activity_table: str
+    """DynamoDB table of activities per identity (and applied markers)."""
+    ingest_queue_url: str | None = None
+    """The queue the processor is triggered by (named in dead letters, for redrive)."""
     ma_secret_name: str | None = None
-    """The MA API credentials (processor): a Secrets Manager secret (name or ARN), or ``ssm:/path``,
-    holding JSON with one key per MA (``hubspot``, ``marketo``; docs/ingress.md). Unset: no MA lookups."""
-    secrets_file: Path | None = None
-    """Local mode: a JSON file of secrets by name, read instead of Secrets Manager/SSM (docs/ingress.md)."""
-    webhook_max_body_bytes: PositiveInt = 1_048_576
-    """Larger webhook bodies are refused with 413 (API Gateway itself stops at 10 MB)."""
-    webhook_public_url: str | None = None
-    """The base URL providers call (``https://hooks.example.co.jp``) when it differs from the API's own
-    domain (a custom domain with a base path): HubSpot signs the full URL."""
-    integration_user_id: str | None = None
-    """The Salesforce user leadrelay writes as; its own changes are dropped at ingress."""
-    client_name: str = "leadrelay"
-    """Sent as ``Sforce-Call-Options: client=<name>`` on every write."""
+    """The MA API credentials: a Secrets Manager secret (name or ARN), or ``ssm:/path``, holding JSON
+    with one key per MA (``hubspot``, ``marketo``; docs/ingress.md). Unset: no MA lookups."""
     max_receive_count: PositiveInt = 5
     """The ingest queue's redrive ``maxReceiveCount``: a transient failure on the last receive is
     dead-lettered by the processor itself, with its reason."""
@@ -69,18 +123,60 @@ class Settings(BaseModel):
     """Activities expire (DynamoDB TTL) this long after they occurred."""
     time_margin_seconds: float = Field(default=5.0, ge=0)
     """Time kept free at the end of an invocation for answering SQS and flushing metrics."""
-    function_version: str = "$LATEST"
-    """The Lambda function version (from ``AWS_LAMBDA_FUNCTION_VERSION``), for dead letters."""
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read ``LEADRELAY_*`` variables (and the Lambda function version) from ``environ``."""
-        env = os.environ if environ is None else environ
-        values: dict[str, str] = {
-            name[len(ENV_PREFIX) :].lower(): value
-            for name, value in env.items()
-            if name.startswith(ENV_PREFIX) and value != ""
-        }
-        if "AWS_LAMBDA_FUNCTION_VERSION" in env:
-            values.setdefault("function_version", env["AWS_LAMBDA_FUNCTION_VERSION"])
-        return cls.model_validate(values)
+
+class IngressSettings(FunctionSettings):
+    """What both ingress functions need: the ingest queue, and the table that keeps events once."""
+
+    ingest_queue_url: str
+    """The SQS queue of canonical events."""
+    idempotency_table: str | None = None
+    """DynamoDB table of Powertools idempotency records; unset only in local mode (no de-duplication)."""
+
+
+class WebhookSettings(IngressSettings):
+    """The webhook function: signed MA webhooks → the ingest queue."""
+
+    webhook_secret_name: str = "leadrelay/webhooks"  # noqa: S105 - the name of a secret, not one
+    """The webhook secrets: a Secrets Manager secret (name or ARN), or ``ssm:/path`` for an SSM
+    SecureString, holding JSON with one key per provider (a string, or a list while rotating)."""
+    webhook_max_body_bytes: PositiveInt = 1_048_576
+    """Larger webhook bodies are refused with 413 (API Gateway itself stops at 10 MB)."""
+    webhook_public_url: str | None = None
+    """The base URL providers call (``https://hooks.example.co.jp``) when it differs from the API's own
+    domain (a custom domain with a base path): HubSpot signs the full URL."""
+
+
+class SalesforceEventsSettings(IngressSettings):
+    """The Salesforce-events function: Event Relay deliveries → the ingest queue."""
+
+    integration_user_id: str | None = None
+    """The Salesforce user leadrelay writes as; its own changes are dropped at ingress."""
+
+
+class DeadLetterSettings(FunctionSettings):
+    """``leadrelay dlq``: the dead-letter queue and where a redrive sends letters back to."""
+
+    dlq_url: str | None = None
+    ingest_queue_url: str | None = None
+
+
+class Settings(FunctionSettings):
+    """Every function's variables together (replay and the demo run all functions in one process)."""
+
+    ingest_queue_url: str | None = None
+    dlq_url: str | None = None
+    activity_table: str | None = None
+    idempotency_table: str | None = None
+    sf_secret_id: str | None = None
+    sf_credentials_file: Path | None = None
+    sf_ca_file: Path | None = None
+    webhook_secret_name: str | None = None
+    ma_secret_name: str | None = None
+    webhook_max_body_bytes: PositiveInt = 1_048_576
+    webhook_public_url: str | None = None
+    integration_user_id: str | None = None
+    max_receive_count: PositiveInt = 5
+    activity_history_days: PositiveInt = 365
+    activity_ttl_days: PositiveInt = 400
+    time_margin_seconds: float = Field(default=5.0, ge=0)

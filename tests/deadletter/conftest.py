@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from leadrelay.core.deadletter import DeadLetter, OperationsConfig, UnreadableEvent, dead_letter_for
-from leadrelay.core.events import CanonicalEvent
-from leadrelay.core.failures import classify
-from leadrelay.core.rules.decision import Decision, RuleHit, StageTransition
-from leadrelay.core.writes import SalesforceError, WriteKind, WriteOp
+from leadrelay.domain.deadletter import DeadLetter, OperationsConfig, UnreadableEvent, dead_letter_for
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay.domain.failures import classify
+from leadrelay.domain.writes import SalesforceError, WriteKind, WriteOp
+from leadrelay.engine.decision import Decision, RuleHit, StageTransition
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 LEAD_ID = "00Q5j00000AbCdEFGH"

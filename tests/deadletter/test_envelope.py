@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from leadrelay.core.deadletter import (
+from leadrelay.domain.deadletter import (
     DEAD_LETTER_ENVELOPE_VERSION,
     DEFAULT_OPERATIONS,
     REDRIVE_POLICY_CODE,
@@ -17,9 +17,9 @@ from leadrelay.core.deadletter import (
     dead_letter_from_redrive_policy,
     unreadable_event,
 )
-from leadrelay.core.events import CanonicalEvent
-from leadrelay.core.failures import Classification, ErrorCategory, ErrorClass, classify
-from leadrelay.core.writes import SalesforceError
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay.domain.failures import Classification, ErrorCategory, ErrorClass, classify
+from leadrelay.domain.writes import SalesforceError
 from pydantic import ValidationError
 
 from tests.deadletter.conftest import (

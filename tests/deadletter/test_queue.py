@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from leadrelay.adapters.dead_letters import DeadLetterQueue
-from leadrelay.core.deadletter import DeadLetter
-from leadrelay.core.rules.decision import Decision, RuleHit
+from leadrelay.domain.deadletter import DeadLetter
+from leadrelay.engine.decision import Decision, RuleHit
 
 from tests.deadletter.conftest import DUPLICATE_ERROR, letter, page_view
 from tests.plugins.dead_letters import MAX_RECEIVE_COUNT, Queues

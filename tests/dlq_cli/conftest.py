@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 from leadrelay.adapters.dead_letters import DeadLetterQueue
-from leadrelay.cli.main import main
-from leadrelay.core.deadletter import DeadLetter
+from leadrelay.domain.deadletter import DeadLetter
+from leadrelay_tools.cli.main import main
 
 from tests.plugins.dead_letters import Queues
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from leadrelay.core.deadletter import DeadLetter
-from leadrelay.core.events import CanonicalEvent
-from leadrelay.core.writes import SalesforceError
+from leadrelay.domain.deadletter import DeadLetter
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay.domain.writes import SalesforceError
 
 from tests.deadletter.conftest import DUPLICATE_ERROR, LEAD_ID, letter, page_view
 from tests.dlq_cli.conftest import Run

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from leadrelay.adapters.dead_letters import DeadLetterQueue
-from leadrelay.cli.dlq import parse_duration
-from leadrelay.core.deadletter import DeadLetter
-from leadrelay.core.events import CanonicalEvent
+from leadrelay.domain.deadletter import DeadLetter
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay_tools.cli.dlq import parse_duration
 
 from tests.deadletter.conftest import DUPLICATE_ERROR, letter, page_view
 from tests.dlq_cli.conftest import Run

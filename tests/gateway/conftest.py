@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities import parameters
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from leadrelay.adapters.salesforce import SalesforceCredentials, SimpleSalesforceGateway, clear_session_cache
-from leadrelay.localorg import LocalOrg
+from leadrelay_tools.localorg import LocalOrg
 from moto import mock_aws
 from pydantic import SecretStr
 

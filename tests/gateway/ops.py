@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from leadrelay.core.writes import WriteKind, WriteOp
+from leadrelay.domain.writes import WriteKind, WriteOp
 
 LEAD_FIELDS: dict[str, Any] = {"LastName": "山田", "FirstName": "太郎", "Company": "株式会社サンプル商事"}
 

@@ -12,13 +12,14 @@ import pytest
 from leadrelay.adapters.salesforce.auth import (
     AuthFlow,
     SalesforceCredentials,
-    credentials_from_env,
     credentials_from_file,
     credentials_from_json,
     credentials_from_secret,
     jwt_assertion,
     token_request,
 )
+from leadrelay.bootstrap.processor import salesforce_credentials
+from leadrelay.settings import SalesforceAccess, SettingsError
 
 CONSUMER_KEY = "3MVG9leadrelayConsumerKey"
 USERNAME = "leadrelay-integration@sample-shoji.co.jp"
@@ -155,7 +156,7 @@ def test_credentials_from_secrets_manager_are_cached_for_max_age(private_key_pem
 @pytest.mark.usefixtures("aws")
 def test_the_environment_names_the_secret(monkeypatch: pytest.MonkeyPatch, private_key_pem: str) -> None:
     monkeypatch.setenv("LEADRELAY_SF_SECRET_ID", _store_secret(private_key_pem))
-    assert credentials_from_env().username == USERNAME
+    assert salesforce_credentials(SalesforceAccess.from_env()).username == USERNAME
 
 
 def test_locally_the_environment_points_to_a_credentials_file(
@@ -166,14 +167,14 @@ def test_locally_the_environment_points_to_a_credentials_file(
                                 "consumer_key": "local", "consumer_secret": "local"}))  # fmt: skip
     monkeypatch.delenv("LEADRELAY_SF_SECRET_ID", raising=False)
     monkeypatch.setenv("LEADRELAY_SF_CREDENTIALS_FILE", str(path))
-    assert credentials_from_env() == credentials_from_file(path)
+    assert salesforce_credentials(SalesforceAccess.from_env()) == credentials_from_file(path)
 
 
 def test_without_configuration_the_error_names_both_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LEADRELAY_SF_SECRET_ID", raising=False)
     monkeypatch.delenv("LEADRELAY_SF_CREDENTIALS_FILE", raising=False)
-    with pytest.raises(ValueError, match=r"LEADRELAY_SF_SECRET_ID.*LEADRELAY_SF_CREDENTIALS_FILE"):
-        credentials_from_env()
+    with pytest.raises(SettingsError, match=r"LEADRELAY_SF_SECRET_ID.*LEADRELAY_SF_CREDENTIALS_FILE"):
+        SalesforceAccess.from_env()
 
 
 def test_the_secret_document_round_trips_with_its_secrets(private_key_pem: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from leadrelay.adapters.salesforce.collections import collection_requests, map_results
-from leadrelay.core.writes import SalesforceError, WriteKind, WriteOp
+from leadrelay.domain.writes import SalesforceError, WriteKind, WriteOp
 
 from tests.gateway.ops import LEAD_FIELDS, lead_upsert, score_update, task_create
 

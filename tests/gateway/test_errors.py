@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import requests
 from leadrelay.adapters.salesforce.errors import error_from_exception, errors_from_response
-from leadrelay.core.failures import ErrorCategory, classify
-from leadrelay.core.writes import SalesforceError
+from leadrelay.domain.failures import ErrorCategory, classify
+from leadrelay.domain.writes import SalesforceError
 
 
 def test_a_salesforce_error_body_keeps_its_code_message_fields_and_status() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from leadrelay.core.failures import (
+from leadrelay.domain.failures import (
     CLASSIFICATION_TABLE,
     Classification,
     ErrorCategory,
@@ -13,7 +13,7 @@ from leadrelay.core.failures import (
     classify_all,
     http_status_code,
 )
-from leadrelay.core.writes import SalesforceError
+from leadrelay.domain.writes import SalesforceError
 
 T, P = ErrorClass.TRANSIENT, ErrorClass.PERMANENT
 C = ErrorCategory

@@ -10,9 +10,10 @@ import requests
 from aws_lambda_powertools import Metrics
 from leadrelay.adapters.salesforce import ApiUsage, SalesforceCredentials, SimpleSalesforceGateway
 from leadrelay.adapters.salesforce.gateway import parse_api_usage
-from leadrelay.adapters.salesforce.metrics import NAMESPACE, api_usage_publisher
-from leadrelay.core.writes import WriteOp
-from leadrelay.localorg import LocalOrg
+from leadrelay.adapters.salesforce.metrics import api_usage_publisher
+from leadrelay.domain.writes import WriteOp
+from leadrelay.settings import METRICS_NAMESPACE as NAMESPACE
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.gateway.ops import lead_upsert
 

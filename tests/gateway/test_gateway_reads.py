@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 from leadrelay.adapters.salesforce import SalesforceCredentials, SimpleSalesforceGateway
-from leadrelay.core.failures import ErrorCategory, SalesforceCallError
-from leadrelay.localorg import LocalOrg
+from leadrelay.domain.failures import ErrorCategory, SalesforceCallError
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.gateway.conftest import Traffic
 

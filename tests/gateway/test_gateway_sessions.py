@@ -11,9 +11,9 @@ from leadrelay.adapters.salesforce import (
     SimpleSalesforceGateway,
     credentials_from_secret,
 )
-from leadrelay.core.failures import ErrorCategory, SalesforceCallError, classify_all
-from leadrelay.core.writes import WriteOp
-from leadrelay.localorg import LocalOrg
+from leadrelay.domain.failures import ErrorCategory, SalesforceCallError, classify_all
+from leadrelay.domain.writes import WriteOp
+from leadrelay_tools.localorg import LocalOrg
 from pydantic import SecretStr
 
 from tests.gateway.conftest import Traffic

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from leadrelay.adapters.salesforce import SimpleSalesforceGateway
-from leadrelay.core.failures import Classification, ErrorCategory, ErrorClass, classify_all
-from leadrelay.localorg import LocalOrg
+from leadrelay.domain.failures import Classification, ErrorCategory, ErrorClass, classify_all
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.gateway.conftest import Traffic
 from tests.gateway.ops import lead_upsert, score_update, task_create

@@ -14,7 +14,7 @@ import pytest
 import requests
 from leadrelay.adapters.salesforce import SimpleSalesforceGateway, credentials_from_file
 from leadrelay.adapters.salesforce.auth import SalesforceCredentials, login
-from leadrelay.core.writes import WriteKind, WriteOp
+from leadrelay.domain.writes import WriteKind, WriteOp
 from simple_salesforce.api import Salesforce
 from simple_salesforce.format import format_soql
 

@@ -7,7 +7,7 @@ import random
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from leadrelay.core.retry import Backoff, delays
+from leadrelay.domain.retry import Backoff, delays
 
 
 def test_the_delay_ceiling_doubles_from_the_base_up_to_the_cap() -> None:

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 from leadrelay.adapters.salesforce import AuthFlow, SalesforceCredentials, SimpleSalesforceGateway
-from leadrelay.core.failures import ErrorCategory, SalesforceCallError, classify_all
-from leadrelay.core.writes import WriteKind, WriteOp
+from leadrelay.domain.failures import ErrorCategory, SalesforceCallError, classify_all
+from leadrelay.domain.writes import WriteKind, WriteOp
 
 OPS = [
     WriteOp(

@@ -3,7 +3,7 @@
 The fields come from the code, not from a list kept beside it: what the processor reads is
 ``PersonFields`` over the shipped rules (identity fields, every field ``ownership.json`` names, the
 ``lead.*`` fields the rules read); what it writes is what ``ObjectOwnership.may_write`` allows (Leads
-are created, Contacts only updated: ``core.identity``). `make salesforce-check` converts the same source
+are created, Contacts only updated: ``domain.identity``). `make salesforce-check` converts the same source
 with the real Salesforce CLI.
 """
 
@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from leadrelay.core.ingress import salesforce as salesforce_ingress
-from leadrelay.localorg.standard import standard_objects
+from leadrelay.ingress import salesforce as salesforce_ingress
 from leadrelay.pipeline.fields import PERSON_OBJECTS, PersonFields
-from leadrelay.pipeline.setup import load_rule_bundle
+from leadrelay.rulefiles.bundle import load_rule_bundle
+from leadrelay_tools.localorg.standard import standard_objects
 
 from tests.infra.cfn import ROOT
 

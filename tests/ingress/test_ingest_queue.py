@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from leadrelay.adapters.ingest_queue import EnqueueError, SqsEventQueue
-from leadrelay.core.events import CanonicalEvent
-from leadrelay.core.ingress.salesforce import parse_salesforce_event
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay.ingress.salesforce import parse_salesforce_event
 
 from tests.ingress.builders import NOW, lead_activity
 from tests.plugins.ingress import IngressAws

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from leadrelay.core.events import CanonicalEvent
-from leadrelay.core.ingress.loops import LoopGuard
-from leadrelay.core.ingress.results import NoticeKind
-from leadrelay.core.ingress.salesforce import parse_salesforce_event
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay.ingress.loops import LoopGuard
+from leadrelay.ingress.results import NoticeKind
+from leadrelay.ingress.salesforce import parse_salesforce_event
 
 from tests.ingress.builders import INTEGRATION_USER, NOW, change_event, lead_activity
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from leadrelay.adapters.mapping_files import MappingFilesError, load_mappings
-from leadrelay.core.ingress.mapping import CompiledMapping, compile_mapping, map_payload
-from leadrelay.core.ingress.mapping_model import MappingFile
-from leadrelay.core.ingress.results import IngressError, NoticeKind
+from leadrelay.ingress.mapping import CompiledMapping, compile_mapping, map_payload
+from leadrelay.ingress.mapping_model import MappingFile
+from leadrelay.ingress.results import IngressError, NoticeKind
 
 from tests.ingress.builders import EMAIL, NOW, RULES, generic_body, reference
 

@@ -10,8 +10,8 @@ import unicodedata
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from leadrelay.core.ingress.masking import mask_pii
 from leadrelay.handlers.webhook import handle
+from leadrelay.ingress.masking import mask_pii
 
 from tests.ingress.builders import FakeLambdaContext, api_event, generic_body, generic_headers
 from tests.plugins.ingress import IngressAws

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from leadrelay.adapters.mapping_files import load_mappings
-from leadrelay.core.ingress.mapping import map_payload
-from leadrelay.core.ingress.results import IngressError
-from leadrelay.core.ingress.salesforce import parse_salesforce_event
+from leadrelay.ingress.mapping import map_payload
+from leadrelay.ingress.results import IngressError
+from leadrelay.ingress.salesforce import parse_salesforce_event
 
 from tests.ingress.builders import NOW, REFERENCE, RULES, SHARED_REFERENCE, reference
 

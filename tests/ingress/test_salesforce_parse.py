@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from leadrelay.core.events import EventSource, parse_canonical_event
-from leadrelay.core.ingress.results import IngressError, NoticeKind
-from leadrelay.core.ingress.salesforce import parse_salesforce_event
+from leadrelay.domain.events import EventSource, parse_canonical_event
+from leadrelay.ingress.results import IngressError, NoticeKind
+from leadrelay.ingress.salesforce import parse_salesforce_event
 
 from tests.ingress.builders import (
     CONTACT_ID,

@@ -6,8 +6,8 @@ import hashlib
 from datetime import timedelta
 
 import pytest
-from leadrelay.core.ingress.results import IngressError, RejectionKind
-from leadrelay.core.ingress.signatures import (
+from leadrelay.ingress.results import IngressError, RejectionKind
+from leadrelay.ingress.signatures import (
     generic_signature,
     hubspot_request_uri,
     verify_generic,

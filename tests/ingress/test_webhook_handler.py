@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -238,7 +239,7 @@ def test_requests_are_counted_by_outcome(ingress_aws: IngressAws, capsys: pytest
 def test_the_lambda_entry_point_builds_its_runtime_from_the_environment(
     ingress_aws: IngressAws, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
-    monkeypatch.setenv("LEADRELAY_RULES_PATH", str(webhook.Settings().rules_path.resolve()))
+    monkeypatch.setenv("LEADRELAY_RULES_PATH", str(Path("rules").resolve()))
     monkeypatch.setenv("LEADRELAY_INGEST_QUEUE_URL", ingress_aws.queue_url)
     monkeypatch.setenv("LEADRELAY_IDEMPOTENCY_TABLE", "leadrelay-idempotency")
     monkeypatch.setenv("LEADRELAY_WEBHOOK_SECRET_NAME", "leadrelay/webhooks")

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from leadrelay.core.events import parse_canonical_event
-from leadrelay.core.ingress.json_body import MAX_DEPTH
+from leadrelay.domain.events import parse_canonical_event
 from leadrelay.handlers.webhook import handle
+from leadrelay.ingress.json_body import MAX_DEPTH
 
 from tests.ingress.builders import (
     FakeLambdaContext,

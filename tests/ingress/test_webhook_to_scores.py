@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from leadrelay.handlers.webhook import handle
-from leadrelay.localorg import LocalOrg
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.ingress.builders import EMAIL, NOW, FakeLambdaContext, api_event, generic_body, generic_headers
 from tests.pipeline.support import FakeClock, leads_by_email, make_pipeline, message

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jwt
-from leadrelay.localorg import LocalOrg
+from leadrelay_tools.localorg import LocalOrg
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 

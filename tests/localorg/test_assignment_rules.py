@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from leadrelay.localorg import AssignmentRule, LocalOrg, RuleEntry
+from leadrelay_tools.localorg import AssignmentRule, LocalOrg, RuleEntry
 
 RULE_ID = "01Q5g000000AbCdEAK"
 

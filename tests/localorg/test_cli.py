@@ -10,7 +10,7 @@ import sys
 
 import pytest
 import requests
-from leadrelay.cli.main import main
+from leadrelay_tools.cli.main import main
 
 
 def test_local_org_help_says_it_is_a_stand_in(capsys: pytest.CaptureFixture[str]) -> None:
@@ -28,7 +28,7 @@ def test_a_bad_fault_spec_is_reported(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_local_org_serves_until_interrupted() -> None:
-    command = [sys.executable, "-m", "leadrelay.cli.main", "local-org", "--json", "--faults", "seed=3"]
+    command = [sys.executable, "-m", "leadrelay_tools.cli.main", "local-org", "--json", "--faults", "seed=3"]
     env = {**os.environ, "PYTHONUNBUFFERED": ""}  # the CLI itself must flush what it prints
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)  # noqa: S603 - our CLI
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from leadrelay.localorg import DuplicateRule, LocalOrg
+from leadrelay_tools.localorg import DuplicateRule, LocalOrg
 
 TARO = {
     "LastName": "山田",

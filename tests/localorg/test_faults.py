@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from leadrelay.localorg import LocalOrg
+from leadrelay_tools.localorg import LocalOrg
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
@@ -158,7 +158,7 @@ def test_the_daily_limit_turns_every_call_into_request_limit_exceeded(
 
 
 def test_a_cli_fault_spec_sets_rates_and_seed() -> None:
-    from leadrelay.localorg import Faults
+    from leadrelay_tools.localorg import Faults
 
     faults = Faults().apply_spec("lock=0.1,validation=0.02,unavailable=0.01,seed=7")
 

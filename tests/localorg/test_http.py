@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
-from leadrelay.localorg import LocalOrg
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.localorg.payloads import jwt_assertion
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leadrelay.localorg import LocalOrg
+from leadrelay_tools.localorg import LocalOrg
 from simple_salesforce.api import Salesforce
 
 from tests.localorg.payloads import api, rest

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from leadrelay.localorg import LocalOrg
-from leadrelay.localorg.ids import checksum_suffix, normalize_id
-from leadrelay.localorg.metadata import MetadataError, load_schema
+from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.localorg.ids import checksum_suffix, normalize_id
+from leadrelay_tools.localorg.metadata import MetadataError, load_schema
 from simple_salesforce.api import Salesforce
 
 from tests.localorg.payloads import api

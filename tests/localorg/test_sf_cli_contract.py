@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from leadrelay.localorg import LocalOrg
+from leadrelay_tools.localorg import LocalOrg
 
 SF = Path(__file__).resolve().parents[2] / "infra" / "salesforce" / "node_modules" / ".bin" / "sf"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import requests
-from leadrelay.localorg import LocalOrg
+from leadrelay_tools.localorg import LocalOrg
 from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError, SalesforceResourceNotFound
 

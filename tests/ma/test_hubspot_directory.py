@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from leadrelay.adapters.ma import HubSpotDirectory
-from leadrelay.core.enrichment import MA_AUTH_FAILED, MA_RATE_LIMITED, MaDirectoryError, MaPerson
+from leadrelay.domain.enrichment import MA_AUTH_FAILED, MA_RATE_LIMITED, MaDirectoryError, MaPerson
 
 from tests.plugins.localma import LocalMa
 

@@ -16,12 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from leadrelay.core.deadletter import DeadLetter
-from leadrelay.core.events import CanonicalEvent, EventKind, EventSource, Identity
-from leadrelay.localorg import LocalOrg
+from leadrelay.bootstrap import Overrides
+from leadrelay.domain.deadletter import DeadLetter
+from leadrelay.domain.events import CanonicalEvent, EventKind, EventSource, Identity
 from leadrelay.pipeline import InboundMessage, Pipeline, PipelineConfig
-from leadrelay.pipeline.local import InMemoryDeadLetters, local_pipeline
 from leadrelay.ports import ActivityStore
+from leadrelay_tools.local_pipeline import InMemoryDeadLetters, local_pipeline
+from leadrelay_tools.localorg import LocalOrg
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -86,9 +87,7 @@ def make_pipeline(
         activities=store,
         dead_letters=sink,
         config=PipelineConfig(max_receive_count=max_receive_count, function_version="7"),
-        clock=clock,
-        sleep=clock.sleep,
-        rng=random.Random(7),
+        overrides=Overrides(clock=clock, sleep=clock.sleep, rng=random.Random(7)),
     )
     return pipeline, clock, sink
 

@@ -14,7 +14,7 @@ from leadrelay.adapters.activity_store import (
     partition_key,
     sort_key,
 )
-from leadrelay.core.events import CanonicalEvent, EventKind, EventSource, Identity
+from leadrelay.domain.events import CanonicalEvent, EventKind, EventSource, Identity
 from leadrelay.ports import ActivityStore
 from moto import mock_aws
 

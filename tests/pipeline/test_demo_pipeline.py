@@ -6,9 +6,9 @@ import json
 from datetime import datetime
 
 import pytest
-from leadrelay.cli.demo import read_samples
-from leadrelay.cli.demo_pipeline import run_pipeline_demo, sample_events
-from leadrelay.cli.main import main
+from leadrelay_tools.cli.demo import read_samples
+from leadrelay_tools.cli.demo_pipeline import run_pipeline_demo, sample_events
+from leadrelay_tools.cli.main import main
 
 from tests.pipeline.support import RULES
 

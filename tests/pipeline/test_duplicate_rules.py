@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from leadrelay.localorg import DuplicateRule, LocalOrg
 from leadrelay.pipeline import Outcome
+from leadrelay_tools.localorg import DuplicateRule, LocalOrg
 
 from tests.pipeline.support import TARO, make_pipeline, message, page_view, rules_with
 

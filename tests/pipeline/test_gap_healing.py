@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from leadrelay.core.ingress.salesforce import parse_salesforce_event
-from leadrelay.localorg import LocalOrg
+from leadrelay.ingress.salesforce import parse_salesforce_event
 from leadrelay.pipeline import Outcome
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.ingress.builders import NOW, change_event
 from tests.pipeline.support import make_pipeline, message

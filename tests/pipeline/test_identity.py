@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from leadrelay.core.events import CanonicalEvent, EventKind, EventSource, Identity
-from leadrelay.core.identity import (
+from leadrelay.domain.events import CanonicalEvent, EventKind, EventSource, Identity
+from leadrelay.domain.identity import (
     PLACEHOLDER,
     NewLead,
     Person,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from leadrelay.localorg import AssignmentRule, LocalOrg
 from leadrelay.pipeline import Outcome
+from leadrelay_tools.localorg import AssignmentRule, LocalOrg
 
 from tests.pipeline.support import TARO, leads_by_email, make_pipeline, message, page_view, rules_with
 

@@ -7,8 +7,8 @@ import string
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from leadrelay.core.lookup_values import canonical_id, checksum_suffix, refused_email, refused_id
-from leadrelay.localorg.ids import make_id
+from leadrelay.domain.lookup_values import canonical_id, checksum_suffix, refused_email, refused_id
+from leadrelay_tools.localorg.ids import make_id
 
 ID15 = st.text(alphabet=string.ascii_letters + string.digits, min_size=15, max_size=15)
 

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from leadrelay.core.events import CanonicalEvent
-from leadrelay.core.failures import ErrorCategory, ErrorClass
-from leadrelay.core.identity import PLACEHOLDER
-from leadrelay.localorg import LocalOrg
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay.domain.failures import ErrorCategory, ErrorClass
+from leadrelay.domain.identity import PLACEHOLDER
 from leadrelay.pipeline import Outcome, Pipeline
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.pipeline.support import (
     HANAKO,

@@ -13,8 +13,8 @@ from typing import Any
 import boto3
 import pytest
 from leadrelay.adapters.activity_store import DynamoDBActivityStore, InMemoryActivityStore
-from leadrelay.localorg import LocalOrg
 from leadrelay.pipeline import Outcome
+from leadrelay_tools.localorg import LocalOrg
 from moto import mock_aws
 
 from tests.pipeline.support import HANAKO, TARO, create_activity_table, leads_by_email, make_pipeline, message

@@ -14,10 +14,9 @@ import pytest
 from leadrelay.adapters.ingest_queue import IdempotentEnqueuer, SqsEventQueue
 from leadrelay.adapters.mapping_files import load_mappings
 from leadrelay.adapters.secrets import SecretSource, WebhookSecrets
-from leadrelay.core.events import CanonicalEvent, parse_canonical_event
-from leadrelay.core.ingress.loops import LoopGuard
-from leadrelay.handlers.salesforce_events import SalesforceEventsRuntime
-from leadrelay.handlers.webhook import WebhookRuntime
+from leadrelay.bootstrap.ingress import SalesforceEventsRuntime, WebhookRuntime
+from leadrelay.domain.events import CanonicalEvent, parse_canonical_event
+from leadrelay.ingress.loops import LoopGuard
 
 from tests.ingress.builders import INTEGRATION_USER, NOW, RULES, WEBHOOK_SECRETS, FakeLambdaContext
 from tests.plugins.dead_letters import REGION, Queues

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from leadrelay.localorg import LocalOrg
+from leadrelay_tools.localorg import LocalOrg
 from simple_salesforce.api import Salesforce
 
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from leadrelay.localorg import LocalOrg
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.pipeline.support import RULES
 from tests.plugins.dead_letters import Queues
-from tests.processor.harness import MODULE, cold_start, processor_environment
+from tests.processor.harness import cold_start, processor_environment
 
 
 @pytest.fixture
@@ -25,7 +24,7 @@ def environment(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     yield env
-    sys.modules.pop(MODULE, None)
+    cold_start()  # forget the runtime built on this test's environment
 
 
 @pytest.fixture

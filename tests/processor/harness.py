@@ -10,8 +10,6 @@ a message after ``maxReceiveCount`` receives.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,9 +20,14 @@ from typing import Any
 
 import boto3
 from leadrelay.adapters.dead_letters import DeadLetterQueue
-from leadrelay.core.deadletter import DeadLetter
-from leadrelay.localorg import LocalOrg
-from leadrelay.replay.local import write_credentials
+from leadrelay.bootstrap import Overrides
+from leadrelay.bootstrap import processor as processor_root
+from leadrelay.bootstrap.processor import ProcessorRuntime
+from leadrelay.domain.deadletter import DeadLetter
+from leadrelay.handlers import processor
+from leadrelay.settings import ProcessorSettings
+from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.replay.local import write_credentials
 
 from tests.pipeline.support import NOW, create_activity_table
 from tests.plugins.dead_letters import MAX_RECEIVE_COUNT, REGION, Queues
@@ -199,6 +202,17 @@ def processor_environment(org: LocalOrg, queues: Queues, workdir: Path, rules: P
 
 
 def cold_start() -> ModuleType:
-    """Import the handler module afresh, as a new execution environment would."""
-    sys.modules.pop(MODULE, None)
-    return importlib.import_module(MODULE)
+    """The handler module in a new execution environment: its runtime is built again on first use."""
+    processor.default_runtime.cache_clear()
+    return processor
+
+
+def runtime_with(**overrides: Any) -> ProcessorRuntime:
+    """The processor's runtime for the environment the test set, with ``overrides`` (clock, sleep, rng…)."""
+    return processor_root.processor_runtime(ProcessorSettings.from_env(), Overrides(**overrides))
+
+
+def handler_with(**overrides: Any) -> Callable[[dict[str, Any], Any], Any]:
+    """The Lambda handler (Powertools decorators and all) on :func:`runtime_with` ``(**overrides)``."""
+    runtime = runtime_with(**overrides)
+    return processor.make_handler(lambda: runtime)

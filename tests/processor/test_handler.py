@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 from leadrelay.adapters.dead_letters import DeadLetterQueue
-from leadrelay.core.rules import RuleSetError
-from leadrelay.localorg import LocalOrg
+from leadrelay.engine import RuleSetError
+from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay.settings import Settings
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.pipeline.support import HANAKO, RULES, TARO, leads_by_email, page_view
 from tests.plugins.dead_letters import Queues
@@ -24,6 +25,7 @@ from tests.processor.harness import (
     FakeLambdaContext,
     LambdaClock,
     cold_start,
+    handler_with,
     send,
     sqs_event,
 )
@@ -39,17 +41,17 @@ def broken_rules(tmp_path: Path, file: str, breaking: Callable[[Any], None]) -> 
     return broken
 
 
-def test_a_broken_rule_set_fails_the_cold_start_naming_file_and_pointer(
+def test_a_broken_rule_set_fails_the_first_invocation_naming_file_and_pointer(
     environment: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     broken = broken_rules(tmp_path, "scoring.json", lambda d: d["rules"][0].update(score="enthusiasm"))
     monkeypatch.setenv("LEADRELAY_RULES_PATH", str(broken))
     with pytest.raises(RuleSetError) as failure:
-        cold_start()
+        cold_start().default_runtime()
     assert f"{broken / 'scoring.json'}:/rules/0/score:" in str(failure.value)
 
 
-def test_a_broken_ownership_map_fails_the_cold_start_too(
+def test_a_broken_ownership_map_fails_the_first_invocation_too(
     environment: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     broken = broken_rules(
@@ -57,12 +59,14 @@ def test_a_broken_ownership_map_fails_the_cold_start_too(
     )
     monkeypatch.setenv("LEADRELAY_RULES_PATH", str(broken))
     with pytest.raises(RuleSetError, match=r"ownership\.json:/objects/Lead/ma/6"):
-        cold_start()
+        cold_start().default_runtime()
 
 
-def test_the_cold_start_loads_the_rules_once_for_every_invocation(processor: ModuleType) -> None:
-    assert processor.PIPELINE.rules.version == processor.load_rule_bundle(RULES).rules.version
-    assert processor.SETTINGS.max_receive_count == 3
+def test_the_runtime_is_built_once_for_every_invocation_of_an_environment(processor: ModuleType) -> None:
+    runtime = processor.default_runtime()
+    assert processor.default_runtime() is runtime
+    assert runtime.pipeline.rules.version == load_rule_bundle(RULES).rules.version
+    assert runtime.pipeline.config.max_receive_count == 3
 
 
 def test_applied_messages_are_deleted_and_the_leads_are_in_salesforce(
@@ -83,10 +87,7 @@ def test_only_messages_to_retry_become_batch_item_failures(
     local_org.faults.target("Email", TARO, "UNABLE_TO_LOCK_ROW", message=lock)
     local_org.faults.target("Email", HANAKO)  # a validation rule: permanent
     clock = LambdaClock()
-    pipeline = processor.build_pipeline(
-        processor.SETTINGS, clock=clock, sleep=clock.sleep, rng=random.Random(3)
-    )
-    handler = processor.make_handler(pipeline, processor.SETTINGS)
+    handler = handler_with(clock=clock, sleep=clock.sleep, rng=random.Random(3))
     locked, blocked, fine = page_view(TARO), page_view(HANAKO), page_view("jiro.sato@example-kogyo.co.jp")
     messages = [
         {"MessageId": f"m{i}", "ReceiptHandle": f"r{i}", "Body": e.model_dump_json(), "Attributes": attrs}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,14 +17,19 @@ from types import ModuleType
 import boto3
 import pytest
 from leadrelay.adapters.dead_letters import DeadLetterQueue
-from leadrelay.core.events import CanonicalEvent, EventKind, EventSource, Identity
-from leadrelay.localorg import LocalOrg
-from leadrelay.pipeline import Pipeline
+from leadrelay.domain.events import CanonicalEvent, EventKind, EventSource, Identity
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.pipeline.support import HANAKO, NOW, RULES, TARO, leads_by_email, page_view
 from tests.plugins.dead_letters import Queues
 from tests.plugins.localma import LocalMa
-from tests.processor.harness import MODULE, EventSourceMapping, LambdaClock, cold_start, processor_environment
+from tests.processor.harness import (
+    EventSourceMapping,
+    LambdaClock,
+    cold_start,
+    handler_with,
+    processor_environment,
+)
 
 MA_SECRET = "leadrelay/ma"
 _ids = itertools.count(1)
@@ -40,7 +44,7 @@ def processor(
     monkeypatch.setenv("LEADRELAY_MA_SECRET_NAME", MA_SECRET)
     boto3.client("secretsmanager").create_secret(Name=MA_SECRET, SecretString=json.dumps(local_ma.secret()))
     yield cold_start()
-    sys.modules.pop(MODULE, None)
+    cold_start()
 
 
 def visit(ma_id: str, source: EventSource = EventSource.HUBSPOT) -> str:
@@ -60,15 +64,9 @@ def drain(processor: ModuleType, queues: Queues, *bodies: str) -> EventSourceMap
     for body in bodies:
         queues.sqs.send_message(QueueUrl=queues.ingest_url, MessageBody=body)
     clock = LambdaClock()
-    mapping = EventSourceMapping(
-        queues, processor.make_handler(_pipeline(processor, clock), processor.SETTINGS), clock
-    )
+    mapping = EventSourceMapping(queues, handler_with(clock=clock, sleep=clock.sleep), clock)
     mapping.drain()
     return mapping
-
-
-def _pipeline(processor: ModuleType, clock: LambdaClock) -> Pipeline:
-    return processor.build_pipeline(processor.SETTINGS, clock=clock, sleep=clock.sleep)
 
 
 def test_a_hubspot_object_id_becomes_a_lead_with_the_contacts_e_mail_name_and_company(
@@ -168,7 +166,7 @@ def test_a_person_looked_up_once_is_not_asked_for_again_in_the_same_environment(
 ) -> None:
     local_ma.state.add_hubspot_contact("51401", email=TARO, lastname="山田")
     clock = LambdaClock()
-    handler = processor.make_handler(_pipeline(processor, clock), processor.SETTINGS)
+    handler = handler_with(clock=clock, sleep=clock.sleep)
     mapping = EventSourceMapping(queues, handler, clock)
     for _ in range(2):
         queues.sqs.send_message(QueueUrl=queues.ingest_url, MessageBody=visit("51401"))
@@ -197,9 +195,7 @@ def test_a_cached_person_is_asked_for_again_once_the_cache_time_has_passed(
 ) -> None:
     local_ma.state.add_hubspot_contact("51401", email=TARO, lastname="山田")
     clock = LambdaClock()
-    mapping = EventSourceMapping(
-        queues, processor.make_handler(_pipeline(processor, clock), processor.SETTINGS), clock
-    )
+    mapping = EventSourceMapping(queues, handler_with(clock=clock, sleep=clock.sleep), clock)
     queues.sqs.send_message(QueueUrl=queues.ingest_url, MessageBody=visit("51401"))
     mapping.drain()
     clock.now += timedelta(minutes=16)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -37,13 +36,19 @@ from typing import Any
 import pytest
 from leadrelay.adapters.activity_store import InMemoryActivityStore
 from leadrelay.adapters.dead_letters import DeadLetterQueue
-from leadrelay.core.events import ActivityType, CanonicalEvent, EventKind, EventSource, Identity
-from leadrelay.core.failures import ErrorCategory, ErrorClass
-from leadrelay.localorg import LocalOrg
+from leadrelay.domain.events import ActivityType, CanonicalEvent, EventKind, EventSource, Identity
+from leadrelay.domain.failures import ErrorCategory, ErrorClass
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.pipeline.support import NOW, RULES
 from tests.plugins.dead_letters import Queues
-from tests.processor.harness import MODULE, EventSourceMapping, LambdaClock, cold_start, processor_environment
+from tests.processor.harness import (
+    EventSourceMapping,
+    LambdaClock,
+    cold_start,
+    handler_with,
+    processor_environment,
+)
 
 EVENTS = 5_000
 PEOPLE = 800
@@ -108,7 +113,7 @@ def processor(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     yield cold_start()
-    sys.modules.pop(MODULE, None)
+    cold_start()
 
 
 def email_of(index: int) -> str:
@@ -175,12 +180,9 @@ def test_every_event_is_applied_exactly_once_or_dead_lettered_with_its_reason(
     rng.shuffle(bodies)
 
     clock = LambdaClock()
-    settings = processor.SETTINGS
     store = InMemoryActivityStore()
-    pipeline = processor.build_pipeline(
-        settings, activities=store, clock=clock, sleep=clock.sleep, rng=random.Random(5)
-    )
-    mapping = EventSourceMapping(queues, processor.make_handler(pipeline, settings), clock, batch_size=BATCH)
+    handler = handler_with(activities=store, clock=clock, sleep=clock.sleep, rng=random.Random(5))
+    mapping = EventSourceMapping(queues, handler, clock, batch_size=BATCH)
     started = time.perf_counter()
     mapping.feed(bodies, arrivals=BATCH)
     elapsed = time.perf_counter() - started

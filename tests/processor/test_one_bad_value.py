@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from types import ModuleType
 
-from leadrelay.core.events import CanonicalEvent
-from leadrelay.core.failures import ErrorClass
-from leadrelay.localorg import LocalOrg
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay.domain.failures import ErrorClass
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.pipeline.support import leads_by_email, page_view
 from tests.plugins.dead_letters import Queues

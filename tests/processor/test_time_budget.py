@@ -12,7 +12,7 @@ import io
 from types import ModuleType
 from typing import Any
 
-from leadrelay.localorg import LocalOrg
+from leadrelay_tools.localorg import LocalOrg
 
 from tests.pipeline.support import page_view
 from tests.processor.harness import FakeLambdaContext, LambdaClock, sqs_event

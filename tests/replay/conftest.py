@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from leadrelay.localorg import LocalOrg
-from leadrelay.replay.lines import read_lines
-from leadrelay.replay.local import LocalEnvironment, local_environment
-from leadrelay.replay.runner import Replayer, build_pipeline
-from leadrelay.replay.verdicts import Row
+from leadrelay.bootstrap import Overrides
+from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.replay.lines import read_lines
+from leadrelay_tools.replay.local import LocalEnvironment, local_environment
+from leadrelay_tools.replay.runner import Replayer, build_pipeline
+from leadrelay_tools.replay.verdicts import Row
 
 from tests.replay.support import SECRETS, SEED, write_jsonl
 
@@ -32,7 +33,7 @@ class ReplayRun:
         """Write ``lines`` to a file and replay it (the pipeline never really sleeps)."""
         self.runs += 1
         path = write_jsonl(self.workdir / f"replay-{self.runs}.jsonl", *lines)
-        pipeline = build_pipeline(self.env.settings, sleep=lambda seconds: None)
+        pipeline = build_pipeline(self.env.settings, Overrides(sleep=lambda seconds: None))
         replayer = Replayer(self.env.settings, dedupe=dedupe, batch_size=batch_size, pipeline=pipeline)
         return replayer.replay(read_lines(path))
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from leadrelay.core.ingress.signatures import generic_signature, hubspot_signature_v3
-from leadrelay.localorg import LocalOrg
+from leadrelay.ingress.signatures import generic_signature, hubspot_signature_v3
+from leadrelay_tools.localorg import LocalOrg
 
 JST = timezone(timedelta(hours=9))
 RECEIVED = datetime(2026, 11, 20, 10, 0, tzinfo=JST)

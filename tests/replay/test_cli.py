@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from leadrelay.cli.main import main
+from leadrelay_tools.cli.main import main
+
+from tests.replay.conftest import ReplayRun
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -59,10 +61,13 @@ def test_a_seed_file_that_is_not_records_by_object_is_refused(
 
 
 def test_config_mode_reads_the_functions_environment(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], replay_run: object
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], replay_run: ReplayRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the LEADRELAY_* variables the functions read (here: pointing at moto and the local org)."""
     from tests.replay.support import TARO, download, generic_request, write_jsonl
+
+    for name, value in replay_run.env.settings.model_dump(exclude_none=True).items():
+        monkeypatch.setenv(f"LEADRELAY_{name.upper()}", str(value))
 
     file = write_jsonl(tmp_path / "backfill.jsonl", generic_request([download("dl-cfg-1", TARO)]))
     assert main(["replay", str(file), "--org", "config", "--json"]) == 0

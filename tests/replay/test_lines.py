@@ -6,8 +6,8 @@ import base64
 import json
 
 import pytest
-from leadrelay.replay.invocation import http_api_event
-from leadrelay.replay.lines import BadLine, SalesforceLine, WebhookLine, parse_line
+from leadrelay_tools.replay.invocation import http_api_event
+from leadrelay_tools.replay.lines import BadLine, SalesforceLine, WebhookLine, parse_line
 
 WHERE = "backfill.jsonl:7"
 

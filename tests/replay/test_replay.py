@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from leadrelay.replay.verdicts import Row, Verdict
+from leadrelay_tools.replay.verdicts import Row, Verdict
 
 from tests.replay.conftest import ReplayRun
 from tests.replay.support import (

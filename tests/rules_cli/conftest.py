@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from leadrelay.cli.main import main
+from leadrelay_tools.cli.main import main
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED_RULES = REPO / "rules"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from leadrelay.core.rules.nesting import MAX_NESTING
+from leadrelay.engine.nesting import MAX_NESTING
 
 from tests.rules_cli.conftest import CLI, read, rule_index, write
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from leadrelay.core.rules import Decision, RuleSet, build_rule_set
+from leadrelay.engine import Decision, RuleSet, build_rule_set
 
 JST = timezone(timedelta(hours=9))
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=JST)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
-from leadrelay.core.rules import build_rule_set
+from leadrelay.engine import build_rule_set
 
 from tests.rules_engine.builders import NOW, days_ago, holds, lifecycle_doc, scoring_doc
 

@@ -9,7 +9,7 @@ from typing import Any
 import leadrelay
 import pytest
 from leadrelay import RuleSetError
-from leadrelay.core.rules.nesting import MAX_NESTING
+from leadrelay.engine.nesting import MAX_NESTING
 
 from tests.rules_engine.builders import NOW, context, lifecycle_doc, rule_set, scoring_doc, write_rules
 

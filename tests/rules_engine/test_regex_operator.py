@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from leadrelay.core.rules import RuleSetError
-from leadrelay.core.rules.regex_guard import UnsafeRegexError, compile_regex
+from leadrelay.engine import RuleSetError
+from leadrelay.engine.regex_guard import UnsafeRegexError, compile_regex
 
 from tests.rules_engine.builders import holds, rule_set
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from leadrelay.core.rules.kinds import RULE_FILE_KINDS
-from leadrelay.rules_io import main, read_document, rule_files, schema_text
+from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
+from leadrelay.rulefiles.loader import main, read_document, rule_files, schema_text
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 SCHEMAS = RULES / "schema"
@@ -17,10 +17,10 @@ SCHEMAS = RULES / "schema"
 def test_the_committed_schema_is_what_the_models_generate(kind: str) -> None:
     committed = SCHEMAS / f"{kind}.schema.json"
     assert committed.is_file(), (
-        f"missing {committed}: run python -m leadrelay.rules_io --write-schemas rules/schema"
+        f"missing {committed}: run python -m leadrelay.rulefiles.loader --write-schemas rules/schema"
     )
     assert committed.read_text(encoding="utf-8") == schema_text(kind), (
-        f"{committed} is stale: run python -m leadrelay.rules_io --write-schemas rules/schema"
+        f"{committed} is stale: run python -m leadrelay.rulefiles.loader --write-schemas rules/schema"
     )
 
 

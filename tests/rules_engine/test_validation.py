@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from leadrelay.core.rules import RuleSetError
-from leadrelay.core.rules.kinds import RULE_FILE_KINDS
-from leadrelay.rules_io import validate_path
+from leadrelay.engine import RuleSetError
+from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
+from leadrelay.rulefiles.loader import validate_path
 
 from tests.rules_engine.builders import lifecycle_doc, rule_set, scoring_doc, write_rules
 

@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 from leadrelay import RuleSet, load_rules
-from leadrelay.core.rulecases import RuleTestCase, RuleTestFile, compare, format_differences, unknown_rule_ids
-from leadrelay.rules_io import read_document, rule_files, validate_path
+from leadrelay.rulefiles.loader import read_document, rule_files, validate_path
+from leadrelay.rulefiles.rulecases import (
+    RuleTestCase,
+    RuleTestFile,
+    compare,
+    format_differences,
+    unknown_rule_ids,
+)
 
 from bench.rules import reference
 from bench.rules.synth import synthetic_leads

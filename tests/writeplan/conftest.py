@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from leadrelay.core.ownership import OwnershipMap
-from leadrelay.core.rules.decision import Decision, RuleHit, StageTransition
+from leadrelay.domain.ownership import OwnershipMap
+from leadrelay.engine.decision import Decision, RuleHit, StageTransition
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 NOW = datetime(2026, 11, 21, 5, 17, tzinfo=UTC)

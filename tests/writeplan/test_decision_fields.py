@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from leadrelay.core.ownership import OwnershipMap
-from leadrelay.core.rules.decision import Decision, RuleHit, StageTransition
-from leadrelay.core.writeplan import decision_fields, score_reasons_text
+from leadrelay.domain.ownership import OwnershipMap
+from leadrelay.domain.writeplan import decision_fields, score_reasons_text
+from leadrelay.engine.decision import Decision, RuleHit, StageTransition
 
 from tests.writeplan.conftest import NOW, load_ownership_json
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from leadrelay.core.ownership import FieldOwner, OwnershipIssue, OwnershipMap, check_ownership
+from leadrelay.domain.ownership import FieldOwner, OwnershipIssue, OwnershipMap, check_ownership
 from pydantic import ValidationError
 
 from tests.writeplan.conftest import load_ownership_json

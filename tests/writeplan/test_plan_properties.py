@@ -7,10 +7,10 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from leadrelay.core.ownership import FieldOwner, OwnershipMap
-from leadrelay.core.sfvalues import salesforce_value, same_value
-from leadrelay.core.writeplan import WriteIntent, WritePlan, plan_writes
-from leadrelay.core.writes import WriteKind
+from leadrelay.domain.ownership import FieldOwner, OwnershipMap
+from leadrelay.domain.sfvalues import salesforce_value, same_value
+from leadrelay.domain.writeplan import WriteIntent, WritePlan, plan_writes
+from leadrelay.domain.writes import WriteKind
 
 from tests.writeplan.conftest import load_ownership_json
 

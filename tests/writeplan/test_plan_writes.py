@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from leadrelay.core.ownership import FieldOwner, OwnershipMap
-from leadrelay.core.writeplan import IgnoredField, SkippedWrite, SkipReason, WriteIntent, plan_writes
-from leadrelay.core.writes import WriteKind, WriteOp
+from leadrelay.domain.ownership import FieldOwner, OwnershipMap
+from leadrelay.domain.writeplan import IgnoredField, SkippedWrite, SkipReason, WriteIntent, plan_writes
+from leadrelay.domain.writes import WriteKind, WriteOp
 
 from tests.writeplan.conftest import load_ownership_json
 

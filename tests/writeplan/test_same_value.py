@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 import pytest
-from leadrelay.core.sfvalues import salesforce_value, same_value
+from leadrelay.domain.sfvalues import salesforce_value, same_value
 
 JST = timezone(timedelta(hours=9))
 MQL_AT = datetime(2026, 11, 21, 14, 17, 0, 123456, tzinfo=JST)

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from leadrelay.core.events import CanonicalEvent
+from leadrelay.domain.events import CanonicalEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

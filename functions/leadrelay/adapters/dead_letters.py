@@ -10,7 +10,7 @@
   is not used: it would send the envelope, not the event, and moto does not implement it.
 
 Messages the processor never wrapped (moved by the ingest queue's redrive policy) are read as
-envelopes too: :func:`~leadrelay.core.deadletter.dead_letter_from_redrive_policy`.
+envelopes too: :func:`~leadrelay.domain.deadletter.dead_letter_from_redrive_policy`.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from leadrelay.adapters.ingest_queue import MAX_MESSAGE_BYTES, chunks, send_message_batches
-from leadrelay.core.deadletter import (
+from leadrelay.domain.deadletter import (
     DEFAULT_OPERATIONS,
     DeadLetter,
     OperationsConfig,
     dead_letter_from_redrive_policy,
     unreadable_event,
 )
-from leadrelay.core.events import CanonicalEvent
+from leadrelay.domain.events import CanonicalEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient

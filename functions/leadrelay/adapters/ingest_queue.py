@@ -34,8 +34,8 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from botocore.exceptions import BotoCoreError, ClientError
 
-from leadrelay.core.events import CanonicalEvent
-from leadrelay.ports import EventQueue
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay.ports import EnqueueOutcome, EventQueue
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
@@ -166,14 +166,6 @@ def _entry(entry_id: str, event: CanonicalEvent, *, fifo: bool) -> SendMessageBa
     return entry
 
 
-@dataclass(frozen=True, slots=True)
-class EnqueueOutcome:
-    """Idempotency keys enqueued now, and those already enqueued by an earlier delivery."""
-
-    enqueued: tuple[str, ...] = ()
-    duplicates: tuple[str, ...] = ()
-
-
 class IdempotentEnqueuer:
     """Enqueues each canonical event at most once per idempotency key (Powertools idempotency).
 
@@ -294,3 +286,18 @@ def _first_of_each_key(events: Sequence[CanonicalEvent]) -> tuple[list[Canonical
 def _mark_duplicate(response: Any, idempotent_data: DataRecord) -> Any:
     """Powertools calls this when the response is replayed from the store: the event was a duplicate."""
     return {**response, "duplicate": True} if isinstance(response, dict) else response
+
+
+@dataclass
+class PlainEnqueuer:
+    """Local mode without an idempotency table: every event is sent (replays are not deduplicated)."""
+
+    queue: EventQueue
+
+    def enqueue(self, events: Sequence[CanonicalEvent]) -> EnqueueOutcome:
+        """Send all events."""
+        self.queue.send(events)
+        return EnqueueOutcome(enqueued=tuple(event.idempotency_key for event in events))
+
+    def register_lambda_context(self, context: LambdaContext) -> None:
+        """Nothing to bind."""

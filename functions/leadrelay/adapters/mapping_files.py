@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from leadrelay.core.ingress.mapping import CompiledMapping, compile_mapping
-from leadrelay.core.ingress.mapping_model import MappingFile
-from leadrelay.core.rules.diagnostics import Diagnostic
-from leadrelay.rules_io import read_models
+from leadrelay.engine.diagnostics import Diagnostic
+from leadrelay.ingress.mapping import CompiledMapping, compile_mapping
+from leadrelay.ingress.mapping_model import MappingFile
+from leadrelay.rulefiles.loader import read_models
 
 
 class MappingFilesError(ValueError):

@@ -1,7 +1,7 @@
 """EventBridge target: Salesforce Event Relay deliveries → canonical events on the ingest queue.
 
-parse (:func:`~leadrelay.core.ingress.salesforce.parse_salesforce_event`) → drop leadrelay's own
-changes (:class:`~leadrelay.core.ingress.loops.LoopGuard`, metric ``OwnChangesDropped``) → enqueue
+parse (:func:`~leadrelay.ingress.salesforce.parse_salesforce_event`) → drop leadrelay's own
+changes (:class:`~leadrelay.ingress.loops.LoopGuard`, metric ``OwnChangesDropped``) → enqueue
 each event once (Powertools idempotency). Gap/overflow events and entities not processed are logged
 and counted, never errors. A delivery that cannot be read raises :class:`UnreadableEventError` with
 the precise reason, so after Lambda's retries it lands in the function's on-failure destination with
@@ -10,25 +10,18 @@ that reason (``leadrelay replay`` takes it back once fixed); nothing is lost sil
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from leadrelay.core.ingress.loops import LoopGuard
-from leadrelay.core.ingress.results import IngressError, IngressResult
-from leadrelay.core.ingress.salesforce import SalesforceOptions, parse_salesforce_event
-from leadrelay.handlers.ingress_support import (
-    Enqueuer,
-    build_enqueuer,
-    count,
-    ingress_logger,
-    ingress_metrics,
-    load_loop_guard,
-    report_notices,
-)
-from leadrelay.settings import Settings
+from leadrelay.bootstrap import ingress as ingress_root
+from leadrelay.bootstrap.ingress import SalesforceEventsRuntime
+from leadrelay.handlers.ingress_support import count, ingress_logger, ingress_metrics, report_notices
+from leadrelay.ingress.loops import LoopGuard
+from leadrelay.ingress.results import IngressError, IngressResult
+from leadrelay.ingress.salesforce import SalesforceOptions, parse_salesforce_event
+from leadrelay.settings import SalesforceEventsSettings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -41,27 +34,12 @@ class UnreadableEventError(ValueError):
     """A delivery the parser cannot read; the message names the JSON path and the problem."""
 
 
-@dataclass
-class SalesforceEventsRuntime:
-    """What the function needs, built once per execution environment."""
-
-    enqueuer: Enqueuer
-    loop_guard: LoopGuard
-    options: SalesforceOptions = field(default_factory=SalesforceOptions)
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> SalesforceEventsRuntime:
-        """Queue, idempotency table, integration user and ownership map from ``LEADRELAY_*``."""
-        return cls(enqueuer=build_enqueuer(settings), loop_guard=load_loop_guard(settings))
-
-
 def accept_salesforce_event(
     raw: Any, *, loop_guard: LoopGuard, options: SalesforceOptions | None = None, received_at: datetime
 ) -> IngressResult:
     """Parse one delivery and drop leadrelay's own changes (the pure part; ``leadrelay replay`` uses it).
 
-    Raises :class:`~leadrelay.core.ingress.results.IngressError` for an unreadable delivery.
+    Raises :class:`~leadrelay.ingress.results.IngressError` for an unreadable delivery.
     """
     parsed = parse_salesforce_event(raw, options=options, received_at=received_at)
     kept, dropped = loop_guard.partition(parsed.events)
@@ -107,7 +85,7 @@ def handle(
 @cache
 def default_runtime() -> SalesforceEventsRuntime:
     """The runtime built from the environment, once per execution environment (``cache_clear()`` resets)."""
-    return SalesforceEventsRuntime.from_settings(Settings.from_env())
+    return ingress_root.salesforce_events_runtime(SalesforceEventsSettings.from_env())
 
 
 def handler(event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:

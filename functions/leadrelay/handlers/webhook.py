@@ -1,6 +1,6 @@
 """``POST /webhooks/<provider>`` on an API Gateway HTTP API (payload v2): signed MA webhooks → ingest queue.
 
-Thin: find the provider's mapping → read its secret → :func:`~leadrelay.core.ingress.webhooks.parse_webhook`
+Thin: find the provider's mapping → read its secret → :func:`~leadrelay.ingress.webhooks.parse_webhook`
 (size, content type, signature, JSON, mapping) → enqueue every event once → answer. Responses:
 
 * 200 ``{"accepted", "duplicates", "skipped"}`` — only once every event is durably on the queue;
@@ -19,29 +19,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from leadrelay.adapters.ingest_queue import ConcurrentDeliveryError, EnqueueError, oversized
-from leadrelay.adapters.mapping_files import load_mappings
-from leadrelay.adapters.secrets import SecretSource, SecretUnavailableError, WebhookSecrets
-from leadrelay.core.ingress.json_body import encodable
-from leadrelay.core.ingress.mapping import CompiledMapping
-from leadrelay.core.ingress.results import IngressError, RejectionKind
-from leadrelay.core.ingress.webhooks import WebhookRequest, check_envelope, find_mapping, parse_webhook
-from leadrelay.handlers.ingress_support import (
-    Enqueuer,
-    build_enqueuer,
-    count,
-    ingress_logger,
-    ingress_metrics,
-    report_notices,
-)
-from leadrelay.settings import Settings
+from leadrelay.adapters.secrets import SecretUnavailableError
+from leadrelay.bootstrap import ingress as ingress_root
+from leadrelay.bootstrap.ingress import WebhookRuntime
+from leadrelay.handlers.ingress_support import count, ingress_logger, ingress_metrics, report_notices
+from leadrelay.ingress.json_body import encodable
+from leadrelay.ingress.results import IngressError, RejectionKind
+from leadrelay.ingress.webhooks import WebhookRequest, check_envelope, find_mapping, parse_webhook
+from leadrelay.settings import WebhookSettings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -57,31 +48,6 @@ STATUS = {
     RejectionKind.TOO_LARGE: 413,
     RejectionKind.UNSUPPORTED_MEDIA_TYPE: 415,
 }
-
-
-@dataclass
-class WebhookRuntime:
-    """What the function needs, built once per execution environment."""
-
-    mappings: Mapping[str, CompiledMapping]
-    secrets: WebhookSecrets
-    enqueuer: Enqueuer
-    max_body_bytes: int = 1_048_576
-    public_url: str | None = None
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> WebhookRuntime:
-        """Mappings from ``rules/mappings``, secrets, queue and idempotency table from ``LEADRELAY_*``."""
-        return cls(
-            mappings=load_mappings(settings.rules_path),
-            secrets=WebhookSecrets(
-                SecretSource.from_settings(settings.secrets_file), settings.webhook_secret_name
-            ),
-            enqueuer=build_enqueuer(settings),
-            max_body_bytes=settings.webhook_max_body_bytes,
-            public_url=settings.webhook_public_url,
-        )
 
 
 def _json(status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> Response[str]:
@@ -189,7 +155,7 @@ def handle(event: Mapping[str, Any], context: LambdaContext, runtime: WebhookRun
 @cache
 def default_runtime() -> WebhookRuntime:
     """The runtime built from the environment, once per execution environment (``cache_clear()`` resets)."""
-    return WebhookRuntime.from_settings(Settings.from_env())
+    return ingress_root.webhook_runtime(WebhookSettings.from_env())
 
 
 def handler(event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -5,12 +5,12 @@ See docs/processor.md. Ports in, report out; no AWS imports here.
 
 from __future__ import annotations
 
-from leadrelay.pipeline.batch import DeadLetterSink, Pipeline, PipelineConfig
+from leadrelay.pipeline.batch import Pipeline
+from leadrelay.pipeline.config import PipelineConfig
 from leadrelay.pipeline.messages import BatchReport, InboundMessage, MessageResult, Outcome
 
 __all__ = [
     "BatchReport",
-    "DeadLetterSink",
     "InboundMessage",
     "MessageResult",
     "Outcome",

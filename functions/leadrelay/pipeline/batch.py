@@ -12,22 +12,20 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Protocol
 
-from leadrelay.core.deadletter import DeadLetter, OperationsConfig
-from leadrelay.core.duplicates import link_to_duplicate
-from leadrelay.core.events import CanonicalEvent, EventSource
-from leadrelay.core.failures import SalesforceCallError
-from leadrelay.core.identity import NewLead, Person, Unresolved
-from leadrelay.core.ownership import OwnershipMap
-from leadrelay.core.retry import Backoff
-from leadrelay.core.writeplan import WriteIntent, plan_writes
-from leadrelay.core.writes import SalesforceError
+from leadrelay.domain.deadletter import DeadLetter, OperationsConfig
+from leadrelay.domain.duplicates import link_to_duplicate
+from leadrelay.domain.events import CanonicalEvent, EventSource
+from leadrelay.domain.failures import SalesforceCallError
+from leadrelay.domain.identity import NewLead, Person, Unresolved
+from leadrelay.domain.ownership import OwnershipMap
+from leadrelay.domain.writeplan import WriteIntent, plan_writes
+from leadrelay.domain.writes import SalesforceError
+from leadrelay.pipeline.config import PipelineConfig
 from leadrelay.pipeline.enrichment import MaEnricher
-from leadrelay.pipeline.evaluation import Rules, evaluate_person
+from leadrelay.pipeline.evaluation import evaluate_person
 from leadrelay.pipeline.fields import PersonFields
 from leadrelay.pipeline.messages import BatchReport, InboundMessage, MessageResult, Outcome
 from leadrelay.pipeline.recording import Target, record_and_read
@@ -35,32 +33,12 @@ from leadrelay.pipeline.resolution import resolve_people
 from leadrelay.pipeline.retrying import Retrier
 from leadrelay.pipeline.state import BatchState, LetterWriter
 from leadrelay.pipeline.writing import Failure, write_with_retries
-from leadrelay.ports import ActivityStore, MaDirectory, SalesforceGateway
+from leadrelay.ports import ActivityStore, DeadLetterSink, MaDirectory, Rules, SalesforceGateway
 
 logger = logging.getLogger(__name__)
 
 RULE_EVALUATION_ERROR = "RULE_EVALUATION_ERROR"
 """Synthetic code: the rule engine raised on an event (permanent: the integration owner looks)."""
-
-
-class DeadLetterSink(Protocol):
-    """Where dead letters go (the dead-letter queue; a list in the demo)."""
-
-    def send(self, letters: Sequence[DeadLetter]) -> None:
-        """Deliver every letter durably, or raise."""
-        ...
-
-
-@dataclass(frozen=True)
-class PipelineConfig:
-    """Tunables of the pipeline (the handler fills them from ``Settings``)."""
-
-    max_receive_count: int = 5
-    """The ingest queue's ``maxReceiveCount``: a transient failure on this delivery is dead-lettered."""
-    history_days: int = 365
-    function_version: str | None = None
-    source_queue: str | None = None
-    backoff: Backoff = field(default_factory=Backoff)
 
 
 class Pipeline:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from leadrelay.core.enrichment import (
+from leadrelay.domain.enrichment import (
     MaDirectoryError,
     MaPerson,
     enriched,
@@ -25,9 +25,9 @@ from leadrelay.core.enrichment import (
     needs_enrichment,
     not_found_error,
 )
-from leadrelay.core.events import CanonicalEvent, EventSource
-from leadrelay.core.failures import classify
-from leadrelay.core.writes import SalesforceError
+from leadrelay.domain.events import CanonicalEvent, EventSource
+from leadrelay.domain.failures import classify
+from leadrelay.domain.writes import SalesforceError
 from leadrelay.pipeline.retrying import Retrier
 from leadrelay.ports import MaDirectory
 

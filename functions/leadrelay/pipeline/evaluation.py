@@ -10,26 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from leadrelay.core.events import CanonicalEvent
-from leadrelay.core.identity import NewLead, Person, new_lead_fields
-from leadrelay.core.ownership import OwnershipMap
-from leadrelay.core.rules.decision import Decision
-from leadrelay.core.writeplan import WriteIntent, decision_fields
-
-
-class Rules(Protocol):
-    """What the pipeline needs of a loaded rule set (``leadrelay.RuleSet``)."""
-
-    @property
-    def version(self) -> str:
-        """The rule set's content hash."""
-        ...
-
-    def evaluate(self, context: Mapping[str, Any], *, now: datetime, trace: bool = False) -> Decision:
-        """Scores, stage and transitions for one context."""
-        ...
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay.domain.identity import NewLead, Person, new_lead_fields
+from leadrelay.domain.ownership import OwnershipMap
+from leadrelay.domain.writeplan import WriteIntent, decision_fields
+from leadrelay.engine.decision import Decision
+from leadrelay.ports import Rules
 
 
 @dataclass

@@ -15,9 +15,9 @@ import logging
 import re
 from collections.abc import Iterable
 
-from leadrelay.core.identity import IDENTITY_FIELDS, PersonObject, fields_for
-from leadrelay.core.ownership import FieldOwner, OwnershipMap
-from leadrelay.core.writes import SalesforceError
+from leadrelay.domain.identity import IDENTITY_FIELDS, PersonObject, fields_for
+from leadrelay.domain.ownership import FieldOwner, OwnershipMap
+from leadrelay.domain.writes import SalesforceError
 
 logger = logging.getLogger(__name__)
 

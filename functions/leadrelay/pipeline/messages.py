@@ -10,10 +10,10 @@ from enum import StrEnum
 
 from pydantic import ValidationError
 
-from leadrelay.core.deadletter import DeadLetter
-from leadrelay.core.events import CanonicalEvent, parse_canonical_event
-from leadrelay.core.failures import INVALID_EVENT
-from leadrelay.core.writes import SalesforceError
+from leadrelay.domain.deadletter import DeadLetter
+from leadrelay.domain.events import CanonicalEvent, parse_canonical_event
+from leadrelay.domain.failures import INVALID_EVENT
+from leadrelay.domain.writes import SalesforceError
 
 
 @dataclass(frozen=True, slots=True)

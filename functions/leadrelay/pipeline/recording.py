@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from leadrelay.core.events import CanonicalEvent, EventKind
-from leadrelay.core.identity import NewLead, Person, identity_from_key
-from leadrelay.core.writes import SalesforceError
+from leadrelay.domain.events import CanonicalEvent, EventKind
+from leadrelay.domain.identity import NewLead, Person, identity_from_key
+from leadrelay.domain.writes import SalesforceError
 from leadrelay.ports import ActivityStore
 
 logger = logging.getLogger(__name__)

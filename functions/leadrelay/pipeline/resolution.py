@@ -1,4 +1,4 @@
-"""Identity resolution for a batch: the lookups ``core.identity`` asks for, one query each.
+"""Identity resolution for a batch: the lookups ``domain.identity`` asks for, one query each.
 
 At most one ``find``/``read`` per object and key kind per batch: Lead by Id, Lead by Email, Lead by
 external key (only for identities without e-mail), Contact by Id (the batch's Contact ids and the
@@ -7,7 +7,7 @@ Contacts converted Leads point to), Contact by Email. A lookup with nothing to l
 A bad value costs at most its own events, never the batch:
 
 * values Salesforce would refuse (a malformed id, an e-mail longer than any address, an external key
-  longer than the field) are refused before any query (``core.lookup_values``);
+  longer than the field) are refused before any query (``domain.lookup_values``);
 * a lookup Salesforce refuses anyway (a permanent error) is split in halves and each half asked
   again, down to the one value it refuses — ``log2(n)`` extra queries per offender;
 * the events whose identity carries a refused value resolve to :class:`Unresolved` with
@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from leadrelay.core.events import Identity
-from leadrelay.core.failures import ErrorCategory, SalesforceCallError
-from leadrelay.core.identity import (
+from leadrelay.domain.events import Identity
+from leadrelay.domain.failures import ErrorCategory, SalesforceCallError
+from leadrelay.domain.identity import (
     EXTERNAL_KEY_FIELD,
     PersonIndex,
     PersonObject,
@@ -35,8 +35,8 @@ from leadrelay.core.identity import (
     lookups_for,
     object_of_id,
 )
-from leadrelay.core.lookup_values import refused_email, refused_external_key, refused_id
-from leadrelay.core.writes import SalesforceError
+from leadrelay.domain.lookup_values import refused_email, refused_external_key, refused_id
+from leadrelay.domain.writes import SalesforceError
 from leadrelay.pipeline.fields import PersonFields
 from leadrelay.pipeline.retrying import Retrier
 from leadrelay.ports import SalesforceGateway

@@ -1,4 +1,4 @@
-"""Retries inside one invocation: backoff from ``core.retry``, the sleep and the time left injected."""
+"""Retries inside one invocation: backoff from ``domain.retry``, the sleep and the time left injected."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from leadrelay.core.failures import OUT_OF_TIME, SalesforceCallError
-from leadrelay.core.retry import Backoff
-from leadrelay.core.writes import SalesforceError
+from leadrelay.domain.failures import OUT_OF_TIME, SalesforceCallError
+from leadrelay.domain.retry import Backoff
+from leadrelay.domain.writes import SalesforceError
 
 T = TypeVar("T")
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from leadrelay.core.deadletter import DeadLetter, OperationsConfig, dead_letter_for, unreadable_event
-from leadrelay.core.events import CanonicalEvent
-from leadrelay.core.failures import classify
-from leadrelay.core.rules.decision import Decision
-from leadrelay.core.writes import SalesforceError, WriteOp
+from leadrelay.domain.deadletter import DeadLetter, OperationsConfig, dead_letter_for, unreadable_event
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay.domain.failures import classify
+from leadrelay.domain.writes import SalesforceError, WriteOp
+from leadrelay.engine.decision import Decision
+from leadrelay.pipeline.config import PipelineConfig
 from leadrelay.pipeline.messages import InboundMessage, parse_message
 from leadrelay.pipeline.writing import Failure
-
-if TYPE_CHECKING:
-    from leadrelay.pipeline.batch import PipelineConfig
 
 
 class BatchState:

@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from leadrelay.core.failures import Classification, classify, classify_all
-from leadrelay.core.writes import SalesforceError, WriteOp, WriteResult, request_groups
+from leadrelay.domain.failures import Classification, classify, classify_all
+from leadrelay.domain.writes import SalesforceError, WriteOp, WriteResult, request_groups
 from leadrelay.pipeline.retrying import Retrier
 from leadrelay.ports import SalesforceGateway
 

@@ -20,7 +20,7 @@ import requests
 from leadrelay.adapters.ma.hubspot import HubSpotDirectory
 from leadrelay.adapters.ma.marketo import MarketoDirectory
 from leadrelay.adapters.secrets import SecretSource, SecretUnavailableError
-from leadrelay.core.events import EventSource
+from leadrelay.domain.events import EventSource
 from leadrelay.ports import MaDirectory
 
 __all__ = ["HubSpotDirectory", "MarketoDirectory", "ma_directories"]

@@ -19,7 +19,7 @@ from hubspot.crm.contacts import (
 )
 from urllib3.exceptions import HTTPError
 
-from leadrelay.core.enrichment import (
+from leadrelay.domain.enrichment import (
     MA_AUTH_FAILED,
     MA_RATE_LIMITED,
     MA_UNAVAILABLE,

@@ -16,7 +16,7 @@ from typing import Any
 
 import requests
 
-from leadrelay.core.enrichment import (
+from leadrelay.domain.enrichment import (
     MA_AUTH_FAILED,
     MA_RATE_LIMITED,
     MA_UNAVAILABLE,

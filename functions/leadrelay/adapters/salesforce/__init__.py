@@ -5,7 +5,6 @@ from __future__ import annotations
 from leadrelay.adapters.salesforce.auth import (
     AuthFlow,
     SalesforceCredentials,
-    credentials_from_env,
     credentials_from_file,
     credentials_from_secret,
 )
@@ -17,7 +16,6 @@ __all__ = [
     "SalesforceCredentials",
     "SimpleSalesforceGateway",
     "clear_session_cache",
-    "credentials_from_env",
     "credentials_from_file",
     "credentials_from_secret",
 ]

@@ -10,7 +10,6 @@ login is deliberately not offered: Salesforce is retiring it.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from enum import StrEnum
@@ -23,15 +22,13 @@ import requests
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_validator
 
 from leadrelay.adapters.salesforce.errors import error_from_exception
-from leadrelay.core.failures import AUTH_FAILED, SalesforceCallError
-from leadrelay.core.writes import SalesforceError
+from leadrelay.domain.failures import AUTH_FAILED, SalesforceCallError
+from leadrelay.domain.writes import SalesforceError
 
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 ASSERTION_LIFETIME_SECONDS = 180
 """Salesforce accepts an assertion whose ``exp`` is at most 3 minutes ahead."""
-SECRET_ENV = "LEADRELAY_SF_SECRET_ID"  # noqa: S105 (a variable name, not a secret)
 """Environment variable naming the Secrets Manager secret (name or ARN) with the credentials."""
-CREDENTIALS_FILE_ENV = "LEADRELAY_SF_CREDENTIALS_FILE"
 """Environment variable pointing to a local JSON credentials file (the local org, a dev sandbox)."""
 
 
@@ -131,16 +128,6 @@ def credentials_from_secret(secret_id: str, *, max_age: int = 300) -> Salesforce
     value: Any = parameters.get_secret(secret_id, max_age=max_age)
     text = value if isinstance(value, str | bytes) else json.dumps(value)
     return credentials_from_json(text, source=f"secret {secret_id}")
-
-
-def credentials_from_env() -> SalesforceCredentials:
-    """Credentials from the secret named by ``LEADRELAY_SF_SECRET_ID``, else the file in
-    ``LEADRELAY_SF_CREDENTIALS_FILE``. The environment only points; it never holds the secret."""
-    if secret_id := os.environ.get(SECRET_ENV):
-        return credentials_from_secret(secret_id)
-    if path := os.environ.get(CREDENTIALS_FILE_ENV):
-        return credentials_from_file(path)
-    raise ValueError(f"set {SECRET_ENV} (Secrets Manager secret) or {CREDENTIALS_FILE_ENV} (local JSON file)")
 
 
 def jwt_assertion(credentials: SalesforceCredentials, *, now: float) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from leadrelay.adapters.salesforce.errors import error_from_body
 from leadrelay.adapters.salesforce.soql import check_field, check_sobject
-from leadrelay.core.writes import (
+from leadrelay.domain.writes import (
     MAX_COLLECTION_SIZE,
     SalesforceError,
     WriteKind,

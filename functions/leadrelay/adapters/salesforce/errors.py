@@ -11,8 +11,8 @@ from typing import Any
 import requests
 from simple_salesforce.exceptions import SalesforceError as SimpleSalesforceError
 
-from leadrelay.core.failures import CONNECTION_ERROR, TIMEOUT, http_status_code
-from leadrelay.core.writes import DuplicateMatch, SalesforceError
+from leadrelay.domain.failures import CONNECTION_ERROR, TIMEOUT, http_status_code
+from leadrelay.domain.writes import DuplicateMatch, SalesforceError
 
 
 def error_from_exception(exc: requests.RequestException) -> SalesforceError:

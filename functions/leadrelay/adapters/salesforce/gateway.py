@@ -42,9 +42,9 @@ from leadrelay.adapters.salesforce.collections import (
 )
 from leadrelay.adapters.salesforce.errors import error_from_exception, errors_from_simple_salesforce
 from leadrelay.adapters.salesforce.soql import DEFAULT_MAX_QUERY_BYTES, select_in_queries
-from leadrelay.core.failures import OUT_OF_TIME, SalesforceCallError
-from leadrelay.core.ownership import AUTO_ASSIGN_OFF
-from leadrelay.core.writes import SalesforceError, WriteKind, WriteOp, WriteResult
+from leadrelay.domain.failures import OUT_OF_TIME, SalesforceCallError
+from leadrelay.domain.ownership import AUTO_ASSIGN_OFF
+from leadrelay.domain.writes import SalesforceError, WriteKind, WriteOp, WriteResult
 
 T = TypeVar("T")
 

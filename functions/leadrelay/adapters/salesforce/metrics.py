@@ -8,9 +8,7 @@ from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from leadrelay.adapters.salesforce.gateway import ApiUsage
-from leadrelay.settings import METRICS_NAMESPACE
 
-NAMESPACE = METRICS_NAMESPACE
 API_USED_METRIC = "SalesforceApiUsed"
 API_LIMIT_METRIC = "SalesforceApiLimit"
 

@@ -1,0 +1,159 @@
+"""The processor's object graph: rules, the Salesforce gateway, the activity store, the dead-letter queue
+and the MA directories, from :class:`~leadrelay.settings.ProcessorSettings`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+import boto3
+import requests
+
+from leadrelay.adapters.activity_store import DynamoDBActivityStore
+from leadrelay.adapters.dead_letters import DeadLetterQueue
+from leadrelay.adapters.ma import ma_directories
+from leadrelay.adapters.salesforce import (
+    SimpleSalesforceGateway,
+    credentials_from_file,
+    credentials_from_secret,
+)
+from leadrelay.adapters.salesforce.auth import SalesforceCredentials
+from leadrelay.adapters.salesforce.gateway import DEFAULT_TIMEOUT_SECONDS, ApiUsage
+from leadrelay.adapters.secrets import SecretSource
+from leadrelay.bootstrap import NO_OVERRIDES, Overrides, utc_now
+from leadrelay.domain.deadletter import OperationsConfig
+from leadrelay.domain.events import EventSource
+from leadrelay.domain.retry import Backoff
+from leadrelay.pipeline import Pipeline, PipelineConfig
+from leadrelay.ports import ActivityStore, DeadLetterSink, MaDirectory, SalesforceGateway
+from leadrelay.rulefiles.bundle import RuleBundle, load_rule_bundle
+from leadrelay.settings import ProcessorSettings, SalesforceAccess, SettingsError
+
+# --- Salesforce ------------------------------------------------------------------------------------
+
+
+def salesforce_credentials(settings: SalesforceAccess) -> SalesforceCredentials:
+    """The credentials from the configured secret, else (local mode) the credentials file."""
+    if settings.sf_secret_id:
+        return credentials_from_secret(settings.sf_secret_id)
+    if settings.sf_credentials_file:
+        return credentials_from_file(settings.sf_credentials_file)
+    raise SettingsError("LEADRELAY_SF_SECRET_ID is not set (or LEADRELAY_SF_CREDENTIALS_FILE in local mode)")
+
+
+def http_session(settings: SalesforceAccess) -> requests.Session:
+    """The HTTP session for Salesforce and the MA APIs (local mode: trust the local org's CA)."""
+    session = requests.Session()
+    if settings.sf_ca_file:  # and keep proxies off loopback
+        session.verify = str(settings.sf_ca_file)
+        session.trust_env = False
+    return session
+
+
+def salesforce_gateway(
+    settings: SalesforceAccess,
+    bundle: RuleBundle,
+    *,
+    on_api_usage: Callable[[ApiUsage], None] | None = None,
+) -> SimpleSalesforceGateway:
+    """The gateway with the headers ``ownership.json`` asks for (assignment rules, duplicate rules)."""
+    return SimpleSalesforceGateway(
+        salesforce_credentials(settings),
+        http=http_session(settings),
+        client_name=settings.client_name,
+        on_api_usage=on_api_usage,
+        lead_auto_assign_on_create=bundle.ownership.lead_assignment.create_header,
+        save_past_duplicate_alerts=bundle.ownership.duplicate_rules.on_create == "allow_save",
+    )
+
+
+def ma_directories_for(settings: ProcessorSettings) -> dict[EventSource, MaDirectory]:
+    """The MA directories the MA secret has credentials for (none when no secret is configured)."""
+    if not settings.ma_secret_name:
+        return {}
+    secrets = SecretSource.from_settings(settings.secrets_file)
+    return ma_directories(secrets, settings.ma_secret_name, http=http_session(settings))
+
+
+# --- the processor ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcessorRuntime:
+    """The processor's graph: the pipeline, and the time it keeps free at the end of an invocation."""
+
+    pipeline: Pipeline
+    time_margin_seconds: float
+
+
+def processor_runtime(
+    settings: ProcessorSettings,
+    overrides: Overrides = NO_OVERRIDES,
+    *,
+    on_api_usage: Callable[[ApiUsage], None] | None = None,
+) -> ProcessorRuntime:
+    """The pipeline on the configured rules and adapters; an invalid rule set raises ``RuleSetError``
+    naming every problem, an unreadable secret raises with the secret's name."""
+    bundle = load_rule_bundle(settings.rules_path)
+    config = PipelineConfig(
+        backoff=Backoff(attempt_time=DEFAULT_TIMEOUT_SECONDS),  # a retry starts only if it can finish
+        max_receive_count=settings.max_receive_count,
+        history_days=settings.activity_history_days,
+        function_version=settings.function_version,
+        source_queue=settings.ingest_queue_url,
+    )
+    pipeline = assemble_pipeline(
+        bundle,
+        gateway=overrides.gateway or salesforce_gateway(settings, bundle, on_api_usage=on_api_usage),
+        activities=overrides.activities or _activity_store(settings),
+        dead_letters=overrides.dead_letters or _dead_letter_queue(settings, bundle.operations),
+        ma_directories=(
+            overrides.ma_directories if overrides.ma_directories is not None else ma_directories_for(settings)
+        ),
+        config=config,
+        overrides=overrides,
+    )
+    return ProcessorRuntime(pipeline, settings.time_margin_seconds)
+
+
+def assemble_pipeline(
+    bundle: RuleBundle,
+    *,
+    gateway: SalesforceGateway,
+    activities: ActivityStore,
+    dead_letters: DeadLetterSink,
+    ma_directories: Mapping[EventSource, MaDirectory] | None = None,
+    config: PipelineConfig | None = None,
+    overrides: Overrides = NO_OVERRIDES,
+) -> Pipeline:
+    """The pipeline on a loaded rules directory and the given ports (``overrides``: clock, sleep, rng)."""
+    return Pipeline(
+        rules=bundle.rules,
+        ownership=bundle.ownership,
+        operations=bundle.operations,
+        gateway=gateway,
+        activities=activities,
+        dead_letters=dead_letters,
+        config=config,
+        rule_fields=bundle.lead_fields,
+        ma_directories=ma_directories,
+        clock=overrides.clock or utc_now,
+        sleep=overrides.sleep or time.sleep,
+        rng=overrides.rng,
+    )
+
+
+def _activity_store(settings: ProcessorSettings) -> DynamoDBActivityStore:
+    ttl = timedelta(days=settings.activity_ttl_days)
+    return DynamoDBActivityStore(boto3.client("dynamodb"), settings.activity_table, ttl=ttl)
+
+
+def _dead_letter_queue(settings: ProcessorSettings, operations: OperationsConfig) -> DeadLetterQueue:
+    return DeadLetterQueue(
+        boto3.client("sqs"),
+        settings.dlq_url,
+        source_queue_url=settings.ingest_queue_url,
+        operations=operations,
+    )

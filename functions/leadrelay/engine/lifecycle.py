@@ -1,0 +1,152 @@
+"""Compiles a lifecycle file and moves a lead through its stages.
+
+Transitions are tried in file order; the first whose ``from`` holds the current stage and
+whose condition holds fires, and evaluation continues from the new stage (Lead → MQL → SQL in
+one evaluation). No stage is entered twice in one evaluation, the starting stage included. A
+move to a lower rank is backward and only exists with a ``reason_code`` (validated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from leadrelay.engine.activities import Check, Frame
+from leadrelay.engine.conditions import ConditionCompiler, Reader
+from leadrelay.engine.decision import StageTransition
+from leadrelay.engine.diagnostics import CheckContext, pointer
+from leadrelay.engine.lifecycle_models import LifecycleFile
+from leadrelay.engine.paths import Getter
+from leadrelay.engine.values import fold
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTransition:
+    """One guarded transition, compiled."""
+
+    id: str
+    to: str
+    reason_code: str | None
+    check: Check
+    reads: tuple[tuple[str, Reader], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LifecycleProgram:
+    """A compiled lifecycle file."""
+
+    current_stage_path: str
+    read_stage: Getter
+    initial: str
+    stages: tuple[str, ...]
+    ranks: Mapping[str, int]
+    folded: Mapping[str, str]
+    outgoing: Mapping[str, tuple[CompiledTransition, ...]]
+
+    def current(self, root: dict[str, Any]) -> str:
+        """The stage the lead is in now (``initial`` when missing or unknown)."""
+        raw = self.read_stage(root)
+        if type(raw) is str:
+            if raw in self.ranks:
+                return raw
+            return self.folded.get(fold(raw), self.initial)
+        return self.initial
+
+    def run(self, root: dict[str, Any], frame: Frame) -> tuple[str, str, tuple[StageTransition, ...]]:
+        """``(stage, previous stage, transitions fired)`` for one evaluation."""
+        start = stage = self.current(root)
+        fired: list[StageTransition] = []
+        visited: tuple[str, ...] = (start,)
+        while True:
+            for transition in self.outgoing.get(stage, ()):
+                if transition.to not in visited and transition.check(root, frame):
+                    fired.append(self._fired(transition, stage, root, frame))
+                    stage = transition.to
+                    visited += (stage,)
+                    break
+            else:
+                return stage, start, tuple(fired)
+
+    def _fired(
+        self, transition: CompiledTransition, stage: str, root: dict[str, Any], frame: Frame
+    ) -> StageTransition:
+        values = {label: read(root, frame) for label, read in transition.reads}
+        backward = self.ranks[transition.to] < self.ranks[stage]
+        return StageTransition(transition.id, stage, transition.to, transition.reason_code, backward, values)
+
+
+def compile_lifecycle(
+    model: LifecycleFile, ctx: CheckContext, scores: tuple[str, ...] | None
+) -> LifecycleProgram:
+    """Compile (and so validate) a lifecycle file; ``scores`` are the defined score names, if known."""
+    compiler = ConditionCompiler(ctx, scores=scores or (), known_scores=scores is not None)
+    ranks: dict[str, int] = {}
+    for index, stage in enumerate(model.stages):
+        if stage.name in ranks:
+            ctx.error(pointer("stages", index, "name"), f"duplicate stage {stage.name!r}")
+        ranks.setdefault(stage.name, stage.rank)
+    if model.initial not in ranks:
+        ctx.error("/initial", f"undefined stage {model.initial!r} (stages: {', '.join(ranks)})")
+    read_stage = compiler.getter(model.current_stage, "/current_stage", relative=False) or (
+        lambda scope: None
+    )
+    taken = _scoring_rule_ids(ctx)
+    compiled_whens = []
+    for index, transition in enumerate(model.transitions):
+        at = pointer("transitions", index)
+        if transition.id in taken:
+            ctx.error(f"{at}/id", f"duplicate rule id {transition.id!r} (also {taken[transition.id]})")
+        taken.setdefault(transition.id, f"{at}/id")
+        _check_stages(transition.from_, transition.to, ranks, ctx, at)
+        backward_from = [
+            s
+            for s in transition.from_
+            if s in ranks and transition.to in ranks and ranks[s] > ranks[transition.to]
+        ]
+        if backward_from and transition.reason_code is None:
+            ctx.error(
+                at,
+                f"backward transition {backward_from[0]} (rank {ranks[backward_from[0]]}) → {transition.to} "
+                f"(rank {ranks[transition.to]}) needs a reason_code",
+            )
+        compiled = compiler.compile(transition.when, f"{at}/when")
+        body = ["now = frame.now", f"return {compiler.source(compiled)}"]
+        compiler.code.define(f"transition_{index}", "root, frame", body)
+        compiled_whens.append(compiled)
+    checks = compiler.code.build()
+    outgoing: dict[str, list[CompiledTransition]] = {}
+    for index, (transition, compiled) in enumerate(zip(model.transitions, compiled_whens, strict=True)):
+        check = checks[f"transition_{index}"]
+        entry = CompiledTransition(
+            transition.id, transition.to, transition.reason_code, check, compiled.reads
+        )
+        for source in dict.fromkeys(transition.from_):
+            outgoing.setdefault(source, []).append(entry)
+    return LifecycleProgram(
+        current_stage_path=model.current_stage,
+        read_stage=read_stage,
+        initial=model.initial,
+        stages=tuple(ranks),
+        ranks=ranks,
+        folded={fold(name): name for name in reversed(ranks)},
+        outgoing={stage: tuple(entries) for stage, entries in outgoing.items()},
+    )
+
+
+def _scoring_rule_ids(ctx: CheckContext) -> dict[str, str]:
+    scoring = ctx.documents.get("scoring")
+    rules = getattr(scoring, "rules", None) or []
+    return {rule.id: f"scoring rule /rules/{index}" for index, rule in enumerate(rules)}
+
+
+def _check_stages(
+    sources: list[str], target: str, ranks: Mapping[str, int], ctx: CheckContext, at: str
+) -> None:
+    for index, stage in enumerate(sources):
+        if stage not in ranks:
+            ctx.error(f"{at}/from/{index}", f"undefined stage {stage!r} (stages: {', '.join(ranks)})")
+    if target not in ranks:
+        ctx.error(f"{at}/to", f"undefined stage {target!r} (stages: {', '.join(ranks)})")
+    elif target in sources:
+        ctx.warning(f"{at}/to", f"transition to {target!r} from itself never fires")

@@ -1,0 +1,163 @@
+"""The compiled rule set: ``RuleSet.evaluate(context, now=…, trace=…) -> Decision``.
+
+``build_rule_set`` takes the parsed scoring and lifecycle documents, validates and compiles
+them once (raising ``RuleSetError`` with every problem) and returns a ``RuleSet`` whose
+evaluation is pure: no I/O, no clock (``now`` is injected), never raising for anything in the
+context.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from leadrelay.engine.activities import Frame, index_activities
+from leadrelay.engine.decision import Decision, RuleHit
+from leadrelay.engine.diagnostics import CheckContext, Diagnostic, RuleSetError, errors_only
+from leadrelay.engine.lifecycle import LifecycleProgram, compile_lifecycle
+from leadrelay.engine.lifecycle_models import LifecycleFile
+from leadrelay.engine.parsing import parse_leniently
+from leadrelay.engine.scoring import ScoreSpec, ScoringProgram, compile_scoring, final_score
+from leadrelay.engine.scoring_models import ScoringFile
+
+_EMPTY: dict[str, Any] = {}
+
+
+class RuleSet:
+    """A validated, compiled rule set (scoring + lifecycle). Build it with ``leadrelay.load_rules``."""
+
+    def __init__(
+        self,
+        scoring: ScoringProgram,
+        lifecycle: LifecycleProgram,
+        version: str,
+        warnings: tuple[Diagnostic, ...] = (),
+    ) -> None:
+        self._scoring = scoring
+        self._lifecycle = lifecycle
+        self._totals = scoring.totals
+        self._specs = scoring.scores
+        self._types = scoring.activity_types
+        self.version = version
+        """First 12 hex digits of the SHA-256 of the canonical JSON of the rule files."""
+        self.warnings = warnings
+        """Validation warnings (overlapping bands…); they never stop a rule set from loading."""
+
+    @property
+    def score_names(self) -> tuple[str, ...]:
+        """The defined scores, in file order (``("fit", "engagement")``)."""
+        return tuple(spec.name for spec in self._specs)
+
+    @property
+    def scores(self) -> tuple[ScoreSpec, ...]:
+        """The defined scores with their labels, floors and ceilings."""
+        return self._specs
+
+    @property
+    def stage_names(self) -> tuple[str, ...]:
+        """The lifecycle stages, in file order."""
+        return self._lifecycle.stages
+
+    @property
+    def current_stage_path(self) -> str:
+        """Where the current stage is read (and written back): ``lead.LR_Lifecycle_Stage__c``."""
+        return self._lifecycle.current_stage_path
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """Ids of every scoring rule and transition, in file order."""
+        transitions = dict.fromkeys(t.id for ts in self._lifecycle.outgoing.values() for t in ts)
+        return tuple(rule.id for rule in self._scoring.rules) + tuple(transitions)
+
+    def evaluate(self, context: Mapping[str, Any], *, now: datetime, trace: bool = False) -> Decision:
+        """Score the lead in ``context`` and move it through the lifecycle, as of ``now``.
+
+        ``context`` holds ``lead`` (Salesforce field names), ``activities`` and ``event``; any
+        shape is accepted (what cannot be read counts as missing). ``now`` must be aware. With
+        ``trace=True`` the decision lists each matched rule, its unrounded points and the values
+        it read.
+        """
+        if now.tzinfo is None:
+            raise ValueError("now must be a timezone-aware datetime")
+        now_ts = now.timestamp()
+        source = context if type(context) is dict else _as_dict(context)
+        activities = source.get("activities")
+        if type(activities) is not list:
+            activities = list(activities) if isinstance(activities, tuple) else []
+        root: dict[str, Any] = {
+            "lead": _as_dict(source.get("lead")),
+            "event": _as_dict(source.get("event")),
+            "activities": activities,
+            "scores": _EMPTY,
+        }
+        index = index_activities(activities, self._types, now_ts) if activities else {}
+        frame = Frame(now_ts, index, root)
+        specs = self._specs
+        hits: list[RuleHit] | None = None
+        if trace:
+            totals = [0.0] * len(specs)
+            hits = self._traced(root, frame, totals)
+        else:
+            totals = self._totals(root, frame)
+        scores = {spec.name: final_score(total, spec) for spec, total in zip(specs, totals, strict=True)}
+        root["scores"] = scores
+        stage, previous, transitions = self._lifecycle.run(root, frame)
+        return Decision(
+            scores, stage, previous, transitions, self.version, None if hits is None else tuple(hits)
+        )
+
+    def _traced(self, root: dict[str, Any], frame: Frame, totals: list[float]) -> list[RuleHit]:
+        slots = {spec.name: index for index, spec in enumerate(self._specs)}
+        hits: list[RuleHit] = []
+        for rule in self._scoring.rules:
+            hit = rule.hit(root, frame)
+            if hit is not None:
+                totals[slots[rule.score]] += hit.points
+                hits.append(hit)
+        return hits
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    """``value`` itself when it is a dict, a copy of another mapping, else an empty dict."""
+    if type(value) is dict:
+        return value
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+def ruleset_version(scoring: Any, lifecycle: Any) -> str:
+    """The content hash of the two rule documents (``$schema`` ignored), 12 hex digits."""
+    canonical = {
+        kind: {key: value for key, value in document.items() if key != "$schema"}
+        if isinstance(document, dict)
+        else document
+        for kind, document in (("scoring", scoring), ("lifecycle", lifecycle))
+    }
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def build_rule_set(scoring: tuple[str, Any], lifecycle: tuple[str, Any], *, source: str = "rules") -> RuleSet:
+    """Validate and compile the parsed ``(file name, document)`` pairs; raises ``RuleSetError``."""
+    parsed_scoring = parse_leniently(ScoringFile, scoring[1], scoring[0])
+    parsed_lifecycle = parse_leniently(LifecycleFile, lifecycle[1], lifecycle[0])
+    scoring_model, lifecycle_model = parsed_scoring.model, parsed_lifecycle.model
+    scoring_ctx = CheckContext(scoring[0])
+    lifecycle_ctx = CheckContext(lifecycle[0], {"scoring": scoring_model} if scoring_model else {})
+    scoring_program = compile_scoring(scoring_model, scoring_ctx) if scoring_model else None
+    lifecycle_program = None
+    if lifecycle_model is not None:
+        names = tuple(scoring_model.scores) if scoring_model else None
+        lifecycle_program = compile_lifecycle(lifecycle_model, lifecycle_ctx, names)
+    diagnostics = (
+        parsed_scoring.diagnostics
+        + parsed_scoring.relocate(scoring_ctx.diagnostics)
+        + parsed_lifecycle.diagnostics
+        + parsed_lifecycle.relocate(lifecycle_ctx.diagnostics)
+    )
+    if scoring_program is None or lifecycle_program is None or errors_only(diagnostics):
+        raise RuleSetError(diagnostics, source=source)
+    version = ruleset_version(scoring[1], lifecycle[1])
+    return RuleSet(scoring_program, lifecycle_program, version, tuple(diagnostics))

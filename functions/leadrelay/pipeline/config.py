@@ -1,0 +1,19 @@
+"""The pipeline's tunables (the composition root fills them from the processor's settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from leadrelay.domain.retry import Backoff
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Tunables of the pipeline (the handler fills them from ``Settings``)."""
+
+    max_receive_count: int = 5
+    """The ingest queue's ``maxReceiveCount``: a transient failure on this delivery is dead-lettered."""
+    history_days: int = 365
+    function_version: str | None = None
+    source_queue: str | None = None
+    backoff: Backoff = field(default_factory=Backoff)

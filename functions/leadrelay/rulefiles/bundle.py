@@ -1,0 +1,87 @@
+"""What the pipeline reads from ``rules/`` once, at cold start: rules, field ownership, dead-letter owners.
+
+Everything is validated here, so a broken rules directory fails the cold start with one message that
+names every problem by file and JSON pointer (:class:`RuleSetError`), instead of failing event by event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from leadrelay.domain.deadletter import DEFAULT_OPERATIONS, OperationsConfig
+from leadrelay.domain.ownership import OwnershipMap, check_ownership
+from leadrelay.engine import RuleSet, RuleSetError
+from leadrelay.engine.diagnostics import Diagnostic, pointer
+from leadrelay.rulefiles.loader import load_rules, read_document, rule_files
+from pydantic import BaseModel, ValidationError
+
+OWNERSHIP_FILE = "ownership.json"
+OPERATIONS_FILE = "operations.json"
+M = TypeVar("M", bound=BaseModel)
+_LEAD_PATH = re.compile(r"\blead\.([A-Za-z][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class RuleBundle:
+    """The loaded rules directory: the compiled rule set, the ownership map and the dead-letter owners."""
+
+    rules: RuleSet
+    ownership: OwnershipMap
+    operations: OperationsConfig
+    lead_fields: tuple[str, ...]
+    """Record fields the rules read (``lead.Title`` → ``Title``), for the lookup queries."""
+
+
+def load_rule_bundle(path: str | Path) -> RuleBundle:
+    """Load and validate ``rules/``; raises :class:`RuleSetError` naming every problem's file and pointer.
+
+    ``operations.json`` is optional (the shipped owners apply without it); ``ownership.json`` is required.
+    """
+    directory = Path(path)
+    rules = load_rules(directory)  # raises RuleSetError for the engine's files
+    problems: list[Diagnostic] = []
+    ownership = _read(directory / OWNERSHIP_FILE, OwnershipMap, problems)
+    if ownership is not None:
+        file = str(directory / OWNERSHIP_FILE)
+        problems.extend(Diagnostic(file, i.pointer, i.message) for i in check_ownership(ownership))
+    operations: OperationsConfig | None = DEFAULT_OPERATIONS
+    if (directory / OPERATIONS_FILE).exists():
+        operations = _read(directory / OPERATIONS_FILE, OperationsConfig, problems)
+    if problems or ownership is None or operations is None:
+        raise RuleSetError(problems, source=str(directory))
+    return RuleBundle(rules, ownership, operations, tuple(dict.fromkeys(_lead_fields(directory))))
+
+
+def _read(file: Path, model: type[M], problems: list[Diagnostic]) -> M | None:
+    name = str(file)
+    if not file.exists():
+        problems.append(Diagnostic(name, "", "missing: the processor needs this file"))
+        return None
+    try:
+        return model.model_validate_json(file.read_bytes())
+    except ValidationError as exc:
+        for error in exc.errors(include_input=False):
+            problems.append(Diagnostic(name, pointer(*error["loc"]), error["msg"]))
+        return None
+
+
+def _lead_fields(directory: Path) -> Iterator[str]:
+    for file in rule_files(directory, recursive=False):
+        document = read_document(file)
+        if document.kind in ("scoring", "lifecycle"):
+            yield from _strings_matching(document.document)
+
+
+def _strings_matching(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield from _LEAD_PATH.findall(node)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings_matching(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings_matching(value)

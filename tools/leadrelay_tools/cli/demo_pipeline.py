@@ -1,0 +1,129 @@
+"""`leadrelay demo`, second part: the sample leads' activities through the whole pipeline, locally.
+
+The local org (a stand-in for tests and demos, not Salesforce) starts in this process and is seeded with
+the sample leads; each sample's activities become canonical events and run through the processor's
+pipeline — identity lookups, activity store (in memory), rules, write plan, the real simple-salesforce
+gateway — exactly as the Lambda function runs them. What the org then holds is printed: scores, stage
+and reasons per lead, and any dead letters. Nothing needs AWS or a Salesforce org.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from leadrelay.bootstrap import Overrides
+from leadrelay.domain.events import ActivityType, CanonicalEvent, EventKind, EventSource, Identity
+from leadrelay.pipeline import InboundMessage
+
+from leadrelay_tools.cli.output import format_table
+from leadrelay_tools.cli.rules import LeadFile, lead_name
+from leadrelay_tools.local_pipeline import InMemoryDeadLetters, local_pipeline
+from leadrelay_tools.localorg import LocalOrg
+
+LEAD_COLUMNS = ("lead", "company", "fit", "engagement", "stage", "reasons")
+LETTER_COLUMNS = ("event", "error", "class", "owner", "message")
+NOT_SEEDED = frozenset({"Id", "IsConverted", "ConvertedOpportunityId", "ConvertedContactId", "ConvertedDate"})
+"""System-maintained fields a sample may show but nobody can set."""
+_ACTIVITY_KEYS = frozenset({"id", "type", "occurred_at", "source"})
+
+
+@dataclass(frozen=True)
+class PipelineDemo:
+    """What the pipeline left in the local org, and what it cost."""
+
+    leads: list[dict[str, Any]]
+    dead_letters: list[dict[str, Any]]
+    outcomes: dict[str, int]
+    api_calls: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (``leadrelay demo --json``)."""
+        return dataclasses.asdict(self)
+
+
+def sample_events(sample: LeadFile) -> list[CanonicalEvent]:
+    """The sample's activities as the canonical events an MA tool's webhooks would have produced
+    (identified by e-mail, as MA tools identify people)."""
+    email = sample.lead.get("Email")
+    events = []
+    for index, activity in enumerate(sample.context.get("activities", [])):
+        kind = activity.get("type")
+        source = activity.get("source")
+        events.append(
+            CanonicalEvent(
+                idempotency_key=str(activity.get("id") or f"{sample.path.stem}:{index}"),
+                kind=EventKind.ACTIVITY,
+                type=kind if kind in ActivityType._value2member_map_ else ActivityType.OTHER.value,
+                source=source if source in EventSource._value2member_map_ else EventSource.GENERIC,
+                occurred_at=activity["occurred_at"],
+                identity=Identity(email=email),
+                attributes={k: v for k, v in activity.items() if k not in _ACTIVITY_KEYS},
+            )
+        )
+    return events
+
+
+def run_pipeline_demo(samples: Sequence[LeadFile], rules_path: Path, *, now: datetime) -> PipelineDemo:
+    """Seed a local org with the samples' leads, run their activities through the pipeline, read back."""
+    with LocalOrg() as org:
+        names = {}
+        for sample in samples:
+            fields = {k: v for k, v in sample.lead.items() if k not in NOT_SEEDED and v is not None}
+            names[org.insert("Lead", fields)] = sample
+        dead_letters = InMemoryDeadLetters()
+        seams = Overrides(clock=lambda: now, sleep=lambda _: None)
+        pipeline = local_pipeline(org, rules_path, dead_letters=dead_letters, overrides=seams)
+        events = [event for sample in samples for event in sample_events(sample)]
+        messages = [InboundMessage(f"demo-{i}", e.model_dump_json()) for i, e in enumerate(events)]
+        report = pipeline.run(messages, remaining=lambda: 60.0)
+        leads = [_lead_row(record) for record in org.records("Lead")]
+        calls = org.api_calls.total
+    return PipelineDemo(
+        leads=leads,
+        dead_letters=[_letter_row(letter.model_dump(mode="json")) for letter in dead_letters.letters],
+        outcomes={outcome.value: count for outcome, count in report.counts().items()},
+        api_calls=calls,
+    )
+
+
+def _lead_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    reasons = str(record.get("LR_Score_Reasons__c") or "").splitlines()
+    return {
+        "lead": lead_name(dict(record)),
+        "company": record.get("Company"),
+        "fit": record.get("LR_Fit_Score__c"),
+        "engagement": record.get("LR_Engagement_Score__c"),
+        "stage": record.get("LR_Lifecycle_Stage__c"),
+        "mql_at": record.get("LR_MQL_At__c"),
+        "reasons": "; ".join(line.split(" (", 1)[0] for line in reasons[:2]),
+    }
+
+
+def _letter_row(letter: Mapping[str, Any]) -> dict[str, Any]:
+    event = letter.get("event") or {}
+    return {
+        "event": event.get("idempotency_key", "(unreadable)"),
+        "error": letter["error"]["status_code"],
+        "class": letter["error_class"],
+        "owner": letter["owner"],
+        "message": letter["error"]["message"],
+    }
+
+
+def format_pipeline_demo(demo: PipelineDemo) -> str:
+    """The leads table, the dead letters (or "none") and the cost, for the terminal."""
+    counts = ", ".join(f"{count} {outcome.replace('_', '-')}" for outcome, count in demo.outcomes.items())
+    parts = [
+        f"Through the pipeline (local org in this process, activities in memory): {counts}; "
+        f"{demo.api_calls} Salesforce API calls\n",
+        format_table(demo.leads, LEAD_COLUMNS, max_width=70),
+        "\nDead letters: " + ("none" if not demo.dead_letters else ""),
+    ]
+    if demo.dead_letters:
+        parts.append(format_table(demo.dead_letters, LETTER_COLUMNS, max_width=70))
+    return "\n".join(parts)

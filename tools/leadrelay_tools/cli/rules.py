@@ -1,0 +1,299 @@
+"""`leadrelay rules validate|test|explain`: the Salesforce admin's tools for the rule files.
+
+* ``validate [PATH]`` reports every problem in every rule file at once (``FILE:POINTER: message``);
+* ``test [PATH]`` runs the rule test cases in ``PATH/tests/*.json`` and prints a diff per failure;
+* ``explain LEAD.json`` shows a lead's scores, the rules that gave them and the stage move.
+
+Exit codes: 0 fine, 1 invalid rules or failing tests, 2 an unreadable input file or argument.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from leadrelay.engine.decision import Decision
+from leadrelay.engine.diagnostics import Diagnostic, pointer
+from leadrelay.rulefiles.rulecases import (
+    RuleTestFile,
+    RuleTestReport,
+    describe_hits,
+    format_differences,
+    format_points,
+    run_cases,
+)
+
+from leadrelay_tools.cli.output import print_json, print_table
+
+DEFAULT_RULES = Path("rules")
+
+
+class InputError(Exception):
+    """A file or argument the command cannot read; the message names it (exit 2)."""
+
+
+@dataclass(frozen=True)
+class LeadFile:
+    """A lead file (``examples/leads/*.json``, ``explain`` input): the context and, optionally, ``now``."""
+
+    path: Path
+    context: dict[str, Any]
+    now: datetime | None = None
+    lead: dict[str, Any] = field(default_factory=dict)
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file; ``InputError`` names the file (and line:column for broken JSON)."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}") from None
+
+
+def parse_now(text: str, where: str) -> datetime:
+    """An ISO-8601 instant; a value without an offset is read as UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{where}: not an ISO-8601 date-time: {text!r}") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def read_lead_file(path: Path) -> LeadFile:
+    """Read ``{"now"?, "lead", "activities"?, "event"?}``, or a bare Lead record (no ``lead`` key)."""
+    document = read_json(path)
+    if not isinstance(document, dict):
+        raise InputError(f'{path}: expected a JSON object with a "lead", got {type(document).__name__}')
+    if "lead" not in document:
+        document = {"lead": document}
+    lead = document["lead"]
+    if not isinstance(lead, dict):
+        raise InputError(f"{path}:/lead: expected an object of Salesforce fields")
+    activities = document.get("activities", [])
+    if not isinstance(activities, list):
+        raise InputError(f"{path}:/activities: expected a list of activities")
+    now = document.get("now")
+    if now is not None and not isinstance(now, str):
+        raise InputError(f"{path}:/now: expected an ISO-8601 string")
+    context: dict[str, Any] = {"lead": lead, "activities": activities}
+    if isinstance(document.get("event"), dict):
+        context["event"] = document["event"]
+    return LeadFile(path, context, parse_now(now, f"{path}:/now") if now else None, lead)
+
+
+def load_rule_set(path: Path, *, as_json: bool) -> Any:
+    """``load_rules(path)``, or None after printing every problem (the caller exits 1)."""
+    from leadrelay import RuleSetError, load_rules
+
+    try:
+        return load_rules(path)
+    except RuleSetError as error:
+        if as_json:
+            print_json({"ok": False, "diagnostics": [d.to_dict() for d in error.diagnostics]})
+        else:
+            print(str(error))
+        return None
+
+
+def register(subparsers: Any) -> None:
+    """Add `rules validate|test|explain`."""
+    parser = subparsers.add_parser(
+        "rules",
+        help="validate, test and explain the rule files",
+        description="Check the rule files, run the rule test cases, and explain a lead's scores.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    validate = _action(
+        actions,
+        run_validate,
+        "report every problem in the rule files",
+        "Check every rule file in PATH and report every problem at once, as FILE:JSON-POINTER: message "
+        "(broken JSON as FILE:LINE:COLUMN). Exit 1 on any error; warnings alone exit 0.",
+    )
+    validate.add_argument("path", nargs="?", type=Path, default=DEFAULT_RULES, help="rules directory or file")
+    test = _action(
+        actions,
+        run_test,
+        "run the rule test cases in PATH/tests/",
+        "Evaluate every case in PATH/tests/*.json with the rules in PATH and compare scores, stage and "
+        "matched rule ids with the expectation. Prints a diff per failure; exit 1 on any failure.",
+    )
+    test.add_argument("path", nargs="?", type=Path, default=DEFAULT_RULES, help="rules directory")
+    test.add_argument("-k", dest="name_filter", metavar="TEXT", help="only cases whose name contains TEXT")
+    explain = _action(
+        actions,
+        run_explain,
+        "show a lead's scores, the rules behind them and its stage move",
+        'Evaluate one lead file ({"lead": {...}, "activities": [...], "now": ...} or a bare Lead record) '
+        "and print each matched rule with its points and the values it read.",
+    )
+    explain.add_argument("lead_file", type=Path, metavar="LEAD.json", help="the lead (and its activities)")
+    explain.add_argument(
+        "--now", help='evaluation instant, ISO-8601 (default: the file\'s "now", else the clock)'
+    )
+    explain.add_argument("--rules", type=Path, default=DEFAULT_RULES, help="rules directory (default: rules)")
+
+
+def _action(actions: Any, func: Any, summary: str, description: str) -> argparse.ArgumentParser:
+    """A `rules` sub-command named after ``func`` (``run_test`` → ``test``), with ``--json``."""
+    name = func.__name__.removeprefix("run_")
+    parser: argparse.ArgumentParser = actions.add_parser(name, help=summary, description=description)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(func=func)
+    return parser
+
+
+def _input_error(error: InputError) -> int:
+    print(f"error: {error}", file=sys.stderr)
+    return 2
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """`rules validate`: every diagnostic, then a summary; exit 1 on any error."""
+    from leadrelay.rulefiles.loader import validate_path
+
+    diagnostics = validate_path(args.path)
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = len(diagnostics) - errors
+    if args.json:
+        payload = {"ok": not errors, "errors": errors, "warnings": warnings}
+        print_json({**payload, "diagnostics": [d.to_dict() for d in diagnostics]})
+    else:
+        for diagnostic in diagnostics:
+            print(diagnostic.format())
+        verdict = "invalid" if errors else "valid"
+        print(f"{args.path}: {verdict} ({_plural(errors, 'error')}, {_plural(warnings, 'warning')})")
+    return 1 if errors else 0
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def run_test(args: argparse.Namespace) -> int:
+    """`rules test`: run the cases, print PASS/FAIL with diffs; exit 1 on a failure or a broken file."""
+    rules = load_rule_set(args.path, as_json=args.json)
+    if rules is None:
+        return 1
+    files, problems = read_test_files(args.path / "tests")
+    report = run_cases(rules, files, name_filter=args.name_filter)
+    report.problems.extend(problems)
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print_test_report(report)
+    return 0 if report.ok else 1
+
+
+def read_test_files(directory: Path) -> tuple[list[tuple[str, RuleTestFile]], list[Diagnostic]]:
+    """The parsed test files in ``directory``, and the problems of those that could not be read."""
+    from leadrelay.rulefiles.loader import read_models
+
+    if not directory.is_dir():
+        return [], [
+            Diagnostic(str(directory), "", "no tests directory (rule test cases live in rules/tests/)")
+        ]
+    return read_models(directory, RuleTestFile)
+
+
+def print_test_report(report: RuleTestReport) -> None:
+    """PASS/FAIL per case, a diff under each failure, then a summary line."""
+    for problem in report.problems:
+        print(problem.format())
+    current = None
+    for result in report.results:
+        if result.file != current:
+            current = result.file
+            print(current)
+        if result.passed:
+            print(f"  PASS  {result.name}")
+            continue
+        print(f"  FAIL  {result.name}  ({result.file}:{pointer('cases', result.index)})")
+        for line in format_differences(result.differences):
+            print(f"        {line}")
+        print(f"        actual: {describe_hits(result.decision)}; stage {stage_move(result.decision)}")
+    summary = f"{report.passed} passed, {report.failed} failed"
+    if report.problems:
+        summary += f", {_plural(len(report.problems), 'unreadable test file problem')}"
+    print(f"{summary} (rule set {report.ruleset_version})")
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """`rules explain`: a table of the matched rules, the scores and the stage move."""
+    try:
+        lead_file = read_lead_file(args.lead_file)
+        now = parse_now(args.now, "--now") if args.now else lead_file.now or datetime.now(UTC)
+    except InputError as error:
+        return _input_error(error)
+    rules = load_rule_set(args.rules, as_json=args.json)
+    if rules is None:
+        return 1
+    decision: Decision = rules.evaluate(lead_file.context, now=now, trace=True)
+    if args.json:
+        print_json({"file": str(args.lead_file), "now": now, "decision": decision.to_dict()})
+        return 0
+    print_explanation(lead_file, now, decision)
+    return 0
+
+
+def lead_name(lead: dict[str, Any]) -> str:
+    """``山田 太郎`` for Japanese names (family name first), ``Emily Carter`` otherwise."""
+    last, first = str(lead.get("LastName") or ""), str(lead.get("FirstName") or "")
+    japanese = any(ord(ch) > 0x3000 for ch in last + first)
+    parts = (last, first) if japanese else (first, last)
+    return " ".join(part for part in parts if part) or str(lead.get("Id") or "(no name)")
+
+
+def _values(values: dict[str, Any]) -> str:
+    return ", ".join(
+        f"{path}={json.dumps(value, ensure_ascii=False, default=str)}" for path, value in values.items()
+    )
+
+
+def stage_move(decision: Decision) -> str:
+    """``Lead → MQL → SQL``, ``MQL → Nurture [ENGAGEMENT_DECAYED]``, or ``Lead (no change)``."""
+    if not decision.transitions:
+        return f"{decision.stage} (no change)"
+    steps = [decision.previous_stage]
+    for transition in decision.transitions:
+        reason = f" [{transition.reason_code}]" if transition.reason_code else ""
+        steps.append(transition.to_stage + reason)
+    return " → ".join(steps)
+
+
+def print_explanation(lead_file: LeadFile, now: datetime, decision: Decision) -> None:
+    """The admin's view of one decision: who, the rule table, the scores and the stage."""
+    lead = lead_file.lead
+    who = " · ".join(str(part) for part in (lead_name(lead), lead.get("Company"), lead.get("Title")) if part)
+    print(f"{who}  [{lead.get('Id', '-')}]")
+    print(f"evaluated at {now.isoformat()} with rule set {decision.ruleset_version}\n")
+    rows = [
+        {
+            "score": hit.score,
+            "rule": hit.rule_id,
+            "points": format_points(hit.points),
+            "why": hit.detail,
+            "values read": _values(dict(hit.values)),
+        }
+        for hit in decision.trace or ()
+    ]
+    if rows:
+        print_table(rows, ["score", "rule", "points", "why", "values read"])
+    else:
+        print("(no scoring rule matched)")
+    print()
+    print("scores: " + ", ".join(f"{name} {value}" for name, value in decision.scores.items()))
+    print(f"stage:  {stage_move(decision)}")
+    for transition in decision.transitions:
+        reason = f" [{transition.reason_code}]" if transition.reason_code else ""
+        move = f"{transition.from_stage} → {transition.to_stage}{reason}"
+        print(f"  {transition.rule_id}: {move}  {_values(dict(transition.values))}")
