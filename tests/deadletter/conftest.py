@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from leadrelay.domain.deadletter import DeadLetter, OperationsConfig, UnreadableEvent, dead_letter_for
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.domain.failures import classify
-from leadrelay.domain.writes import SalesforceError, WriteKind, WriteOp
+from leadrelay.domain.writes import WriteKind, WriteOp
 from leadrelay.engine.decision import Decision, RuleHit, StageTransition
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
@@ -53,18 +54,18 @@ def score_update(record_id: str = LEAD_ID, keys: tuple[str, ...] = ("hubspot-104
     )
 
 
-VALIDATION_ERROR = SalesforceError(
+VALIDATION_ERROR = ErrorDetail(
     status_code="FIELD_CUSTOM_VALIDATION_EXCEPTION",
     message="MQL には会社名が必要です (taro.yamada@sample-shoji.co.jp)",
     fields=("Company",),
 )
-DUPLICATE_ERROR = SalesforceError(status_code="DUPLICATES_DETECTED", message="重複するリードがあります")
+DUPLICATE_ERROR = ErrorDetail(status_code="DUPLICATES_DETECTED", message="重複するリードがあります")
 
 
 def letter(
     original: CanonicalEvent | UnreadableEvent | None = None,
     *,
-    error: SalesforceError = VALIDATION_ERROR,
+    error: ErrorDetail = VALIDATION_ERROR,
     age: timedelta = timedelta(minutes=10),
     now: datetime | None = None,
     operations: OperationsConfig = OPERATIONS,

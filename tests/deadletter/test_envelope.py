@@ -17,9 +17,9 @@ from leadrelay.domain.deadletter import (
     dead_letter_from_redrive_policy,
     unreadable_event,
 )
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.domain.failures import Classification, ErrorCategory, ErrorClass, classify
-from leadrelay.domain.writes import SalesforceError
 from pydantic import ValidationError
 
 from tests.deadletter.conftest import (
@@ -171,9 +171,7 @@ def test_the_original_body_is_the_canonical_event() -> None:
 
 def test_an_unreadable_message_is_kept_verbatim_with_its_parse_error() -> None:
     body = b'{"idempotency_key": "mk-9", "kind": "activity", "type": "fax_received"}'
-    error = SalesforceError(
-        status_code="INVALID_EVENT", message="type: 'fax_received' is not an activity type"
-    )
+    error = ErrorDetail(status_code="INVALID_EVENT", message="type: 'fax_received' is not an activity type")
 
     unreadable = letter(unreadable_event(body, error.message), error=error, decided=False, record_id=None)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from leadrelay.domain.deadletter import DeadLetter
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.events import CanonicalEvent
-from leadrelay.domain.writes import SalesforceError
 
 from tests.deadletter.conftest import DUPLICATE_ERROR, LEAD_ID, letter, page_view
 from tests.dlq_cli.conftest import Run
@@ -180,9 +180,7 @@ EVIL_KEY = f"hubspot-evil{HOSTILE}"
 
 def hostile_letter() -> DeadLetter:
     """A dead letter whose event key and error message (both from outside) carry escape sequences."""
-    error = SalesforceError(
-        status_code="FIELD_CUSTOM_VALIDATION_EXCEPTION", message=f"会社名が不正です{HOSTILE}"
-    )
+    error = ErrorDetail(status_code="FIELD_CUSTOM_VALIDATION_EXCEPTION", message=f"会社名が不正です{HOSTILE}")
     return letter(page_view(EVIL_KEY), error=error)
 
 

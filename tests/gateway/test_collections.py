@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from leadrelay.adapters.salesforce.collections import collection_requests, map_results
-from leadrelay.domain.writes import SalesforceError, WriteKind, WriteOp
+from leadrelay.domain.errors import ErrorDetail
+from leadrelay.domain.writes import WriteKind, WriteOp
 
 from tests.gateway.ops import LEAD_FIELDS, lead_upsert, score_update, task_create
 
@@ -96,7 +97,7 @@ def test_per_record_results_map_back_to_refs_with_their_errors() -> None:
     assert results[0].record_id == "00Q5g00000Ab0000AAA"
     assert not results[0].created
     assert results[1].errors == (
-        SalesforceError(
+        ErrorDetail(
             status_code="FIELD_CUSTOM_VALIDATION_EXCEPTION",
             message="Lead Grade must be A-D",
             fields=("Lead_Grade__c",),

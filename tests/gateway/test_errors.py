@@ -1,18 +1,18 @@
-"""What went wrong on the wire, as SalesforceError values the classification table understands."""
+"""What went wrong on the wire, as ErrorDetail values the classification table understands."""
 
 from __future__ import annotations
 
 import requests
 from leadrelay.adapters.salesforce.errors import error_from_exception, errors_from_response
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import ErrorCategory, classify
-from leadrelay.domain.writes import SalesforceError
 
 
 def test_a_salesforce_error_body_keeps_its_code_message_fields_and_status() -> None:
     body = [{"message": "Required fields are missing: [LastName]", "errorCode": "REQUIRED_FIELD_MISSING",
              "fields": ["LastName"]}]  # fmt: skip
     assert errors_from_response(400, body) == (
-        SalesforceError(
+        ErrorDetail(
             status_code="REQUIRED_FIELD_MISSING",
             message="Required fields are missing: [LastName]",
             fields=("LastName",),

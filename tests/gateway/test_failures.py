@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import (
     CLASSIFICATION_TABLE,
     Classification,
@@ -13,7 +14,6 @@ from leadrelay.domain.failures import (
     classify_all,
     http_status_code,
 )
-from leadrelay.domain.writes import SalesforceError
 
 T, P = ErrorClass.TRANSIENT, ErrorClass.PERMANENT
 C = ErrorCategory
@@ -67,6 +67,8 @@ EXPECTED: dict[str, tuple[ErrorClass, ErrorCategory]] = {
     "INVALID_EVENT": (P, C.INVALID_EVENT),
     "UNKNOWN_PERSON": (P, C.MISSING_RECORD),
     "MA_PERSON_NOT_FOUND": (P, C.MISSING_RECORD),
+    "ACTIVITY_STORE_ERROR": (T, C.UNAVAILABLE),
+    "RULE_EVALUATION_ERROR": (P, C.UNKNOWN),
 }
 
 
@@ -76,7 +78,7 @@ def test_every_row_of_the_table_is_pinned_by_this_test() -> None:
 
 @pytest.mark.parametrize(("code", "expected"), sorted(EXPECTED.items()))
 def test_each_code_has_its_class_and_category(code: str, expected: tuple[ErrorClass, ErrorCategory]) -> None:
-    assert classify(SalesforceError(status_code=code, message="…")) == Classification(*expected)
+    assert classify(ErrorDetail(status_code=code, message="…")) == Classification(*expected)
 
 
 @pytest.mark.parametrize(
@@ -88,7 +90,7 @@ def test_each_code_has_its_class_and_category(code: str, expected: tuple[ErrorCl
     ],
 )
 def test_insufficient_access_codes_are_permanent_access_failures(code: str) -> None:
-    assert classify(SalesforceError(status_code=code)) == Classification(P, C.ACCESS)
+    assert classify(ErrorDetail(status_code=code)) == Classification(P, C.ACCESS)
 
 
 @pytest.mark.parametrize(
@@ -110,11 +112,11 @@ def test_insufficient_access_codes_are_permanent_access_failures(code: str) -> N
     ids=["trigger", "flow"],
 )
 def test_a_lock_hidden_in_a_trigger_or_flow_error_is_a_transient_record_lock(code: str, message: str) -> None:
-    assert classify(SalesforceError(status_code=code, message=message)) == Classification(T, C.RECORD_LOCK)
+    assert classify(ErrorDetail(status_code=code, message=message)) == Classification(T, C.RECORD_LOCK)
 
 
 def test_a_trigger_error_without_a_lock_stays_a_permanent_validation_failure() -> None:
-    error = SalesforceError(
+    error = ErrorDetail(
         status_code="CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
         message="LeadTrigger: execution of BeforeUpdate caused by: 会社名は必須です",
     )
@@ -122,22 +124,20 @@ def test_a_trigger_error_without_a_lock_stays_a_permanent_validation_failure() -
 
 
 def test_codes_are_matched_case_insensitively() -> None:
-    assert classify(SalesforceError(status_code="unable_to_lock_row")) == Classification(T, C.RECORD_LOCK)
+    assert classify(ErrorDetail(status_code="unable_to_lock_row")) == Classification(T, C.RECORD_LOCK)
 
 
 def test_an_unknown_code_is_permanent_unknown() -> None:
-    assert classify(SalesforceError(status_code="SOMETHING_NEW", http_status=400)) == Classification(
-        P, C.UNKNOWN
-    )
+    assert classify(ErrorDetail(status_code="SOMETHING_NEW", http_status=400)) == Classification(P, C.UNKNOWN)
 
 
 def test_an_unknown_code_on_a_5xx_response_stays_transient() -> None:
-    error = SalesforceError(status_code="SOMETHING_NEW", http_status=503)
+    error = ErrorDetail(status_code="SOMETHING_NEW", http_status=503)
     assert classify(error) == Classification(T, C.UNAVAILABLE)
 
 
 def test_an_unlisted_5xx_status_code_is_transient() -> None:
-    assert classify(SalesforceError(status_code=http_status_code(507), http_status=507)).transient
+    assert classify(ErrorDetail(status_code=http_status_code(507), http_status=507)).transient
 
 
 def test_http_status_codes_are_named_http_and_the_status() -> None:
@@ -146,14 +146,14 @@ def test_http_status_codes_are_named_http_and_the_status() -> None:
 
 def test_a_record_with_a_lock_and_a_validation_error_is_permanent() -> None:
     errors = [
-        SalesforceError(status_code="UNABLE_TO_LOCK_ROW"),
-        SalesforceError(status_code="FIELD_CUSTOM_VALIDATION_EXCEPTION", message="Lead Grade must be A-D"),
+        ErrorDetail(status_code="UNABLE_TO_LOCK_ROW"),
+        ErrorDetail(status_code="FIELD_CUSTOM_VALIDATION_EXCEPTION", message="Lead Grade must be A-D"),
     ]
     assert classify_all(errors) == Classification(P, C.VALIDATION)
 
 
 def test_a_record_with_only_transient_errors_takes_the_first_category() -> None:
-    errors = [SalesforceError(status_code="REQUEST_LIMIT_EXCEEDED"), SalesforceError(status_code="TIMEOUT")]
+    errors = [ErrorDetail(status_code="REQUEST_LIMIT_EXCEEDED"), ErrorDetail(status_code="TIMEOUT")]
     assert classify_all(errors) == Classification(T, C.API_LIMIT)
 
 
@@ -162,7 +162,7 @@ def test_a_failure_without_errors_is_permanent_unknown() -> None:
 
 
 def test_a_failed_call_names_the_operation_and_carries_its_classification() -> None:
-    error = SalesforceError(status_code="TIMEOUT", message="no answer in 10s")
+    error = ErrorDetail(status_code="TIMEOUT", message="no answer in 10s")
     failure = SalesforceCallError("query Lead", error)
     assert str(failure) == "query Lead failed: TIMEOUT no answer in 10s"
     assert failure.classification == Classification(T, C.TIMEOUT)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 from leadrelay.adapters.salesforce import SalesforceCredentials, SimpleSalesforceGateway
-from leadrelay.domain.failures import ErrorCategory, SalesforceCallError
+from leadrelay.domain.errors import ErrorSource
+from leadrelay.domain.failures import ErrorCategory, SalesforceCallError, UnknownFieldError
 from leadrelay_tools.localorg import LocalOrg
 
 from tests.gateway.conftest import Traffic
@@ -116,3 +117,21 @@ def test_an_unavailable_org_raises_a_transient_error(
         gateway.find("Lead", "Email", ["taro.yamada@sample-shoji.co.jp"], ["Email"])
     assert (caught.value.error.status_code, caught.value.error.http_status) == ("SERVER_UNAVAILABLE", 503)
     assert caught.value.classification.transient
+
+
+def test_a_field_the_org_lacks_is_a_typed_error_naming_the_field(
+    local_org: LocalOrg, gateway: SimpleSalesforceGateway
+) -> None:
+    _lead(local_org, "株式会社サンプル商事", Email="taro.yamada@sample-shoji.co.jp")
+    with pytest.raises(UnknownFieldError) as failure:
+        gateway.find("Lead", "Email", ["taro.yamada@sample-shoji.co.jp"], ["Company", "Budget_Yen__c"])
+    assert failure.value.field == "Budget_Yen__c"
+    assert failure.value.error.source is ErrorSource.SALESFORCE
+
+
+def test_other_query_errors_stay_plain_call_errors(
+    local_org: LocalOrg, gateway: SimpleSalesforceGateway
+) -> None:
+    with pytest.raises(SalesforceCallError) as failure:
+        gateway.find("Lead__x", "Email", ["hanako.sato@example-kogyo.co.jp"], ["Company"])
+    assert not isinstance(failure.value, UnknownFieldError)

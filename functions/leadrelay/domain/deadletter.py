@@ -19,9 +19,10 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.domain.failures import Classification, ErrorCategory, ErrorClass
-from leadrelay.domain.writes import SalesforceError, WriteOp
+from leadrelay.domain.writes import WriteOp
 from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import CheckContext, pointer
 
@@ -145,8 +146,8 @@ class DeadLetter(BaseModel):
     decision: dict[str, Any] | None = None
     """``Decision.to_dict()``, trace included when the processor evaluated with one."""
     write: WriteOp | None = None
-    error: SalesforceError
-    other_errors: tuple[SalesforceError, ...] = ()
+    error: ErrorDetail
+    other_errors: tuple[ErrorDetail, ...] = ()
     error_class: ErrorClass
     category: ErrorCategory
     attempts: int = Field(ge=1)
@@ -196,7 +197,7 @@ def dead_letter_id(original: CanonicalEvent | UnreadableEvent, write: WriteOp | 
 def dead_letter_for(
     original: CanonicalEvent | UnreadableEvent,
     *,
-    error: SalesforceError,
+    error: ErrorDetail,
     classification: Classification,
     attempts: int,
     first_failed_at: datetime,
@@ -204,7 +205,7 @@ def dead_letter_for(
     operations: OperationsConfig,
     decision: Decision | None = None,
     write: WriteOp | None = None,
-    other_errors: Sequence[SalesforceError] = (),
+    other_errors: Sequence[ErrorDetail] = (),
     ruleset_version: str | None = None,
     function_version: str | None = None,
     source_queue: str | None = None,
@@ -252,7 +253,7 @@ def dead_letter_from_redrive_policy(
         category, message = ErrorCategory.INVALID_EVENT, f"{REDRIVE_POLICY_MESSAGE}; {original.error}"
     letter = dead_letter_for(
         original,
-        error=SalesforceError(status_code=REDRIVE_POLICY_CODE, message=message),
+        error=ErrorDetail(status_code=REDRIVE_POLICY_CODE, message=message),
         classification=Classification(ErrorClass.TRANSIENT, category),
         attempts=max(receive_count, 1),
         first_failed_at=moved_at,

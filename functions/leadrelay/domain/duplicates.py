@@ -10,13 +10,14 @@ fields are left alone, since the existing record may already hold them.
 
 from __future__ import annotations
 
+from leadrelay.domain.errors import DuplicateMatch, ErrorDetail
 from leadrelay.domain.ownership import OwnershipMap
-from leadrelay.domain.writes import DuplicateMatch, SalesforceError, WriteKind, WriteOp
+from leadrelay.domain.writes import WriteKind, WriteOp
 
 DUPLICATES_DETECTED = "DUPLICATES_DETECTED"
 
 
-def link_to_duplicate(op: WriteOp, error: SalesforceError, ownership: OwnershipMap) -> WriteOp | None:
+def link_to_duplicate(op: WriteOp, error: ErrorDetail, ownership: OwnershipMap) -> WriteOp | None:
     """The update that applies ``op`` to the record a duplicate rule named, or ``None`` when ``op`` was
     not a create refused as a duplicate (or the matched object is one leadrelay does not write)."""
     if error.status_code != DUPLICATES_DETECTED or op.kind is WriteKind.UPDATE or not error.duplicates:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.domain.events import CanonicalEvent, EventSource, normalise_email
-from leadrelay.domain.writes import SalesforceError
 
 MA_PERSON_NOT_FOUND = "MA_PERSON_NOT_FOUND"
 """Synthetic code: the MA does not know the id the event names (deleted, merged, or another portal)."""
@@ -49,9 +49,9 @@ class MaDirectoryError(Exception):
         self.retry_after = retry_after
 
     @property
-    def error(self) -> SalesforceError:
+    def error(self) -> ErrorDetail:
         """The failure as the pipeline records it (classified by ``domain.failures``)."""
-        return SalesforceError(status_code=self.code, message=self.message)
+        return ErrorDetail(source=ErrorSource.MA_DIRECTORY, status_code=self.code, message=self.message)
 
 
 def needs_enrichment(event: CanonicalEvent) -> bool:
@@ -81,11 +81,12 @@ def enriched(event: CanonicalEvent, person: MaPerson) -> CanonicalEvent:
     return event.model_copy(update={"identity": identity, "fields": fields})
 
 
-def not_found_error(event: CanonicalEvent, person: MaPerson | None) -> SalesforceError:
+def not_found_error(event: CanonicalEvent, person: MaPerson | None) -> ErrorDetail:
     """The dead-letter error of an event whose MA id the MA cannot turn into an e-mail."""
     source, ma_id = event.source.value, event.identity.ma_id
     what = "does not know" if person is None else "knows, but without an e-mail address,"
-    return SalesforceError(
+    return ErrorDetail(
+        source=ErrorSource.MA_DIRECTORY,
         status_code=MA_PERSON_NOT_FOUND,
         message=(
             f"{source} {what} the person with id {ma_id}, so leadrelay cannot tell who this event is about "

@@ -1,6 +1,7 @@
 """Error classification: the one table that says whether a Salesforce failure is worth retrying.
 
-Every failed write comes back as a :class:`~leadrelay.domain.writes.SalesforceError`. :func:`classify`
+Every failure is an :class:`~leadrelay.domain.errors.ErrorDetail` with its source (Salesforce, the
+activity store, an MA's API, rule evaluation, the event itself). :func:`classify`
 turns it into a :class:`Classification`:
 
 * **transient** — retrying the same write later can succeed (a record lock, the API limit, the org
@@ -33,7 +34,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from leadrelay.domain.enrichment import MA_AUTH_FAILED, MA_PERSON_NOT_FOUND, MA_RATE_LIMITED, MA_UNAVAILABLE
-from leadrelay.domain.writes import SalesforceError
+from leadrelay.domain.errors import ErrorDetail
 
 
 class ErrorClass(StrEnum):
@@ -87,6 +88,10 @@ OUT_OF_TIME = "OUT_OF_TIME"
 event goes back to the queue; a redelivery gets a fresh invocation)."""
 UNKNOWN_PERSON = "UNKNOWN_PERSON"
 """Synthetic code: the event names a person by MA id only, and no Lead or Contact carries that id."""
+ACTIVITY_STORE_ERROR = "ACTIVITY_STORE_ERROR"
+"""The activity store could not be written or read (source ``activity_store``; transient)."""
+RULE_EVALUATION_ERROR = "RULE_EVALUATION_ERROR"
+"""The rule engine raised on an event (source ``rule_evaluation``; permanent: the integration owner looks)."""
 
 
 def http_status_code(status: int) -> str:
@@ -125,6 +130,7 @@ CLASSIFICATION_TABLE: Mapping[str, Classification] = MappingProxyType(
         MA_RATE_LIMITED: _t(_C.API_LIMIT),  # the MA's lookup API: HubSpot 429, Marketo 606
         MA_UNAVAILABLE: _t(_C.UNAVAILABLE),
         MA_AUTH_FAILED: _t(_C.SESSION),
+        ACTIVITY_STORE_ERROR: _t(_C.UNAVAILABLE),  # DynamoDB throttled or unreachable
         # --- permanent: org rules reject the values -----------------------------------------
         "FIELD_CUSTOM_VALIDATION_EXCEPTION": _p(_C.VALIDATION),
         "FIELD_INTEGRITY_EXCEPTION": _p(_C.VALIDATION),
@@ -162,6 +168,7 @@ CLASSIFICATION_TABLE: Mapping[str, Classification] = MappingProxyType(
         "API_CURRENTLY_DISABLED": _p(_C.ACCESS),
         # --- permanent: the event never reached Salesforce -----------------------------------
         INVALID_EVENT: _p(_C.INVALID_EVENT),
+        RULE_EVALUATION_ERROR: _p(_C.UNKNOWN),  # an engine bug: a person reads the trace
     }
 )
 """Classification per Salesforce ``statusCode``/``errorCode`` (and our synthetic codes)."""
@@ -173,7 +180,7 @@ _LOCK_MARKERS = ("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to thi
 _UNKNOWN = _p(_C.UNKNOWN)
 
 
-def classify(error: SalesforceError) -> Classification:
+def classify(error: ErrorDetail) -> Classification:
     """Transient or permanent, and why (rules in the module docstring)."""
     code = error.status_code.upper()
     row = CLASSIFICATION_TABLE.get(code)
@@ -196,7 +203,7 @@ class SalesforceCallError(Exception):
     Gateways raise it from reads; writes never raise it but return failed results instead.
     """
 
-    def __init__(self, operation: str, error: SalesforceError) -> None:
+    def __init__(self, operation: str, error: ErrorDetail) -> None:
         super().__init__(f"{operation} failed: {error.status_code} {error.message}".rstrip())
         self.operation = operation
         self.error = error
@@ -207,7 +214,18 @@ class SalesforceCallError(Exception):
         return classify(self.error)
 
 
-def classify_all(errors: Sequence[SalesforceError]) -> Classification:
+class UnknownFieldError(SalesforceCallError):
+    """A query named a field the org does not have (``INVALID_FIELD``: "No such column 'X'").
+
+    The gateway recognises it, so callers act on :attr:`field` instead of reading messages.
+    """
+
+    def __init__(self, operation: str, error: ErrorDetail, *, field: str) -> None:
+        super().__init__(operation, error)
+        self.field = field
+
+
+def classify_all(errors: Sequence[ErrorDetail]) -> Classification:
     """One classification for a failed record: permanent if any error is (a retry cannot fix it).
 
     The category is that of the first permanent error, else of the first error. A failure without

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import string
 
-from leadrelay.domain.writes import SalesforceError
+from leadrelay.domain.errors import ErrorDetail, ErrorSource
 
 MAX_EMAIL_LENGTH = 254
 """RFC 5321: a forward path is at most 256 octets, two of them the angle brackets."""
@@ -67,11 +67,12 @@ def canonical_id(value: str) -> str | None:
     return "".join(chars) + suffix
 
 
-def refused_id(value: str, *, field: str) -> SalesforceError | None:
+def refused_id(value: str, *, field: str) -> ErrorDetail | None:
     """``MALFORMED_ID`` when ``value`` cannot be a record id; ``field`` names where it came from."""
     if canonical_id(value) is not None:
         return None
-    return SalesforceError(
+    return ErrorDetail(
+        source=ErrorSource.EVENT,
         status_code=MALFORMED_ID,
         message=(
             f"{field} is not a Salesforce record id ({len(value)} characters; an id has 15, or 18 whose "
@@ -82,11 +83,12 @@ def refused_id(value: str, *, field: str) -> SalesforceError | None:
     )
 
 
-def refused_email(value: str, *, field: str) -> SalesforceError | None:
+def refused_email(value: str, *, field: str) -> ErrorDetail | None:
     """``INVALID_EMAIL_ADDRESS`` when ``value`` is longer than any e-mail address can be."""
     if len(value) <= MAX_EMAIL_LENGTH:
         return None
-    return SalesforceError(
+    return ErrorDetail(
+        source=ErrorSource.EVENT,
         status_code=INVALID_EMAIL_ADDRESS,
         message=(
             f"{field} has {len(value):,} characters; an e-mail address has at most {MAX_EMAIL_LENGTH} "
@@ -96,11 +98,12 @@ def refused_email(value: str, *, field: str) -> SalesforceError | None:
     )
 
 
-def refused_external_key(value: str, *, field: str) -> SalesforceError | None:
+def refused_external_key(value: str, *, field: str) -> ErrorDetail | None:
     """``STRING_TOO_LONG`` when ``value`` is longer than ``LR_External_Key__c`` can hold."""
     if len(value) <= MAX_EXTERNAL_KEY_LENGTH:
         return None
-    return SalesforceError(
+    return ErrorDetail(
+        source=ErrorSource.EVENT,
         status_code=STRING_TOO_LONG,
         message=(
             f"{field} makes an external key of {len(value):,} characters; LR_External_Key__c holds "

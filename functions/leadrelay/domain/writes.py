@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from leadrelay.domain.errors import ErrorDetail
+
 
 class WriteKind(StrEnum):
     """How a record is written."""
@@ -47,30 +49,6 @@ class WriteOp(BaseModel):
         return self
 
 
-class DuplicateMatch(BaseModel):
-    """A record a duplicate rule matched (from the error's ``duplicateResult.matchResults``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    sobject: str
-    record_id: str
-
-
-class SalesforceError(BaseModel):
-    """One error as Salesforce reports it (``statusCode`` in collections, ``errorCode`` elsewhere)."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    status_code: str
-    message: str = ""
-    fields: tuple[str, ...] = ()
-    http_status: int | None = None
-    duplicate_rule: str | None = None
-    """For ``DUPLICATES_DETECTED``: the duplicate rule that refused the save."""
-    duplicates: tuple[DuplicateMatch, ...] = ()
-    """For ``DUPLICATES_DETECTED``: the existing records it matched, in Salesforce's order."""
-
-
 class WriteResult(BaseModel):
     """The outcome of one ``WriteOp``."""
 
@@ -80,7 +58,7 @@ class WriteResult(BaseModel):
     success: bool
     record_id: str | None = None
     created: bool = False
-    errors: tuple[SalesforceError, ...] = Field(default_factory=tuple)
+    errors: tuple[ErrorDetail, ...] = Field(default_factory=tuple)
 
 
 MAX_COLLECTION_SIZE = 200

@@ -25,9 +25,9 @@ from leadrelay.domain.enrichment import (
     needs_enrichment,
     not_found_error,
 )
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.events import CanonicalEvent, EventSource
 from leadrelay.domain.failures import classify
-from leadrelay.domain.writes import SalesforceError
 from leadrelay.pipeline.retrying import Retrier
 from leadrelay.ports import MaDirectory
 
@@ -45,9 +45,9 @@ class Enrichment:
 
     events: dict[str, CanonicalEvent]
     """Every event still to resolve, by idempotency key (enriched where the MA knew the person)."""
-    failed: dict[str, SalesforceError] = field(default_factory=dict)
+    failed: dict[str, ErrorDetail] = field(default_factory=dict)
     """Events whose MA could not be asked (rate limit, outage): transient, back to the queue."""
-    not_found: dict[str, SalesforceError] = field(default_factory=dict)
+    not_found: dict[str, ErrorDetail] = field(default_factory=dict)
     """Events whose person the MA does not know: their dead-letter error if resolution finds nobody."""
 
 

@@ -5,24 +5,22 @@ fields with what Salesforce holds; rules read the others) and the ``lead.*`` fie
 (Lead-only standard fields are left out for Contact).
 
 A rule may name a field the org does not have (a custom field not deployed yet, a standard field of a
-newer API version). Salesforce then rejects the whole query with ``INVALID_FIELD``; the pipeline drops
-that one field — rules see it as missing, which they handle — logs it once and asks again.
+newer API version). Salesforce then rejects the whole query with ``INVALID_FIELD`` (the gateway raises
+``UnknownFieldError`` naming it); the pipeline drops that one field — rules see it as missing, which
+they handle — logs it once and asks again.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 
 from leadrelay.domain.identity import IDENTITY_FIELDS, PersonObject, fields_for
 from leadrelay.domain.ownership import FieldOwner, OwnershipMap
-from leadrelay.domain.writes import SalesforceError
 
 logger = logging.getLogger(__name__)
 
 PERSON_OBJECTS: tuple[PersonObject, ...] = ("Lead", "Contact")
-_NO_SUCH_COLUMN = re.compile(r"No such column '([A-Za-z0-9_]+)'")
 
 
 class PersonFields:
@@ -41,20 +39,15 @@ class PersonFields:
     def __getitem__(self, sobject: PersonObject) -> tuple[str, ...]:
         return self._fields[sobject]
 
-    def drop_unknown(self, sobject: PersonObject, error: SalesforceError) -> bool:
-        """Drop the field an ``INVALID_FIELD`` error names; ``False`` when there is none to drop."""
-        match = _NO_SUCH_COLUMN.search(error.message) if error.status_code == "INVALID_FIELD" else None
-        if match is None:
-            return False
-        name = match.group(1).casefold()
+    def drop_unknown(self, sobject: PersonObject, field: str) -> bool:
+        """Drop a field the org does not have; ``False`` when it is not one to drop (leadrelay's own)."""
+        name = field.casefold()
         if name in {f.casefold() for f in IDENTITY_FIELDS[sobject]}:
             return False  # leadrelay's own fields must exist: a deployment problem, not a rule's
         kept = tuple(f for f in self._fields[sobject] if f.casefold() != name)
         if kept == self._fields[sobject]:
             return False
         self._fields[sobject] = kept
-        self.dropped.append(f"{sobject}.{match.group(1)}")
-        logger.warning(
-            "%s.%s does not exist in the org: rules reading it see it as missing", sobject, match.group(1)
-        )
+        self.dropped.append(f"{sobject}.{field}")
+        logger.warning("%s.%s does not exist in the org: rules reading it see it as missing", sobject, field)
         return True

@@ -11,9 +11,9 @@ from enum import StrEnum
 from pydantic import ValidationError
 
 from leadrelay.domain.deadletter import DeadLetter
+from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.domain.events import CanonicalEvent, parse_canonical_event
 from leadrelay.domain.failures import INVALID_EVENT
-from leadrelay.domain.writes import SalesforceError
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,7 @@ class BatchReport:
         return [m for m, r in self.results.items() if r.outcome is Outcome.RETRY]
 
 
-def parse_message(message: InboundMessage) -> CanonicalEvent | SalesforceError:
+def parse_message(message: InboundMessage) -> CanonicalEvent | ErrorDetail:
     """The canonical event in a message body, or an ``INVALID_EVENT`` error saying what is wrong where.
 
     The error names JSON paths and pydantic's reason, never the offending values (they may be
@@ -81,7 +81,9 @@ def parse_message(message: InboundMessage) -> CanonicalEvent | SalesforceError:
     try:
         return parse_canonical_event(message.body)
     except ValidationError as exc:
-        return SalesforceError(status_code=INVALID_EVENT, message=describe_validation_error(exc))
+        return ErrorDetail(
+            source=ErrorSource.EVENT, status_code=INVALID_EVENT, message=describe_validation_error(exc)
+        )
 
 
 def describe_validation_error(exc: ValidationError, *, limit: int = 10) -> str:

@@ -13,15 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.domain.events import CanonicalEvent, EventKind
+from leadrelay.domain.failures import ACTIVITY_STORE_ERROR
 from leadrelay.domain.identity import NewLead, Person, identity_from_key
-from leadrelay.domain.writes import SalesforceError
 from leadrelay.ports import ActivityStore
 
 logger = logging.getLogger(__name__)
-
-ACTIVITY_STORE_ERROR = "ACTIVITY_STORE_ERROR"
-"""Synthetic code: the activity store could not be written or read (transient: HTTP 503)."""
 
 Target = tuple[Person | NewLead, list[CanonicalEvent]]
 
@@ -31,7 +29,7 @@ class Recorded:
     """Each person's history, and the events the store failed (by idempotency key)."""
 
     histories: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    failed: dict[str, SalesforceError] = field(default_factory=dict)
+    failed: dict[str, ErrorDetail] = field(default_factory=dict)
 
     def remaining(self, targets: Sequence[Target]) -> list[Target]:
         """``targets`` without the failed events (and without people left with none)."""
@@ -42,10 +40,12 @@ class Recorded:
         return [(person, events) for person, events in kept if events]
 
 
-def store_error(exc: Exception) -> SalesforceError:
+def store_error(exc: Exception) -> ErrorDetail:
     """A store failure as the transient error of the events it concerns."""
-    return SalesforceError(
-        status_code=ACTIVITY_STORE_ERROR, message=f"{type(exc).__name__}: {exc}", http_status=503
+    return ErrorDetail(
+        source=ErrorSource.ACTIVITY_STORE,
+        status_code=ACTIVITY_STORE_ERROR,
+        message=f"{type(exc).__name__}: {exc}",
     )
 
 

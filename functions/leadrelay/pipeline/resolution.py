@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.events import Identity
-from leadrelay.domain.failures import ErrorCategory, SalesforceCallError
+from leadrelay.domain.failures import ErrorCategory, SalesforceCallError, UnknownFieldError
 from leadrelay.domain.identity import (
     EXTERNAL_KEY_FIELD,
     PersonIndex,
@@ -36,19 +37,18 @@ from leadrelay.domain.identity import (
     object_of_id,
 )
 from leadrelay.domain.lookup_values import refused_email, refused_external_key, refused_id
-from leadrelay.domain.writes import SalesforceError
 from leadrelay.pipeline.fields import PersonFields
 from leadrelay.pipeline.retrying import Retrier
 from leadrelay.ports import SalesforceGateway
 
-Refusals = dict[tuple[str, str], SalesforceError]
+Refusals = dict[tuple[str, str], ErrorDetail]
 """Refused lookup values by (key kind, value): ``("Id", …)``, ``("Email", …)``, external keys."""
 
 
 class BatchIndex:
     """The batch's people, and the lookup values that were refused (their events resolve to nobody)."""
 
-    def __init__(self, people: PersonIndex, refused: Mapping[tuple[str, str], SalesforceError]) -> None:
+    def __init__(self, people: PersonIndex, refused: Mapping[tuple[str, str], ErrorDetail]) -> None:
         self.people = people
         self.refused = dict(refused)
 
@@ -82,8 +82,8 @@ def resolve_people(
                 read = partial(gateway.find, sobject, field, values, wanted, time_left=left)
             try:
                 return retrier.call(read, name=f"query {sobject} by {field}")
-            except SalesforceCallError as failure:
-                if not fields.drop_unknown(sobject, failure.error):
+            except UnknownFieldError as failure:
+                if not fields.drop_unknown(sobject, failure.field):
                     raise
 
     def lookup(sobject: PersonObject, field: str, values: Sequence[str]) -> list[dict[str, Any]]:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import OUT_OF_TIME, SalesforceCallError
 from leadrelay.domain.retry import Backoff
-from leadrelay.domain.writes import SalesforceError
 
 T = TypeVar("T")
 
@@ -47,7 +47,7 @@ class Retrier:
         """The transient ``OUT_OF_TIME`` failure of an ``operation`` that was not started."""
         left = max(self.remaining(), 0.0)
         message = f"not started: {left:.1f} s left, an attempt may take {self.backoff.attempt_time:.0f} s"
-        return SalesforceCallError(operation, SalesforceError(status_code=OUT_OF_TIME, message=message))
+        return SalesforceCallError(operation, ErrorDetail(status_code=OUT_OF_TIME, message=message))
 
     def call(self, operation: Callable[[], T], *, name: str = "Salesforce call") -> T:
         """Run a whole-call operation (a query) if it can finish in time, again after transient

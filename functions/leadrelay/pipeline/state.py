@@ -1,41 +1,60 @@
-"""The working state of one batch, and the dead letters made from it."""
+"""The one typed state a batch carries through the pipeline's steps.
+
+Each step reads what the steps before it produced and adds its own: parsed events, the events still
+being worked on (enriched from the MA), the people they resolve to, their activity histories, the
+decisions and write intents, the write plan — and, for any event that failed on the way, its
+:class:`~leadrelay.pipeline.writing.Failure`. Settling turns the state into one outcome per message.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from leadrelay.domain.deadletter import DeadLetter, OperationsConfig, dead_letter_for, unreadable_event
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.events import CanonicalEvent
-from leadrelay.domain.failures import classify
-from leadrelay.domain.writes import SalesforceError, WriteOp
+from leadrelay.domain.writeplan import WriteIntent
+from leadrelay.domain.writes import WriteOp
 from leadrelay.engine.decision import Decision
-from leadrelay.pipeline.config import PipelineConfig
-from leadrelay.pipeline.messages import InboundMessage, parse_message
+from leadrelay.pipeline.messages import InboundMessage
+from leadrelay.pipeline.recording import Target
 from leadrelay.pipeline.writing import Failure
 
 
 class BatchState:
-    """Events by idempotency key (messages carrying the same event share it), failures, decisions, writes."""
+    """One batch: its messages, and what each step has made of them so far."""
 
     def __init__(self, messages: Sequence[InboundMessage], now: datetime) -> None:
         self.now = now
         self.messages = list(messages)
         self.by_id = {m.message_id: m for m in self.messages}
+        # parse
         self.events: dict[str, CanonicalEvent] = {}
+        """Every readable event by idempotency key, as it arrived (dead letters keep this one)."""
         self.message_ids: dict[str, list[str]] = {}
-        self.unreadable: dict[str, SalesforceError] = {}
-        self.failures: dict[str, Failure] = {}
+        """The messages carrying each event (a redelivered copy shares its key)."""
+        self.unreadable: dict[str, ErrorDetail] = {}
+        """Messages whose body is not a canonical event, by message id."""
+        # enrich → resolve → record → evaluate → plan → write
+        self.working: dict[str, CanonicalEvent] = {}
+        """The events still being applied (after enrichment: with the MA's e-mail filled in)."""
+        self.not_found: dict[str, ErrorDetail] = {}
+        """Why an MA-id-only event names nobody (the MA does not know the id), by key."""
+        self.targets: list[Target] = []
+        self.histories: Mapping[str, list[dict[str, Any]]] = {}
         self.decisions: dict[str, Decision] = {}
+        self.intents: list[WriteIntent] = []
+        self.plan: list[WriteOp] = []
         self.writes: dict[str, WriteOp] = {}
-        for message in self.messages:
-            parsed = parse_message(message)
-            if isinstance(parsed, SalesforceError):
-                self.unreadable[message.message_id] = parsed
-                continue
-            self.events.setdefault(parsed.idempotency_key, parsed)
-            self.message_ids.setdefault(parsed.idempotency_key, []).append(message.message_id)
+        """The write that carries out each event (for its dead letter)."""
+        self.failures: dict[str, Failure] = {}
+
+    def add_event(self, message: InboundMessage, event: CanonicalEvent) -> None:
+        """A message read as ``event`` (a second copy of an event joins the first)."""
+        self.events.setdefault(event.idempotency_key, event)
+        self.working.setdefault(event.idempotency_key, event)
+        self.message_ids.setdefault(event.idempotency_key, []).append(message.message_id)
 
     def fail(self, key: str, failure: Failure) -> None:
         """Record the failure of one event (a permanent failure is never replaced by a transient one)."""
@@ -51,51 +70,3 @@ class BatchState:
     def deliveries(self, key: str) -> int:
         """How often SQS has delivered the event (the most of the messages carrying it)."""
         return max(self.by_id[m].receive_count for m in self.message_ids[key])
-
-
-@dataclass(frozen=True)
-class LetterWriter:
-    """Builds dead-letter envelopes with the pipeline's owners and versions."""
-
-    operations: OperationsConfig
-    ruleset_version: str
-    config: PipelineConfig
-
-    def for_event(self, batch: BatchState, key: str, failure: Failure, now: datetime) -> DeadLetter:
-        """The envelope of a failed event: attempts count earlier deliveries, the first failure time
-        goes back to the first receipt when this is not the first delivery."""
-        messages = [batch.by_id[m] for m in batch.message_ids[key]]
-        deliveries = batch.deliveries(key)
-        first = failure.first_failed_at
-        if deliveries > 1:
-            first = min([first, *(m.first_received_at for m in messages if m.first_received_at)])
-        return dead_letter_for(
-            batch.events[key],
-            error=failure.error,
-            classification=failure.classification,
-            attempts=deliveries - 1 + failure.attempts,
-            first_failed_at=first,
-            now=now,
-            operations=self.operations,
-            decision=batch.decisions.get(key),
-            write=failure.write or batch.writes.get(key),
-            other_errors=failure.other_errors,
-            ruleset_version=self.ruleset_version,
-            function_version=self.config.function_version,
-            source_queue=self.config.source_queue,
-        )
-
-    def unreadable(self, message: InboundMessage, error: SalesforceError, now: datetime) -> DeadLetter:
-        """The envelope of a message whose body is not a canonical event (kept verbatim)."""
-        return dead_letter_for(
-            unreadable_event(message.body, error.message),
-            error=error,
-            classification=classify(error),
-            attempts=message.receive_count,
-            first_failed_at=now,
-            now=now,
-            operations=self.operations,
-            ruleset_version=self.ruleset_version,
-            function_version=self.config.function_version,
-            source_queue=self.config.source_queue,
-        )

@@ -16,8 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import Classification, classify, classify_all
-from leadrelay.domain.writes import SalesforceError, WriteOp, WriteResult, request_groups
+from leadrelay.domain.writes import WriteOp, WriteResult, request_groups
 from leadrelay.pipeline.retrying import Retrier
 from leadrelay.ports import SalesforceGateway
 
@@ -29,19 +30,19 @@ NO_ERROR_CODE = "UNKNOWN_FAILURE"
 class Failure:
     """Why events could not be applied: the error of the last attempt and its classification."""
 
-    error: SalesforceError
+    error: ErrorDetail
     classification: Classification
     first_failed_at: datetime
     last_failed_at: datetime
     attempts: int = 1
     write: WriteOp | None = None
-    other_errors: tuple[SalesforceError, ...] = ()
+    other_errors: tuple[ErrorDetail, ...] = ()
 
     @classmethod
-    def of(cls, errors: Sequence[SalesforceError], *, now: datetime, write: WriteOp | None = None) -> Failure:
+    def of(cls, errors: Sequence[ErrorDetail], *, now: datetime, write: WriteOp | None = None) -> Failure:
         """The failure of one attempt: the first permanent error leads (a retry cannot fix it)."""
         if not errors:
-            errors = (SalesforceError(status_code=NO_ERROR_CODE, message="failed without an error"),)
+            errors = (ErrorDetail(status_code=NO_ERROR_CODE, message="failed without an error"),)
         lead = next((e for e in errors if not classify(e).transient), errors[0])
         others = tuple(e for e in errors if e is not lead)
         return cls(lead, classify_all(errors), now, now, write=write, other_errors=others)
@@ -76,7 +77,7 @@ def write_with_retries(
     *,
     retrier: Retrier,
     clock: Callable[[], datetime],
-    relink: Callable[[WriteOp, SalesforceError], WriteOp | None] = lambda op, error: None,
+    relink: Callable[[WriteOp, ErrorDetail], WriteOp | None] = lambda op, error: None,
 ) -> WriteOutcome:
     """Write ``ops``; retry the transiently failed ones while the retrier allows. A create the org's
     duplicate rules refuse is written again as ``relink`` says (an update of the record they named)."""

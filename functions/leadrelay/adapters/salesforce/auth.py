@@ -22,8 +22,8 @@ import requests
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_validator
 
 from leadrelay.adapters.salesforce.errors import error_from_exception
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import AUTH_FAILED, SalesforceCallError
-from leadrelay.domain.writes import SalesforceError
 
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 ASSERTION_LIFETIME_SECONDS = 180
@@ -178,7 +178,7 @@ def login(
     if response.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
         detail = body if isinstance(body, dict) else {}
         message = f"{detail.get('error', 'no token')}: {detail.get('error_description', response.reason)}"
-        error = SalesforceError(status_code=AUTH_FAILED, message=message, http_status=response.status_code)
+        error = ErrorDetail(status_code=AUTH_FAILED, message=message, http_status=response.status_code)
         raise SalesforceCallError(f"Salesforce login at {credentials.token_url}", error)
     return SalesforceSession(access_token=body["access_token"], instance_url=body["instance_url"])
 

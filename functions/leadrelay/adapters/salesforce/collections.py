@@ -13,14 +13,8 @@ from typing import Any
 
 from leadrelay.adapters.salesforce.errors import error_from_body
 from leadrelay.adapters.salesforce.soql import check_field, check_sobject
-from leadrelay.domain.writes import (
-    MAX_COLLECTION_SIZE,
-    SalesforceError,
-    WriteKind,
-    WriteOp,
-    WriteResult,
-    request_groups,
-)
+from leadrelay.domain.errors import ErrorDetail
+from leadrelay.domain.writes import MAX_COLLECTION_SIZE, WriteKind, WriteOp, WriteResult, request_groups
 
 
 @dataclass(frozen=True)
@@ -47,7 +41,7 @@ def map_results(request: CollectionRequest, response: Any) -> list[WriteResult]:
     """Per-record results of a collection response, matched to the request's ops by position."""
     if not isinstance(response, list) or len(response) != len(request.ops):
         got = f"{len(response)} results" if isinstance(response, list) else type(response).__name__
-        error = SalesforceError(
+        error = ErrorDetail(
             status_code="INVALID_RESPONSE",
             message=f"unexpected sObject Collections response: {got} for {len(request.ops)} records",
         )
@@ -55,7 +49,7 @@ def map_results(request: CollectionRequest, response: Any) -> list[WriteResult]:
     return [_result(op, item) for op, item in zip(request.ops, response, strict=True)]
 
 
-def failed_results(ops: Sequence[WriteOp], error: SalesforceError) -> list[WriteResult]:
+def failed_results(ops: Sequence[WriteOp], error: ErrorDetail) -> list[WriteResult]:
     """The same request-level error as a failed result for every op of the request."""
     return [WriteResult(ref=op.ref, success=False, errors=(error,)) for op in ops]
 

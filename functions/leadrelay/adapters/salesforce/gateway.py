@@ -40,11 +40,16 @@ from leadrelay.adapters.salesforce.collections import (
     failed_results,
     map_results,
 )
-from leadrelay.adapters.salesforce.errors import error_from_exception, errors_from_simple_salesforce
+from leadrelay.adapters.salesforce.errors import (
+    call_error,
+    error_from_exception,
+    errors_from_simple_salesforce,
+)
 from leadrelay.adapters.salesforce.soql import DEFAULT_MAX_QUERY_BYTES, select_in_queries
+from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import OUT_OF_TIME, SalesforceCallError
 from leadrelay.domain.ownership import AUTO_ASSIGN_OFF
-from leadrelay.domain.writes import SalesforceError, WriteKind, WriteOp, WriteResult
+from leadrelay.domain.writes import WriteKind, WriteOp, WriteResult
 
 T = TypeVar("T")
 
@@ -190,7 +195,7 @@ class SimpleSalesforceGateway:
         left = time_left()
         if left < self._timeout:
             message = f"not started: {max(left, 0):.1f} s left, a request may take {self._timeout:.0f} s"
-            raise SalesforceCallError(operation, SalesforceError(status_code=OUT_OF_TIME, message=message))
+            raise SalesforceCallError(operation, ErrorDetail(status_code=OUT_OF_TIME, message=message))
 
     def _query(
         self, sf: Salesforce, soql: str, before_request: Callable[[], None] = lambda: None
@@ -228,9 +233,9 @@ class SimpleSalesforceGateway:
                 return request(sf)
             except SalesforceExpiredSession as exc:
                 if attempt == 2:
-                    raise SalesforceCallError(operation, errors_from_simple_salesforce(exc)[0]) from exc
+                    raise call_error(operation, errors_from_simple_salesforce(exc)[0]) from exc
             except SimpleSalesforceError as exc:
-                raise SalesforceCallError(operation, errors_from_simple_salesforce(exc)[0]) from exc
+                raise call_error(operation, errors_from_simple_salesforce(exc)[0]) from exc
             except requests.RequestException as exc:
                 raise SalesforceCallError(operation, error_from_exception(exc)) from exc
         raise AssertionError("unreachable")  # pragma: no cover

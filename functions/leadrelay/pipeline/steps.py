@@ -1,0 +1,246 @@
+"""The processor's pipeline as an ordered list of steps over one :class:`BatchState`.
+
+parse → enrich (MA ids) → resolve identities → record activities → evaluate rules → plan writes →
+write; then the batch is settled (:mod:`leadrelay.pipeline.settling`). A step reads what earlier steps
+produced and adds its own; it fails the events it cannot carry further (``batch.fail``) and leaves
+the rest to the next step. A new stage (de-duplication, routing, SLA timers) is a new step in
+:func:`standard_steps`, not an edit inside another one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Protocol
+
+from leadrelay.domain.duplicates import link_to_duplicate
+from leadrelay.domain.errors import ErrorDetail, ErrorSource
+from leadrelay.domain.failures import RULE_EVALUATION_ERROR, SalesforceCallError
+from leadrelay.domain.identity import Person, Unresolved
+from leadrelay.domain.ownership import OwnershipMap
+from leadrelay.domain.writeplan import plan_writes
+from leadrelay.pipeline.enrichment import MaEnricher
+from leadrelay.pipeline.evaluation import evaluate_person
+from leadrelay.pipeline.fields import PersonFields
+from leadrelay.pipeline.messages import parse_message
+from leadrelay.pipeline.recording import Target, record_and_read
+from leadrelay.pipeline.resolution import resolve_people
+from leadrelay.pipeline.retrying import Retrier
+from leadrelay.pipeline.state import BatchState
+from leadrelay.pipeline.writing import Failure, write_with_retries
+from leadrelay.ports import ActivityStore, Rules, SalesforceGateway
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """What every step of one invocation shares: the retry budget and the clock."""
+
+    retrier: Retrier
+    clock: Callable[[], datetime]
+
+    def failure(self, errors: Sequence[ErrorDetail]) -> Failure:
+        """The failure of one attempt, now."""
+        return Failure.of(errors, now=self.clock())
+
+
+class Step(Protocol):
+    """One stage of the pipeline."""
+
+    name: str
+
+    def run(self, batch: BatchState, ctx: StepContext) -> None:
+        """Advance ``batch``: add this stage's products, fail the events it cannot carry further."""
+        ...
+
+
+class ParseMessages:
+    """Each message body as a canonical event; an unreadable body is kept for its dead letter."""
+
+    name = "parse"
+
+    def run(self, batch: BatchState, ctx: StepContext) -> None:
+        """Parse every message of the batch."""
+        for message in batch.messages:
+            parsed = parse_message(message)
+            if isinstance(parsed, ErrorDetail):
+                batch.unreadable[message.message_id] = parsed
+            else:
+                batch.add_event(message, parsed)
+
+
+@dataclass
+class EnrichFromMa:
+    """Events that name their person by MA id only get the MA's e-mail (HubSpot, Marketo)."""
+
+    enricher: MaEnricher
+    name: str = "enrich"
+
+    def run(self, batch: BatchState, ctx: StepContext) -> None:
+        """Ask each MA once for all its ids in the batch."""
+        if not batch.working:
+            return
+        enrichment = self.enricher.enrich(batch.working, ctx.retrier)
+        for key, error in enrichment.failed.items():
+            batch.fail(key, ctx.failure([error]))
+        batch.working = dict(enrichment.events)
+        batch.not_found.update(enrichment.not_found)
+
+
+@dataclass
+class ResolveIdentities:
+    """Each event's person: a Lead or Contact found by one query per object and key, or a new Lead."""
+
+    gateway: SalesforceGateway
+    fields: PersonFields
+    name: str = "resolve"
+
+    def run(self, batch: BatchState, ctx: StepContext) -> None:
+        """Look everyone up at once; group the events by person."""
+        if not batch.working:
+            return
+        try:
+            identities = (event.identity for event in batch.working.values())
+            index = resolve_people(self.gateway, identities, fields=self.fields, retrier=ctx.retrier)
+        except SalesforceCallError as failure:
+            batch.fail_all(ctx.failure([failure.error]))
+            return
+        targets: dict[str, Target] = {}
+        for key, event in batch.working.items():
+            resolution = index.resolve(event.identity)
+            if isinstance(resolution, Unresolved):
+                error = batch.not_found.get(key) or ErrorDetail(
+                    source=ErrorSource.EVENT, status_code=resolution.code, message=resolution.reason
+                )
+                batch.fail(key, ctx.failure([error]))
+                continue
+            ref = resolution.record_id if isinstance(resolution, Person) else f"new:{resolution.key}"
+            targets.setdefault(ref, (resolution, []))[1].append(event)
+        batch.targets = list(targets.values())
+
+
+@dataclass
+class RecordActivities:
+    """This batch's activities stored under their person; each person's history read back."""
+
+    activities: ActivityStore
+    history_days: int
+    name: str = "record activities"
+
+    def run(self, batch: BatchState, ctx: StepContext) -> None:
+        """A store failure fails only the events it concerns."""
+        if not batch.targets:
+            return
+        since = batch.now - timedelta(days=self.history_days)
+        recorded = record_and_read(self.activities, batch.targets, since=since, in_time=ctx.retrier.can_start)
+        for key, error in recorded.failed.items():
+            batch.fail(key, ctx.failure([error]))
+        batch.targets = recorded.remaining(batch.targets)
+        batch.histories = recorded.histories
+
+
+@dataclass
+class EvaluateRules:
+    """The rules on each person, event by event in the order they happened: decisions and intents."""
+
+    rules: Rules
+    ownership: OwnershipMap
+    name: str = "evaluate"
+
+    def run(self, batch: BatchState, ctx: StepContext) -> None:
+        """An engine error fails that person's events, never the batch."""
+        for person, events in batch.targets:
+            try:
+                evaluation = evaluate_person(
+                    person,
+                    events,
+                    activities=batch.histories.get(person.key, []),
+                    rules=self.rules,
+                    ownership=self.ownership,
+                    now=batch.now,
+                )
+            except Exception as exc:  # an engine bug must not hold the whole batch
+                logger.error(
+                    "rule evaluation failed: %s (the event is in the dead letter)", type(exc).__name__
+                )
+                error = ErrorDetail(
+                    source=ErrorSource.RULE_EVALUATION,
+                    status_code=RULE_EVALUATION_ERROR,
+                    message=f"{type(exc).__name__}: {exc}",
+                )
+                for event in events:
+                    batch.fail(event.idempotency_key, ctx.failure([error]))
+                continue
+            batch.decisions.update(evaluation.decisions)
+            batch.intents.extend(evaluation.intents)
+
+
+@dataclass
+class PlanWrites:
+    """The intents coalesced into writes: only changed, leadrelay-owned fields, one op per record."""
+
+    ownership: OwnershipMap
+    name: str = "plan"
+
+    def run(self, batch: BatchState, ctx: StepContext) -> None:
+        """Plan, and remember which write carries out each event."""
+        batch.plan = list(plan_writes(batch.intents, self.ownership).ops)
+        for op in batch.plan:
+            for key in op.event_keys:
+                batch.writes[key] = op
+
+
+@dataclass
+class WriteToSalesforce:
+    """The plan written in sObject Collections, transient failures retried while time allows."""
+
+    gateway: SalesforceGateway
+    ownership: OwnershipMap
+    name: str = "write"
+
+    def run(self, batch: BatchState, ctx: StepContext) -> None:
+        """A create a duplicate rule refused is linked to the record it names (``ownership.json``)."""
+        if not batch.plan:
+            return
+        outcome = write_with_retries(
+            self.gateway,
+            batch.plan,
+            retrier=ctx.retrier,
+            clock=ctx.clock,
+            relink=partial(link_to_duplicate, ownership=self.ownership),
+        )
+        for ref, update in outcome.linked.items():
+            logger.info(
+                "linked to the record a duplicate rule named",
+                extra={"ref": ref, "sobject": update.sobject, "record_id": update.record_id},
+            )
+        by_ref = {op.ref: op for op in batch.plan}
+        for ref, failure in outcome.failed.items():
+            for key in by_ref[ref].event_keys:
+                batch.fail(key, failure)
+
+
+def standard_steps(
+    *,
+    rules: Rules,
+    ownership: OwnershipMap,
+    gateway: SalesforceGateway,
+    activities: ActivityStore,
+    fields: PersonFields,
+    enricher: MaEnricher,
+    history_days: int,
+) -> list[Step]:
+    """The processor's steps, in order."""
+    return [
+        ParseMessages(),
+        EnrichFromMa(enricher),
+        ResolveIdentities(gateway, fields),
+        RecordActivities(activities, history_days),
+        EvaluateRules(rules, ownership),
+        PlanWrites(ownership),
+        WriteToSalesforce(gateway, ownership),
+    ]

@@ -1,0 +1,51 @@
+"""The pipeline is an ordered list of steps over one batch state; a new stage is a new step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from leadrelay.domain.errors import ErrorDetail, ErrorSource
+from leadrelay.pipeline import Outcome
+from leadrelay.pipeline.state import BatchState
+from leadrelay.pipeline.steps import ResolveIdentities, StepContext
+from leadrelay_tools.localorg import LocalOrg
+
+from tests.pipeline.support import HANAKO, TARO, leads_by_email, make_pipeline, message, page_view
+
+
+@dataclass
+class HoldCompetitors:
+    """A stage someone adds: events from a competitor's domain never reach Salesforce."""
+
+    domain: str
+    name: str = "hold competitors"
+
+    def run(self, batch: BatchState, ctx: StepContext) -> None:
+        for key, event in batch.working.items():
+            if (event.identity.email or "").endswith("@" + self.domain):
+                error = ErrorDetail(source=ErrorSource.EVENT, status_code="COMPETITOR", message=self.domain)
+                batch.fail(key, ctx.failure([error]))
+        batch.working = {k: e for k, e in batch.working.items() if k not in batch.failures}
+
+
+def test_the_processor_runs_its_steps_in_order(local_org: LocalOrg) -> None:
+    pipeline, _, _ = make_pipeline(local_org)
+    assert [step.name for step in pipeline.steps] == [
+        "parse",
+        "enrich",
+        "resolve",
+        "record activities",
+        "evaluate",
+        "plan",
+        "write",
+    ]
+
+
+def test_a_step_inserted_before_resolution_stops_its_events_and_only_those(local_org: LocalOrg) -> None:
+    pipeline, clock, sink = make_pipeline(local_org)
+    at = next(i for i, step in enumerate(pipeline.steps) if isinstance(step, ResolveIdentities))
+    pipeline.steps.insert(at, HoldCompetitors("example-kogyo.co.jp"))
+    report = pipeline.run([message(page_view(TARO)), message(page_view(HANAKO))], remaining=clock.remaining)
+    assert sorted(r.outcome for r in report.results.values()) == [Outcome.APPLIED, Outcome.DEAD_LETTERED]
+    assert set(leads_by_email(local_org)) == {TARO}
+    assert [letter.error.status_code for letter in sink.letters] == ["COMPETITOR"]
