@@ -15,7 +15,9 @@ def check_digit(base: str) -> int:
     """The check digit of a 12-digit base number (会社法人等番号)."""
     if len(base) != 12 or not base.isascii() or not base.isdigit():
         raise ValueError(f"a corporate number's base is 12 digits, got {base!r}")
-    total = sum(int(digit) * (2 if position % 2 == 0 else 1) for position, digit in enumerate(reversed(base), start=1))
+    total = sum(
+        int(digit) * (2 if position % 2 == 0 else 1) for position, digit in enumerate(reversed(base), start=1)
+    )
     return 9 - total % 9
 
 

@@ -58,5 +58,8 @@ def normalise_phone(value: str, *, region: str = "JP", switchboard: bool = False
         e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
         extension=extension or (str(number.extension) if number.extension else None),
         mobile=kind == PhoneNumberType.MOBILE,
-        switchboard=switchboard or said_switchboard or kind in _TOLL_FREE or (fixed and national.endswith("0000")),
+        switchboard=switchboard
+        or said_switchboard
+        or kind in _TOLL_FREE
+        or (fixed and national.endswith("0000")),
     )

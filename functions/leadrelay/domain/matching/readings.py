@@ -13,12 +13,12 @@ import pykakasi
 from leadrelay.domain.matching.text import fold
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_TRAILING_OH = re.compile(r"oh(?![aeiouy])")  # Satoh, Itoh
 # Hepburn variants that people write for one sound: long vowels and ou/oo/o, tsu/tu, shi/si...
 _ROMAJI_FOLDS = (
     ("ou", "o"),
     ("oo", "o"),
     ("uu", "u"),
-    ("oh", "o"),
     ("shi", "si"),
     ("chi", "ti"),
     ("tsu", "tu"),
@@ -58,7 +58,7 @@ def romaji(value: str) -> str:
     ``syoji`` all give ``syozi``.
     """
     raw = "".join(part["hepburn"] for part in _converter().convert(fold(value)))
-    key = _NON_ALNUM.sub("", raw.lower())
+    key = _TRAILING_OH.sub("o", _NON_ALNUM.sub("", raw.lower()))
     for before, after in _ROMAJI_FOLDS:
         key = key.replace(before, after)
     return key
