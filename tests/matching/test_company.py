@@ -1,7 +1,6 @@
 """Company names: legal forms JP/EN before or after the name; kanji, kana and romaji comparable."""
 
 import pytest
-
 from leadrelay.domain.matching.company import normalise_company
 
 SAMPLE_SPELLINGS = [

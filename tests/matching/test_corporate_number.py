@@ -1,7 +1,6 @@
 """法人番号: 13 digits, the first the check digit of the other twelve."""
 
 import pytest
-
 from leadrelay.domain.matching.corporate_number import check_digit, normalise_corporate_number
 
 

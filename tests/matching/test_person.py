@@ -1,7 +1,6 @@
 """Person names: either order, with or without a space, kanji against kana and romaji."""
 
 import pytest
-
 from leadrelay.domain.matching.person import normalise_person
 
 YAMADA = [

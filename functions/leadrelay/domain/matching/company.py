@@ -15,20 +15,86 @@ from leadrelay.domain.matching.text import compact, fold
 
 # Japanese legal forms, written out, abbreviated in brackets (NFKC turns ㈱ into (株)), in kana and
 # in the bank-transfer style (カ) / (カ), folded to hiragana by ``fold``.
-_JP_FORMS = (
-    "株式会社 有限会社 合同会社 合資会社 合名会社 一般社団法人 一般財団法人 公益社団法人 公益財団法人 "
-    "医療法人社団 医療法人財団 医療法人 社会福祉法人 学校法人 宗教法人 特定非営利活動法人 npo法人 "
-    "有限責任事業組合 独立行政法人 国立大学法人 かぶしきがいしゃ かぶしきかいしゃ ゆうげんがいしゃ ごうどうがいしゃ"
-).split()
-_JP_ABBREVIATIONS = "株 有 同 資 名 社 財 医 福 学 宗 特非 一社 一財 公社 公財 か ゆ どう".split()
+_JP_FORMS = [
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "合資会社",
+    "合名会社",
+    "一般社団法人",
+    "一般財団法人",
+    "公益社団法人",
+    "公益財団法人",
+    "医療法人社団",
+    "医療法人財団",
+    "医療法人",
+    "社会福祉法人",
+    "学校法人",
+    "宗教法人",
+    "特定非営利活動法人",
+    "npo法人",
+    "有限責任事業組合",
+    "独立行政法人",
+    "国立大学法人",
+    "かぶしきがいしゃ",
+    "かぶしきかいしゃ",
+    "ゆうげんがいしゃ",
+    "ごうどうがいしゃ",
+]
+_JP_ABBREVIATIONS = [
+    "株",
+    "有",
+    "同",
+    "資",
+    "名",
+    "社",
+    "財",
+    "医",
+    "福",
+    "学",
+    "宗",
+    "特非",
+    "一社",
+    "一財",
+    "公社",
+    "公財",
+    "か",
+    "ゆ",
+    "どう",
+]
 _JP_BRACKETED = "|".join(re.escape(form) for form in _JP_ABBREVIATIONS)
 _JP_PATTERN = re.compile(
     rf"^(?:{'|'.join(_JP_FORMS)})|(?:{'|'.join(_JP_FORMS)})$"
     rf"|\((?:{_JP_BRACKETED})\)|^(?:{_JP_BRACKETED})\)|\((?:{_JP_BRACKETED})$"
 )
 _EN_SUFFIXES = frozenset(
-    "inc incorporated co company corp corporation ltd limited llc llp lp plc gmbh ag sa kk gk yk "
-    "pte pty bv nv srl spa holdings".split()
+    [
+        "inc",
+        "incorporated",
+        "co",
+        "company",
+        "corp",
+        "corporation",
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "lp",
+        "plc",
+        "gmbh",
+        "ag",
+        "sa",
+        "kk",
+        "gk",
+        "yk",
+        "pte",
+        "pty",
+        "bv",
+        "nv",
+        "srl",
+        "spa",
+        "holdings",
+    ]
 )
 _EN_PHRASES = re.compile(r"\b(?:kabushiki ?kaisha|kabushiki ?gaisha|godo ?kaisha|yugen ?kaisha)\b")
 _CONSONANT_FOLDS = str.maketrans({"l": "r", "c": "k", "v": "b", "q": "k", "x": "k"})

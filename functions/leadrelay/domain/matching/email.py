@@ -12,24 +12,101 @@ from leadrelay.domain.matching import Strength
 
 _DOT_BLIND = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 ROLE_MAILBOXES = frozenset(
-    (
-        "info admin contact contactus support help sales eigyo eigyou marketing pr press koho kouhou "
-        "office webmaster postmaster hostmaster noreply no-reply donotreply inquiry inquiries toiawase "
-        "otoiawase soumu somu jinji saiyo saiyou recruit hr keiri accounting billing service customer "
-        "desk team hello mail general daihyo daihyou"
-    ).split()
+    [
+        "info",
+        "admin",
+        "contact",
+        "contactus",
+        "support",
+        "help",
+        "sales",
+        "eigyo",
+        "eigyou",
+        "marketing",
+        "pr",
+        "press",
+        "koho",
+        "kouhou",
+        "office",
+        "webmaster",
+        "postmaster",
+        "hostmaster",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "inquiry",
+        "inquiries",
+        "toiawase",
+        "otoiawase",
+        "soumu",
+        "somu",
+        "jinji",
+        "saiyo",
+        "saiyou",
+        "recruit",
+        "hr",
+        "keiri",
+        "accounting",
+        "billing",
+        "service",
+        "customer",
+        "desk",
+        "team",
+        "hello",
+        "mail",
+        "general",
+        "daihyo",
+        "daihyou",
+    ]
 )
 FREE_MAIL_DOMAINS = frozenset(
-    (
-        "gmail.com googlemail.com yahoo.co.jp ymail.ne.jp yahoo.ne.jp yahoo.com hotmail.com hotmail.co.jp "
-        "outlook.com outlook.jp live.jp live.com msn.com icloud.com me.com mac.com aol.com proton.me "
-        "protonmail.com docomo.ne.jp ezweb.ne.jp au.com softbank.ne.jp i.softbank.jp disney.ne.jp "
-        "ybb.ne.jp nifty.com biglobe.ne.jp ocn.ne.jp so-net.ne.jp excite.co.jp goo.jp infoseek.jp "
-        "livedoor.com mail.com gmx.com yandex.com zoho.com willcom.com emnet.ne.jp"
-    ).split()
+    [
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.co.jp",
+        "ymail.ne.jp",
+        "yahoo.ne.jp",
+        "yahoo.com",
+        "hotmail.com",
+        "hotmail.co.jp",
+        "outlook.com",
+        "outlook.jp",
+        "live.jp",
+        "live.com",
+        "msn.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "docomo.ne.jp",
+        "ezweb.ne.jp",
+        "au.com",
+        "softbank.ne.jp",
+        "i.softbank.jp",
+        "disney.ne.jp",
+        "ybb.ne.jp",
+        "nifty.com",
+        "biglobe.ne.jp",
+        "ocn.ne.jp",
+        "so-net.ne.jp",
+        "excite.co.jp",
+        "goo.jp",
+        "infoseek.jp",
+        "livedoor.com",
+        "mail.com",
+        "gmx.com",
+        "yandex.com",
+        "zoho.com",
+        "willcom.com",
+        "emnet.ne.jp",
+    ]
 )
 # Second-level labels under which a country code registers names (sample.co.jp, sample.co.uk).
-_SECOND_LEVEL = frozenset("co or ne ac go ed gr lg ad com net org gov edu".split())
+_SECOND_LEVEL = frozenset(
+    ["co", "or", "ne", "ac", "go", "ed", "gr", "lg", "ad", "com", "net", "org", "gov", "edu"]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +126,7 @@ class EmailKey:
 
 
 def registrable_domain(domain: str) -> str:
-    """The organisation's domain: ``tokyo.sample.co.jp`` → ``sample.co.jp``, ``mail.sample.com`` → ``sample.com``."""
+    """The organisation's domain: ``tokyo.sample.co.jp`` → ``sample.co.jp``."""
     labels = domain.split(".")
     keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
     return ".".join(labels[-keep:])

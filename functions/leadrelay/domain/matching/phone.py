@@ -36,7 +36,7 @@ class PhoneKey:
 
 
 def normalise_phone(value: str, *, region: str = "JP", switchboard: bool = False) -> PhoneKey | None:
-    """The E.164 form of ``value`` (``03-1234-5678 内線123`` → ``+81312345678``), or None if it is not a number."""
+    """The E.164 form of ``value`` (``03-1234-5678 内線123`` → ``+81312345678``), or None if not a number."""
     text = unicodedata.normalize("NFKC", value).strip()
     said_switchboard = bool(_SWITCHBOARD_WORDS.search(text))
     text = _SWITCHBOARD_WORDS.sub("", text)

@@ -41,7 +41,7 @@ _ROMAJI_FOLDS = (
 
 @lru_cache(maxsize=1)
 def _converter() -> Any:
-    return pykakasi.kakasi()
+    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
 @lru_cache(maxsize=65536)
