@@ -1,0 +1,1 @@
+"""``python -m bench.matching``: throughput of the matching normalisers (domain.matching)."""
