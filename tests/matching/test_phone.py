@@ -32,7 +32,9 @@ def test_mobile_is_a_direct_line() -> None:
     assert key.strength is Strength.MEDIUM
 
 
-@pytest.mark.parametrize("value", ["03-1234-0000", "代表 03-1234-5678", "0120-123-456"])
+@pytest.mark.parametrize(
+    "value", ["03-1234-0000", "代表 03-1234-5678", "0120-123-456", "0800-123-4567", "0570-123-456"]
+)
 def test_switchboards_are_weak_evidence(value: str) -> None:
     key = normalise_phone(value)
     assert key is not None

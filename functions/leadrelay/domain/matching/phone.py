@@ -2,7 +2,7 @@
 
 A switchboard (代表) reaches a whole company, so it is weak evidence for a person. We call a number
 a switchboard when the text says so (代表, main), when the caller says so, when it is toll-free
-(0120, 0800 …) or when a fixed line's subscriber number ends in 0000 (03-1234-0000: the numbers
+(0120, 0800) or nationwide (0570), or when a fixed line ends in 0000 (03-1234-0000: the numbers
 companies reserve for their main line). Mobiles and other direct lines are medium.
 """
 
@@ -17,7 +17,7 @@ from leadrelay.domain.matching import Strength
 
 _EXTENSION = re.compile(r"(?:内線|\(内\)|ext\.?|extension|x|#)\s*[:.]?\s*(\d+)\s*$", re.IGNORECASE)
 _SWITCHBOARD_WORDS = re.compile(r"代表|main|switchboard", re.IGNORECASE)
-_TOLL_FREE = (PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST)
+_TOLL_FREE = (PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.UAN)
 
 
 @dataclass(frozen=True, slots=True)
