@@ -78,3 +78,7 @@ def test_different_companies_do_not_share_a_reading() -> None:
 
 def test_variant_kanji_in_a_company_name_fold() -> None:
     assert normalise_company("髙島屋株式会社").key == normalise_company("高島屋(株)").key
+
+
+def test_a_long_vowel_mark_reads_like_the_vowel() -> None:
+    assert normalise_company("サンプルショージ株式会社").reading == normalise_company("サンプル商事").reading

@@ -21,3 +21,7 @@ def test_ideographic_and_other_spaces_become_one_space() -> None:
 
 def test_compact_drops_spaces_and_punctuation() -> None:
     assert compact("サンプル・ホールディングス") == compact("サンプルホールディングス")
+
+
+def test_compact_keeps_the_long_vowel_mark() -> None:
+    assert compact("コーヒー") != compact("コヒ")

@@ -41,7 +41,7 @@ _VARIANT_KANJI = str.maketrans(
 )
 
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\u2002-\u200a\u202f\u205f]+")
-_PUNCT = re.compile(r"[・･·\.\,、。,'’`\"\-‐‑–—―ー~〜_/&＆()\[\]{}「」『』【】<>!?:;]+")
+_PUNCT = re.compile(r"[・･·\.\,、。,'’`\"\-‐‑–—―~〜_/&＆()\[\]{}「」『』【】<>!?:;]+")
 
 
 @lru_cache(maxsize=65536)
@@ -56,8 +56,7 @@ def fold(value: str) -> str:
 def compact(value: str) -> str:
     """``fold`` without spaces or punctuation: the form two spellings of one name share.
 
-    The long-vowel mark ー is punctuation here, so サンプルショージ and サンプルショウジ stay apart
-    while ｻﾝﾌﾟﾙ and サンプル meet.
+    The long-vowel mark ー is kept (コーヒー is not コヒ); ``readings.romaji`` is where ー and ウ meet.
     """
     return _PUNCT.sub("", fold(value).replace(" ", ""))
 
