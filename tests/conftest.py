@@ -3,6 +3,7 @@
 pytest_plugins: list[str] = [
     "tests.plugins.localorg",
     "tests.plugins.dead_letters",
+    "tests.plugins.sqs_limits",
     "tests.plugins.ingress",
     "tests.plugins.localma",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from leadrelay.adapters.dead_letters import DeadLetterQueue
@@ -15,8 +16,9 @@ Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def env_queues(queues: Queues, monkeypatch: pytest.MonkeyPatch) -> Queues:
-    """The queues, named by the environment as in an ops shell."""
+def env_queues(queues: Queues, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Queues:
+    """The queues, named by the environment as in an ops shell (redrive journals under ``tmp_path``)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("LEADRELAY_DLQ_URL", queues.dlq_url)
     monkeypatch.setenv("LEADRELAY_INGEST_QUEUE_URL", queues.ingest_url)
     return queues
