@@ -184,8 +184,8 @@ def engagement_score(activities: list[dict[str, Any]], now: int) -> int:
         if kind not in SCORED:
             continue
         try:  # integer epoch seconds, parsed once
-            when = int(fromisoformat(activity.get("occurred_at")).timestamp())
-        except (TypeError, ValueError):
+            when = int(fromisoformat(activity["occurred_at"]).timestamp())
+        except (KeyError, TypeError, ValueError):
             continue
         if when < quarter or when > now:
             continue
