@@ -78,18 +78,18 @@ class CompiledSelector:
     """Activities of some types (all when None), within a window of seconds, matching ``where``.
 
     Calling it returns the matching ``(epoch seconds, activity)`` pairs; ``count(frame)`` and
-    ``decayed(frame, half_life)`` walk the index without building a list (the hot path of
-    engagement scoring).
+    ``tally(frame, half_life)`` walk the index without building a list. (Activities rules are
+    walked by the generated scoring function, one pass per type; ``tally`` serves the rules
+    that walk cannot merge, ``count`` and the call serve ``count``/``sum`` conditions.)
     """
 
-    __slots__ = ("count", "decayed", "kinds", "span", "where")
+    __slots__ = ("count", "kinds", "span", "where")
 
     def __init__(self, types: list[str] | None, window: float | None, where: Check | None) -> None:
         self.kinds = tuple(dict.fromkeys(types)) if types is not None else None
         self.span = window if window is not None else math.inf
         self.where = where
         self.count: Callable[[Frame], int] = _counter(self.kinds, self.span, where)
-        self.decayed: Callable[[Frame, float], float] = _decayer(self.kinds, self.span, where)
 
     def tally(self, frame: Frame, half_life: float | None) -> tuple[int, float]:
         """``(matches, sum of decay factors)`` in one pass (the factor is 1 without a half-life)."""
@@ -148,37 +148,3 @@ def _counter(kinds: tuple[str, ...] | None, span: float, where: Check | None) ->
         return total
 
     return count
-
-
-def _decayer(
-    kinds: tuple[str, ...] | None, span: float, where: Check | None
-) -> Callable[[Frame, float], float]:
-    if kinds is not None and len(kinds) == 1 and where is None:
-        (kind,) = kinds
-
-        def decayed_one(frame: Frame, half_life: float) -> float:
-            bucket = frame.activities.get(kind)
-            if not bucket:
-                return 0.0
-            now = frame.now
-            cutoff, rate = now - span, -_LN2 / half_life
-            total = 0.0
-            for moment, _ in bucket:
-                if moment >= cutoff:
-                    total += exp((now - moment) * rate)
-            return total
-
-        return decayed_one
-
-    def decayed(frame: Frame, half_life: float) -> float:
-        """The sum over matching activities of ``0.5 ** (age / half_life)``."""
-        now = frame.now
-        cutoff, rate = now - span, -_LN2 / half_life
-        total = 0.0
-        for bucket in _buckets(kinds, frame):
-            for moment, activity in bucket:
-                if moment >= cutoff and (where is None or where(activity, frame)):
-                    total += exp((now - moment) * rate)
-        return total
-
-    return decayed

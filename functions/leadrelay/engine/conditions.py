@@ -46,13 +46,18 @@ def _never(scope: Any, frame: Frame) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """A compiled condition, the values it reads (by label) for the trace, and its fast-path source."""
+    """A compiled condition, the values it reads (by label) for the trace, and its source."""
 
     check: Check
     reads: tuple[tuple[str, Reader], ...] = ()
     source: str | None = None
-    """A Python expression over ``root``, ``frame``, ``now`` and names bound in the compiler's
-    ``CodeBuilder`` (None for per-activity conditions, which stay closures)."""
+    """A Python expression over ``root``, ``frame``, ``now``, the activity ``_a``, its fields
+    (``CodeBuilder.activity_field``) and names bound in the compiler's ``CodeBuilder``."""
+    keys: frozenset[str] = frozenset()
+    """The activity fields a per-activity condition reads (``url``, ``title``)."""
+    pure: bool = True
+    """True when a per-activity condition depends on nothing but the values of ``keys`` (no
+    time test, no aggregate, no nested path), so its result can be cached on those values."""
 
 
 NEVER = Compiled(_never, (), "False")
@@ -80,12 +85,17 @@ class ConditionCompiler:
     """
 
     def __init__(
-        self, ctx: CheckContext, *, scores: tuple[str, ...] | None, known_scores: bool = True
+        self,
+        ctx: CheckContext,
+        *,
+        scores: tuple[str, ...] | None,
+        known_scores: bool = True,
+        label: str = "rules",
     ) -> None:
         self.ctx = ctx
         self.scores = scores
         self.known_scores = known_scores
-        self.code = CodeBuilder()
+        self.code = CodeBuilder(label)
         self.activity_types: set[str] | None = set()
         """Activity types some selector reads (None: every type)."""
 
@@ -114,7 +124,9 @@ class ConditionCompiler:
             inner = self.compile(condition.not_, f"{at}/not", relative=relative)
             check = inner.check
             source = None if inner.source is None else f"(not {inner.source})"
-            return Compiled(lambda scope, frame: not check(scope, frame), inner.reads, source)
+            return Compiled(
+                lambda scope, frame: not check(scope, frame), inner.reads, source, inner.keys, inner.pure
+            )
         return self._at_least(condition, at, relative)
 
     def source(self, compiled: Compiled) -> str:
@@ -142,20 +154,28 @@ class ConditionCompiler:
         return None if read is None else read.get
 
     def value_source(self, read: ValueRead) -> str:
-        """The fast-path source of the value a root-level read returns."""
+        """The source of the value a read returns (from ``root``, or from the activity ``_a``)."""
+        if read.relative:
+            if read.key is not None:
+                return self.code.activity_field(read.key)
+            return f"{self.code.bind(read.get)}(_a)"
         if read.direct is not None:
             return self.code.field(*read.direct)
         return f"{self.code.bind(read.get)}(root)"
 
     def selector(self, selector: Selector, at: str) -> CompiledSelector:
         """Compile an activity selector; its ``where`` reads paths relative to each activity."""
+        return self.selector_parts(selector, at)[0]
+
+    def selector_parts(self, selector: Selector, at: str) -> tuple[CompiledSelector, Compiled | None]:
+        """The compiled selector and its compiled ``where`` (None without one)."""
         if selector.types is None:
             self.activity_types = None
         elif self.activity_types is not None:
             self.activity_types.update(selector.types)
-        where = self.compile(selector.where, f"{at}/where", relative=True).check if selector.where else None
+        where = self.compile(selector.where, f"{at}/where", relative=True) if selector.where else None
         window = selector.within.seconds if selector.within else None
-        return CompiledSelector(selector.types, window, where)
+        return CompiledSelector(selector.types, window, None if where is None else where.check), where
 
     def expr_getter(self, expression: str, at: str) -> Getter | None:
         """A getter for a JMESPath expression (compiled now), or None (reported) if it is invalid."""
@@ -183,18 +203,20 @@ class ConditionCompiler:
     def _test(self, read: ValueRead, op: str, value: Any, at: str) -> Compiled:
         get = read.get
         reads = ((read.label, lambda scope, frame: get(scope)),)
+        keys = frozenset((read.key,)) if read.key is not None else frozenset()
         try:
             if op in TIME_OPERATORS:
                 timed = time_test(op, value)
-                source = None if read.relative else f"{self.code.bind(timed)}({self.value_source(read)}, now)"
-                return Compiled(lambda scope, frame: timed(get(scope), frame.now), reads, source)
+                source = f"{self.code.bind(timed)}({self.value_source(read)}, now)"
+                check: Check = lambda scope, frame: timed(get(scope), frame.now)  # noqa: E731
+                return Compiled(check, reads, source, keys, pure=False)
             test = value_test(op, value)
         except OperatorValueError as error:
             self.ctx.error(f"{at}/value", str(error))
             return NEVER
-        source = None if read.relative else f"{self.code.bind(test)}({self.value_source(read)})"
+        source = f"{self.code.bind(test)}({self.value_source(read)})"
         check = _direct(read, test) or (lambda scope, frame: test(get(scope)))
-        return Compiled(check, reads, source)
+        return Compiled(check, reads, source, keys, pure=not read.relative or read.key is not None)
 
     def _sum(self, condition: SumCondition, at: str) -> Compiled:
         select = self.selector(condition.sum, f"{at}/sum")
@@ -224,7 +246,7 @@ class ConditionCompiler:
             return NEVER
         source = f"{self.code.bind(test)}({self.code.bind(measure)}(frame))"
         reads = ((label, lambda scope, frame: measure(frame)),)
-        return Compiled(lambda scope, frame: test(measure(frame)), reads, source)
+        return Compiled(lambda scope, frame: test(measure(frame)), reads, source, pure=False)
 
     def _at_least(self, condition: AtLeastCondition, at: str, relative: bool) -> Compiled:
         parts = [self.compile(c, f"{at}/of/{i}", relative=relative) for i, c in enumerate(condition.of)]
@@ -246,7 +268,7 @@ class ConditionCompiler:
         source = None
         if all(item is not None for item in sources):
             source = at_least_source(self.code.bind(needed), needed, [item or "" for item in sources])
-        return Compiled(at_least, _merge(parts), source)
+        return Compiled(at_least, _merge(parts), source, *_inputs(parts))
 
 
 def _direct(read: ValueRead, test: Callable[[Any], bool]) -> Check | None:
@@ -276,6 +298,11 @@ def _merge(parts: Sequence[Compiled]) -> tuple[tuple[str, Reader], ...]:
     return tuple(seen.items())
 
 
+def _inputs(parts: Sequence[Compiled]) -> tuple[frozenset[str], bool]:
+    """The activity fields ``parts`` read together, and whether they are all pure."""
+    return frozenset().union(*(part.keys for part in parts)), all(part.pure for part in parts)
+
+
 def _all(parts: list[Compiled]) -> Compiled:
     checks = tuple(part.check for part in parts)
     source = _joined(parts, all_of)
@@ -284,7 +311,10 @@ def _all(parts: list[Compiled]) -> Compiled:
     if len(checks) == 2:
         first, second = checks
         return Compiled(
-            lambda scope, frame: first(scope, frame) and second(scope, frame), _merge(parts), source
+            lambda scope, frame: first(scope, frame) and second(scope, frame),
+            _merge(parts),
+            source,
+            *_inputs(parts),
         )
 
     def every(scope: Any, frame: Frame) -> bool:
@@ -293,7 +323,7 @@ def _all(parts: list[Compiled]) -> Compiled:
                 return False
         return True
 
-    return Compiled(every, _merge(parts), source)
+    return Compiled(every, _merge(parts), source, *_inputs(parts))
 
 
 def _any(parts: list[Compiled]) -> Compiled:
@@ -307,7 +337,7 @@ def _any(parts: list[Compiled]) -> Compiled:
                 return True
         return False
 
-    return Compiled(some, _merge(parts), _joined(parts, any_of))
+    return Compiled(some, _merge(parts), _joined(parts, any_of), *_inputs(parts))
 
 
 def _joined(parts: Sequence[Compiled], join: Callable[[Sequence[str]], str]) -> str | None:

@@ -1,49 +1,68 @@
-"""Compiles each kind of scoring rule into its callables and its fast-path source lines.
+"""Compiles each kind of scoring rule into lines of the scoring function and a trace entry.
 
-Every rule becomes ``points(root, frame) -> float`` (0.0 when it does not match),
-``explain(root, frame) -> (points, detail) | None`` for the trace, the values it reads, and
-statements adding its points to a score variable in the generated fast-path function.
+Every rule becomes statements of the one generated scoring function (``scoring.py``): they add
+the rule's points to its score's variable and, when a trace is asked for, append ``(rule
+index, what matched)`` to ``hits`` — the band and the number read, the case, or the count and
+summed decay of an activities rule. ``CompiledRule.hit`` turns such an entry into the
+``RuleHit`` (points, detail, values read); nothing is evaluated twice.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from leadrelay.engine.activities import Frame
-from leadrelay.engine.bands import band_matcher, check_bands
-from leadrelay.engine.codegen import indent
-from leadrelay.engine.conditions import ConditionCompiler, Reader, ValueRead, selector_label
+from leadrelay.engine.activities import CompiledSelector, Frame
+from leadrelay.engine.bands import check_bands
+from leadrelay.engine.codegen import indent, tag
+from leadrelay.engine.conditions import Compiled, ConditionCompiler, Reader, ValueRead, selector_label
 from leadrelay.engine.decision import RuleHit
 from leadrelay.engine.scoring_models import ActivitiesRule, BandsRule, CasesRule, ConditionRule, RuleBase
 from leadrelay.engine.values import as_number
 
 Root = dict[str, Any]
+Describe = Callable[[Any], tuple[float, str, Mapping[str, Any]]]
 _NONE: dict[str, Any] = {}
+_LN2 = math.log(2)
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityPass:
+    """What an activities rule asks of the walk over the activities, and where it leaves the result.
+
+    The walk counts the activities of ``kinds`` (every kind when None) no older than ``span``
+    seconds that satisfy ``where`` into the variable ``count``, and sums their decay factors
+    ``exp(age * rate)`` into ``decayed`` (``rate`` None: no half-life, only the count matters).
+    """
+
+    kinds: tuple[str, ...] | None
+    span: float
+    where: Compiled | None
+    rate: float | None
+    half_life: float | None
+    selector: CompiledSelector
+    count: str
+    decayed: str
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
-    """One scoring rule, compiled."""
+    """One scoring rule, compiled: its lines in the scoring function and how to explain a hit."""
 
     id: str
     score: str
-    points: Any
-    """``points(root, frame) -> float``: the rule's contribution, 0.0 when it does not match."""
-    explain: Any
-    """``explain(root, frame) -> (points, detail, values) | None``: the same, for the trace;
-    ``values`` adds to what ``reads`` read (the count of an activities rule)."""
+    pointer: str
     reads: tuple[tuple[str, Reader], ...]
     lines: tuple[str, ...]
-    """Fast-path statements adding the contribution to the rule's score variable."""
+    describe: Describe
+    """``describe(matched) -> (points, detail, extra values)`` for the entry the rule left in ``hits``."""
+    activities: ActivityPass | None = None
 
-    def hit(self, root: Root, frame: Frame) -> RuleHit | None:
-        """The trace entry for this rule, or None when it did not match."""
-        explained = self.explain(root, frame)
-        if explained is None:
-            return None
-        points, detail, extra = explained
+    def hit(self, root: Root, frame: Frame, matched: Any) -> RuleHit:
+        """The trace entry for this rule, from what its lines recorded in ``hits``."""
+        points, detail, extra = self.describe(matched)
         values = {label: read(root, frame) for label, read in self.reads}
         values.update(extra)
         return RuleHit(self.id, self.score, points, values, detail)
@@ -56,30 +75,51 @@ def capped(points: float, cap: float | None) -> float:
     return min(points, cap) if points >= 0 else max(points, -cap)
 
 
-def compile_rule(rule: RuleBase, compiler: ConditionCompiler, at: str, target: str) -> CompiledRule:
-    """Compile one rule found at ``at``; ``target`` is its score's variable in the fast path."""
+def compile_rule(
+    rule: RuleBase, compiler: ConditionCompiler, at: str, target: str, index: int
+) -> CompiledRule:
+    """Compile rule ``index`` found at ``at``; ``target`` is its score's variable."""
     builders = {ActivitiesRule: _activities, BandsRule: _bands, CasesRule: _cases, ConditionRule: _constant}
-    points, explain, reads, lines = builders[type(rule)](rule, compiler, at, target)  # type: ignore[operator]
+    built: _Built = builders[type(rule)](rule, compiler, at, _Target(target, index))  # type: ignore[operator]
+    reads, lines = built.reads, built.lines
     if rule.when is not None:
         guard = compiler.compile(rule.when, f"{at}/when")
-        check, inner_points, inner_explain = guard.check, points, explain
-        points = lambda root, frame: inner_points(root, frame) if check(root, frame) else 0.0  # noqa: E731
-        explain = lambda root, frame: inner_explain(root, frame) if check(root, frame) else None  # noqa: E731
         reads = guard.reads + reads
         lines = [f"if {compiler.source(guard)}:", *indent(lines)]
-    return CompiledRule(rule.id, rule.score, points, explain, reads, tuple(lines))
+    return CompiledRule(
+        rule.id, rule.score, at, reads, (tag(index), *lines), built.describe, built.activities
+    )
 
 
-def _constant(rule: ConditionRule, compiler: ConditionCompiler, at: str, target: str) -> tuple[Any, ...]:
+@dataclass(frozen=True, slots=True)
+class _Target:
+    variable: str
+    index: int
+
+    def add(self, points: str, matched: str) -> list[str]:
+        """Lines adding ``points`` to the score and recording ``matched`` in ``hits``."""
+        return [
+            f"{self.variable} += {points}",
+            f"if hits is not None: hits.append(({self.index}, {matched}))",
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    lines: list[str]
+    describe: Describe
+    reads: tuple[tuple[str, Reader], ...] = ()
+    activities: ActivityPass | None = None
+
+
+def _constant(rule: ConditionRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
     value = capped(rule.points, rule.cap)
     detail = rule.description or "condition held"
-    lines = [f"{target} += {compiler.code.bind(value)}"]
-    return (lambda root, frame: value), (lambda root, frame: (value, detail, _NONE)), (), lines
+    return _Built(target.add(compiler.code.bind(value), "None"), lambda matched: (value, detail, _NONE))
 
 
-def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: str) -> tuple[Any, ...]:
+def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
     intervals = check_bands(rule.bands, compiler.ctx, f"{at}/bands")
-    match = band_matcher(intervals)
     table = tuple(capped(band.points, rule.cap) for band in rule.bands)
     if rule.field is not None:
         read = compiler.read(rule.field, f"{at}/field", relative=False)
@@ -87,25 +127,16 @@ def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: str) -
         get = compiler.expr_getter(rule.expr or "", f"{at}/expr")
         read = None if get is None else ValueRead(get, rule.expr or "", relative=False)
     if read is None:
-        return (lambda root, frame: 0.0), (lambda root, frame: None), (), []
-    get = read.get
+        return _Built([], lambda matched: (0.0, "", _NONE))
 
-    def points(root: Root, frame: Frame) -> float:
-        number = as_number(get(root))
-        index = -1 if number is None else match(number)
-        return table[index] if index >= 0 else 0.0
-
-    def explain(root: Root, frame: Frame) -> tuple[float, str, dict[str, Any]] | None:
-        number = as_number(get(root))
-        index = -1 if number is None else match(number)
-        if number is None or index < 0:
-            return None
+    def describe(matched: tuple[int, float]) -> tuple[float, str, Mapping[str, Any]]:
+        index, number = matched
         return table[index], rule.bands[index].label or f"{number:g} in {intervals[index].describe()}", _NONE
 
     code = compiler.code
     lines = [f"_n = {code.bind(as_number)}({compiler.value_source(read)})", "if _n is not None:"]
     branch = "if"
-    for interval, value in zip(intervals, table, strict=True):
+    for index, (interval, value) in enumerate(zip(intervals, table, strict=True)):
         if interval.empty:
             continue
         tests = []
@@ -113,83 +144,58 @@ def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: str) -
             tests.append(f"_n {'>=' if interval.low_closed else '>'} {code.bind(interval.low)}")
         if interval.high != math.inf:
             tests.append(f"_n {'<=' if interval.high_closed else '<'} {code.bind(interval.high)}")
-        lines += indent([f"{branch} {' and '.join(tests) or 'True'}:", f"    {target} += {code.bind(value)}"])
+        added = indent(target.add(code.bind(value), f"({index}, _n)"))
+        lines += indent([f"{branch} {' and '.join(tests) or 'True'}:", *added])
         branch = "elif"
     if branch == "if":
         lines.append("    pass")
-    return points, explain, ((read.label, lambda root, frame: get(root)),), lines
+    get = read.get
+    return _Built(lines, describe, ((read.label, lambda root, frame: get(root)),))
 
 
-def _cases(rule: CasesRule, compiler: ConditionCompiler, at: str, target: str) -> tuple[Any, ...]:
+def _cases(rule: CasesRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
     parts = [compiler.compile(case.when, f"{at}/cases/{i}/when") for i, case in enumerate(rule.cases)]
     table = tuple(
-        (part.check, capped(case.points, rule.cap), case.label or f"case #{i + 1}")
-        for i, (part, case) in enumerate(zip(parts, rule.cases, strict=True))
+        (capped(case.points, rule.cap), case.label or f"case #{i + 1}") for i, case in enumerate(rule.cases)
     )
-
-    def points(root: Root, frame: Frame) -> float:
-        for check, value, _ in table:
-            if check(root, frame):
-                return value
-        return 0.0
-
-    def explain(root: Root, frame: Frame) -> tuple[float, str, dict[str, Any]] | None:
-        for check, value, label in table:
-            if check(root, frame):
-                return value, label, _NONE
-        return None
-
     lines: list[str] = []
-    for index, (part, (_, value, _)) in enumerate(zip(parts, table, strict=True)):
+    for index, (part, (value, _)) in enumerate(zip(parts, table, strict=True)):
         branch = "if" if index == 0 else "elif"
-        lines += [f"{branch} {compiler.source(part)}:", f"    {target} += {compiler.code.bind(value)}"]
+        lines += [
+            f"{branch} {compiler.source(part)}:",
+            *indent(target.add(compiler.code.bind(value), str(index))),
+        ]
     reads = tuple(dict(read for part in parts for read in part.reads).items())
-    return points, explain, reads, lines
+    return _Built(lines, lambda matched: (table[matched][0], table[matched][1], _NONE), reads)
 
 
-def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, target: str) -> tuple[Any, ...]:
-    select = compiler.selector(rule.activities, f"{at}/activities")
+def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
+    select, where = compiler.selector_parts(rule.activities, f"{at}/activities")
     per, cap = rule.points_per, rule.cap
     half_life = rule.half_life.seconds if rule.half_life else None
     if half_life == 0:
         compiler.ctx.error(f"{at}/half_life", "half_life must be longer than zero")
         half_life = None
-    count, decayed = select.count, select.decayed
-
-    def raw(frame: Frame) -> float:
-        return per * (count(frame) if half_life is None else decayed(frame, half_life))
-
-    def points(root: Root, frame: Frame) -> float:
-        total = raw(frame)
-        if cap is None:
-            return total
-        return min(total, cap) if total >= 0 else max(total, -cap)
-
+    count, decayed = f"_c{target.index}", f"_d{target.index}"
+    rate = None if half_life is None else -_LN2 / half_life
+    walk = ActivityPass(select.kinds, select.span, where, rate, half_life, select, count, decayed)
     label = selector_label("count", rule.activities)
-    tally = select.tally
 
-    def explain(root: Root, frame: Frame) -> tuple[float, str, dict[str, Any]] | None:
-        matched, factors = tally(frame, half_life)
-        if not matched:
-            return None
-        total = per * factors
+    def describe(matched: tuple[int, float]) -> tuple[float, str, Mapping[str, Any]]:
+        matches, factors = matched
+        total = per * (float(matches) if half_life is None else factors)
         value = capped(total, cap)
-        return value, _activity_detail(rule, matched, total, value), {label: matched}
+        return value, _activity_detail(rule, matches, total, value), {label: matches}
 
     code = compiler.code
-    if half_life is None:
-        total = f"{code.bind(per)} * {code.bind(count)}(frame)"
-    else:
-        total = f"{code.bind(per)} * {code.bind(decayed)}(frame, {code.bind(half_life)})"
+    total = f"{code.bind(per)} * {count if half_life is None else decayed}"
     if cap is None:
-        lines = [f"{target} += {total}"]
+        points = "_p"
     else:
         limit = code.bind(cap)
-        lines = [
-            f"_p = {total}",
-            f"{target} += (_p if _p <= {limit} else {limit}) if _p >= 0 else max(_p, -{limit})",
-        ]
-    return points, explain, (), lines
+        points = f"((_p if _p <= {limit} else {limit}) if _p >= 0 else max(_p, -{limit}))"
+    lines = [f"if {count}:", f"    _p = {total}", *indent(target.add(points, f"({count}, {decayed})"))]
+    return _Built(lines, describe, (), walk)
 
 
 def _activity_detail(rule: ActivitiesRule, count: int, total: float, value: float) -> str:
