@@ -1,29 +1,31 @@
-"""Generates the walk over a lead's activities: one pass per activity type for every rule that reads it.
+"""Generates the one pass over a lead's activities that serves every activities rule.
 
-The activities are parsed and grouped by type once per evaluation (``activities.py``). The
-scoring function then walks each type's activities once; in that pass every activities rule
-reading the type tests its window and its ``where`` and adds to its count and its summed decay.
-A ``where`` reads each activity field once per activity; when every ``where`` of the pass
-depends on nothing but those fields (text, equality and ordering tests), their results are
-cached on the fields' values (URLs, titles and campaign names repeat across activities and
-leads), so a page view usually costs one dictionary lookup whatever the number of rules.
+The scoring function reads each activity once, in the order given: it skips what is not a
+mapping or has a type no rule reads, parses ``occurred_at`` once (as ``activities.py`` defines
+it), then dispatches on the type to the rules that read it. Each of them tests its window and
+its ``where`` and adds to its count and its summed decay. A ``where`` reads each activity field
+once; when every ``where`` of a type depends on nothing but those fields (text, equality and
+ordering tests), their results are cached on the fields' values (URLs, titles and campaign
+names repeat across activities and leads), so a page view usually costs one dictionary lookup
+whatever the number of rules.
 
-A rule whose types would be walked out of its own order (so that its sum would add in another
-order than the file's) or that reads every type keeps its own walk (``CompiledSelector.tally``).
+A rule that reads every type keeps its own walk over ``Frame.activities`` (``tally``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Final
 
 from leadrelay.engine.codegen import CodeBuilder, indent, tag
 from leadrelay.engine.conditions import Compiled
 from leadrelay.engine.scoring_rules import ActivityPass
+from leadrelay.engine.values import as_timestamp
 
 CACHE_LIMIT: Final = 4096
-"""Remembered ``where`` results per pass (cleared when full)."""
+"""Remembered ``where`` results per activity type (cleared when full)."""
 _CACHEABLE: Final = frozenset({str, type(None)})
 """Field types whose values key the cache (``True`` and ``1`` are equal keys, so not numbers)."""
 
@@ -32,31 +34,56 @@ Passes = Sequence[tuple[int, ActivityPass]]
 
 def walk_lines(passes: Passes, code: CodeBuilder) -> list[str]:
     """Statements setting every activities rule's count and decay variables (rule index, pass)."""
-    lines = [tag(-1), "_idx = frame.activities"]
-    order: dict[str, None] = {}
-    for _, walk in passes:
-        order.update(dict.fromkeys(walk.kinds or ()))
-    position = {kind: place for place, kind in enumerate(order)}
-    members: dict[str, list[tuple[int, ActivityPass]]] = {kind: [] for kind in order}
+    lines: list[str] = []
+    members: dict[str, list[tuple[int, ActivityPass]]] = {}
     for index, walk in passes:
         lines += [tag(index), f"{walk.count} = 0", f"{walk.decayed} = 0.0"]
-        places = None if walk.kinds is None else [position[kind] for kind in walk.kinds]
-        if places is None or places != sorted(places):
+        if walk.kinds is None:
             tally, half_life = code.bind(walk.selector.tally), code.bind(walk.half_life)
             lines.append(f"{walk.count}, {walk.decayed} = {tally}(frame, {half_life})")
             continue
         if walk.span != math.inf:
             lines.append(f"_cut{index} = now - {code.bind(walk.span)}")
-        for kind in walk.kinds or ():
-            members[kind].append((index, walk))
-    for kind, walks in members.items():
-        if walks:
-            lines += _pass(kind, walks, code)
-    return lines
+        for kind in walk.kinds:
+            members.setdefault(kind, []).append((index, walk))
+    if not members:
+        return lines
+    groups = {kind: number for number, kind in enumerate(members)}
+    dispatch = []
+    for number, walks in enumerate(members.values()):
+        dispatch += [f"{'if' if number == 0 else 'elif'} _g == {number}:", *indent(_pass(walks, code))]
+    return [*lines, tag(-1), *_reading(code, code.bind(groups)), *indent(dispatch)]
 
 
-def _pass(kind: str, walks: Passes, code: CodeBuilder) -> list[str]:
-    """One loop over the activities of ``kind`` for every rule in ``walks``."""
+def _reading(code: CodeBuilder, groups: str) -> list[str]:
+    """The loop head: each activity as a dict ``_a`` of group ``_g`` at ``_m`` seconds, or skipped."""
+    parsed = f"({code.bind(datetime.fromisoformat)}(_o))"
+    utc = code.bind(UTC)
+    return [
+        f"for _a in root[{code.bind('activities')}]:",
+        "    if type(_a) is not dict:",
+        f"        if not isinstance(_a, {code.bind(Mapping)}):",
+        "            continue",
+        "        _a = dict(_a)",
+        "    _g = _a.get('type')",
+        f"    _g = {groups}.get(_g) if type(_g) is str else None",
+        "    if _g is None:",
+        "        continue",
+        "    _o = _a.get('occurred_at')",
+        "    if type(_o) is str:",
+        "        try:",
+        f"            _m = (_p if (_p := {parsed}).tzinfo else _p.replace(tzinfo={utc})).timestamp()",
+        f"        except {code.bind((ValueError, OverflowError, OSError))}:",
+        f"            _m = {code.bind(as_timestamp)}(_o)",
+        "    else:",
+        f"        _m = {code.bind(as_timestamp)}(_o)",
+        "    if _m is None or _m > now:",
+        "        continue",
+    ]
+
+
+def _pass(walks: Passes, code: CodeBuilder) -> list[str]:
+    """The statements for one activity ``_a`` of a type, for every rule in ``walks``."""
     wheres = [(index, walk.where) for index, walk in walks if walk.where is not None]
     keys = sorted({key for _, where in wheres for key in where.keys})
     body = code.activity_reads(keys)
@@ -72,7 +99,7 @@ def _pass(kind: str, walks: Passes, code: CodeBuilder) -> list[str]:
         body += [tag(index), f"if {' and '.join(checks) or 'True'}:", f"    {walk.count} += 1"]
         if walk.rate is not None:
             body.append(f"    {walk.decayed} += {code.bind(math.exp)}((now - _m) * {code.bind(walk.rate)})")
-    return [tag(-1), f"for _m, _a in _idx.get({code.bind(kind)}, ()):", *indent(body)]
+    return body
 
 
 def _cached(sources: Sequence[tuple[int, str]], keys: Sequence[str], code: CodeBuilder) -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from leadrelay.engine.activities import Frame, index_activities
+from leadrelay.engine.activities import Frame
 from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic, RuleSetError, errors_only
 from leadrelay.engine.lifecycle import LifecycleProgram, compile_lifecycle
@@ -96,8 +96,7 @@ class RuleSet:
             "activities": activities,
             "scores": _EMPTY,
         }
-        index = index_activities(activities, self._types, now_ts) if activities else {}
-        frame = Frame(now_ts, index, root)
+        frame = Frame(now_ts, root, self._types)
         hits: Hits | None = [] if trace else None
         try:
             totals = self._run(root, frame, hits)
