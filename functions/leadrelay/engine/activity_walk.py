@@ -17,17 +17,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Final
 
-from leadrelay.engine.codegen import CodeBuilder, indent, tag
+from leadrelay.engine.codegen import CodeBuilder, indent, remembered, tag
 from leadrelay.engine.conditions import Compiled
 from leadrelay.engine.scoring_rules import ActivityPass
 from leadrelay.engine.values import as_timestamp
-
-CACHE_LIMIT: Final = 4096
-"""Remembered ``where`` results per activity type (cleared when full)."""
-_CACHEABLE: Final = frozenset({str, type(None)})
-"""Field types whose values key the cache (``True`` and ``1`` are equal keys, so not numbers)."""
 
 Passes = Sequence[tuple[int, ActivityPass]]
 
@@ -85,11 +79,14 @@ def _reading(code: CodeBuilder, groups: str) -> list[str]:
 def _pass(walks: Passes, code: CodeBuilder) -> list[str]:
     """The statements for one activity ``_a`` of a type, for every rule in ``walks``."""
     wheres = [(index, walk.where) for index, walk in walks if walk.where is not None]
-    keys = sorted({key for _, where in wheres for key in where.keys})
-    body = code.activity_reads(keys)
+    variables = sorted({variable for _, where in wheres for variable in where.keys})
+    body = code.activity_reads(variables)
     tests: dict[int, str] = {}
     if wheres and all(where.pure for _, where in wheres):
-        body += _cached([(index, _source(where, code)) for index, where in wheres], keys, code)
+        results = ["("]
+        for index, where in wheres:
+            results += [tag(index), f"    {_source(where, code)},"]
+        body += remembered(code, "_w", variables, [*results, tag(-1), ")"])
         tests = {index: f"_w[{place}]" for place, (index, _) in enumerate(wheres)}
     else:
         tests = {index: _source(where, code) for index, where in wheres}
@@ -100,30 +97,6 @@ def _pass(walks: Passes, code: CodeBuilder) -> list[str]:
         if walk.rate is not None:
             body.append(f"    {walk.decayed} += {code.bind(math.exp)}((now - _m) * {code.bind(walk.rate)})")
     return body
-
-
-def _cached(sources: Sequence[tuple[int, str]], keys: Sequence[str], code: CodeBuilder) -> list[str]:
-    """Lines setting ``_w`` to the tuple of ``where`` results, cached on the fields' values."""
-    fields = [code.activity_field(key) for key in keys]
-    key = "(" + "".join(f"{field}, " for field in fields) + ")"
-    cacheable = " and ".join(f"type({field}) in {code.bind(_CACHEABLE)}" for field in fields) or "True"
-    cache = code.bind({})
-    results = ["("]
-    for index, source in sources:
-        results += [tag(index), f"    {source},"]
-    results += [tag(-1), ")"]
-    return [
-        f"if {cacheable}:",
-        f"    _w = {cache}.get({key})",
-        "    if _w is None:",
-        f"        if len({cache}) >= {CACHE_LIMIT}:",
-        f"            {cache}.clear()",
-        f"        _w = {cache}[{key}] = {results[0]}",
-        *indent(results[1:], 3),
-        "else:",
-        f"    _w = {results[0]}",
-        *indent(results[1:], 1),
-    ]
 
 
 def _source(where: Compiled, code: CodeBuilder) -> str:

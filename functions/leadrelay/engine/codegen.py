@@ -23,6 +23,10 @@ from types import TracebackType
 from typing import Any, Final
 
 INDENT: Final = "    "
+CACHE_LIMIT: Final = 4096
+"""Results ``remembered`` per cache (cleared when full)."""
+_CACHEABLE: Final = frozenset({str, type(None)})
+"""Value types that key a cache (``True`` and ``1`` are equal keys, so not numbers)."""
 _TAG: Final = re.compile(r"^\s*# @(-?\d+)$")
 _MODULES = itertools.count(1)
 
@@ -68,9 +72,10 @@ class CodeBuilder:
             found = self.activity_fields[key] = f"_f{len(self.activity_fields)}"
         return found
 
-    def activity_reads(self, keys: Sequence[str]) -> list[str]:
-        """Statements reading the activity fields ``keys`` from the activity ``_a``."""
-        return [f"{self.activity_field(key)} = _a.get({self.bind(key)})" for key in keys]
+    def activity_reads(self, variables: Sequence[str]) -> list[str]:
+        """Statements reading, from the activity ``_a``, the fields held in ``variables``."""
+        keys = {variable: key for key, variable in self.activity_fields.items()}
+        return [f"{variable} = _a.get({self.bind(keys[variable])})" for variable in variables]
 
     def prologue(self) -> list[str]:
         """Statements reading the root dicts and every field the rules read."""
@@ -114,6 +119,31 @@ class CodeBuilder:
                 found = self._tags[trace.tb_lineno - 1]
             trace = trace.tb_next
         return None if found is None or found < 0 else found
+
+
+def remembered(code: CodeBuilder, target: str, variables: Sequence[str], value: Sequence[str]) -> list[str]:
+    """Lines setting ``target`` to the expression ``value`` (one or more lines), cached on ``variables``.
+
+    Only for an expression that depends on nothing but the values of ``variables`` and never
+    raises. The cache is used when each value is a string or None (the common case: titles,
+    states, URLs); other values are computed each time.
+    """
+    key = "(" + "".join(f"{variable}, " for variable in variables) + ")"
+    cacheable = " and ".join(f"type({v}) in {code.bind(_CACHEABLE)}" for v in variables) or "True"
+    cache = code.bind({})
+    first, rest = value[0], list(value[1:])
+    return [
+        f"if {cacheable}:",
+        f"    {target} = {cache}.get({key})",
+        f"    if {target} is None:",
+        f"        if len({cache}) >= {CACHE_LIMIT}:",
+        f"            {cache}.clear()",
+        f"        {target} = {cache}[{key}] = {first}",
+        *indent(rest, 3),
+        "else:",
+        f"    {target} = {first}",
+        *indent(rest, 1),
+    ]
 
 
 def tag(number: int) -> str:

@@ -54,10 +54,10 @@ class Compiled:
     """A Python expression over ``root``, ``frame``, ``now``, the activity ``_a``, its fields
     (``CodeBuilder.activity_field``) and names bound in the compiler's ``CodeBuilder``."""
     keys: frozenset[str] = frozenset()
-    """The activity fields a per-activity condition reads (``url``, ``title``)."""
+    """The local variables of the fields it reads (``CodeBuilder.field``/``activity_field``)."""
     pure: bool = True
-    """True when a per-activity condition depends on nothing but the values of ``keys`` (no
-    time test, no aggregate, no nested path), so its result can be cached on those values."""
+    """True when the condition depends on nothing but the values of ``keys`` (no time test, no
+    aggregate, no nested path or JMESPath), so its result can be cached on those values."""
 
 
 NEVER = Compiled(_never, (), "False")
@@ -203,20 +203,22 @@ class ConditionCompiler:
     def _test(self, read: ValueRead, op: str, value: Any, at: str) -> Compiled:
         get = read.get
         reads = ((read.label, lambda scope, frame: get(scope)),)
-        keys = frozenset((read.key,)) if read.key is not None else frozenset()
+        source_of_value = self.value_source(read)
+        simple = read.key is not None if read.relative else read.direct is not None
+        keys = frozenset((source_of_value,)) if simple else frozenset()
         try:
             if op in TIME_OPERATORS:
                 timed = time_test(op, value)
-                source = f"{self.code.bind(timed)}({self.value_source(read)}, now)"
+                source = f"{self.code.bind(timed)}({source_of_value}, now)"
                 check: Check = lambda scope, frame: timed(get(scope), frame.now)  # noqa: E731
                 return Compiled(check, reads, source, keys, pure=False)
             test = value_test(op, value)
         except OperatorValueError as error:
             self.ctx.error(f"{at}/value", str(error))
             return NEVER
-        source = f"{self.code.bind(test)}({self.value_source(read)})"
+        source = f"{self.code.bind(test)}({source_of_value})"
         check = _direct(read, test) or (lambda scope, frame: test(get(scope)))
-        return Compiled(check, reads, source, keys, pure=not read.relative or read.key is not None)
+        return Compiled(check, reads, source, keys, pure=simple)
 
     def _sum(self, condition: SumCondition, at: str) -> Compiled:
         select = self.selector(condition.sum, f"{at}/sum")

@@ -16,7 +16,7 @@ from typing import Any
 
 from leadrelay.engine.activities import CompiledSelector, Frame
 from leadrelay.engine.bands import check_bands
-from leadrelay.engine.codegen import indent, tag
+from leadrelay.engine.codegen import indent, remembered, tag
 from leadrelay.engine.conditions import Compiled, ConditionCompiler, Reader, ValueRead, selector_label
 from leadrelay.engine.decision import RuleHit
 from leadrelay.engine.scoring_models import ActivitiesRule, BandsRule, CasesRule, ConditionRule, RuleBase
@@ -158,13 +158,16 @@ def _cases(rule: CasesRule, compiler: ConditionCompiler, at: str, target: _Targe
     table = tuple(
         (capped(case.points, rule.cap), case.label or f"case #{i + 1}") for i, case in enumerate(rule.cases)
     )
-    lines: list[str] = []
-    for index, (part, (value, _)) in enumerate(zip(parts, table, strict=True)):
-        branch = "if" if index == 0 else "elif"
-        lines += [
-            f"{branch} {compiler.source(part)}:",
-            *indent(target.add(compiler.code.bind(value), str(index))),
-        ]
+    code = compiler.code
+    values = code.bind(tuple(value for value, _ in table))
+    first = "".join(f"{index} if {compiler.source(part)} else " for index, part in enumerate(parts)) + "-1"
+    if parts and all(part.pure for part in parts):
+        # Cases on plain lead fields (title, state…): the matching case is cached on their values.
+        variables = sorted({variable for part in parts for variable in part.keys})
+        lines = remembered(code, "_i", variables, [first])
+    else:
+        lines = [f"_i = {first}"]
+    lines += ["if _i >= 0:", *indent(target.add(f"{values}[_i]", "_i"))]
     reads = tuple(dict(read for part in parts for read in part.reads).items())
     return _Built(lines, lambda matched: (table[matched][0], table[matched][1], _NONE), reads)
 
