@@ -146,7 +146,8 @@ class ConditionCompiler:
             direct = (segments[0], segments[1])
         if relative and len(segments) == 1 and not segments[0].isdigit():
             key = segments[0]
-        return ValueRead(dotted_getter(segments), path, relative, direct, key)
+        get = dotted_getter(segments) if direct is None else _root_field(*direct)
+        return ValueRead(get, path, relative, direct, key)
 
     def getter(self, path: str, at: str, *, relative: bool) -> Getter | None:
         """A getter for a plain dotted path, or None (reported) when the path is not usable."""
@@ -282,6 +283,11 @@ def _direct(read: ValueRead, test: Callable[[Any], bool]) -> Check | None:
         field = read.key
         return lambda activity, frame: test(activity.get(field))
     return None
+
+
+def _root_field(root: str, key: str) -> Getter:
+    """``root[root].get(key)``: the evaluation root always holds the ``ROOT_DICTS`` as dicts."""
+    return lambda scope: scope[root].get(key)
 
 
 def selector_label(kind: str, selector: Selector) -> str:

@@ -183,12 +183,13 @@ def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, targ
     rate = None if half_life is None else -_LN2 / half_life
     walk = ActivityPass(select.kinds, select.span, where, rate, half_life, select, count, decayed)
     label = selector_label("count", rule.activities)
+    detail = _activity_detail(rule)
 
     def describe(matched: tuple[int, float]) -> tuple[float, str, Mapping[str, Any]]:
         matches, factors = matched
         total = per * (float(matches) if half_life is None else factors)
         value = capped(total, cap)
-        return value, _activity_detail(rule, matches, total, value), {label: matches}
+        return value, detail(matches, total, value), {label: matches}
 
     code = compiler.code
     total = f"{code.bind(per)} * {count if half_life is None else decayed}"
@@ -201,12 +202,18 @@ def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, targ
     return _Built(lines, describe, (), walk)
 
 
-def _activity_detail(rule: ActivitiesRule, count: int, total: float, value: float) -> str:
+def _activity_detail(rule: ActivitiesRule) -> Callable[[int, float, float], str]:
+    """``detail(count, total, value)``: ``page_view x4 in 30d, decayed 9.2, capped at 15``."""
     kinds = "|".join(rule.activities.types or ["activity"])
     window = f" in {rule.activities.within.label}" if rule.activities.within else ""
-    text = f"{kinds} x{count}{window}"
-    if rule.half_life:
-        text += f", decayed {total:.1f}"
-    if value != total:
-        text += f", capped at {value:g}"
-    return text
+    decays = rule.half_life is not None
+
+    def detail(count: int, total: float, value: float) -> str:
+        text = f"{kinds} x{count}{window}"
+        if decays:
+            text += f", decayed {total:.1f}"
+        if value != total:
+            text += f", capped at {value:g}"
+        return text
+
+    return detail
