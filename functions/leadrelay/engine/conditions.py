@@ -203,7 +203,7 @@ class ConditionCompiler:
 
     def _test(self, read: ValueRead, op: str, value: Any, at: str) -> Compiled:
         get = read.get
-        reads = ((read.label, lambda scope, frame: get(scope)),)
+        reads = ((read.label, _reader(read)),)
         source_of_value = self.value_source(read)
         simple = read.key is not None if read.relative else read.direct is not None
         keys = frozenset((source_of_value,)) if simple else frozenset()
@@ -283,6 +283,15 @@ def _direct(read: ValueRead, test: Callable[[Any], bool]) -> Check | None:
         field = read.key
         return lambda activity, frame: test(activity.get(field))
     return None
+
+
+def _reader(read: ValueRead) -> Reader:
+    """What the trace calls to show the value ``read`` reads (one lookup for a root field)."""
+    if read.direct is not None:
+        root, key = read.direct
+        return lambda scope, frame: scope[root].get(key)
+    get = read.get
+    return lambda scope, frame: get(scope)
 
 
 def _root_field(root: str, key: str) -> Getter:

@@ -20,7 +20,7 @@ from leadrelay.engine.diagnostics import CheckContext, Diagnostic, RuleSetError,
 from leadrelay.engine.lifecycle import LifecycleProgram, compile_lifecycle
 from leadrelay.engine.lifecycle_models import LifecycleFile
 from leadrelay.engine.parsing import parse_leniently
-from leadrelay.engine.scoring import Hits, ScoreSpec, ScoringProgram, compile_scoring, final_score
+from leadrelay.engine.scoring import Hits, ScoreSpec, ScoringProgram, compile_scoring
 from leadrelay.engine.scoring_models import ScoringFile
 
 _EMPTY: dict[str, Any] = {}
@@ -39,6 +39,7 @@ class RuleSet:
         self._scoring = scoring
         self._lifecycle = lifecycle
         self._run = scoring.run
+        self._instant: tuple[datetime | None, float] = (None, 0.0)
         self._specs = scoring.scores
         self._types = scoring.activity_types
         self.version = version
@@ -83,9 +84,14 @@ class RuleSet:
         An exception while evaluating (an engine bug, or a value no reader expected) is raised
         as ``RuleEvaluationError`` naming the rule file, the rule's JSON pointer and its id.
         """
-        if now.tzinfo is None:
+        instant = self._instant  # a batch evaluates many leads at one instant
+        if instant[0] is now:
+            now_ts = instant[1]
+        elif now.tzinfo is None:
             raise ValueError("now must be a timezone-aware datetime")
-        now_ts = now.timestamp()
+        else:
+            now_ts = now.timestamp()
+            self._instant = (now, now_ts)
         source = context if type(context) is dict else _as_dict(context)
         activities = source.get("activities")
         if type(activities) is not list:
@@ -99,13 +105,10 @@ class RuleSet:
         frame = Frame(now_ts, root, self._types)
         hits: Hits | None = [] if trace else None
         try:
-            totals = self._run(root, frame, hits)
+            scores = self._run(root, frame, hits)
         except Exception as error:
             raise self._scoring.failure(error) from error
         found = None if hits is None else self._scoring.trace(hits, root, frame)
-        scores = {
-            spec.name: final_score(total, spec) for spec, total in zip(self._specs, totals, strict=True)
-        }
         root["scores"] = scores
         stage, previous, transitions = self._lifecycle.run(root, frame)
         return Decision(scores, stage, previous, transitions, self.version, found)

@@ -45,9 +45,9 @@ class ScoringProgram:
     rules: tuple[CompiledRule, ...]
     activity_types: frozenset[str] | None
     """The activity types some rule reads (None: every type)."""
-    run: Callable[[dict[str, Any], Frame, Hits | None], list[float]]
-    """The generated function: each score's unrounded total, in ``scores`` order; it appends
-    ``(rule index, what matched)`` to the list it is given, if any."""
+    run: Callable[[dict[str, Any], Frame, Hits | None], dict[str, int]]
+    """The generated function: each score, by name (``final_score`` of its rules' total); it
+    appends ``(rule index, what matched)`` to the list it is given, if any."""
     locate: Callable[[BaseException], int | None]
     """The index of the rule whose generated lines raised an exception, if any."""
 
@@ -70,9 +70,9 @@ class ScoringProgram:
         return RuleEvaluationError(self.file, rule.pointer, rule.id, error)
 
 
-def final_score(total: float, spec: ScoreSpec) -> int:
+def final_score(total: float, floor: float, ceiling: float) -> int:
     """Clamp to ``[floor, ceiling]`` then round half up (2.5 → 3, -2.5 → -2)."""
-    clamped = min(max(total, spec.floor), spec.ceiling)
+    clamped = min(max(total, floor), ceiling)
     return math.floor(round(clamped, 9) + 0.5)
 
 
@@ -104,8 +104,14 @@ def compile_scoring(model: ScoringFile, ctx: CheckContext) -> ScoringProgram:
     body += walk_lines(walks, compiler.code)
     for compiled in rules:
         body += compiled.lines
-    body += [tag(-1), f"return [{', '.join(targets.values())}]"]
-    compiler.code.define("score_totals", "root, frame, hits", body)
-    run = compiler.code.build()["score_totals"]
+    code = compiler.code
+    final = [
+        f"{code.bind(spec.name)}: {code.bind(final_score)}({targets[spec.name]}, "
+        f"{code.bind(spec.floor)}, {code.bind(spec.ceiling)})"
+        for spec in specs
+    ]
+    body += [tag(-1), f"return {{{', '.join(final)}}}"]
+    code.define("score", "root, frame, hits", body)
+    run = code.build()["score"]
     types = None if compiler.activity_types is None else frozenset(compiler.activity_types)
     return ScoringProgram(ctx.file, specs, tuple(rules), types, run, compiler.code.locate)
