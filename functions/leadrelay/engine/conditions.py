@@ -154,6 +154,20 @@ class ConditionCompiler:
         read = self.read(path, at, relative=relative)
         return None if read is None else read.get
 
+    def reads_source(self, reads: Sequence[tuple[str, Reader]], extra: Sequence[tuple[str, str]]) -> str:
+        """A dict display of the values ``reads`` read (and of ``extra`` sources), by label."""
+        items = [
+            f"{self.code.bind(label)}: "
+            + (
+                self.code.field(reader.root, reader.key)
+                if isinstance(reader, RootField)
+                else f"{self.code.bind(reader)}(root, frame)"
+            )
+            for label, reader in reads
+        ]
+        items += [f"{self.code.bind(label)}: {source}" for label, source in extra]
+        return "{" + ", ".join(items) + "}"
+
     def value_source(self, read: ValueRead) -> str:
         """The source of the value a read returns (from ``root``, or from the activity ``_a``)."""
         if read.relative:
@@ -285,11 +299,22 @@ def _direct(read: ValueRead, test: Callable[[Any], bool]) -> Check | None:
     return None
 
 
+class RootField:
+    """The reader of a root-level field (``lead.Title``): generated code reads its local instead."""
+
+    __slots__ = ("key", "root")
+
+    def __init__(self, root: str, key: str) -> None:
+        self.root, self.key = root, key
+
+    def __call__(self, scope: Any, frame: Frame) -> Any:
+        return scope[self.root].get(self.key)
+
+
 def _reader(read: ValueRead) -> Reader:
-    """What the trace calls to show the value ``read`` reads (one lookup for a root field)."""
+    """What the trace calls to show the value ``read`` reads."""
     if read.direct is not None:
-        root, key = read.direct
-        return lambda scope, frame: scope[root].get(key)
+        return RootField(*read.direct)
     get = read.get
     return lambda scope, frame: get(scope)
 

@@ -108,7 +108,7 @@ class RuleSet:
             scores = self._run(root, frame, hits)
         except Exception as error:
             raise self._scoring.failure(error) from error
-        found = None if hits is None else self._scoring.trace(hits, root, frame)
+        found = None if hits is None else self._scoring.trace(hits)
         root["scores"] = scores
         stage, previous, transitions = self._lifecycle.run(root, frame)
         return Decision(scores, stage, previous, transitions, self.version, found)

@@ -23,7 +23,7 @@ from leadrelay.engine.diagnostics import CheckContext, RuleEvaluationError, poin
 from leadrelay.engine.scoring_models import ScoringFile
 from leadrelay.engine.scoring_rules import CompiledRule, compile_rule
 
-Hits = list[tuple[int, Any]]
+Hits = list[tuple[int, Any, dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +51,13 @@ class ScoringProgram:
     locate: Callable[[BaseException], int | None]
     """The index of the rule whose generated lines raised an exception, if any."""
 
-    def trace(self, hits: Hits, root: dict[str, Any], frame: Frame) -> tuple[RuleHit, ...]:
+    def trace(self, hits: Hits) -> tuple[RuleHit, ...]:
         """The ``RuleHit`` of every rule ``run`` recorded in ``hits``, in file order."""
         trace = []
-        for index, matched in hits:
+        rules = self.rules
+        for index, matched, values in hits:
             try:
-                trace.append(self.rules[index].hit(root, frame, matched))
+                trace.append(rules[index].hit(matched, values))
             except Exception as error:
                 raise self.failure(error, index) from error
         return tuple(trace)

@@ -10,11 +10,11 @@ summed decay of an activities rule. ``CompiledRule.hit`` turns such an entry int
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from leadrelay.engine.activities import CompiledSelector, Frame
+from leadrelay.engine.activities import CompiledSelector
 from leadrelay.engine.bands import check_bands
 from leadrelay.engine.codegen import indent, remembered, tag
 from leadrelay.engine.conditions import Compiled, ConditionCompiler, Reader, ValueRead, selector_label
@@ -23,8 +23,9 @@ from leadrelay.engine.scoring_models import ActivitiesRule, BandsRule, CasesRule
 from leadrelay.engine.values import as_number
 
 Root = dict[str, Any]
-Describe = Callable[[Any], tuple[float, str, Mapping[str, Any]]]
-_NONE: dict[str, Any] = {}
+Describe = Callable[[Any], tuple[float, str]]
+_VALUES = "@values@"
+"""Stands for the rule's values in its lines until its reads are known (never left in the source)."""
 _LN2 = math.log(2)
 
 
@@ -57,14 +58,12 @@ class CompiledRule:
     reads: tuple[tuple[str, Reader], ...]
     lines: tuple[str, ...]
     describe: Describe
-    """``describe(matched) -> (points, detail, extra values)`` for the entry the rule left in ``hits``."""
+    """``describe(matched) -> (points, detail)`` for the entry the rule left in ``hits``."""
     activities: ActivityPass | None = None
 
-    def hit(self, root: Root, frame: Frame, matched: Any) -> RuleHit:
+    def hit(self, matched: Any, values: dict[str, Any]) -> RuleHit:
         """The trace entry for this rule, from what its lines recorded in ``hits``."""
-        points, detail, extra = self.describe(matched)
-        values = {label: read(root, frame) for label, read in self.reads}
-        values.update(extra)
+        points, detail = self.describe(matched)
         return RuleHit(self.id, self.score, points, values, detail)
 
 
@@ -86,6 +85,8 @@ def compile_rule(
         guard = compiler.compile(rule.when, f"{at}/when")
         reads = guard.reads + reads
         lines = [f"if {compiler.source(guard)}:", *indent(lines)]
+    values = compiler.reads_source(reads, built.extra)
+    lines = [line.replace(_VALUES, values) for line in lines]
     return CompiledRule(
         rule.id, rule.score, at, reads, (tag(index), *lines), built.describe, built.activities
     )
@@ -97,10 +98,10 @@ class _Target:
     index: int
 
     def add(self, points: str, matched: str) -> list[str]:
-        """Lines adding ``points`` to the score and recording ``matched`` in ``hits``."""
+        """Lines adding ``points`` to the score and recording ``matched`` and the values in ``hits``."""
         return [
             f"{self.variable} += {points}",
-            f"if hits is not None: hits.append(({self.index}, {matched}))",
+            f"if hits is not None: hits.append(({self.index}, {matched}, {_VALUES}))",
         ]
 
 
@@ -110,12 +111,14 @@ class _Built:
     describe: Describe
     reads: tuple[tuple[str, Reader], ...] = ()
     activities: ActivityPass | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+    """Values the rule adds to what it reads: ``(label, source)``."""
 
 
 def _constant(rule: ConditionRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
     value = capped(rule.points, rule.cap)
     detail = rule.description or "condition held"
-    return _Built(target.add(compiler.code.bind(value), "None"), lambda matched: (value, detail, _NONE))
+    return _Built(target.add(compiler.code.bind(value), "None"), lambda matched: (value, detail))
 
 
 def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
@@ -127,11 +130,11 @@ def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: _Targe
         get = compiler.expr_getter(rule.expr or "", f"{at}/expr")
         read = None if get is None else ValueRead(get, rule.expr or "", relative=False)
     if read is None:
-        return _Built([], lambda matched: (0.0, "", _NONE))
+        return _Built([], lambda matched: (0.0, ""))
 
-    def describe(matched: tuple[int, float]) -> tuple[float, str, Mapping[str, Any]]:
+    def describe(matched: tuple[int, float]) -> tuple[float, str]:
         index, number = matched
-        return table[index], rule.bands[index].label or f"{number:g} in {intervals[index].describe()}", _NONE
+        return table[index], rule.bands[index].label or f"{number:g} in {intervals[index].describe()}"
 
     code = compiler.code
     lines = [f"_n = {code.bind(as_number)}({compiler.value_source(read)})", "if _n is not None:"]
@@ -169,7 +172,7 @@ def _cases(rule: CasesRule, compiler: ConditionCompiler, at: str, target: _Targe
         lines = [f"_i = {first}"]
     lines += ["if _i >= 0:", *indent(target.add(f"{values}[_i]", "_i"))]
     reads = tuple(dict(read for part in parts for read in part.reads).items())
-    return _Built(lines, lambda matched: (table[matched][0], table[matched][1], _NONE), reads)
+    return _Built(lines, lambda matched: table[matched], reads)
 
 
 def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
@@ -185,11 +188,11 @@ def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, targ
     label = selector_label("count", rule.activities)
     detail = _activity_detail(rule)
 
-    def describe(matched: tuple[int, float]) -> tuple[float, str, Mapping[str, Any]]:
+    def describe(matched: tuple[int, float]) -> tuple[float, str]:
         matches, factors = matched
         total = per * (float(matches) if half_life is None else factors)
         value = capped(total, cap)
-        return value, detail(matches, total, value), {label: matches}
+        return value, detail(matches, total, value)
 
     code = compiler.code
     total = f"{code.bind(per)} * {count if half_life is None else decayed}"
@@ -199,7 +202,7 @@ def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, targ
         limit = code.bind(cap)
         points = f"((_p if _p <= {limit} else {limit}) if _p >= 0 else max(_p, -{limit}))"
     lines = [f"if {count}:", f"    _p = {total}", *indent(target.add(points, f"({count}, {decayed})"))]
-    return _Built(lines, describe, (), walk)
+    return _Built(lines, describe, (), walk, ((label, count),))
 
 
 def _activity_detail(rule: ActivitiesRule) -> Callable[[int, float, float], str]:
