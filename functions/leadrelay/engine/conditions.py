@@ -217,7 +217,7 @@ class ConditionCompiler:
 
     def _test(self, read: ValueRead, op: str, value: Any, at: str) -> Compiled:
         get = read.get
-        reads = ((read.label, _reader(read)),)
+        reads = ((read.label, reader(read)),)
         source_of_value = self.value_source(read)
         simple = read.key is not None if read.relative else read.direct is not None
         keys = frozenset((source_of_value,)) if simple else frozenset()
@@ -311,7 +311,7 @@ class RootField:
         return scope[self.root].get(self.key)
 
 
-def _reader(read: ValueRead) -> Reader:
+def reader(read: ValueRead) -> Reader:
     """What the trace calls to show the value ``read`` reads."""
     if read.direct is not None:
         return RootField(*read.direct)

@@ -17,13 +17,20 @@ from typing import Any
 from leadrelay.engine.activities import CompiledSelector
 from leadrelay.engine.bands import check_bands
 from leadrelay.engine.codegen import indent, remembered, tag
-from leadrelay.engine.conditions import Compiled, ConditionCompiler, Reader, ValueRead, selector_label
+from leadrelay.engine.conditions import (
+    Compiled,
+    ConditionCompiler,
+    Reader,
+    ValueRead,
+    reader,
+    selector_label,
+)
 from leadrelay.engine.decision import RuleHit
 from leadrelay.engine.scoring_models import ActivitiesRule, BandsRule, CasesRule, ConditionRule, RuleBase
 from leadrelay.engine.values import as_number
 
 Root = dict[str, Any]
-Describe = Callable[[Any], tuple[float, str]]
+MakeHit = Callable[[Any, dict[str, Any]], RuleHit]
 _VALUES = "@values@"
 """Stands for the rule's values in its lines until its reads are known (never left in the source)."""
 _LN2 = math.log(2)
@@ -57,14 +64,9 @@ class CompiledRule:
     pointer: str
     reads: tuple[tuple[str, Reader], ...]
     lines: tuple[str, ...]
-    describe: Describe
-    """``describe(matched) -> (points, detail)`` for the entry the rule left in ``hits``."""
+    hit: MakeHit
+    """``hit(matched, values)``: the trace entry for what the rule's lines recorded in ``hits``."""
     activities: ActivityPass | None = None
-
-    def hit(self, matched: Any, values: dict[str, Any]) -> RuleHit:
-        """The trace entry for this rule, from what its lines recorded in ``hits``."""
-        points, detail = self.describe(matched)
-        return RuleHit(self.id, self.score, points, values, detail)
 
 
 def capped(points: float, cap: float | None) -> float:
@@ -87,9 +89,7 @@ def compile_rule(
         lines = [f"if {compiler.source(guard)}:", *indent(lines)]
     values = compiler.reads_source(reads, built.extra)
     lines = [line.replace(_VALUES, values) for line in lines]
-    return CompiledRule(
-        rule.id, rule.score, at, reads, (tag(index), *lines), built.describe, built.activities
-    )
+    return CompiledRule(rule.id, rule.score, at, reads, (tag(index), *lines), built.hit, built.activities)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,7 @@ class _Target:
 @dataclass(frozen=True, slots=True)
 class _Built:
     lines: list[str]
-    describe: Describe
+    hit: MakeHit
     reads: tuple[tuple[str, Reader], ...] = ()
     activities: ActivityPass | None = None
     extra: tuple[tuple[str, str], ...] = ()
@@ -117,8 +117,11 @@ class _Built:
 
 def _constant(rule: ConditionRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
     value = capped(rule.points, rule.cap)
-    detail = rule.description or "condition held"
-    return _Built(target.add(compiler.code.bind(value), "None"), lambda matched: (value, detail))
+    rule_id, score, detail = rule.id, rule.score, rule.description or "condition held"
+    return _Built(
+        target.add(compiler.code.bind(value), "None"),
+        lambda matched, values: RuleHit(rule_id, score, value, values, detail),
+    )
 
 
 def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
@@ -130,11 +133,12 @@ def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: _Targe
         get = compiler.expr_getter(rule.expr or "", f"{at}/expr")
         read = None if get is None else ValueRead(get, rule.expr or "", relative=False)
     if read is None:
-        return _Built([], lambda matched: (0.0, ""))
+        return _Built([], lambda matched, values: RuleHit(rule.id, rule.score, 0.0, values))
 
-    def describe(matched: tuple[int, float]) -> tuple[float, str]:
+    def hit(matched: tuple[int, float], values: dict[str, Any]) -> RuleHit:
         index, number = matched
-        return table[index], rule.bands[index].label or f"{number:g} in {intervals[index].describe()}"
+        detail = rule.bands[index].label or f"{number:g} in {intervals[index].describe()}"
+        return RuleHit(rule.id, rule.score, table[index], values, detail)
 
     code = compiler.code
     lines = [f"_n = {code.bind(as_number)}({compiler.value_source(read)})", "if _n is not None:"]
@@ -152,8 +156,7 @@ def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: _Targe
         branch = "elif"
     if branch == "if":
         lines.append("    pass")
-    get = read.get
-    return _Built(lines, describe, ((read.label, lambda root, frame: get(root)),))
+    return _Built(lines, hit, ((read.label, reader(read)),))
 
 
 def _cases(rule: CasesRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
@@ -172,7 +175,13 @@ def _cases(rule: CasesRule, compiler: ConditionCompiler, at: str, target: _Targe
         lines = [f"_i = {first}"]
     lines += ["if _i >= 0:", *indent(target.add(f"{values}[_i]", "_i"))]
     reads = tuple(dict(read for part in parts for read in part.reads).items())
-    return _Built(lines, lambda matched: table[matched], reads)
+    rule_id, score = rule.id, rule.score
+
+    def hit(matched: int, values: dict[str, Any]) -> RuleHit:
+        points, label = table[matched]
+        return RuleHit(rule_id, score, points, values, label)
+
+    return _Built(lines, hit, reads)
 
 
 def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
@@ -188,11 +197,13 @@ def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, targ
     label = selector_label("count", rule.activities)
     detail = _activity_detail(rule)
 
-    def describe(matched: tuple[int, float]) -> tuple[float, str]:
+    rule_id, score = rule.id, rule.score
+
+    def hit(matched: tuple[int, float], values: dict[str, Any]) -> RuleHit:
         matches, factors = matched
         total = per * (float(matches) if half_life is None else factors)
         value = capped(total, cap)
-        return value, detail(matches, total, value)
+        return RuleHit(rule_id, score, value, values, detail(matches, total, value))
 
     code = compiler.code
     total = f"{code.bind(per)} * {count if half_life is None else decayed}"
@@ -202,7 +213,7 @@ def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, targ
         limit = code.bind(cap)
         points = f"((_p if _p <= {limit} else {limit}) if _p >= 0 else max(_p, -{limit}))"
     lines = [f"if {count}:", f"    _p = {total}", *indent(target.add(points, f"({count}, {decayed})"))]
-    return _Built(lines, describe, (), walk, ((label, count),))
+    return _Built(lines, hit, (), walk, ((label, count),))
 
 
 def _activity_detail(rule: ActivitiesRule) -> Callable[[int, float, float], str]:
