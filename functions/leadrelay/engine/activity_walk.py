@@ -14,6 +14,7 @@ A rule that reads every type keeps its own walk over ``Frame.activities`` (``tal
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -90,12 +91,15 @@ def _pass(walks: Passes, code: CodeBuilder) -> list[str]:
         tests = {index: f"_w[{place}]" for place, (index, _) in enumerate(wheres)}
     else:
         tests = {index: _source(where, code) for index, where in wheres}
-    for index, walk in walks:
-        checks = [f"_m >= _cut{index}"] if walk.span != math.inf else []
-        checks += [tests[index]] if index in tests else []
-        body += [tag(index), f"if {' and '.join(checks) or 'True'}:", f"    {walk.count} += 1"]
-        if walk.rate is not None:
-            body.append(f"    {walk.decayed} += {code.bind(math.exp)}((now - _m) * {code.bind(walk.rate)})")
+    for span, same in itertools.groupby(walks, key=lambda item: item[1].span):
+        rules: list[str] = []
+        for index, walk in same:
+            rules += [tag(index), f"if {tests.get(index, 'True')}:", f"    {walk.count} += 1"]
+            if walk.rate is not None:
+                decay = f"{code.bind(math.exp)}((now - _m) * {code.bind(walk.rate)})"
+                rules.append(f"    {walk.decayed} += {decay}")
+        # Rules with the same window test it once (their cut-offs are equal).
+        body += rules if span == math.inf else [f"if _m >= _cut{index}:", *indent(rules)]
     return body
 
 

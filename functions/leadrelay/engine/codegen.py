@@ -25,8 +25,6 @@ from typing import Any, Final
 INDENT: Final = "    "
 CACHE_LIMIT: Final = 4096
 """Results ``remembered`` per cache (cleared when full)."""
-_CACHEABLE: Final = frozenset({str, type(None)})
-"""Value types that key a cache (``True`` and ``1`` are equal keys, so not numbers)."""
 _TAG: Final = re.compile(r"^\s*# @(-?\d+)$")
 _MODULES = itertools.count(1)
 
@@ -126,10 +124,10 @@ def remembered(code: CodeBuilder, target: str, variables: Sequence[str], value: 
 
     Only for an expression that depends on nothing but the values of ``variables`` and never
     raises. The cache is used when each value is a string or None (the common case: titles,
-    states, URLs); other values are computed each time.
+    states, URLs); other values are computed each time (``True`` and ``1`` are equal keys).
     """
     key = "(" + "".join(f"{variable}, " for variable in variables) + ")"
-    cacheable = " and ".join(f"type({v}) in {code.bind(_CACHEABLE)}" for v in variables) or "True"
+    cacheable = " and ".join(f"(type({v}) is str or {v} is None)" for v in variables) or "True"
     cache = code.bind({})
     first, rest = value[0], list(value[1:])
     return [

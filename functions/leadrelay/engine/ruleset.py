@@ -96,9 +96,10 @@ class RuleSet:
         activities = source.get("activities")
         if type(activities) is not list:
             activities = list(activities) if isinstance(activities, tuple) else []
+        lead, event = source.get("lead"), source.get("event")
         root: dict[str, Any] = {
-            "lead": _as_dict(source.get("lead")),
-            "event": _as_dict(source.get("event")),
+            "lead": lead if type(lead) is dict else _as_dict(lead),
+            "event": event if type(event) is dict else _as_dict(event),
             "activities": activities,
             "scores": _EMPTY,
         }
