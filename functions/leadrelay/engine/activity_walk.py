@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from leadrelay.engine.codegen import CodeBuilder, indent, remembered, tag
-from leadrelay.engine.conditions import Compiled
+from leadrelay.engine.compiled import Compiled
 from leadrelay.engine.scoring_rules import ActivityPass
 from leadrelay.engine.values import as_timestamp
 

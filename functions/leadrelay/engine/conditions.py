@@ -8,14 +8,28 @@ condition that never holds, so one pass finds every problem in a file.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Final
 
 from jmespath.exceptions import JMESPathError
 
 from leadrelay.engine.activities import Check, CompiledSelector, Frame
-from leadrelay.engine.codegen import CodeBuilder, all_of, any_of
+from leadrelay.engine.codegen import CodeBuilder
 from leadrelay.engine.codegen import at_least as at_least_source
+from leadrelay.engine.compiled import (
+    NEVER,
+    Compiled,
+    Reader,
+    RootField,
+    ValueRead,
+    all_parts,
+    any_parts,
+    direct_check,
+    inputs,
+    merge_reads,
+    reader,
+    root_field,
+    selector_label,
+)
 from leadrelay.engine.diagnostics import CheckContext
 from leadrelay.engine.models import (
     AllCondition,
@@ -33,47 +47,10 @@ from leadrelay.engine.operators import TIME_OPERATORS, OperatorValueError, time_
 from leadrelay.engine.paths import Getter, dotted_getter, jmespath_getter, split_path
 from leadrelay.engine.values import as_number
 
-Reader = Callable[[Any, Frame], Any]
 ROOTS: Final = ("lead", "event", "activities", "scores")
 ROOT_DICTS: Final = frozenset({"lead", "event", "scores"})
 """Roots that are always dicts in the evaluation root, so ``root[name].get(key)`` cannot fail."""
 NUMERIC_OPERATORS: Final = frozenset({"eq", "ne", "lt", "lte", "gt", "gte", "in"})
-
-
-def _never(scope: Any, frame: Frame) -> bool:
-    return False
-
-
-@dataclass(frozen=True, slots=True)
-class Compiled:
-    """A compiled condition, the values it reads (by label) for the trace, and its source."""
-
-    check: Check
-    reads: tuple[tuple[str, Reader], ...] = ()
-    source: str | None = None
-    """A Python expression over ``root``, ``frame``, ``now``, the activity ``_a``, its fields
-    (``CodeBuilder.activity_field``) and names bound in the compiler's ``CodeBuilder``."""
-    keys: frozenset[str] = frozenset()
-    """The local variables of the fields it reads (``CodeBuilder.field``/``activity_field``)."""
-    pure: bool = True
-    """True when the condition depends on nothing but the values of ``keys`` (no time test, no
-    aggregate, no nested path or JMESPath), so its result can be cached on those values."""
-
-
-NEVER = Compiled(_never, (), "False")
-
-
-@dataclass(frozen=True, slots=True)
-class ValueRead:
-    """How a condition reads its value: a getter, and for ``lead.X``-style paths the direct lookup."""
-
-    get: Getter
-    label: str
-    relative: bool
-    direct: tuple[str, str] | None = None
-    """``(root, key)`` for a root-level ``lead.X`` / ``event.X`` / ``scores.X`` path."""
-    key: str | None = None
-    """The key, for a one-segment path relative to an activity (``url``)."""
 
 
 class ConditionCompiler:
@@ -119,7 +96,7 @@ class ConditionCompiler:
             key = "all" if isinstance(condition, AllCondition) else "any"
             items = condition.all if isinstance(condition, AllCondition) else condition.any
             parts = [self.compile(c, f"{at}/{key}/{i}", relative=relative) for i, c in enumerate(items)]
-            return _all(parts) if key == "all" else _any(parts)
+            return all_parts(parts) if key == "all" else any_parts(parts)
         if isinstance(condition, NotCondition):
             inner = self.compile(condition.not_, f"{at}/not", relative=relative)
             check = inner.check
@@ -146,7 +123,7 @@ class ConditionCompiler:
             direct = (segments[0], segments[1])
         if relative and len(segments) == 1 and not segments[0].isdigit():
             key = segments[0]
-        get = dotted_getter(segments) if direct is None else _root_field(*direct)
+        get = dotted_getter(segments) if direct is None else root_field(*direct)
         return ValueRead(get, path, relative, direct, key)
 
     def getter(self, path: str, at: str, *, relative: bool) -> Getter | None:
@@ -232,7 +209,7 @@ class ConditionCompiler:
             self.ctx.error(f"{at}/value", str(error))
             return NEVER
         source = f"{self.code.bind(test)}({source_of_value})"
-        check = _direct(read, test) or (lambda scope, frame: test(get(scope)))
+        check = direct_check(read, test) or (lambda scope, frame: test(get(scope)))
         return Compiled(check, reads, source, keys, pure=simple)
 
     def _sum(self, condition: SumCondition, at: str) -> Compiled:
@@ -285,106 +262,7 @@ class ConditionCompiler:
         source = None
         if all(item is not None for item in sources):
             source = at_least_source(self.code.bind(needed), needed, [item or "" for item in sources])
-        return Compiled(at_least, _merge(parts), source, *_inputs(parts))
-
-
-def _direct(read: ValueRead, test: Callable[[Any], bool]) -> Check | None:
-    """A check that does a short lookup itself instead of calling a getter (the common cases)."""
-    if read.direct is not None:
-        root, key = read.direct
-        return lambda scope, frame: test(scope[root].get(key))
-    if read.key is not None:
-        field = read.key
-        return lambda activity, frame: test(activity.get(field))
-    return None
-
-
-class RootField:
-    """The reader of a root-level field (``lead.Title``): generated code reads its local instead."""
-
-    __slots__ = ("key", "root")
-
-    def __init__(self, root: str, key: str) -> None:
-        self.root, self.key = root, key
-
-    def __call__(self, scope: Any, frame: Frame) -> Any:
-        return scope[self.root].get(self.key)
-
-
-def reader(read: ValueRead) -> Reader:
-    """What the trace calls to show the value ``read`` reads."""
-    if read.direct is not None:
-        return RootField(*read.direct)
-    get = read.get
-    return lambda scope, frame: get(scope)
-
-
-def _root_field(root: str, key: str) -> Getter:
-    """``root[root].get(key)``: the evaluation root always holds the ``ROOT_DICTS`` as dicts."""
-    return lambda scope: scope[root].get(key)
-
-
-def selector_label(kind: str, selector: Selector) -> str:
-    """How the trace names an aggregate: ``count(page_view, 30d, where)``."""
-    types = "|".join(selector.types) if selector.types else "*"
-    window = f", {selector.within.label}" if selector.within else ""
-    where = ", where" if selector.where else ""
-    return f"{kind}({types}{window}{where})"
-
-
-def _merge(parts: Sequence[Compiled]) -> tuple[tuple[str, Reader], ...]:
-    seen: dict[str, Reader] = {}
-    for part in parts:
-        for label, reader in part.reads:
-            seen.setdefault(label, reader)
-    return tuple(seen.items())
-
-
-def _inputs(parts: Sequence[Compiled]) -> tuple[frozenset[str], bool]:
-    """The activity fields ``parts`` read together, and whether they are all pure."""
-    return frozenset().union(*(part.keys for part in parts)), all(part.pure for part in parts)
-
-
-def _all(parts: list[Compiled]) -> Compiled:
-    checks = tuple(part.check for part in parts)
-    source = _joined(parts, all_of)
-    if len(checks) == 1:
-        return parts[0]
-    if len(checks) == 2:
-        first, second = checks
-        return Compiled(
-            lambda scope, frame: first(scope, frame) and second(scope, frame),
-            _merge(parts),
-            source,
-            *_inputs(parts),
-        )
-
-    def every(scope: Any, frame: Frame) -> bool:
-        for check in checks:  # noqa: SIM110 -- a loop is faster than all() over a generator
-            if not check(scope, frame):
-                return False
-        return True
-
-    return Compiled(every, _merge(parts), source, *_inputs(parts))
-
-
-def _any(parts: list[Compiled]) -> Compiled:
-    checks = tuple(part.check for part in parts)
-    if len(checks) == 1:
-        return parts[0]
-
-    def some(scope: Any, frame: Frame) -> bool:
-        for check in checks:  # noqa: SIM110 -- a loop is faster than any() over a generator
-            if check(scope, frame):
-                return True
-        return False
-
-    return Compiled(some, _merge(parts), _joined(parts, any_of), *_inputs(parts))
-
-
-def _joined(parts: Sequence[Compiled], join: Callable[[Sequence[str]], str]) -> str | None:
-    sources = [part.source for part in parts]
-    return None if any(item is None for item in sources) else join([item or "" for item in sources])
+        return Compiled(at_least, merge_reads(parts), source, *inputs(parts))
 
 
 def _jmespath_problem(error: JMESPathError) -> str:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadrelay.engine.activities import Check, Frame
-from leadrelay.engine.conditions import ConditionCompiler, Reader
+from leadrelay.engine.compiled import Reader
+from leadrelay.engine.conditions import ConditionCompiler
 from leadrelay.engine.decision import StageTransition
 from leadrelay.engine.diagnostics import CheckContext, RuleEvaluationError, pointer
 from leadrelay.engine.lifecycle_models import LifecycleFile

@@ -17,14 +17,8 @@ from typing import Any
 from leadrelay.engine.activities import CompiledSelector
 from leadrelay.engine.bands import check_bands
 from leadrelay.engine.codegen import indent, remembered, tag
-from leadrelay.engine.conditions import (
-    Compiled,
-    ConditionCompiler,
-    Reader,
-    ValueRead,
-    reader,
-    selector_label,
-)
+from leadrelay.engine.compiled import Compiled, Reader, ValueRead, reader, selector_label
+from leadrelay.engine.conditions import ConditionCompiler
 from leadrelay.engine.decision import RuleHit
 from leadrelay.engine.scoring_models import ActivitiesRule, BandsRule, CasesRule, ConditionRule, RuleBase
 from leadrelay.engine.values import as_number
