@@ -129,18 +129,15 @@ def remembered(code: CodeBuilder, target: str, variables: Sequence[str], value: 
     key = "(" + "".join(f"{variable}, " for variable in variables) + ")"
     cacheable = " and ".join(f"(type({v}) is str or {v} is None)" for v in variables) or "True"
     cache = code.bind({})
-    first, rest = value[0], list(value[1:])
     return [
-        f"if {cacheable}:",
-        f"    {target} = {cache}.get({key})",
-        f"    if {target} is None:",
+        f"{target} = {cache}.get({key}) if {cacheable} else None",
+        f"if {target} is None:",
+        f"    {target} = {value[0]}",
+        *indent(value[1:], 1),
+        f"    if {cacheable}:",
         f"        if len({cache}) >= {CACHE_LIMIT}:",
         f"            {cache}.clear()",
-        f"        {target} = {cache}[{key}] = {first}",
-        *indent(rest, 3),
-        "else:",
-        f"    {target} = {first}",
-        *indent(rest, 1),
+        f"        {cache}[{key}] = {target}",
     ]
 
 

@@ -135,21 +135,21 @@ def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: _Targe
         return RuleHit(rule.id, rule.score, table[index], values, detail)
 
     code = compiler.code
-    lines = [f"_n = {code.bind(as_number)}({compiler.value_source(read)})", "if _n is not None:"]
-    branch = "if"
-    for index, (interval, value) in enumerate(zip(intervals, table, strict=True)):
-        if interval.empty:
-            continue
+    choice = ""
+    for index, interval in enumerate(intervals):
         tests = []
         if interval.low != -math.inf:
             tests.append(f"_n {'>=' if interval.low_closed else '>'} {code.bind(interval.low)}")
         if interval.high != math.inf:
             tests.append(f"_n {'<=' if interval.high_closed else '<'} {code.bind(interval.high)}")
-        added = indent(target.add(code.bind(value), f"({index}, _n)"))
-        lines += indent([f"{branch} {' and '.join(tests) or 'True'}:", *added])
-        branch = "elif"
-    if branch == "if":
-        lines.append("    pass")
+        if not interval.empty:
+            choice += f"{index} if {' and '.join(tests) or 'True'} else "
+    lines = [
+        f"_n = {code.bind(as_number)}({compiler.value_source(read)})",
+        f"_i = -1 if _n is None else {choice}-1",
+        "if _i >= 0:",
+        *indent(target.add(f"{code.bind(table)}[_i]", "(_i, _n)")),
+    ]
     return _Built(lines, hit, ((read.label, reader(read)),))
 
 
