@@ -77,8 +77,8 @@ class CompiledSelector:
 
     Calling it returns the matching ``(epoch seconds, activity)`` pairs; ``count(frame)`` and
     ``tally(frame, half_life)`` walk the index without building a list. (Activities rules are
-    walked by the generated scoring function, one pass per type; ``tally`` serves the rules
-    that walk cannot merge, ``count`` and the call serve ``count``/``sum`` conditions.)
+    served by the generated scoring function's one pass; ``tally`` serves the rules that read
+    every type, ``count`` and the call serve ``count``/``sum`` conditions.)
     """
 
     __slots__ = ("count", "kinds", "span", "where")
