@@ -4,9 +4,13 @@
 2. Checks that the engine (trace off and trace on) and the hand-written reference
    (``bench.rules.reference``) agree on fit, engagement and stage for every lead; prints the
    mismatches and exits 1 if any.
-3. Times each (best of N, garbage collector off) and prints leads/s and the ratios, plus the
-   median time to load and compile the shipped rules, each beside its target (PASS/FAIL).
-   Targets are reported, never asserted: the exit code only says whether the results agree.
+3. Times each (the least CPU time of this process over N rounds, garbage collector off, so other
+   work on a shared machine weighs little) and prints leads/s and the ratios, plus the median time
+   to load and compile the shipped rules, each beside its target (PASS/FAIL). Targets are
+   reported, never asserted: the exit code only says whether the results agree.
+
+This agreement check is the only place the reference is compared with the engine: an admin who
+edits ``rules/`` breaks no test, only this benchmark's comparison (update the reference too).
 """
 
 from __future__ import annotations
@@ -29,15 +33,15 @@ from bench.rules.synth import synthetic_leads
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 NOW = datetime(2026, 11, 20, 18, 0, tzinfo=timezone(timedelta(hours=9)))
-TARGET_TRACE_OFF = 0.5
-TARGET_TRACE_ON = 0.2
+TARGET_TRACE_OFF = 0.8
+TARGET_TRACE_ON = 0.5
 TARGET_LOAD_MS = 5.0
 
 Contexts = list[dict[str, Any]]
 
 
 def best_of(repeats: int, contenders: dict[str, Callable[[], object]]) -> dict[str, float]:
-    """The fastest of ``repeats`` runs of each contender, in seconds, with the garbage collector off.
+    """The least CPU time of ``repeats`` runs of each contender, in seconds, garbage collector off.
 
     Rounds interleave the contenders (A, B, C, A, B, C, …) so that a change in the machine's load
     during the run (the machine is shared) weighs on all of them alike.
@@ -48,9 +52,9 @@ def best_of(repeats: int, contenders: dict[str, Callable[[], object]]) -> dict[s
             gc.collect()
             gc.disable()
             try:
-                started = time.perf_counter()
+                started = time.process_time()
                 run()
-                best[name] = min(best[name], time.perf_counter() - started)
+                best[name] = min(best[name], time.process_time() - started)
             finally:
                 gc.enable()
     return best
@@ -98,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--leads", type=int, default=20_000, help="synthetic leads (default 20000)")
     parser.add_argument("--seed", type=int, default=20261120, help="random seed (default 20261120)")
     parser.add_argument(
-        "--repeats", type=int, default=3, help="timing rounds, fastest of each kept (default 3)"
+        "--repeats", type=int, default=5, help="timing rounds, fastest of each kept (default 5)"
     )
     args = parser.parse_args(argv)
 

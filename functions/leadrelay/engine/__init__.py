@@ -7,13 +7,14 @@ Pure: no I/O and no clock. Reading files lives in ``leadrelay.rulefiles.loader``
 from __future__ import annotations
 
 from leadrelay.engine.decision import Decision, RuleHit, StageTransition
-from leadrelay.engine.diagnostics import CheckContext, Diagnostic, RuleSetError
+from leadrelay.engine.diagnostics import CheckContext, Diagnostic, RuleEvaluationError, RuleSetError
 from leadrelay.engine.ruleset import RuleSet, build_rule_set, ruleset_version
 
 __all__ = [
     "CheckContext",
     "Decision",
     "Diagnostic",
+    "RuleEvaluationError",
     "RuleHit",
     "RuleSet",
     "RuleSetError",

@@ -1,22 +1,21 @@
-"""The activity history, indexed once per evaluation, and compiled activity selectors.
+"""The activity history as the rules read it, and compiled activity selectors.
 
-``index_activities`` reads ``context["activities"]`` once: it keeps only activities whose
-type some rule asks for, parses each ``occurred_at`` once (aware datetime, ISO-8601 string
-or epoch seconds) and groups them by type. Activities without a readable type or time, and
-activities after ``now``, are ignored — scores are a pure function of the history up to ``now``.
+An activity counts when it is a mapping with a string ``type`` some rule asks for and an
+``occurred_at`` that reads as an instant (aware datetime, ISO-8601 string — UTC without an
+offset — or epoch seconds) no later than ``now``: scores are a pure function of the history up
+to ``now``. The generated scoring function reads the activities that way in its one pass
+(``activity_walk.py``); ``count``/``sum`` conditions and the rules that pass cannot serve read
+``Frame.activities``, the same activities grouped by type, built on first use.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from math import exp
 from typing import Any, Final
 
 from leadrelay.engine.values import as_timestamp
-
-fromisoformat = datetime.fromisoformat
 
 Activity = dict[str, Any]
 Indexed = list[tuple[float, Activity]]
@@ -24,14 +23,22 @@ Indexed = list[tuple[float, Activity]]
 
 
 class Frame:
-    """Per-evaluation state the compiled rules share: ``now``, the activity index and the root scope."""
+    """Per-evaluation state the compiled rules share: ``now``, the root scope and the activities."""
 
-    __slots__ = ("activities", "now", "root")
+    __slots__ = ("_index", "_wanted", "now", "root")
 
-    def __init__(self, now: float, activities: dict[str, Indexed], root: dict[str, Any]) -> None:
+    def __init__(self, now: float, root: dict[str, Any], wanted: frozenset[str] | None) -> None:
         self.now = now
-        self.activities = activities
         self.root = root
+        self._wanted = wanted
+        self._index: dict[str, Indexed] | None = None
+
+    @property
+    def activities(self) -> dict[str, Indexed]:
+        """The activities of ``root`` grouped by type (only wanted types), indexed on first use."""
+        if self._index is None:
+            self._index = index_activities(self.root["activities"], self._wanted, self.now)
+        return self._index
 
 
 Check = Callable[[Any, Frame], bool]
@@ -54,16 +61,7 @@ def index_activities(raw: Any, wanted: frozenset[str] | None, now: float) -> dic
         kind = activity.get("type")
         if type(kind) is not str or (wanted is not None and kind not in wanted):
             continue
-        occurred = activity.get("occurred_at")
-        moment: float | None
-        if type(occurred) is str:
-            try:
-                parsed = fromisoformat(occurred)
-                moment = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
-            except (ValueError, OverflowError, OSError):
-                moment = as_timestamp(occurred)
-        else:
-            moment = as_timestamp(occurred)
+        moment = as_timestamp(activity.get("occurred_at"))
         if moment is None or moment > now:
             continue
         bucket = index.get(kind)
@@ -78,18 +76,18 @@ class CompiledSelector:
     """Activities of some types (all when None), within a window of seconds, matching ``where``.
 
     Calling it returns the matching ``(epoch seconds, activity)`` pairs; ``count(frame)`` and
-    ``decayed(frame, half_life)`` walk the index without building a list (the hot path of
-    engagement scoring).
+    ``tally(frame, half_life)`` walk the index without building a list. (Activities rules are
+    served by the generated scoring function's one pass; ``tally`` serves the rules that read
+    every type, ``count`` and the call serve ``count``/``sum`` conditions.)
     """
 
-    __slots__ = ("count", "decayed", "kinds", "span", "where")
+    __slots__ = ("count", "kinds", "span", "where")
 
     def __init__(self, types: list[str] | None, window: float | None, where: Check | None) -> None:
         self.kinds = tuple(dict.fromkeys(types)) if types is not None else None
         self.span = window if window is not None else math.inf
         self.where = where
         self.count: Callable[[Frame], int] = _counter(self.kinds, self.span, where)
-        self.decayed: Callable[[Frame, float], float] = _decayer(self.kinds, self.span, where)
 
     def tally(self, frame: Frame, half_life: float | None) -> tuple[int, float]:
         """``(matches, sum of decay factors)`` in one pass (the factor is 1 without a half-life)."""
@@ -148,37 +146,3 @@ def _counter(kinds: tuple[str, ...] | None, span: float, where: Check | None) ->
         return total
 
     return count
-
-
-def _decayer(
-    kinds: tuple[str, ...] | None, span: float, where: Check | None
-) -> Callable[[Frame, float], float]:
-    if kinds is not None and len(kinds) == 1 and where is None:
-        (kind,) = kinds
-
-        def decayed_one(frame: Frame, half_life: float) -> float:
-            bucket = frame.activities.get(kind)
-            if not bucket:
-                return 0.0
-            now = frame.now
-            cutoff, rate = now - span, -_LN2 / half_life
-            total = 0.0
-            for moment, _ in bucket:
-                if moment >= cutoff:
-                    total += exp((now - moment) * rate)
-            return total
-
-        return decayed_one
-
-    def decayed(frame: Frame, half_life: float) -> float:
-        """The sum over matching activities of ``0.5 ** (age / half_life)``."""
-        now = frame.now
-        cutoff, rate = now - span, -_LN2 / half_life
-        total = 0.0
-        for bucket in _buckets(kinds, frame):
-            for moment, activity in bucket:
-                if moment >= cutoff and (where is None or where(activity, frame)):
-                    total += exp((now - moment) * rate)
-        return total
-
-    return decayed

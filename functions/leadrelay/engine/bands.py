@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from leadrelay.engine.diagnostics import CheckContext
@@ -84,22 +84,3 @@ def check_bands(bands: Sequence[Band], ctx: CheckContext, at: str) -> list[Inter
                 )
         intervals.append(interval)
     return intervals
-
-
-def band_matcher(intervals: Sequence[Interval]) -> Callable[[float], int]:
-    """``match(number)``: the index of the first interval holding ``number``, or -1."""
-    table = tuple(
-        (index, interval.low, interval.low_closed, interval.high, interval.high_closed)
-        for index, interval in enumerate(intervals)
-        if not interval.empty
-    )
-
-    def match(number: float) -> int:
-        for index, low, low_closed, high, high_closed in table:
-            if (number >= low if low_closed else number > low) and (
-                number <= high if high_closed else number < high
-            ):
-                return index
-        return -1
-
-    return match

@@ -1,21 +1,32 @@
-"""Generates one Python function per scoring file for the fast path (evaluation without a trace).
+"""Generates the Python functions that evaluate a rule file: the one evaluation path.
 
-The compiled closures (``conditions.py``, ``scoring.py``) are what the trace uses; for the fast
-path they are also written out as Python source, so a rule set costs about what a hand-written
-function would: each lead field a rule reads is looked up once per evaluation, conditions
-become ``and``/``or`` expressions and cases become ``if``/``elif`` chains.
+A scoring file becomes one function (and each lifecycle transition one), so a rule set costs
+about what a hand-written function would: each lead field a rule reads is looked up once per
+evaluation, conditions become ``and``/``or`` expressions, cases become ``if``/``elif`` chains and
+the activities of each type are walked once for every rule that reads them. The trace is an
+optional output of the same code (``hits``), never a second path.
 
 Nothing from a rule file is ever interpolated into the source: every key, constant, test and
 getter is bound in the function's namespace under a generated name (``_k12``), and the source
-only refers to those names.
+only refers to those names. Each rule's lines are tagged (``tag``) so that an exception raised
+while evaluating is traced back to the rule, and the source is registered with ``linecache``
+so a traceback shows the generated lines.
 """
 
 from __future__ import annotations
 
+import itertools
+import linecache
+import re
 from collections.abc import Callable, Sequence
+from types import TracebackType
 from typing import Any, Final
 
 INDENT: Final = "    "
+CACHE_LIMIT: Final = 4096
+"""Results ``remembered`` per cache (cleared when full)."""
+_TAG: Final = re.compile(r"^\s*# @(-?\d+)$")
+_MODULES = itertools.count(1)
 
 
 class CodeBuilder:
@@ -26,11 +37,16 @@ class CodeBuilder:
     at once (one ``compile`` per rule file keeps loading fast).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "rules") -> None:
         self.namespace: dict[str, Any] = {}
+        self.filename = f"<leadrelay {label} #{next(_MODULES)}>"
+        """The name tracebacks show for the generated code (its source is in ``linecache``)."""
+        self.activity_fields: dict[str, str] = {}
+        """The local variable holding each activity field a per-activity condition reads."""
         self._reads: dict[tuple[str, str], str] = {}
         self._roots: dict[str, str] = {}
         self._functions: dict[str, str] = {}
+        self._tags: list[int] = []
 
     def bind(self, value: Any) -> str:
         """A name under which ``value`` is available to the generated code."""
@@ -46,6 +62,18 @@ class CodeBuilder:
                 self._roots[root] = f"_root{len(self._roots)}"
             found = self._reads[(root, key)] = f"_v{len(self._reads)}"
         return found
+
+    def activity_field(self, key: str) -> str:
+        """The local variable holding ``_a.get(key)`` inside an activity loop (``activity_reads``)."""
+        found = self.activity_fields.get(key)
+        if found is None:
+            found = self.activity_fields[key] = f"_f{len(self.activity_fields)}"
+        return found
+
+    def activity_reads(self, variables: Sequence[str]) -> list[str]:
+        """Statements reading, from the activity ``_a``, the fields held in ``variables``."""
+        keys = {variable: key for key, variable in self.activity_fields.items()}
+        return [f"{variable} = _a.get({self.bind(keys[variable])})" for variable in variables]
 
     def prologue(self) -> list[str]:
         """Statements reading the root dicts and every field the rules read."""
@@ -66,12 +94,56 @@ class CodeBuilder:
         """Compile every defined function in one go; returns them by name (each keeps its source as doc)."""
         source = "\n".join(self._functions.values())
         namespace = dict(self.namespace)
-        exec(compile(source, "<leadrelay rules>", "exec"), namespace)  # noqa: S102 -- our generated source
+        exec(compile(source, self.filename, "exec"), namespace)  # noqa: S102 -- our generated source
+        lines = source.splitlines(keepends=True)
+        linecache.cache[self.filename] = (len(source), None, lines, self.filename)
+        tag = -1
+        for line in lines:
+            found = _TAG.match(line)
+            tag = int(found.group(1)) if found else tag
+            self._tags.append(tag)
         functions: dict[str, Callable[..., Any]] = {}
         for name, text in self._functions.items():
             functions[name] = namespace[name]
             functions[name].__doc__ = text
         return functions
+
+    def locate(self, error: BaseException) -> int | None:
+        """The tag of the generated line ``error`` was raised from (deepest such frame), if any."""
+        found = None
+        trace: TracebackType | None = error.__traceback__
+        while trace is not None:
+            if trace.tb_frame.f_code.co_filename == self.filename and 0 < trace.tb_lineno <= len(self._tags):
+                found = self._tags[trace.tb_lineno - 1]
+            trace = trace.tb_next
+        return None if found is None or found < 0 else found
+
+
+def remembered(code: CodeBuilder, target: str, variables: Sequence[str], value: Sequence[str]) -> list[str]:
+    """Lines setting ``target`` to the expression ``value`` (one or more lines), cached on ``variables``.
+
+    Only for an expression that depends on nothing but the values of ``variables`` and never
+    raises. The cache is used when each value is a string or None (the common case: titles,
+    states, URLs); other values are computed each time (``True`` and ``1`` are equal keys).
+    """
+    key = "(" + "".join(f"{variable}, " for variable in variables) + ")"
+    cacheable = " and ".join(f"(type({v}) is str or {v} is None)" for v in variables) or "True"
+    cache = code.bind({})
+    return [
+        f"{target} = {cache}.get({key}) if {cacheable} else None",
+        f"if {target} is None:",
+        f"    {target} = {value[0]}",
+        *indent(value[1:], 1),
+        f"    if {cacheable}:",
+        f"        if len({cache}) >= {CACHE_LIMIT}:",
+        f"            {cache}.clear()",
+        f"        {cache}[{key}] = {target}",
+    ]
+
+
+def tag(number: int) -> str:
+    """A comment line tagging the lines after it as rule ``number``'s (-1: no rule's)."""
+    return f"# @{number}"
 
 
 def indent(lines: Sequence[str], depth: int = 1) -> list[str]:

@@ -8,14 +8,28 @@ condition that never holds, so one pass finds every problem in a file.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Final
 
 from jmespath.exceptions import JMESPathError
 
 from leadrelay.engine.activities import Check, CompiledSelector, Frame
-from leadrelay.engine.codegen import CodeBuilder, all_of, any_of
+from leadrelay.engine.codegen import CodeBuilder
 from leadrelay.engine.codegen import at_least as at_least_source
+from leadrelay.engine.compiled import (
+    NEVER,
+    Compiled,
+    Reader,
+    RootField,
+    ValueRead,
+    all_parts,
+    any_parts,
+    direct_check,
+    inputs,
+    merge_reads,
+    reader,
+    root_field,
+    selector_label,
+)
 from leadrelay.engine.diagnostics import CheckContext
 from leadrelay.engine.models import (
     AllCondition,
@@ -33,42 +47,10 @@ from leadrelay.engine.operators import TIME_OPERATORS, OperatorValueError, time_
 from leadrelay.engine.paths import Getter, dotted_getter, jmespath_getter, split_path
 from leadrelay.engine.values import as_number
 
-Reader = Callable[[Any, Frame], Any]
 ROOTS: Final = ("lead", "event", "activities", "scores")
 ROOT_DICTS: Final = frozenset({"lead", "event", "scores"})
 """Roots that are always dicts in the evaluation root, so ``root[name].get(key)`` cannot fail."""
 NUMERIC_OPERATORS: Final = frozenset({"eq", "ne", "lt", "lte", "gt", "gte", "in"})
-
-
-def _never(scope: Any, frame: Frame) -> bool:
-    return False
-
-
-@dataclass(frozen=True, slots=True)
-class Compiled:
-    """A compiled condition, the values it reads (by label) for the trace, and its fast-path source."""
-
-    check: Check
-    reads: tuple[tuple[str, Reader], ...] = ()
-    source: str | None = None
-    """A Python expression over ``root``, ``frame``, ``now`` and names bound in the compiler's
-    ``CodeBuilder`` (None for per-activity conditions, which stay closures)."""
-
-
-NEVER = Compiled(_never, (), "False")
-
-
-@dataclass(frozen=True, slots=True)
-class ValueRead:
-    """How a condition reads its value: a getter, and for ``lead.X``-style paths the direct lookup."""
-
-    get: Getter
-    label: str
-    relative: bool
-    direct: tuple[str, str] | None = None
-    """``(root, key)`` for a root-level ``lead.X`` / ``event.X`` / ``scores.X`` path."""
-    key: str | None = None
-    """The key, for a one-segment path relative to an activity (``url``)."""
 
 
 class ConditionCompiler:
@@ -80,12 +62,17 @@ class ConditionCompiler:
     """
 
     def __init__(
-        self, ctx: CheckContext, *, scores: tuple[str, ...] | None, known_scores: bool = True
+        self,
+        ctx: CheckContext,
+        *,
+        scores: tuple[str, ...] | None,
+        known_scores: bool = True,
+        label: str = "rules",
     ) -> None:
         self.ctx = ctx
         self.scores = scores
         self.known_scores = known_scores
-        self.code = CodeBuilder()
+        self.code = CodeBuilder(label)
         self.activity_types: set[str] | None = set()
         """Activity types some selector reads (None: every type)."""
 
@@ -109,12 +96,14 @@ class ConditionCompiler:
             key = "all" if isinstance(condition, AllCondition) else "any"
             items = condition.all if isinstance(condition, AllCondition) else condition.any
             parts = [self.compile(c, f"{at}/{key}/{i}", relative=relative) for i, c in enumerate(items)]
-            return _all(parts) if key == "all" else _any(parts)
+            return all_parts(parts) if key == "all" else any_parts(parts)
         if isinstance(condition, NotCondition):
             inner = self.compile(condition.not_, f"{at}/not", relative=relative)
             check = inner.check
             source = None if inner.source is None else f"(not {inner.source})"
-            return Compiled(lambda scope, frame: not check(scope, frame), inner.reads, source)
+            return Compiled(
+                lambda scope, frame: not check(scope, frame), inner.reads, source, inner.keys, inner.pure
+            )
         return self._at_least(condition, at, relative)
 
     def source(self, compiled: Compiled) -> str:
@@ -134,28 +123,51 @@ class ConditionCompiler:
             direct = (segments[0], segments[1])
         if relative and len(segments) == 1 and not segments[0].isdigit():
             key = segments[0]
-        return ValueRead(dotted_getter(segments), path, relative, direct, key)
+        get = dotted_getter(segments) if direct is None else root_field(*direct)
+        return ValueRead(get, path, relative, direct, key)
 
     def getter(self, path: str, at: str, *, relative: bool) -> Getter | None:
         """A getter for a plain dotted path, or None (reported) when the path is not usable."""
         read = self.read(path, at, relative=relative)
         return None if read is None else read.get
 
+    def reads_source(self, reads: Sequence[tuple[str, Reader]], extra: Sequence[tuple[str, str]]) -> str:
+        """A dict display of the values ``reads`` read (and of ``extra`` sources), by label."""
+        items = [
+            f"{self.code.bind(label)}: "
+            + (
+                self.code.field(reader.root, reader.key)
+                if isinstance(reader, RootField)
+                else f"{self.code.bind(reader)}(root, frame)"
+            )
+            for label, reader in reads
+        ]
+        items += [f"{self.code.bind(label)}: {source}" for label, source in extra]
+        return "{" + ", ".join(items) + "}"
+
     def value_source(self, read: ValueRead) -> str:
-        """The fast-path source of the value a root-level read returns."""
+        """The source of the value a read returns (from ``root``, or from the activity ``_a``)."""
+        if read.relative:
+            if read.key is not None:
+                return self.code.activity_field(read.key)
+            return f"{self.code.bind(read.get)}(_a)"
         if read.direct is not None:
             return self.code.field(*read.direct)
         return f"{self.code.bind(read.get)}(root)"
 
     def selector(self, selector: Selector, at: str) -> CompiledSelector:
         """Compile an activity selector; its ``where`` reads paths relative to each activity."""
+        return self.selector_parts(selector, at)[0]
+
+    def selector_parts(self, selector: Selector, at: str) -> tuple[CompiledSelector, Compiled | None]:
+        """The compiled selector and its compiled ``where`` (None without one)."""
         if selector.types is None:
             self.activity_types = None
         elif self.activity_types is not None:
             self.activity_types.update(selector.types)
-        where = self.compile(selector.where, f"{at}/where", relative=True).check if selector.where else None
+        where = self.compile(selector.where, f"{at}/where", relative=True) if selector.where else None
         window = selector.within.seconds if selector.within else None
-        return CompiledSelector(selector.types, window, where)
+        return CompiledSelector(selector.types, window, None if where is None else where.check), where
 
     def expr_getter(self, expression: str, at: str) -> Getter | None:
         """A getter for a JMESPath expression (compiled now), or None (reported) if it is invalid."""
@@ -182,19 +194,23 @@ class ConditionCompiler:
 
     def _test(self, read: ValueRead, op: str, value: Any, at: str) -> Compiled:
         get = read.get
-        reads = ((read.label, lambda scope, frame: get(scope)),)
+        reads = ((read.label, reader(read)),)
+        source_of_value = self.value_source(read)
+        simple = read.key is not None if read.relative else read.direct is not None
+        keys = frozenset((source_of_value,)) if simple else frozenset()
         try:
             if op in TIME_OPERATORS:
                 timed = time_test(op, value)
-                source = None if read.relative else f"{self.code.bind(timed)}({self.value_source(read)}, now)"
-                return Compiled(lambda scope, frame: timed(get(scope), frame.now), reads, source)
+                source = f"{self.code.bind(timed)}({source_of_value}, now)"
+                check: Check = lambda scope, frame: timed(get(scope), frame.now)  # noqa: E731
+                return Compiled(check, reads, source, keys, pure=False)
             test = value_test(op, value)
         except OperatorValueError as error:
             self.ctx.error(f"{at}/value", str(error))
             return NEVER
-        source = None if read.relative else f"{self.code.bind(test)}({self.value_source(read)})"
-        check = _direct(read, test) or (lambda scope, frame: test(get(scope)))
-        return Compiled(check, reads, source)
+        source = f"{self.code.bind(test)}({source_of_value})"
+        check = direct_check(read, test) or (lambda scope, frame: test(get(scope)))
+        return Compiled(check, reads, source, keys, pure=simple)
 
     def _sum(self, condition: SumCondition, at: str) -> Compiled:
         select = self.selector(condition.sum, f"{at}/sum")
@@ -224,7 +240,7 @@ class ConditionCompiler:
             return NEVER
         source = f"{self.code.bind(test)}({self.code.bind(measure)}(frame))"
         reads = ((label, lambda scope, frame: measure(frame)),)
-        return Compiled(lambda scope, frame: test(measure(frame)), reads, source)
+        return Compiled(lambda scope, frame: test(measure(frame)), reads, source, pure=False)
 
     def _at_least(self, condition: AtLeastCondition, at: str, relative: bool) -> Compiled:
         parts = [self.compile(c, f"{at}/of/{i}", relative=relative) for i, c in enumerate(condition.of)]
@@ -246,73 +262,7 @@ class ConditionCompiler:
         source = None
         if all(item is not None for item in sources):
             source = at_least_source(self.code.bind(needed), needed, [item or "" for item in sources])
-        return Compiled(at_least, _merge(parts), source)
-
-
-def _direct(read: ValueRead, test: Callable[[Any], bool]) -> Check | None:
-    """A check that does a short lookup itself instead of calling a getter (the common cases)."""
-    if read.direct is not None:
-        root, key = read.direct
-        return lambda scope, frame: test(scope[root].get(key))
-    if read.key is not None:
-        field = read.key
-        return lambda activity, frame: test(activity.get(field))
-    return None
-
-
-def selector_label(kind: str, selector: Selector) -> str:
-    """How the trace names an aggregate: ``count(page_view, 30d, where)``."""
-    types = "|".join(selector.types) if selector.types else "*"
-    window = f", {selector.within.label}" if selector.within else ""
-    where = ", where" if selector.where else ""
-    return f"{kind}({types}{window}{where})"
-
-
-def _merge(parts: Sequence[Compiled]) -> tuple[tuple[str, Reader], ...]:
-    seen: dict[str, Reader] = {}
-    for part in parts:
-        for label, reader in part.reads:
-            seen.setdefault(label, reader)
-    return tuple(seen.items())
-
-
-def _all(parts: list[Compiled]) -> Compiled:
-    checks = tuple(part.check for part in parts)
-    source = _joined(parts, all_of)
-    if len(checks) == 1:
-        return parts[0]
-    if len(checks) == 2:
-        first, second = checks
-        return Compiled(
-            lambda scope, frame: first(scope, frame) and second(scope, frame), _merge(parts), source
-        )
-
-    def every(scope: Any, frame: Frame) -> bool:
-        for check in checks:  # noqa: SIM110 -- a loop is faster than all() over a generator
-            if not check(scope, frame):
-                return False
-        return True
-
-    return Compiled(every, _merge(parts), source)
-
-
-def _any(parts: list[Compiled]) -> Compiled:
-    checks = tuple(part.check for part in parts)
-    if len(checks) == 1:
-        return parts[0]
-
-    def some(scope: Any, frame: Frame) -> bool:
-        for check in checks:  # noqa: SIM110 -- a loop is faster than any() over a generator
-            if check(scope, frame):
-                return True
-        return False
-
-    return Compiled(some, _merge(parts), _joined(parts, any_of))
-
-
-def _joined(parts: Sequence[Compiled], join: Callable[[Sequence[str]], str]) -> str | None:
-    sources = [part.source for part in parts]
-    return None if any(item is None for item in sources) else join([item or "" for item in sources])
+        return Compiled(at_least, merge_reads(parts), source, *inputs(parts))
 
 
 def _jmespath_problem(error: JMESPathError) -> str:

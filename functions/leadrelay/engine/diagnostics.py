@@ -86,6 +86,18 @@ class RuleSetError(ValueError):
         return "\n".join([head, *(f"  {line}" for line in lines)])
 
 
+class RuleEvaluationError(RuntimeError):
+    """Evaluating one rule raised (an engine bug, or a value no reader expected): names the rule.
+
+    ``str()`` reads ``FILE:POINTER: rule 'ID' failed: TYPE: message``; the original exception is
+    the ``__cause__``, so the traceback shows both the generated line and where it was raised.
+    """
+
+    def __init__(self, file: str, pointer: str, rule_id: str, cause: BaseException) -> None:
+        self.file, self.pointer, self.rule_id = file, pointer, rule_id
+        super().__init__(f"{file}:{pointer}: rule {rule_id!r} failed: {type(cause).__name__}: {cause}")
+
+
 @dataclass
 class CheckContext:
     """What a kind's semantic checker gets besides its own model: where to report, and its siblings.

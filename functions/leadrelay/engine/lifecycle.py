@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadrelay.engine.activities import Check, Frame
-from leadrelay.engine.conditions import ConditionCompiler, Reader
+from leadrelay.engine.compiled import Reader
+from leadrelay.engine.conditions import ConditionCompiler
 from leadrelay.engine.decision import StageTransition
-from leadrelay.engine.diagnostics import CheckContext, pointer
+from leadrelay.engine.diagnostics import CheckContext, RuleEvaluationError, pointer
 from leadrelay.engine.lifecycle_models import LifecycleFile
 from leadrelay.engine.paths import Getter
 from leadrelay.engine.values import fold
@@ -26,6 +27,7 @@ class CompiledTransition:
     """One guarded transition, compiled."""
 
     id: str
+    pointer: str
     to: str
     reason_code: str | None
     check: Check
@@ -36,6 +38,7 @@ class CompiledTransition:
 class LifecycleProgram:
     """A compiled lifecycle file."""
 
+    file: str
     current_stage_path: str
     read_stage: Getter
     initial: str
@@ -54,19 +57,28 @@ class LifecycleProgram:
         return self.initial
 
     def run(self, root: dict[str, Any], frame: Frame) -> tuple[str, str, tuple[StageTransition, ...]]:
-        """``(stage, previous stage, transitions fired)`` for one evaluation."""
+        """``(stage, previous stage, transitions fired)`` for one evaluation.
+
+        An exception in a transition's condition is raised as ``RuleEvaluationError`` naming it.
+        """
         start = stage = self.current(root)
         fired: list[StageTransition] = []
         visited: tuple[str, ...] = (start,)
-        while True:
-            for transition in self.outgoing.get(stage, ()):
-                if transition.to not in visited and transition.check(root, frame):
-                    fired.append(self._fired(transition, stage, root, frame))
-                    stage = transition.to
-                    visited += (stage,)
-                    break
-            else:
-                return stage, start, tuple(fired)
+        transition = None
+        try:
+            while True:
+                for transition in self.outgoing.get(stage, ()):
+                    if transition.to not in visited and transition.check(root, frame):
+                        fired.append(self._fired(transition, stage, root, frame))
+                        stage = transition.to
+                        visited += (stage,)
+                        break
+                else:
+                    return stage, start, tuple(fired)
+        except Exception as error:
+            if transition is None:
+                raise
+            raise RuleEvaluationError(self.file, transition.pointer, transition.id, error) from error
 
     def _fired(
         self, transition: CompiledTransition, stage: str, root: dict[str, Any], frame: Frame
@@ -80,7 +92,7 @@ def compile_lifecycle(
     model: LifecycleFile, ctx: CheckContext, scores: tuple[str, ...] | None
 ) -> LifecycleProgram:
     """Compile (and so validate) a lifecycle file; ``scores`` are the defined score names, if known."""
-    compiler = ConditionCompiler(ctx, scores=scores or (), known_scores=scores is not None)
+    compiler = ConditionCompiler(ctx, scores=scores or (), known_scores=scores is not None, label=ctx.file)
     ranks: dict[str, int] = {}
     for index, stage in enumerate(model.stages):
         if stage.name in ranks:
@@ -118,12 +130,14 @@ def compile_lifecycle(
     outgoing: dict[str, list[CompiledTransition]] = {}
     for index, (transition, compiled) in enumerate(zip(model.transitions, compiled_whens, strict=True)):
         check = checks[f"transition_{index}"]
+        at = pointer("transitions", index)
         entry = CompiledTransition(
-            transition.id, transition.to, transition.reason_code, check, compiled.reads
+            transition.id, f"{at}/when", transition.to, transition.reason_code, check, compiled.reads
         )
         for source in dict.fromkeys(transition.from_):
             outgoing.setdefault(source, []).append(entry)
     return LifecycleProgram(
+        file=ctx.file,
         current_stage_path=model.current_stage,
         read_stage=read_stage,
         initial=model.initial,

@@ -14,13 +14,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from leadrelay.engine.activities import Frame, index_activities
-from leadrelay.engine.decision import Decision, RuleHit
+from leadrelay.engine.activities import Frame
+from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic, RuleSetError, errors_only
 from leadrelay.engine.lifecycle import LifecycleProgram, compile_lifecycle
 from leadrelay.engine.lifecycle_models import LifecycleFile
 from leadrelay.engine.parsing import parse_leniently
-from leadrelay.engine.scoring import ScoreSpec, ScoringProgram, compile_scoring, final_score
+from leadrelay.engine.scoring import Hits, ScoreSpec, ScoringProgram, compile_scoring
 from leadrelay.engine.scoring_models import ScoringFile
 
 _EMPTY: dict[str, Any] = {}
@@ -38,7 +38,8 @@ class RuleSet:
     ) -> None:
         self._scoring = scoring
         self._lifecycle = lifecycle
-        self._totals = scoring.totals
+        self._run = scoring.run
+        self._instant: tuple[datetime | None, float] = (None, 0.0)
         self._specs = scoring.scores
         self._types = scoring.activity_types
         self.version = version
@@ -78,46 +79,40 @@ class RuleSet:
         ``context`` holds ``lead`` (Salesforce field names), ``activities`` and ``event``; any
         shape is accepted (what cannot be read counts as missing). ``now`` must be aware. With
         ``trace=True`` the decision lists each matched rule, its unrounded points and the values
-        it read.
+        it read. The trace is an optional output of the same evaluation, never a second path.
+
+        An exception while evaluating (an engine bug, or a value no reader expected) is raised
+        as ``RuleEvaluationError`` naming the rule file, the rule's JSON pointer and its id.
         """
-        if now.tzinfo is None:
+        instant = self._instant  # a batch evaluates many leads at one instant
+        if instant[0] is now:
+            now_ts = instant[1]
+        elif now.tzinfo is None:
             raise ValueError("now must be a timezone-aware datetime")
-        now_ts = now.timestamp()
+        else:
+            now_ts = now.timestamp()
+            self._instant = (now, now_ts)
         source = context if type(context) is dict else _as_dict(context)
         activities = source.get("activities")
         if type(activities) is not list:
             activities = list(activities) if isinstance(activities, tuple) else []
+        lead, event = source.get("lead"), source.get("event")
         root: dict[str, Any] = {
-            "lead": _as_dict(source.get("lead")),
-            "event": _as_dict(source.get("event")),
+            "lead": lead if type(lead) is dict else _as_dict(lead),
+            "event": event if type(event) is dict else _as_dict(event),
             "activities": activities,
             "scores": _EMPTY,
         }
-        index = index_activities(activities, self._types, now_ts) if activities else {}
-        frame = Frame(now_ts, index, root)
-        specs = self._specs
-        hits: list[RuleHit] | None = None
-        if trace:
-            totals = [0.0] * len(specs)
-            hits = self._traced(root, frame, totals)
-        else:
-            totals = self._totals(root, frame)
-        scores = {spec.name: final_score(total, spec) for spec, total in zip(specs, totals, strict=True)}
+        frame = Frame(now_ts, root, self._types)
+        hits: Hits | None = [] if trace else None
+        try:
+            scores = self._run(root, frame, hits)
+        except Exception as error:
+            raise self._scoring.failure(error) from error
+        found = None if hits is None else self._scoring.trace(hits)
         root["scores"] = scores
         stage, previous, transitions = self._lifecycle.run(root, frame)
-        return Decision(
-            scores, stage, previous, transitions, self.version, None if hits is None else tuple(hits)
-        )
-
-    def _traced(self, root: dict[str, Any], frame: Frame, totals: list[float]) -> list[RuleHit]:
-        slots = {spec.name: index for index, spec in enumerate(self._specs)}
-        hits: list[RuleHit] = []
-        for rule in self._scoring.rules:
-            hit = rule.hit(root, frame)
-            if hit is not None:
-                totals[slots[rule.score]] += hit.points
-                hits.append(hit)
-        return hits
+        return Decision(scores, stage, previous, transitions, self.version, found)
 
 
 def _as_dict(value: Any) -> dict[str, Any]:

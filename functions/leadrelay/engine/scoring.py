@@ -1,8 +1,10 @@
-"""Compiles a scoring file into a ``ScoringProgram``: per-rule callables plus one generated function.
+"""Compiles a scoring file into a ``ScoringProgram``: one generated function, the trace optional.
 
-``ScoringProgram.totals(root, frame)`` is the fast path: a function generated from the whole
-file (see ``codegen.py``) returning the unrounded total of each score. The trace walks the
-per-rule closures instead, so it can name each matched rule, its points and what it read.
+``ScoringProgram.run(root, frame, hits)`` is the one evaluation path: a function generated from
+the whole file (see ``codegen.py``) that walks each activity type once for every rule reading it
+(``activity_walk.py``), then runs the rules in file order and returns the unrounded total of each
+score. With a ``hits`` list it also records each matched rule and what matched, which
+``ScoringProgram.trace`` turns into ``RuleHit``s; without one it records nothing.
 """
 
 from __future__ import annotations
@@ -13,10 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadrelay.engine.activities import Frame
+from leadrelay.engine.activity_walk import walk_lines
+from leadrelay.engine.codegen import tag
 from leadrelay.engine.conditions import ConditionCompiler
-from leadrelay.engine.diagnostics import CheckContext, pointer
+from leadrelay.engine.decision import RuleHit
+from leadrelay.engine.diagnostics import CheckContext, RuleEvaluationError, pointer
 from leadrelay.engine.scoring_models import ScoringFile
 from leadrelay.engine.scoring_rules import CompiledRule, compile_rule
+
+Hits = list[tuple[int, Any, dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,23 +40,46 @@ class ScoreSpec:
 class ScoringProgram:
     """A compiled scoring file."""
 
+    file: str
     scores: tuple[ScoreSpec, ...]
     rules: tuple[CompiledRule, ...]
     activity_types: frozenset[str] | None
     """The activity types some rule reads (None: every type)."""
-    totals: Callable[[dict[str, Any], Frame], list[float]]
-    """The generated fast path: each score's unrounded total, in ``scores`` order."""
+    run: Callable[[dict[str, Any], Frame, Hits | None], dict[str, int]]
+    """The generated function: each score, by name (``final_score`` of its rules' total); it
+    appends ``(rule index, what matched)`` to the list it is given, if any."""
+    locate: Callable[[BaseException], int | None]
+    """The index of the rule whose generated lines raised an exception, if any."""
+
+    def trace(self, hits: Hits) -> tuple[RuleHit, ...]:
+        """The ``RuleHit`` of every rule ``run`` recorded in ``hits``, in file order."""
+        trace = []
+        rules = self.rules
+        for index, matched, values in hits:
+            try:
+                trace.append(rules[index].hit(matched, values))
+            except Exception as error:
+                raise self.failure(error, index) from error
+        return tuple(trace)
+
+    def failure(self, error: Exception, index: int | None = None) -> Exception:
+        """``error`` as a ``RuleEvaluationError`` naming its rule (``error`` itself if none is known)."""
+        index = self.locate(error) if index is None else index
+        if index is None or not 0 <= index < len(self.rules):
+            return error
+        rule = self.rules[index]
+        return RuleEvaluationError(self.file, rule.pointer, rule.id, error)
 
 
-def final_score(total: float, spec: ScoreSpec) -> int:
+def final_score(total: float, floor: float, ceiling: float) -> int:
     """Clamp to ``[floor, ceiling]`` then round half up (2.5 → 3, -2.5 → -2)."""
-    clamped = min(max(total, spec.floor), spec.ceiling)
+    clamped = min(max(total, floor), ceiling)
     return math.floor(round(clamped, 9) + 0.5)
 
 
 def compile_scoring(model: ScoringFile, ctx: CheckContext) -> ScoringProgram:
     """Compile (and so validate) a scoring file; problems go to ``ctx``."""
-    compiler = ConditionCompiler(ctx, scores=None)
+    compiler = ConditionCompiler(ctx, scores=None, label=ctx.file)
     specs = tuple(
         ScoreSpec(
             name,
@@ -69,12 +99,20 @@ def compile_scoring(model: ScoringFile, ctx: CheckContext) -> ScoringProgram:
         seen.setdefault(rule.id, index)
         if rule.score not in targets:
             ctx.error(f"{at}/score", f"undefined score {rule.score!r} (defined: {', '.join(model.scores)})")
-        rules.append(compile_rule(rule, compiler, at, targets.get(rule.score, "_unused")))
+        rules.append(compile_rule(rule, compiler, at, targets.get(rule.score, "_unused"), index))
     body = ["now = frame.now", "_unused = 0.0", *(f"{target} = 0.0" for target in targets.values())]
+    walks = [(index, rule.activities) for index, rule in enumerate(rules) if rule.activities is not None]
+    body += walk_lines(walks, compiler.code)
     for compiled in rules:
         body += compiled.lines
-    body.append(f"return [{', '.join(targets.values())}]")
-    compiler.code.define("score_totals", "root, frame", body)
-    totals = compiler.code.build()["score_totals"]
+    code = compiler.code
+    final = [
+        f"{code.bind(spec.name)}: {code.bind(final_score)}({targets[spec.name]}, "
+        f"{code.bind(spec.floor)}, {code.bind(spec.ceiling)})"
+        for spec in specs
+    ]
+    body += [tag(-1), f"return {{{', '.join(final)}}}"]
+    code.define("score", "root, frame, hits", body)
+    run = code.build()["score"]
     types = None if compiler.activity_types is None else frozenset(compiler.activity_types)
-    return ScoringProgram(specs, tuple(rules), types, totals)
+    return ScoringProgram(ctx.file, specs, tuple(rules), types, run, compiler.code.locate)

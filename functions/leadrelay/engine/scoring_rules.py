@@ -1,52 +1,66 @@
-"""Compiles each kind of scoring rule into its callables and its fast-path source lines.
+"""Compiles each kind of scoring rule into lines of the scoring function and a trace entry.
 
-Every rule becomes ``points(root, frame) -> float`` (0.0 when it does not match),
-``explain(root, frame) -> (points, detail) | None`` for the trace, the values it reads, and
-statements adding its points to a score variable in the generated fast-path function.
+Every rule becomes statements of the one generated scoring function (``scoring.py``): they add
+the rule's points to its score's variable and, when a trace is asked for, append ``(rule
+index, what matched)`` to ``hits`` — the band and the number read, the case, or the count and
+summed decay of an activities rule. ``CompiledRule.hit`` turns such an entry into the
+``RuleHit`` (points, detail, values read); nothing is evaluated twice.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from leadrelay.engine.activities import Frame
-from leadrelay.engine.bands import band_matcher, check_bands
-from leadrelay.engine.codegen import indent
-from leadrelay.engine.conditions import ConditionCompiler, Reader, ValueRead, selector_label
+from leadrelay.engine.activities import CompiledSelector
+from leadrelay.engine.bands import check_bands
+from leadrelay.engine.codegen import indent, remembered, tag
+from leadrelay.engine.compiled import Compiled, Reader, ValueRead, reader, selector_label
+from leadrelay.engine.conditions import ConditionCompiler
 from leadrelay.engine.decision import RuleHit
 from leadrelay.engine.scoring_models import ActivitiesRule, BandsRule, CasesRule, ConditionRule, RuleBase
 from leadrelay.engine.values import as_number
 
 Root = dict[str, Any]
-_NONE: dict[str, Any] = {}
+MakeHit = Callable[[Any, dict[str, Any]], RuleHit]
+_VALUES = "@values@"
+"""Stands for the rule's values in its lines until its reads are known (never left in the source)."""
+_LN2 = math.log(2)
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityPass:
+    """What an activities rule asks of the walk over the activities, and where it leaves the result.
+
+    The walk counts the activities of ``kinds`` (every kind when None) no older than ``span``
+    seconds that satisfy ``where`` into the variable ``count``, and sums their decay factors
+    ``exp(age * rate)`` into ``decayed`` (``rate`` None: no half-life, only the count matters).
+    """
+
+    kinds: tuple[str, ...] | None
+    span: float
+    where: Compiled | None
+    rate: float | None
+    half_life: float | None
+    selector: CompiledSelector
+    count: str
+    decayed: str
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
-    """One scoring rule, compiled."""
+    """One scoring rule, compiled: its lines in the scoring function and how to explain a hit."""
 
     id: str
     score: str
-    points: Any
-    """``points(root, frame) -> float``: the rule's contribution, 0.0 when it does not match."""
-    explain: Any
-    """``explain(root, frame) -> (points, detail, values) | None``: the same, for the trace;
-    ``values`` adds to what ``reads`` read (the count of an activities rule)."""
+    pointer: str
     reads: tuple[tuple[str, Reader], ...]
     lines: tuple[str, ...]
-    """Fast-path statements adding the contribution to the rule's score variable."""
-
-    def hit(self, root: Root, frame: Frame) -> RuleHit | None:
-        """The trace entry for this rule, or None when it did not match."""
-        explained = self.explain(root, frame)
-        if explained is None:
-            return None
-        points, detail, extra = explained
-        values = {label: read(root, frame) for label, read in self.reads}
-        values.update(extra)
-        return RuleHit(self.id, self.score, points, values, detail)
+    hit: MakeHit
+    """``hit(matched, values)``: the trace entry for what the rule's lines recorded in ``hits``."""
+    activities: ActivityPass | None = None
 
 
 def capped(points: float, cap: float | None) -> float:
@@ -56,30 +70,56 @@ def capped(points: float, cap: float | None) -> float:
     return min(points, cap) if points >= 0 else max(points, -cap)
 
 
-def compile_rule(rule: RuleBase, compiler: ConditionCompiler, at: str, target: str) -> CompiledRule:
-    """Compile one rule found at ``at``; ``target`` is its score's variable in the fast path."""
+def compile_rule(
+    rule: RuleBase, compiler: ConditionCompiler, at: str, target: str, index: int
+) -> CompiledRule:
+    """Compile rule ``index`` found at ``at``; ``target`` is its score's variable."""
     builders = {ActivitiesRule: _activities, BandsRule: _bands, CasesRule: _cases, ConditionRule: _constant}
-    points, explain, reads, lines = builders[type(rule)](rule, compiler, at, target)  # type: ignore[operator]
+    built: _Built = builders[type(rule)](rule, compiler, at, _Target(target, index))  # type: ignore[operator]
+    reads, lines = built.reads, built.lines
     if rule.when is not None:
         guard = compiler.compile(rule.when, f"{at}/when")
-        check, inner_points, inner_explain = guard.check, points, explain
-        points = lambda root, frame: inner_points(root, frame) if check(root, frame) else 0.0  # noqa: E731
-        explain = lambda root, frame: inner_explain(root, frame) if check(root, frame) else None  # noqa: E731
         reads = guard.reads + reads
         lines = [f"if {compiler.source(guard)}:", *indent(lines)]
-    return CompiledRule(rule.id, rule.score, points, explain, reads, tuple(lines))
+    values = compiler.reads_source(reads, built.extra)
+    lines = [line.replace(_VALUES, values) for line in lines]
+    return CompiledRule(rule.id, rule.score, at, reads, (tag(index), *lines), built.hit, built.activities)
 
 
-def _constant(rule: ConditionRule, compiler: ConditionCompiler, at: str, target: str) -> tuple[Any, ...]:
+@dataclass(frozen=True, slots=True)
+class _Target:
+    variable: str
+    index: int
+
+    def add(self, points: str, matched: str) -> list[str]:
+        """Lines adding ``points`` to the score and recording ``matched`` and the values in ``hits``."""
+        return [
+            f"{self.variable} += {points}",
+            f"if hits is not None: hits.append(({self.index}, {matched}, {_VALUES}))",
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    lines: list[str]
+    hit: MakeHit
+    reads: tuple[tuple[str, Reader], ...] = ()
+    activities: ActivityPass | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+    """Values the rule adds to what it reads: ``(label, source)``."""
+
+
+def _constant(rule: ConditionRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
     value = capped(rule.points, rule.cap)
-    detail = rule.description or "condition held"
-    lines = [f"{target} += {compiler.code.bind(value)}"]
-    return (lambda root, frame: value), (lambda root, frame: (value, detail, _NONE)), (), lines
+    rule_id, score, detail = rule.id, rule.score, rule.description or "condition held"
+    return _Built(
+        target.add(compiler.code.bind(value), "None"),
+        lambda matched, values: RuleHit(rule_id, score, value, values, detail),
+    )
 
 
-def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: str) -> tuple[Any, ...]:
+def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
     intervals = check_bands(rule.bands, compiler.ctx, f"{at}/bands")
-    match = band_matcher(intervals)
     table = tuple(capped(band.points, rule.cap) for band in rule.bands)
     if rule.field is not None:
         read = compiler.read(rule.field, f"{at}/field", relative=False)
@@ -87,117 +127,101 @@ def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: str) -
         get = compiler.expr_getter(rule.expr or "", f"{at}/expr")
         read = None if get is None else ValueRead(get, rule.expr or "", relative=False)
     if read is None:
-        return (lambda root, frame: 0.0), (lambda root, frame: None), (), []
-    get = read.get
+        return _Built([], lambda matched, values: RuleHit(rule.id, rule.score, 0.0, values))
 
-    def points(root: Root, frame: Frame) -> float:
-        number = as_number(get(root))
-        index = -1 if number is None else match(number)
-        return table[index] if index >= 0 else 0.0
-
-    def explain(root: Root, frame: Frame) -> tuple[float, str, dict[str, Any]] | None:
-        number = as_number(get(root))
-        index = -1 if number is None else match(number)
-        if number is None or index < 0:
-            return None
-        return table[index], rule.bands[index].label or f"{number:g} in {intervals[index].describe()}", _NONE
+    def hit(matched: tuple[int, float], values: dict[str, Any]) -> RuleHit:
+        index, number = matched
+        detail = rule.bands[index].label or f"{number:g} in {intervals[index].describe()}"
+        return RuleHit(rule.id, rule.score, table[index], values, detail)
 
     code = compiler.code
-    lines = [f"_n = {code.bind(as_number)}({compiler.value_source(read)})", "if _n is not None:"]
-    branch = "if"
-    for interval, value in zip(intervals, table, strict=True):
-        if interval.empty:
-            continue
+    choice = ""
+    for index, interval in enumerate(intervals):
         tests = []
         if interval.low != -math.inf:
             tests.append(f"_n {'>=' if interval.low_closed else '>'} {code.bind(interval.low)}")
         if interval.high != math.inf:
             tests.append(f"_n {'<=' if interval.high_closed else '<'} {code.bind(interval.high)}")
-        lines += indent([f"{branch} {' and '.join(tests) or 'True'}:", f"    {target} += {code.bind(value)}"])
-        branch = "elif"
-    if branch == "if":
-        lines.append("    pass")
-    return points, explain, ((read.label, lambda root, frame: get(root)),), lines
+        if not interval.empty:
+            choice += f"{index} if {' and '.join(tests) or 'True'} else "
+    lines = [
+        f"_n = {code.bind(as_number)}({compiler.value_source(read)})",
+        f"_i = -1 if _n is None else {choice}-1",
+        "if _i >= 0:",
+        *indent(target.add(f"{code.bind(table)}[_i]", "(_i, _n)")),
+    ]
+    return _Built(lines, hit, ((read.label, reader(read)),))
 
 
-def _cases(rule: CasesRule, compiler: ConditionCompiler, at: str, target: str) -> tuple[Any, ...]:
+def _cases(rule: CasesRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
     parts = [compiler.compile(case.when, f"{at}/cases/{i}/when") for i, case in enumerate(rule.cases)]
     table = tuple(
-        (part.check, capped(case.points, rule.cap), case.label or f"case #{i + 1}")
-        for i, (part, case) in enumerate(zip(parts, rule.cases, strict=True))
+        (capped(case.points, rule.cap), case.label or f"case #{i + 1}") for i, case in enumerate(rule.cases)
     )
-
-    def points(root: Root, frame: Frame) -> float:
-        for check, value, _ in table:
-            if check(root, frame):
-                return value
-        return 0.0
-
-    def explain(root: Root, frame: Frame) -> tuple[float, str, dict[str, Any]] | None:
-        for check, value, label in table:
-            if check(root, frame):
-                return value, label, _NONE
-        return None
-
-    lines: list[str] = []
-    for index, (part, (_, value, _)) in enumerate(zip(parts, table, strict=True)):
-        branch = "if" if index == 0 else "elif"
-        lines += [f"{branch} {compiler.source(part)}:", f"    {target} += {compiler.code.bind(value)}"]
+    code = compiler.code
+    values = code.bind(tuple(value for value, _ in table))
+    first = "".join(f"{index} if {compiler.source(part)} else " for index, part in enumerate(parts)) + "-1"
+    if parts and all(part.pure for part in parts):
+        # Cases on plain lead fields (title, state…): the matching case is cached on their values.
+        variables = sorted({variable for part in parts for variable in part.keys})
+        lines = remembered(code, "_i", variables, [first])
+    else:
+        lines = [f"_i = {first}"]
+    lines += ["if _i >= 0:", *indent(target.add(f"{values}[_i]", "_i"))]
     reads = tuple(dict(read for part in parts for read in part.reads).items())
-    return points, explain, reads, lines
+    rule_id, score = rule.id, rule.score
+
+    def hit(matched: int, values: dict[str, Any]) -> RuleHit:
+        points, label = table[matched]
+        return RuleHit(rule_id, score, points, values, label)
+
+    return _Built(lines, hit, reads)
 
 
-def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, target: str) -> tuple[Any, ...]:
-    select = compiler.selector(rule.activities, f"{at}/activities")
+def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, target: _Target) -> _Built:
+    select, where = compiler.selector_parts(rule.activities, f"{at}/activities")
     per, cap = rule.points_per, rule.cap
     half_life = rule.half_life.seconds if rule.half_life else None
     if half_life == 0:
         compiler.ctx.error(f"{at}/half_life", "half_life must be longer than zero")
         half_life = None
-    count, decayed = select.count, select.decayed
-
-    def raw(frame: Frame) -> float:
-        return per * (count(frame) if half_life is None else decayed(frame, half_life))
-
-    def points(root: Root, frame: Frame) -> float:
-        total = raw(frame)
-        if cap is None:
-            return total
-        return min(total, cap) if total >= 0 else max(total, -cap)
-
+    count, decayed = f"_c{target.index}", f"_d{target.index}"
+    rate = None if half_life is None else -_LN2 / half_life
+    walk = ActivityPass(select.kinds, select.span, where, rate, half_life, select, count, decayed)
     label = selector_label("count", rule.activities)
-    tally = select.tally
+    detail = _activity_detail(rule)
 
-    def explain(root: Root, frame: Frame) -> tuple[float, str, dict[str, Any]] | None:
-        matched, factors = tally(frame, half_life)
-        if not matched:
-            return None
-        total = per * factors
+    rule_id, score = rule.id, rule.score
+
+    def hit(matched: tuple[int, float], values: dict[str, Any]) -> RuleHit:
+        matches, factors = matched
+        total = per * (float(matches) if half_life is None else factors)
         value = capped(total, cap)
-        return value, _activity_detail(rule, matched, total, value), {label: matched}
+        return RuleHit(rule_id, score, value, values, detail(matches, total, value))
 
     code = compiler.code
-    if half_life is None:
-        total = f"{code.bind(per)} * {code.bind(count)}(frame)"
-    else:
-        total = f"{code.bind(per)} * {code.bind(decayed)}(frame, {code.bind(half_life)})"
+    total = f"{code.bind(per)} * {count if half_life is None else decayed}"
     if cap is None:
-        lines = [f"{target} += {total}"]
+        points = "_p"
     else:
         limit = code.bind(cap)
-        lines = [
-            f"_p = {total}",
-            f"{target} += (_p if _p <= {limit} else {limit}) if _p >= 0 else max(_p, -{limit})",
-        ]
-    return points, explain, (), lines
+        points = f"((_p if _p <= {limit} else {limit}) if _p >= 0 else max(_p, -{limit}))"
+    lines = [f"if {count}:", f"    _p = {total}", *indent(target.add(points, f"({count}, {decayed})"))]
+    return _Built(lines, hit, (), walk, ((label, count),))
 
 
-def _activity_detail(rule: ActivitiesRule, count: int, total: float, value: float) -> str:
+def _activity_detail(rule: ActivitiesRule) -> Callable[[int, float, float], str]:
+    """``detail(count, total, value)``: ``page_view x4 in 30d, decayed 9.2, capped at 15``."""
     kinds = "|".join(rule.activities.types or ["activity"])
     window = f" in {rule.activities.within.label}" if rule.activities.within else ""
-    text = f"{kinds} x{count}{window}"
-    if rule.half_life:
-        text += f", decayed {total:.1f}"
-    if value != total:
-        text += f", capped at {value:g}"
-    return text
+    decays = rule.half_life is not None
+
+    def detail(count: int, total: float, value: float) -> str:
+        text = f"{kinds} x{count}{window}"
+        if decays:
+            text += f", decayed {total:.1f}"
+        if value != total:
+            text += f", capped at {value:g}"
+        return text
+
+    return detail
