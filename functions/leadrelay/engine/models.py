@@ -52,13 +52,15 @@ def key_tag(keys: tuple[str, ...]) -> Callable[[Any], str | None]:
 
 
 class Strict(BaseModel):
-    """Base of every rule-file model: unknown keys are errors, models are immutable."""
+    """Base of every rule-file model, whatever its kind and layer: unknown keys are errors, models are
+    immutable, and a field with an alias (``$schema``, ``not``) may also be given by its name."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class RuleFile(Strict):
-    """Base of a whole rule file: names its JSON Schema (``$schema``) and its ``kind``."""
+    """Base of a whole rule file of any kind: it may name its JSON Schema (``$schema``); each kind's
+    model adds its ``kind``."""
 
     schema_: str | None = Field(default=None, alias="$schema", description="Path or URL of the JSON Schema.")
 
