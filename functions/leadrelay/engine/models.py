@@ -33,7 +33,8 @@ Operator = Literal[
     "within_last",
     "older_than",
 ]
-OPERATORS: tuple[str, ...] = Operator.__args__  # type: ignore[attr-defined]
+"""The rule language's operators: the models accept, and the JSON Schemas offer, exactly these;
+``leadrelay.engine.operators.OPERATORS`` compiles each (and refuses to import if it lists others)."""
 
 CONDITION_KEYS: tuple[str, ...] = ("field", "expr", "count", "sum", "all", "any", "not", "at_least")
 
