@@ -186,9 +186,9 @@ class OwnershipMap(RuleFile):
     """Salesforce object API name (``Lead``, ``Contact``) → owners of its fields."""
     outputs: DecisionOutputs = Field(default_factory=DecisionOutputs)
     lead_assignment: LeadAssignment = Field(default_factory=LeadAssignment)
+    """When the org's lead assignment rules may run (never on updates; on creates only by choice)."""
     duplicate_rules: DuplicateHandling = Field(default_factory=DuplicateHandling)
     """When the org's duplicate rules refuse a create: link to the existing record, or save past alerts."""
-    """When the org's lead assignment rules may run (never on updates; on creates only by choice)."""
 
     def for_object(self, sobject: str) -> ObjectOwnership | None:
         """The ownership of ``sobject`` (case-insensitive), ``None`` if the map does not cover it."""

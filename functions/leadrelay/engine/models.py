@@ -6,7 +6,7 @@ compiler turns them into plain Python callables once.
 
 A condition is told apart by the key it carries (``field``, ``expr``, ``count``, ``sum``,
 ``all``, ``any``, ``not``, ``at_least``); union members are tagged ``<field>``, ``<expr>``…
-so that error locations can be mapped back to JSON pointers (see ``validation.py``).
+so that error locations can be mapped back to JSON pointers (see ``parsing.py``).
 """
 
 from __future__ import annotations
