@@ -14,6 +14,7 @@ from jmespath.exceptions import JMESPathError
 from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from leadrelay.domain.events import ActivityType, EventSource
+from leadrelay.domain.ownership import FieldName
 from leadrelay.engine.models import RuleFile, Strict
 from leadrelay.ingress.values import TimeFormat, parse_timezone
 
@@ -28,8 +29,6 @@ def _compiles(expression: str) -> str:
 
 JMESPath = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_compiles)]
 """A JMESPath expression (``occurredAt``, ``join(':', [to_string(leadId), sentAt])``)."""
-FieldName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=80)]
-"""A Salesforce API field name (``Company``, ``LR_MA_Campaign__c``)."""
 ProviderName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
 """The provider's name in the URL (``POST /webhooks/<provider>``) and in the secrets."""
 
