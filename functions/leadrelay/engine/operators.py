@@ -88,7 +88,7 @@ def value_test(op: Operator, value: Any) -> ValueTest:
     """A test for operator ``op`` against the rule value ``value`` (not for time operators)."""
     build = OPERATORS[op].test
     if build is None:
-        raise OperatorValueError(f"{op} compares an instant with now: compile it with time_test")
+        raise ValueError(f"{op} compares an instant with now: compile it with time_test")
     return build(value)
 
 
@@ -96,7 +96,7 @@ def time_test(op: Operator, value: Any) -> TimeTest:
     """A test for ``within_last`` / ``older_than``: ``test(field_value, now_epoch_seconds)``."""
     build = OPERATORS[op].timed
     if build is None:
-        raise OperatorValueError(f"{op} is not a time operator: compile it with value_test")
+        raise ValueError(f"{op} is not a time operator: compile it with value_test")
     return build(value)
 
 
