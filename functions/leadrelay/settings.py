@@ -154,13 +154,6 @@ class SalesforceEventsSettings(IngressSettings):
     """The Salesforce user leadrelay writes as; its own changes are dropped at ingress."""
 
 
-class DeadLetterSettings(FunctionSettings):
-    """``leadrelay dlq``: the dead-letter queue and where a redrive sends letters back to."""
-
-    dlq_url: str | None = None
-    ingest_queue_url: str | None = None
-
-
 class Settings(FunctionSettings):
     """Every function's variables together (replay and the demo run all functions in one process)."""
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import leadrelay
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from leadrelay.engine.models import Operator
 
 from tests.rules_engine.builders import NOW, rule_set
 
@@ -122,6 +123,10 @@ RULES = rule_set(
     },
 )
 SHIPPED = leadrelay.load_rules(Path(__file__).resolve().parents[2] / "rules")
+
+
+def test_the_properties_exercise_every_operator_of_the_language() -> None:
+    assert {condition["op"] for condition in EVERY_OPERATOR} == set(get_args(Operator))
 
 
 def check(ruleset: Any, context: Any, now: datetime) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args
 
 import pytest
+from leadrelay.engine.models import Operator
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
 from leadrelay.rulefiles.loader import main, read_document, rule_files, schema_text
 
@@ -43,9 +45,12 @@ def test_unknown_keys_are_forbidden_by_the_schemas() -> None:
     assert "$schema" in scoring["properties"]
 
 
-def test_the_operators_are_listed_for_editors() -> None:
-    operators = json.loads(schema_text("scoring"))["$defs"]["FieldCondition"]["properties"]["op"]["enum"]
-    assert {"eq", "keyword", "regex", "within_last"} <= set(operators)
+@pytest.mark.parametrize("kind", ["scoring", "lifecycle"])
+def test_every_condition_offers_editors_exactly_the_models_operators(kind: str) -> None:
+    definitions = json.loads(schema_text(kind))["$defs"].values()
+    offered = [d["properties"]["op"]["enum"] for d in definitions if "op" in d.get("properties", {})]
+    assert len(offered) == 4  # field, expr, count and sum conditions
+    assert all(operators == list(get_args(Operator)) for operators in offered)
 
 
 def test_the_schemas_are_regenerated_by_one_command(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from leadrelay.domain.failures import Classification, ErrorCategory, ErrorClass
 from leadrelay.domain.writes import WriteOp
 from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import CheckContext, pointer
+from leadrelay.engine.models import RuleFile, Strict
 
 DEAD_LETTER_ENVELOPE_VERSION: Final = 1
 REDRIVE_POLICY_CODE: Final = "MOVED_BY_REDRIVE_POLICY"
@@ -34,10 +35,8 @@ REDRIVE_POLICY_MESSAGE: Final = "moved by redrive policy"
 OwnerName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 
 
-class OwnerSpec(BaseModel):
+class OwnerSpec(Strict):
     """One owner of dead letters: who they are and which error categories they fix."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     label: str | None = None
     contact: str | None = None
@@ -45,12 +44,8 @@ class OwnerSpec(BaseModel):
     categories: tuple[ErrorCategory, ...] = ()
 
 
-class OperationsConfig(BaseModel):
+class OperationsConfig(RuleFile):
     """``rules/operations.json``: which owner is responsible for which error category."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    schema_: str | None = Field(default=None, alias="$schema", description="Path or URL of the JSON Schema.")
 
     kind: Literal["operations"] = "operations"
     description: str | None = None

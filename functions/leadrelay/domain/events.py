@@ -9,13 +9,11 @@ bumps ``schema_version`` and the processor keeps reading the old one until queue
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-CANONICAL_SCHEMA_VERSION = 1
 SALESFORCE_ID_PATTERN = r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$"
 """A 15- or 18-character Salesforce record id."""
 MAX_EMAIL_LENGTH = 254
@@ -190,8 +188,3 @@ class CanonicalEvent(BaseModel):
 def parse_canonical_event(body: str | bytes) -> CanonicalEvent:
     """Parse an ingest-queue message body; raises ``pydantic.ValidationError`` with field paths."""
     return CanonicalEvent.model_validate_json(body)
-
-
-def utc_isoformat(value: datetime) -> str:
-    """ISO-8601 with an explicit offset (``2026-11-21T05:17:00+00:00``)."""
-    return value.isoformat()

@@ -35,8 +35,8 @@ from leadrelay.domain.failures import UNKNOWN_PERSON
 
 EXTERNAL_KEY_FIELD = "LR_External_Key__c"
 PLACEHOLDER = "[不明]"
-ENTITY_IS_DELETED = "ENTITY_IS_DELETED"
 """Written to required fields (``LastName``, ``Company``) no event carried; easy to find in a report."""
+ENTITY_IS_DELETED = "ENTITY_IS_DELETED"
 LEAD_PREFIX = "00Q"
 CONTACT_PREFIX = "003"
 
@@ -70,18 +70,6 @@ LEAD_ONLY_FIELDS = frozenset(
     }
 )
 """Standard Lead fields a Contact does not have (reading them from Contact would fail the query)."""
-
-MINIMAL_LEAD_FIELDS = (
-    "LastName",
-    "FirstName",
-    "Email",
-    "Company",
-    "Phone",
-    "OwnerId",
-    "LeadSource",
-    "LR_Lifecycle_Stage__c",
-)
-"""The seed articles' minimal sync set (name, e-mail, company, phone, owner, lead source, stage)."""
 
 
 def identity_from_key(key: str) -> Identity:

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from leadrelay.engine.diagnostics import CheckContext, pointer
+from leadrelay.engine.models import RuleFile, Strict
 
 FieldName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=80)]
 """A Salesforce API field name (``LR_Fit_Score__c``, ``Email``)."""
@@ -36,10 +37,8 @@ class FieldOwner(StrEnum):
     PEOPLE = "people"
 
 
-class ObjectOwnership(BaseModel):
+class ObjectOwnership(Strict):
     """The owners of one Salesforce object's fields."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     external_id_field: FieldName | None = None
     """The leadrelay-owned external-id field new records are upserted by (``LR_External_Key__c``)."""
@@ -96,19 +95,15 @@ class ObjectOwnership(BaseModel):
         return creating and (owner is FieldOwner.MA or self.is_set_on_create(field))
 
 
-class MqlAtOutput(BaseModel):
+class MqlAtOutput(Strict):
     """Where the time of the first entry into the MQL stage goes."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     field: FieldName
     stage: str = "MQL"
 
 
-class ScoreReasonsOutput(BaseModel):
+class ScoreReasonsOutput(Strict):
     """Where the readable top reasons of the scores go (one line per rule hit)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     field: FieldName
     top: int = Field(default=5, ge=1, le=50)
@@ -116,10 +111,8 @@ class ScoreReasonsOutput(BaseModel):
     """The field's length; longer text is cut (a Long Text Area holds 32,768 characters)."""
 
 
-class DecisionOutputs(BaseModel):
+class DecisionOutputs(Strict):
     """Which leadrelay field each part of a Decision is written to (omit a part to not write it)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     scores: dict[str, FieldName] = Field(default_factory=dict)
     """Score name (``fit``, ``engagement``) → field."""
@@ -148,7 +141,7 @@ AUTO_ASSIGN_OFF = "FALSE"
 """``Sforce-Auto-Assign`` that keeps the org's lead assignment rules out of a write."""
 
 
-class LeadAssignment(BaseModel):
+class LeadAssignment(Strict):
     """Whether the org's lead assignment rules may run when leadrelay writes a Lead.
 
     Salesforce's REST API runs the active lead assignment rule on every Lead create **and update**
@@ -157,8 +150,6 @@ class LeadAssignment(BaseModel):
     opt in, for teams that keep routing in Salesforce: ``"active_rule"`` (``TRUE``: the active rule)
     or an AssignmentRule id (``01Q…``: that rule).
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     on_create: (
         Literal["none", "active_rule"]
@@ -173,7 +164,7 @@ class LeadAssignment(BaseModel):
         return "TRUE" if self.on_create == "active_rule" else self.on_create
 
 
-class DuplicateHandling(BaseModel):
+class DuplicateHandling(Strict):
     """What leadrelay does when the org's duplicate rules refuse a record it creates.
 
     ``link`` (default): the event is applied to the existing record Salesforce names (leadrelay's own
@@ -183,26 +174,21 @@ class DuplicateHandling(BaseModel):
     refuse, and the event is linked.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     on_create: Literal["link", "allow_save"] = "link"
 
 
-class OwnershipMap(BaseModel):
+class OwnershipMap(RuleFile):
     """``rules/ownership.json``: the owners of each object's fields and where Decisions are written."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    schema_: str | None = Field(default=None, alias="$schema", description="Path or URL of the JSON Schema.")
     kind: Literal["ownership"] = "ownership"
     description: str | None = None
     objects: dict[Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")], ObjectOwnership]
     """Salesforce object API name (``Lead``, ``Contact``) → owners of its fields."""
     outputs: DecisionOutputs = Field(default_factory=DecisionOutputs)
     lead_assignment: LeadAssignment = Field(default_factory=LeadAssignment)
+    """When the org's lead assignment rules may run (never on updates; on creates only by choice)."""
     duplicate_rules: DuplicateHandling = Field(default_factory=DuplicateHandling)
     """When the org's duplicate rules refuse a create: link to the existing record, or save past alerts."""
-    """When the org's lead assignment rules may run (never on updates; on creates only by choice)."""
 
     def for_object(self, sobject: str) -> ObjectOwnership | None:
         """The ownership of ``sobject`` (case-insensitive), ``None`` if the map does not cover it."""

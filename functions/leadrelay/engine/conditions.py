@@ -40,17 +40,23 @@ from leadrelay.engine.models import (
     ExprCondition,
     FieldCondition,
     NotCondition,
+    Operator,
     Selector,
     SumCondition,
 )
-from leadrelay.engine.operators import TIME_OPERATORS, OperatorValueError, time_test, value_test
+from leadrelay.engine.operators import (
+    NUMERIC_OPERATORS,
+    TIME_OPERATORS,
+    OperatorValueError,
+    time_test,
+    value_test,
+)
 from leadrelay.engine.paths import Getter, dotted_getter, jmespath_getter, split_path
 from leadrelay.engine.values import as_number
 
 ROOTS: Final = ("lead", "event", "activities", "scores")
 ROOT_DICTS: Final = frozenset({"lead", "event", "scores"})
 """Roots that are always dicts in the evaluation root, so ``root[name].get(key)`` cannot fail."""
-NUMERIC_OPERATORS: Final = frozenset({"eq", "ne", "lt", "lte", "gt", "gte", "in"})
 
 
 class ConditionCompiler:
@@ -192,7 +198,7 @@ class ConditionCompiler:
                 at, f"{root!r} is not part of the context ({', '.join(ROOTS)}): it never has a value"
             )
 
-    def _test(self, read: ValueRead, op: str, value: Any, at: str) -> Compiled:
+    def _test(self, read: ValueRead, op: Operator, value: Any, at: str) -> Compiled:
         get = read.get
         reads = ((read.label, reader(read)),)
         source_of_value = self.value_source(read)
@@ -227,7 +233,7 @@ class ConditionCompiler:
         return self._aggregate(condition.op, condition.value, at, label, total)
 
     def _aggregate(
-        self, op: str, value: Any, at: str, label: str, measure: Callable[[Frame], float]
+        self, op: Operator, value: Any, at: str, label: str, measure: Callable[[Frame], float]
     ) -> Compiled:
         if op not in NUMERIC_OPERATORS:
             allowed = ", ".join(sorted(NUMERIC_OPERATORS))

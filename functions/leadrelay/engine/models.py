@@ -6,7 +6,7 @@ compiler turns them into plain Python callables once.
 
 A condition is told apart by the key it carries (``field``, ``expr``, ``count``, ``sum``,
 ``all``, ``any``, ``not``, ``at_least``); union members are tagged ``<field>``, ``<expr>``…
-so that error locations can be mapped back to JSON pointers (see ``validation.py``).
+so that error locations can be mapped back to JSON pointers (see ``parsing.py``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ Operator = Literal[
     "within_last",
     "older_than",
 ]
-OPERATORS: tuple[str, ...] = Operator.__args__  # type: ignore[attr-defined]
+"""The rule language's operators: the models accept, and the JSON Schemas offer, exactly these;
+``leadrelay.engine.operators.OPERATORS`` compiles each (and refuses to import if it lists others)."""
 
 CONDITION_KEYS: tuple[str, ...] = ("field", "expr", "count", "sum", "all", "any", "not", "at_least")
 
@@ -52,13 +53,15 @@ def key_tag(keys: tuple[str, ...]) -> Callable[[Any], str | None]:
 
 
 class Strict(BaseModel):
-    """Base of every rule-file model: unknown keys are errors, models are immutable."""
+    """Base of every rule-file model, whatever its kind and layer: unknown keys are errors, models are
+    immutable, and a field with an alias (``$schema``, ``not``) may also be given by its name."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class RuleFile(Strict):
-    """Base of a whole rule file: names its JSON Schema (``$schema``) and its ``kind``."""
+    """Base of a whole rule file of any kind: it may name its JSON Schema (``$schema``); each kind's
+    model adds its ``kind``."""
 
     schema_: str | None = Field(default=None, alias="$schema", description="Path or URL of the JSON Schema.")
 

@@ -1,8 +1,11 @@
 """Operators, compiled once into tests on the value a condition reads.
 
-``value_test(op, value)`` checks the rule's ``value`` and returns a one-argument test; the
-time operators (``within_last``, ``older_than``) return a test that also takes ``now`` as epoch
-seconds. An invalid ``value`` raises ``OperatorValueError`` with a message for the author.
+``OPERATORS`` is the registry: one ``OperatorSpec`` per name of the rule-file models' ``Operator``
+literal (which also gives the JSON Schemas their ``enum``), in its order; importing this module
+fails if the two ever differ. ``value_test(op, value)`` checks the rule's ``value`` and returns a
+one-argument test; the time operators (``within_last``, ``older_than``) return a test that also
+takes ``now`` as epoch seconds. An invalid ``value`` raises ``OperatorValueError`` with a message
+for the author.
 
 Semantics (see docs/rule-language.md): ``None`` — a missing or null field — makes every test
 false except ``exists: false``; a value of the wrong type makes the test false; text is
@@ -13,35 +16,19 @@ as numbers. No test ever raises.
 from __future__ import annotations
 
 import operator
-import re
-from collections.abc import Callable
-from functools import lru_cache
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, get_args
 
-from leadrelay.engine.models import Window
+from leadrelay.engine.models import Operator, Window
 from leadrelay.engine.regex_guard import MAX_REGEX_INPUT, UnsafeRegexError, compile_regex
+from leadrelay.engine.text_match import keyword_pattern, memoised
 from leadrelay.engine.values import as_bool, as_number, as_timestamp, fold, nfkc, present
 
 ValueTest = Callable[[Any], bool]
 TimeTest = Callable[[Any, float], bool]
 
-TIME_OPERATORS: Final = frozenset({"within_last", "older_than"})
-ORDERING: Final[dict[str, Callable[[Any, Any], bool]]] = {
-    "lt": operator.lt,
-    "lte": operator.le,
-    "gt": operator.gt,
-    "gte": operator.ge,
-}
 _SCALARS: Final = (str, int, float, bool)
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3000-\u303f"
-# A letter or digit of an alphabetic script (text is case-folded first). Japanese has no spaces,
-# so kana and kanji do not count: "CTO" matches in "取締役CTO". A small positive class: a
-# negated Unicode class makes `re` build a huge charset, which costs ~30 ms per pattern.
-_WORD = "[0-9a-z_\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
-_HAS_CJK = re.compile(f"[{_CJK}]")
-_WORD_CHAR = re.compile(_WORD)
-_NOT_AFTER_WORD = f"(?<!{_WORD})"
-_NOT_BEFORE_WORD = f"(?!{_WORD})"
 
 
 class OperatorValueError(ValueError):
@@ -97,25 +84,34 @@ class Equality:
         return False
 
 
-def value_test(op: str, value: Any) -> ValueTest:
+def value_test(op: Operator, value: Any) -> ValueTest:
     """A test for operator ``op`` against the rule value ``value`` (not for time operators)."""
-    factory = _FACTORIES.get(op)
-    if factory is None:
-        raise OperatorValueError(f"unknown operator {op!r}")
-    return factory(value)
+    build = OPERATORS[op].test
+    if build is None:
+        raise ValueError(f"{op} compares an instant with now: compile it with time_test")
+    return build(value)
 
 
-def time_test(op: str, value: Any) -> TimeTest:
+def time_test(op: Operator, value: Any) -> TimeTest:
     """A test for ``within_last`` / ``older_than``: ``test(field_value, now_epoch_seconds)``."""
-    span = window_seconds(op, value)
+    build = OPERATORS[op].timed
+    if build is None:
+        raise ValueError(f"{op} is not a time operator: compile it with value_test")
+    return build(value)
 
-    if op == "within_last":
 
-        def within_last(field: Any, now: float) -> bool:
-            moment = as_timestamp(field)
-            return moment is not None and now - span <= moment <= now
+def _within_last(value: Any) -> TimeTest:
+    span = window_seconds("within_last", value)
 
-        return within_last
+    def within_last(field: Any, now: float) -> bool:
+        moment = as_timestamp(field)
+        return moment is not None and now - span <= moment <= now
+
+    return within_last
+
+
+def _older_than(value: Any) -> TimeTest:
+    span = window_seconds("older_than", value)
 
     def older_than(field: Any, now: float) -> bool:
         moment = as_timestamp(field)
@@ -143,9 +139,7 @@ def _in(value: Any) -> ValueTest:
     return Equality(value)
 
 
-def _ordering(op: str) -> Callable[[Any], ValueTest]:
-    compare = ORDERING[op]
-
+def _ordering(op: str, compare: Callable[[float, float], bool]) -> Callable[[Any], ValueTest]:
     def factory(value: Any) -> ValueTest:
         bound = as_number(value) if not isinstance(value, bool) else None
         if bound is not None:
@@ -202,32 +196,6 @@ def _exists(value: Any) -> ValueTest:
     return lambda field: not present(field)
 
 
-@lru_cache(maxsize=512)
-def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for a keyword list: whole words for Latin keywords, substrings for CJK ones.
-
-    Keywords are grouped by which ends need a word boundary, so the pattern holds at most a
-    few boundary classes however many keywords there are (cheap to compile at cold start).
-    """
-    groups: dict[tuple[bool, bool], list[str]] = {}
-    for keyword in sorted({fold(word) for word in keywords}, key=len, reverse=True):
-        edges = (False, False) if _HAS_CJK.search(keyword) else (_is_word(keyword[0]), _is_word(keyword[-1]))
-        groups.setdefault(edges, []).append(re.escape(keyword))
-    parts = [
-        (_NOT_AFTER_WORD if before else "")
-        + "(?:"
-        + "|".join(words)
-        + ")"
-        + (_NOT_BEFORE_WORD if after else "")
-        for (before, after), words in groups.items()
-    ]
-    return re.compile("|".join(parts))
-
-
-def _is_word(char: str) -> bool:
-    return _WORD_CHAR.fullmatch(char) is not None
-
-
 def _keyword(value: Any) -> ValueTest:
     if (
         not isinstance(value, list)
@@ -259,38 +227,47 @@ def _regex(value: Any) -> ValueTest:
     return lambda field: type(field) is str and matches(field)
 
 
-def memoised(test: Callable[[str], bool], limit: int = 4096) -> Callable[[str], bool]:
-    """``test`` with its results remembered for the last few thousand texts.
+@dataclass(frozen=True, slots=True)
+class OperatorSpec:
+    """What one operator of the rule language compiles to: a value test or a time test."""
 
-    Titles, URLs and campaign names repeat across leads and across the rules of one rule set,
-    so a text test (keyword, regex) usually costs one dict lookup. Pure: same text, same answer.
-    """
-    results: dict[str, bool] = {}
+    test: Callable[[Any], ValueTest] | None = None
+    """Compiles the rule's ``value`` into a test of the value read (None for a time operator)."""
+    timed: Callable[[Any], TimeTest] | None = None
+    """Compiles the rule's window into a test of an instant against ``now`` (time operators only)."""
+    numeric: bool = False
+    """Also applies to a ``count`` or a ``sum`` (a number)."""
 
-    def remembered(text: str) -> bool:
-        known = results.get(text)
-        if known is None:
-            known = test(text)
-            if len(results) >= limit:
-                results.clear()
-            results[text] = known
-        return known
-
-    return remembered
+    def __post_init__(self) -> None:
+        if (self.test is None) == (self.timed is None):
+            raise TypeError("an operator compiles to a value test or to a time test, and to only one")
 
 
-_FACTORIES: Final[dict[str, Callable[[Any], ValueTest]]] = {
-    "eq": _eq,
-    "ne": _ne,
-    "in": _in,
-    "contains": _contains,
-    "starts_with": _starts_with,
-    "ends_with": _ends_with,
-    "exists": _exists,
-    "keyword": _keyword,
-    "regex": _regex,
-    **{op: _ordering(op) for op in ORDERING},
+OPERATORS: Final[Mapping[Operator, OperatorSpec]] = {
+    "eq": OperatorSpec(_eq, numeric=True),
+    "ne": OperatorSpec(_ne, numeric=True),
+    "lt": OperatorSpec(_ordering("lt", operator.lt), numeric=True),
+    "lte": OperatorSpec(_ordering("lte", operator.le), numeric=True),
+    "gt": OperatorSpec(_ordering("gt", operator.gt), numeric=True),
+    "gte": OperatorSpec(_ordering("gte", operator.ge), numeric=True),
+    "in": OperatorSpec(_in, numeric=True),
+    "contains": OperatorSpec(_contains),
+    "starts_with": OperatorSpec(_starts_with),
+    "ends_with": OperatorSpec(_ends_with),
+    "exists": OperatorSpec(_exists),
+    "keyword": OperatorSpec(_keyword),
+    "regex": OperatorSpec(_regex),
+    "within_last": OperatorSpec(timed=_within_last),
+    "older_than": OperatorSpec(timed=_older_than),
 }
+"""Every operator, in the order of the ``Operator`` literal (the schemas' and error messages' order)."""
+if tuple(OPERATORS) != get_args(Operator):
+    raise TypeError(
+        f"OPERATORS must list exactly the Operator literal's names, in its order: {get_args(Operator)}"
+    )
+TIME_OPERATORS: Final = frozenset(op for op, spec in OPERATORS.items() if spec.timed is not None)
+NUMERIC_OPERATORS: Final = frozenset(op for op, spec in OPERATORS.items() if spec.numeric)
+"""The operators a ``count`` or a ``sum`` compares with."""
 
 
 def _json_type(value: Any) -> str:

@@ -11,25 +11,12 @@ from typing import Annotated, Literal
 
 import jmespath
 from jmespath.exceptions import JMESPathError
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from leadrelay.domain.events import ActivityType, EventSource
+from leadrelay.domain.ownership import FieldName
+from leadrelay.engine.models import RuleFile, Strict
 from leadrelay.ingress.values import TimeFormat, parse_timezone
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors; models are immutable. (Not ``core.rules.models.Strict``: the kinds
-    registry imports this module, and ``core.rules`` imports the registry.)"""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 def _compiles(expression: str) -> str:
@@ -42,14 +29,12 @@ def _compiles(expression: str) -> str:
 
 JMESPath = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_compiles)]
 """A JMESPath expression (``occurredAt``, ``join(':', [to_string(leadId), sentAt])``)."""
-FieldName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=80)]
-"""A Salesforce API field name (``Company``, ``LR_MA_Campaign__c``)."""
 ProviderName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
 """The provider's name in the URL (``POST /webhooks/<provider>``) and in the secrets."""
 
 
 class SignatureSpec(Strict):
-    """How requests of this provider are authenticated (see ``core/ingress/signatures.py``)."""
+    """How requests of this provider are authenticated (see the signature schemes in docs/ingress.md)."""
 
     scheme: Literal["hubspot", "shared_secret", "hmac_sha256"]
     header: str = Field(
@@ -113,10 +98,9 @@ class IdentitySpec(Strict):
     ma_id: JMESPath | None = None
 
 
-class MappingFile(Strict):
+class MappingFile(RuleFile):
     """``rules/mappings/<provider>.json``: one provider's payload → canonical activity events."""
 
-    schema_: str | None = Field(default=None, alias="$schema", description="Path or URL of the JSON Schema.")
     kind: Literal["mapping"] = "mapping"
     provider: ProviderName
     description: str | None = None

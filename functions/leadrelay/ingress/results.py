@@ -79,10 +79,3 @@ class IngressResult:
     def of(cls, events: Sequence[CanonicalEvent] = (), notices: Sequence[Notice] = ()) -> IngressResult:
         """Build from any sequences."""
         return cls(tuple(events), tuple(notices))
-
-    def notice_counts(self) -> dict[NoticeKind, int]:
-        """How many notices of each kind (for metrics)."""
-        counts: dict[NoticeKind, int] = {}
-        for notice in self.notices:
-            counts[notice.kind] = counts.get(notice.kind, 0) + 1
-        return counts

@@ -67,8 +67,6 @@ class MaEnricher:
         self._cache: OrderedDict[tuple[EventSource, str], tuple[MaPerson, datetime]] = OrderedDict()
         self._cache_size = cache_size
         self._ttl = timedelta(seconds=cache_seconds)
-        self.lookups = 0
-        """Calls made to the directories (for logs and tests)."""
 
     def enrich(self, events: Mapping[str, CanonicalEvent], retrier: Retrier) -> Enrichment:
         """Fill the identity of every event that names its person by an MA id only."""
@@ -118,7 +116,6 @@ class MaEnricher:
         attempts = 0
         while True:
             attempts += 1
-            self.lookups += 1
             try:
                 return dict(directory.people(ids))
             except MaDirectoryError as failure:

@@ -66,11 +66,6 @@ class BatchReport:
         seen = Counter(result.outcome for result in self.results.values())
         return {outcome: seen.get(outcome, 0) for outcome in Outcome}
 
-    @property
-    def failed_message_ids(self) -> list[str]:
-        """The messages SQS must deliver again."""
-        return [m for m, r in self.results.items() if r.outcome is Outcome.RETRY]
-
 
 def parse_message(message: InboundMessage) -> CanonicalEvent | ErrorDetail:
     """The canonical event in a message body, or an ``INVALID_EVENT`` error saying what is wrong where.

@@ -18,20 +18,11 @@ from typing import Any, Literal, Protocol
 
 from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic, pointer
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from leadrelay.engine.models import RuleFile, Strict
+from pydantic import AwareDatetime, Field
 
 POINTS_TOLERANCE = 0.01
 """How far a rule's unrounded points may be from ``expect.points`` (decay gives long decimals)."""
-
-
-class Strict(BaseModel):
-    """Rule-file conventions (as ``leadrelay.engine.models.Strict``): unknown keys are errors, immutable.
-
-    Not imported from there: the kinds registry imports this module while ``leadrelay.engine``
-    is still initialising, so this module must not import that package at load time.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class Expectation(Strict):
@@ -74,10 +65,9 @@ class RuleTestCase(Strict):
         return context
 
 
-class RuleTestFile(Strict):
+class RuleTestFile(RuleFile):
     """``rules/tests/*.json``: a group of rule test cases."""
 
-    schema_: str | None = Field(default=None, alias="$schema", description="Path or URL of the JSON Schema.")
     kind: Literal["rule_tests"]
     description: str | None = None
     cases: list[RuleTestCase] = Field(min_length=1)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 TEXT_TYPES = frozenset({"string", "textarea", "email", "phone", "url", "picklist", "combobox"})
-NUMBER_TYPES = frozenset({"double", "int", "currency", "percent"})
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,6 @@ from leadrelay.domain.failures import AUTH_FAILED, SalesforceCallError
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 ASSERTION_LIFETIME_SECONDS = 180
 """Salesforce accepts an assertion whose ``exp`` is at most 3 minutes ahead."""
-"""Environment variable naming the Secrets Manager secret (name or ARN) with the credentials."""
-"""Environment variable pointing to a local JSON credentials file (the local org, a dev sandbox)."""
 
 
 class AuthFlow(StrEnum):

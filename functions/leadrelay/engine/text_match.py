@@ -1,0 +1,65 @@
+"""Text matching the ``keyword`` and ``regex`` operators share: keyword patterns, memoised text tests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from leadrelay.engine.values import fold
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3000-\u303f"
+# A letter or digit of an alphabetic script (text is case-folded first). Japanese has no spaces,
+# so kana and kanji do not count: "CTO" matches in "取締役CTO". A small positive class: a
+# negated Unicode class makes `re` build a huge charset, which costs ~30 ms per pattern.
+_WORD = "[0-9a-z_\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]"
+_HAS_CJK = re.compile(f"[{_CJK}]")
+_WORD_CHAR = re.compile(_WORD)
+_NOT_AFTER_WORD = f"(?<!{_WORD})"
+_NOT_BEFORE_WORD = f"(?!{_WORD})"
+
+
+@lru_cache(maxsize=512)
+def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a keyword list: whole words for Latin keywords, substrings for CJK ones.
+
+    Keywords are grouped by which ends need a word boundary, so the pattern holds at most a
+    few boundary classes however many keywords there are (cheap to compile at cold start).
+    """
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for keyword in sorted({fold(word) for word in keywords}, key=len, reverse=True):
+        edges = (False, False) if _HAS_CJK.search(keyword) else (_is_word(keyword[0]), _is_word(keyword[-1]))
+        groups.setdefault(edges, []).append(re.escape(keyword))
+    parts = [
+        (_NOT_AFTER_WORD if before else "")
+        + "(?:"
+        + "|".join(words)
+        + ")"
+        + (_NOT_BEFORE_WORD if after else "")
+        for (before, after), words in groups.items()
+    ]
+    return re.compile("|".join(parts))
+
+
+def _is_word(char: str) -> bool:
+    return _WORD_CHAR.fullmatch(char) is not None
+
+
+def memoised(test: Callable[[str], bool], limit: int = 4096) -> Callable[[str], bool]:
+    """``test`` with its results remembered for the last few thousand texts.
+
+    Titles, URLs and campaign names repeat across leads and across the rules of one rule set,
+    so a text test (keyword, regex) usually costs one dict lookup. Pure: same text, same answer.
+    """
+    results: dict[str, bool] = {}
+
+    def remembered(text: str) -> bool:
+        known = results.get(text)
+        if known is None:
+            known = test(text)
+            if len(results) >= limit:
+                results.clear()
+            results[text] = known
+        return known
+
+    return remembered
