@@ -152,6 +152,9 @@ class SalesforceEventsSettings(IngressSettings):
 
     integration_user_id: str | None = None
     """The Salesforce user leadrelay writes as; its own changes are dropped at ingress."""
+    resync_margin_seconds: int = Field(default=600, ge=0, le=86_400)
+    """Half the re-sync window of an overflow or wildcard change event: the records modified within
+    this many seconds of its commit time are read again (default 600: an Apex transaction's limit)."""
 
 
 class DeadLetterSettings(FunctionSettings):

@@ -22,6 +22,7 @@ from tests.ingress.builders import (
 from tests.plugins.ingress import IngressAws
 
 CONTEXT: Any = FakeLambdaContext(function_name="leadrelay-salesforce-events")
+OVERFLOW_TRANSACTION = "7f3e0c2a-51d4-4b8e-a0c6-2d9e8b1f4a77"
 
 
 def test_a_lead_activity_event_is_queued(ingress_aws: IngressAws) -> None:
@@ -60,19 +61,21 @@ def test_our_own_write_backs_are_dropped_and_counted(
     assert emitted_metrics(capsys.readouterr().out)["OwnChangesDropped"] == 1
 
 
-def test_gap_and_overflow_events_are_counted_and_a_gap_lead_is_queued_for_a_re_read(
+def test_gap_and_overflow_events_are_counted_and_queued_for_healing(
     ingress_aws: IngressAws, capsys: pytest.CaptureFixture[str]
 ) -> None:
     runtime = ingress_aws.salesforce_runtime()
 
     handle(change_event(change_type="GAP_UPDATE"), CONTEXT, runtime)
-    answer = handle(change_event(change_type="GAP_OVERFLOW", record_ids=()), CONTEXT, runtime)
+    overflow = change_event(change_type="GAP_OVERFLOW", record_ids=(), transaction_key=OVERFLOW_TRANSACTION)
+    answer = handle(overflow, CONTEXT, runtime)
 
     metrics = emitted_metrics(capsys.readouterr().out)
     assert answer["notices"][0]["kind"] == "overflow"
     assert (metrics["GapEventsReceived"], metrics["OverflowEventsReceived"]) == (1, 1)
-    assert [(e.type, e.identity.salesforce_id) for e in ingress_aws.queued_events()] == [
-        ("lead_updated", LEAD_ID)
+    assert [(e.type, e.identity.key) for e in ingress_aws.queued_events()] == [
+        ("lead_updated", f"sf#{LEAD_ID[:15]}"),
+        ("records_changed", "scope#Lead"),
     ]
 
 
@@ -85,6 +88,7 @@ def test_a_wildcard_change_event_is_counted_as_a_gap_never_rejected(
 
     assert answer["notices"][0]["kind"] == "gap"
     assert emitted_metrics(capsys.readouterr().out)["GapEventsReceived"] == 1
+    assert [e.type for e in ingress_aws.queued_events()] == ["records_changed"]
 
 
 @pytest.mark.parametrize("name", sorted(path.name for path in REFERENCE.glob("*event*.json")))
