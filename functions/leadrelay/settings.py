@@ -123,6 +123,9 @@ class ProcessorSettings(SalesforceAccess):
     """Activities expire (DynamoDB TTL) this long after they occurred."""
     time_margin_seconds: float = Field(default=5.0, ge=0)
     """Time kept free at the end of an invocation for answering SQS and flushing metrics."""
+    resync_max_records: PositiveInt = 10_000
+    """The most records one re-sync window (an overflow or wildcard change event) re-reads; a larger
+    window is dead-lettered as ``RESYNC_WINDOW_TOO_LARGE``."""
 
 
 class IngressSettings(FunctionSettings):
