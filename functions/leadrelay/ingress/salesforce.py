@@ -9,9 +9,10 @@
   from a capture.
 
 Change events (``LeadChangeEvent``, ``ContactChangeEvent``, ``TaskChangeEvent``) become record
-changes; the MA-activity platform event becomes an activity. Gap and overflow events, entities and
-platform events leadrelay does not process, and Task changes that complete nothing are *notices*
-(logged and counted, never errors). Anything that cannot be read raises
+changes; the MA-activity platform event becomes an activity. Gap and overflow events (and wildcard
+``recordIds``) are *notices* plus the events that heal them (:mod:`leadrelay.ingress.salesforce_gaps`);
+entities and platform events leadrelay does not process, and Task changes that complete nothing, are
+notices only (logged and counted, never errors). Anything that cannot be read raises
 :class:`~leadrelay.ingress.results.IngressError` naming the JSON path.
 """
 
