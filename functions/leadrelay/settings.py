@@ -186,3 +186,5 @@ class Settings(FunctionSettings):
     activity_history_days: PositiveInt = 365
     activity_ttl_days: PositiveInt = 400
     time_margin_seconds: float = Field(default=5.0, ge=0)
+    resync_margin_seconds: int = Field(default=600, ge=0, le=86_400)
+    resync_max_records: PositiveInt = 10_000

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from leadrelay.bootstrap import Overrides
+from leadrelay.bootstrap.ingress import salesforce_events_runtime
 from leadrelay.handlers import salesforce_events
 from leadrelay.handlers.salesforce_events import UnreadableEventError, handle
+from leadrelay.settings import SalesforceEventsSettings
 
 from tests.ingress.builders import (
     INTEGRATION_USER,
@@ -89,6 +93,22 @@ def test_a_wildcard_change_event_is_counted_as_a_gap_never_rejected(
     assert answer["notices"][0]["kind"] == "gap"
     assert emitted_metrics(capsys.readouterr().out)["GapEventsReceived"] == 1
     assert [e.type for e in ingress_aws.queued_events()] == ["records_changed"]
+
+
+def test_the_re_sync_window_is_as_wide_as_the_function_is_configured(ingress_aws: IngressAws) -> None:
+    env = {
+        "LEADRELAY_INGEST_QUEUE_URL": ingress_aws.queue_url,
+        "LEADRELAY_RULES_PATH": str(RULES),
+        "LEADRELAY_RESYNC_MARGIN_SECONDS": "120",
+    }
+    settings = SalesforceEventsSettings.from_env(env)
+    runtime = salesforce_events_runtime(settings, Overrides(enqueuer=ingress_aws.enqueuer()))
+
+    handle(change_event(change_type="GAP_OVERFLOW", record_ids=()), CONTEXT, runtime)
+
+    (event,) = ingress_aws.queued_events()
+    assert event.window is not None
+    assert event.window.until - event.window.since == timedelta(minutes=4)
 
 
 @pytest.mark.parametrize("name", sorted(path.name for path in REFERENCE.glob("*event*.json")))
