@@ -15,7 +15,7 @@ import pytest
 from leadrelay.handlers.salesforce_events import handle
 from leadrelay_tools.localorg import LocalOrg
 
-from tests.ingress.builders import FakeLambdaContext, change_event, with_changes
+from tests.ingress.builders import FakeLambdaContext, change_event, emitted_metrics, with_changes
 from tests.plugins.dead_letters import Queues
 from tests.plugins.ingress import IngressAws
 from tests.processor.harness import EventSourceMapping, LambdaClock, cold_start, dead_letters
@@ -155,26 +155,53 @@ def _task(org: LocalOrg, who_id: str, status: str) -> str:
     return org.insert("Task", {"Subject": "初回架電", "Status": status, "WhoId": who_id})
 
 
+@pytest.mark.parametrize("change_type", ["GAP_CREATE", "GAP_UPDATE", "GAP_UNDELETE"])
 def test_a_task_gap_on_a_completed_task_re_evaluates_the_person_it_is_about(
-    ingress_aws: IngressAws, processor: ModuleType, queues: Queues, local_org: LocalOrg
+    ingress_aws: IngressAws, processor: ModuleType, queues: Queues, local_org: LocalOrg, change_type: str
 ) -> None:
     lead_id = _lead(local_org, "佐藤", "東都精機株式会社")
     task_id = _task(local_org, lead_id, "Completed")
 
-    _deliver(ingress_aws, processor, queues, _gap("Task", "GAP_UPDATE", (task_id,), "tx-gap-task"))
+    _deliver(ingress_aws, processor, queues, _gap("Task", change_type, (task_id,), "tx-gap-task"))
 
     assert _scored(local_org, lead_id)
     assert (queues.count(queues.ingest_url), queues.count(queues.dlq_url)) == (0, 0)
 
 
-@pytest.mark.parametrize("change_type", ["GAP_CREATE", "GAP_UNDELETE"])
 def test_a_task_gap_on_an_open_task_is_applied_with_nothing_to_do(
-    ingress_aws: IngressAws, processor: ModuleType, queues: Queues, local_org: LocalOrg, change_type: str
+    ingress_aws: IngressAws, processor: ModuleType, queues: Queues, local_org: LocalOrg
 ) -> None:
     lead_id = _lead(local_org, "佐藤", "東都精機株式会社")
     task_id = _task(local_org, lead_id, "In Progress")
 
-    _deliver(ingress_aws, processor, queues, _gap("Task", change_type, (task_id,), "tx-gap-open-task"))
+    _deliver(ingress_aws, processor, queues, _gap("Task", "GAP_UPDATE", (task_id,), "tx-gap-open-task"))
 
     assert not _scored(local_org, lead_id)
     assert (queues.count(queues.ingest_url), queues.count(queues.dlq_url)) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("change_type", "record_ids"),
+    [("GAP_DELETE", ("00T5f00000Qw3rTEAR",)), ("GAP_OVERFLOW", ()), ("UPDATE", ("00T*",))],
+    ids=["gap-delete", "overflow", "wildcard-record-ids"],
+)
+def test_task_gaps_with_nothing_to_re_read_are_counted_and_queue_nothing(
+    ingress_aws: IngressAws,
+    processor: ModuleType,
+    queues: Queues,
+    local_org: LocalOrg,
+    capsys: pytest.CaptureFixture[str],
+    change_type: str,
+    record_ids: tuple[str, ...],
+) -> None:
+    lead_id = _lead(local_org, "佐藤", "東都精機株式会社")
+    _task(local_org, lead_id, "Completed")
+
+    mapping = _deliver(
+        ingress_aws, processor, queues, _gap("Task", change_type, record_ids, "tx-task-notice")
+    )
+
+    metrics = emitted_metrics(capsys.readouterr().out)
+    assert metrics.get("GapEventsReceived", 0) + metrics.get("OverflowEventsReceived", 0) == 1
+    assert mapping.invocations == 0
+    assert not _scored(local_org, lead_id)

@@ -74,12 +74,13 @@ def parse_gap(
     else:
         reason = f"{change_type} on {entity}: the change itself is not in the event"
         notice = Notice(NoticeKind.GAP, reason, name, named)
-    occurred_at = commit_time(envelope, header, path, received_at)
     if (wildcard or change_type == OVERFLOW) and entity in _WINDOWED:
+        occurred_at = commit_time(envelope, header, path, received_at)
         window = ResyncWindow(since=occurred_at - margin, until=occurred_at + margin)
         event = _window_event(envelope, header, path, entity, change_type, window, occurred_at, received_at)
         return IngressResult.of([event], [notice])
     if change_type in REREAD_GAP_TYPES and entity in _REREAD and record_ids:
+        occurred_at = commit_time(envelope, header, path, received_at)
         events = [
             _reread_event(envelope, header, path, entity, change_type, record_id, occurred_at, received_at)
             for record_id in record_ids
