@@ -52,6 +52,19 @@ class SalesforceGateway(Protocol):
         """Records by id (the same query path as ``find`` on ``Id``)."""
         ...
 
+    def modified_between(
+        self,
+        sobject: str,
+        since: datetime,
+        until: datetime,
+        *,
+        limit: int,
+        time_left: Callable[[], float] | None = None,
+    ) -> list[str]:
+        """Ids of ``sobject`` records whose ``LastModifiedDate`` lies in ``[since, until]``, oldest first,
+        at most ``limit`` (one escaped, bounded SOQL query; every page read)."""
+        ...
+
     def write(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
         """Create/update/upsert in sObject Collections of at most 200; one result per op, in order.
 

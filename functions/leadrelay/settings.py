@@ -123,6 +123,9 @@ class ProcessorSettings(SalesforceAccess):
     """Activities expire (DynamoDB TTL) this long after they occurred."""
     time_margin_seconds: float = Field(default=5.0, ge=0)
     """Time kept free at the end of an invocation for answering SQS and flushing metrics."""
+    resync_max_records: PositiveInt = 10_000
+    """The most records one re-sync window (an overflow or wildcard change event) re-reads; a larger
+    window is dead-lettered as ``RESYNC_WINDOW_TOO_LARGE``."""
 
 
 class IngressSettings(FunctionSettings):
@@ -152,6 +155,9 @@ class SalesforceEventsSettings(IngressSettings):
 
     integration_user_id: str | None = None
     """The Salesforce user leadrelay writes as; its own changes are dropped at ingress."""
+    resync_margin_seconds: int = Field(default=600, ge=0, le=86_400)
+    """Half the re-sync window of an overflow or wildcard change event: the records modified within
+    this many seconds of its commit time are read again (default 600: an Apex transaction's limit)."""
 
 
 class Settings(FunctionSettings):
@@ -173,3 +179,5 @@ class Settings(FunctionSettings):
     activity_history_days: PositiveInt = 365
     activity_ttl_days: PositiveInt = 400
     time_margin_seconds: float = Field(default=5.0, ge=0)
+    resync_margin_seconds: int = Field(default=600, ge=0, le=86_400)
+    resync_max_records: PositiveInt = 10_000

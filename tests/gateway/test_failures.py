@@ -69,6 +69,7 @@ EXPECTED: dict[str, tuple[ErrorClass, ErrorCategory]] = {
     "MA_PERSON_NOT_FOUND": (P, C.MISSING_RECORD),
     "ACTIVITY_STORE_ERROR": (T, C.UNAVAILABLE),
     "RULE_EVALUATION_ERROR": (P, C.UNKNOWN),
+    "RESYNC_WINDOW_TOO_LARGE": (P, C.UNKNOWN),
 }
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import quote_plus
 
 import pytest
-from leadrelay.adapters.salesforce.soql import select_in_queries
+from leadrelay.adapters.salesforce.soql import modified_between_query, select_in_queries
 
 
 def _one_query(values: list[str]) -> str:
@@ -86,3 +87,23 @@ def test_japanese_values_fill_the_budget_sooner_than_ascii_ones() -> None:
     assert count > len(
         list(select_in_queries("Lead", "Company", ascii_names, ["Company"], max_query_bytes=4_000))
     )
+
+
+def test_a_modified_window_is_a_bounded_query_over_utc_seconds_that_contain_it() -> None:
+    since = datetime(2026, 11, 21, 14, 6, 58, 400_000, tzinfo=timezone(timedelta(hours=9)))
+    until = datetime(2026, 11, 21, 5, 26, 58, 1_000, tzinfo=UTC)
+
+    query = modified_between_query("Lead", since, until, limit=10_001)
+
+    assert query == (
+        "SELECT Id FROM Lead WHERE LastModifiedDate >= 2026-11-21T05:06:58Z "
+        "AND LastModifiedDate <= 2026-11-21T05:26:59Z ORDER BY LastModifiedDate, Id LIMIT 10001"
+    )
+
+
+@pytest.mark.parametrize(("sobject", "limit"), [("Lead WHERE Id != null", 10), ("Lead", 0)])
+def test_a_modified_window_refuses_a_bad_object_name_or_limit(sobject: str, limit: int) -> None:
+    moment = datetime(2026, 11, 21, 5, 16, 58, tzinfo=UTC)
+
+    with pytest.raises(ValueError, match=r"not an sObject API name|limit must be positive"):
+        modified_between_query(sobject, moment, moment, limit=limit)

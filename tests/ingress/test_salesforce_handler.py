@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from leadrelay.bootstrap import Overrides
+from leadrelay.bootstrap.ingress import salesforce_events_runtime
 from leadrelay.handlers import salesforce_events
 from leadrelay.handlers.salesforce_events import UnreadableEventError, handle
+from leadrelay.settings import SalesforceEventsSettings
 
 from tests.ingress.builders import (
     INTEGRATION_USER,
@@ -22,6 +26,7 @@ from tests.ingress.builders import (
 from tests.plugins.ingress import IngressAws
 
 CONTEXT: Any = FakeLambdaContext(function_name="leadrelay-salesforce-events")
+OVERFLOW_TRANSACTION = "7f3e0c2a-51d4-4b8e-a0c6-2d9e8b1f4a77"
 
 
 def test_a_lead_activity_event_is_queued(ingress_aws: IngressAws) -> None:
@@ -60,19 +65,21 @@ def test_our_own_write_backs_are_dropped_and_counted(
     assert emitted_metrics(capsys.readouterr().out)["OwnChangesDropped"] == 1
 
 
-def test_gap_and_overflow_events_are_counted_and_a_gap_lead_is_queued_for_a_re_read(
+def test_gap_and_overflow_events_are_counted_and_queued_for_healing(
     ingress_aws: IngressAws, capsys: pytest.CaptureFixture[str]
 ) -> None:
     runtime = ingress_aws.salesforce_runtime()
 
     handle(change_event(change_type="GAP_UPDATE"), CONTEXT, runtime)
-    answer = handle(change_event(change_type="GAP_OVERFLOW", record_ids=()), CONTEXT, runtime)
+    overflow = change_event(change_type="GAP_OVERFLOW", record_ids=(), transaction_key=OVERFLOW_TRANSACTION)
+    answer = handle(overflow, CONTEXT, runtime)
 
     metrics = emitted_metrics(capsys.readouterr().out)
     assert answer["notices"][0]["kind"] == "overflow"
     assert (metrics["GapEventsReceived"], metrics["OverflowEventsReceived"]) == (1, 1)
-    assert [(e.type, e.identity.salesforce_id) for e in ingress_aws.queued_events()] == [
-        ("lead_updated", LEAD_ID)
+    assert [(e.type, e.identity.key) for e in ingress_aws.queued_events()] == [
+        ("lead_updated", f"sf#{LEAD_ID[:15]}"),
+        ("records_changed", "scope#Lead"),
     ]
 
 
@@ -85,6 +92,23 @@ def test_a_wildcard_change_event_is_counted_as_a_gap_never_rejected(
 
     assert answer["notices"][0]["kind"] == "gap"
     assert emitted_metrics(capsys.readouterr().out)["GapEventsReceived"] == 1
+    assert [e.type for e in ingress_aws.queued_events()] == ["records_changed"]
+
+
+def test_the_re_sync_window_is_as_wide_as_the_function_is_configured(ingress_aws: IngressAws) -> None:
+    env = {
+        "LEADRELAY_INGEST_QUEUE_URL": ingress_aws.queue_url,
+        "LEADRELAY_RULES_PATH": str(RULES),
+        "LEADRELAY_RESYNC_MARGIN_SECONDS": "120",
+    }
+    settings = SalesforceEventsSettings.from_env(env)
+    runtime = salesforce_events_runtime(settings, Overrides(enqueuer=ingress_aws.enqueuer()))
+
+    handle(change_event(change_type="GAP_OVERFLOW", record_ids=()), CONTEXT, runtime)
+
+    (event,) = ingress_aws.queued_events()
+    assert event.window is not None
+    assert event.window.until - event.window.since == timedelta(minutes=4)
 
 
 @pytest.mark.parametrize("name", sorted(path.name for path in REFERENCE.glob("*event*.json")))

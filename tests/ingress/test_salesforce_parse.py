@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from leadrelay.domain.events import EventSource, parse_canonical_event
 from leadrelay.ingress.results import IngressError, NoticeKind
-from leadrelay.ingress.salesforce import parse_salesforce_event
+from leadrelay.ingress.salesforce import SalesforceOptions, parse_salesforce_event
 
 from tests.ingress.builders import (
     CONTACT_ID,
@@ -198,9 +198,76 @@ def test_a_field_type_conversion_with_wildcard_record_ids_is_reported_as_a_gap(
 
     result = parse_salesforce_event(raw, received_at=NOW)
 
-    assert result.events == ()
     assert (result.notices[0].kind, result.notices[0].record_ids) == (NoticeKind.GAP, (wildcard,))
     assert f"recordIds {wildcard}" in result.notices[0].reason
+
+
+@pytest.mark.parametrize(
+    ("entity", "change_type", "record_ids"),
+    [("Lead", "UPDATE", ("00Q*",)), ("Contact", "UPDATE", ("003*",)), ("Lead", "GAP_OVERFLOW", ())],
+    ids=["lead-wildcard", "contact-wildcard", "lead-overflow"],
+)
+def test_a_wildcard_or_overflow_event_becomes_a_re_sync_window_around_its_commit_time(
+    entity: str, change_type: str, record_ids: tuple[str, ...]
+) -> None:
+    raw = change_event(entity, change_type, record_ids=record_ids, changed=(), fields={})
+
+    (event,) = parse_salesforce_event(raw, received_at=NOW).events
+
+    commit = datetime.fromtimestamp((NOW_MS - 2000) / 1000, UTC)
+    assert (event.type, event.entity, event.identity.scope) == ("records_changed", entity, entity)
+    assert event.window is not None
+    assert (event.window.since, event.window.until) == (
+        commit - timedelta(minutes=10),
+        commit + timedelta(minutes=10),
+    )
+    assert event.idempotency_key == "0002c8e1-7f4b-43a2-9d51-0b7e2a9c6d13:1"
+
+
+def test_the_re_sync_margin_is_configurable() -> None:
+    raw = change_event(change_type="GAP_OVERFLOW", record_ids=(), changed=(), fields={})
+    options = SalesforceOptions(resync_margin=timedelta(minutes=2))
+
+    (event,) = parse_salesforce_event(raw, options=options, received_at=NOW).events
+
+    assert event.window is not None
+    assert event.window.until - event.window.since == timedelta(minutes=4)
+
+
+@pytest.mark.parametrize(("change_type", "record_ids"), [("UPDATE", ("00T*",)), ("GAP_OVERFLOW", ())])
+def test_a_wildcard_or_overflow_on_tasks_stays_a_notice(
+    change_type: str, record_ids: tuple[str, ...]
+) -> None:
+    raw = change_event("Task", change_type, record_ids=record_ids, changed=(), fields={})
+
+    result = parse_salesforce_event(raw, received_at=NOW)
+
+    assert result.events == ()
+    assert result.notices[0].kind in (NoticeKind.GAP, NoticeKind.OVERFLOW)
+
+
+@pytest.mark.parametrize("change_type", ["GAP_CREATE", "GAP_UPDATE", "GAP_UNDELETE"])
+def test_a_gap_on_a_task_becomes_a_task_to_re_read(change_type: str) -> None:
+    raw = change_event("Task", change_type, record_ids=(TASK_ID,), changed=(), fields={})
+
+    result = parse_salesforce_event(raw, received_at=NOW)
+
+    (event,) = result.events
+    assert (event.type, event.entity, event.identity.salesforce_id) == ("task_changed", "Task", TASK_ID)
+    assert result.notices[0].kind is NoticeKind.GAP
+
+
+def test_a_gap_naming_several_records_keys_each_by_its_id() -> None:
+    raw = change_event(
+        change_type="GAP_UPDATE", record_ids=(LEAD_ID, "00Q5f00000AbCdFEAV"), changed=(), fields={}
+    )
+
+    keys = [event.idempotency_key for event in parse_salesforce_event(raw, received_at=NOW).events]
+
+    assert keys == [
+        f"0002c8e1-7f4b-43a2-9d51-0b7e2a9c6d13:1:{LEAD_ID}",
+        "0002c8e1-7f4b-43a2-9d51-0b7e2a9c6d13:1:00Q5f00000AbCdFEAV",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -261,3 +261,31 @@ def test_malformed_and_mistyped_queries_are_rejected(
         local_org_client.query(soql)
 
     assert content(caught.value)[0]["errorCode"] == code
+
+
+def test_a_last_modified_date_range_finds_the_records_written_in_it_to_the_millisecond(
+    local_org: LocalOrg, local_org_client: Salesforce
+) -> None:
+    stamped = datetime(2026, 11, 21, 5, 16, 58, 250_000, tzinfo=UTC)
+    local_org.state.clock = lambda: stamped
+    _lead(local_org, "山田")
+    window = "SELECT LastName FROM Lead WHERE LastModifiedDate >= {} AND LastModifiedDate <= {}"
+
+    in_utc = local_org_client.query(window.format("2026-11-21T05:16:58Z", "2026-11-21T05:16:59Z"))
+    in_jst = local_org_client.query(window.format("2026-11-21T14:16:58+09:00", "2026-11-21T14:16:59+09:00"))
+    before_its_millisecond = local_org_client.query(
+        window.format("2026-11-21T05:16:57Z", "2026-11-21T05:16:58Z")
+    )
+
+    assert (_names(in_utc), _names(in_jst), _names(before_its_millisecond)) == (["山田"], ["山田"], [])
+    assert local_org.records("Lead")[0]["LastModifiedDate"] == "2026-11-21T05:16:58.250+0000"
+
+
+def test_a_quoted_datetime_is_refused_as_salesforce_refuses_it(local_org_client: Salesforce) -> None:
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        local_org_client.query("SELECT Id FROM Lead WHERE LastModifiedDate >= '2026-11-21T05:16:58Z'")
+
+    assert content(caught.value)[0]["errorCode"] == "INVALID_QUERY_FILTER_OPERATOR"
+    assert (
+        "must be of type dateTime and should not be enclosed in quotes" in content(caught.value)[0]["message"]
+    )

@@ -32,6 +32,7 @@ def test_the_processor_runs_its_steps_in_order(local_org: LocalOrg) -> None:
     pipeline, _, _ = make_pipeline(local_org)
     assert [step.name for step in pipeline.steps] == [
         "parse",
+        "heal",
         "enrich",
         "resolve",
         "record activities",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from leadrelay.adapters.ingest_queue import IdempotentEnqueuer, PlainEnqueuer, SqsEventQueue
@@ -73,6 +74,7 @@ def salesforce_events_runtime(
     return SalesforceEventsRuntime(
         enqueuer=overrides.enqueuer or enqueuer(settings),
         loop_guard=loop_guard(settings),
+        options=SalesforceOptions(resync_margin=timedelta(seconds=settings.resync_margin_seconds)),
         clock=overrides.clock or utc_now,
     )
 

@@ -101,6 +101,7 @@ def processor_runtime(
         backoff=Backoff(attempt_time=DEFAULT_TIMEOUT_SECONDS),  # a retry starts only if it can finish
         max_receive_count=settings.max_receive_count,
         history_days=settings.activity_history_days,
+        resync_max_records=settings.resync_max_records,
         function_version=settings.function_version,
         source_queue=settings.ingest_queue_url,
     )

@@ -174,7 +174,9 @@ class DeadLetter(BaseModel):
             return self.write.record_id or self.write.external_id or self.write.ref
         if self.event is None:
             return None
-        identity = self.event.identity
+        identity, window = self.event.identity, self.event.window
+        if window is not None:
+            return f"{identity.scope} modified {window.since.isoformat()}..{window.until.isoformat()}"
         return identity.salesforce_id or identity.email or identity.ma_id
 
     def age(self, now: datetime) -> timedelta:

@@ -58,6 +58,12 @@ class RecordChangeType(StrEnum):
     OWNER_CHANGED = "owner_changed"
     STATUS_CHANGED = "status_changed"
     TASK_COMPLETED = "task_completed"
+    TASK_CHANGED = "task_changed"
+    """A Task Salesforce could not describe (a CDC gap): the processor reads it and, when it is
+    completed, applies it as ``task_completed`` about its ``WhoId``."""
+    RECORDS_CHANGED = "records_changed"
+    """A re-sync window (``GAP_OVERFLOW``, wildcard ``recordIds``): the processor re-reads every
+    record of ``entity`` modified in ``window`` and re-evaluates each."""
 
 
 class EventSource(StrEnum):
@@ -82,7 +88,7 @@ def normalise_email(value: str | None) -> str | None:
 
 
 class Identity(BaseModel):
-    """Who the event is about. At least one of the three keys is required."""
+    """Who the event is about. At least one key is required."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -90,6 +96,9 @@ class Identity(BaseModel):
     salesforce_id: str | None = Field(default=None, pattern=SALESFORCE_ID_PATTERN)
     ma_id: str | None = Field(default=None, max_length=MAX_MA_ID_LENGTH)
     """The MA tool's own id for the person (HubSpot objectId, Marketo lead id...)."""
+    scope: Literal["Lead", "Contact"] | None = None
+    """A re-sync window's identity: the event is about the records of this object in its window, no
+    one person (the processor turns it into one re-read event per record)."""
 
     @field_validator("email")
     @classmethod
@@ -98,13 +107,16 @@ class Identity(BaseModel):
 
     @model_validator(mode="after")
     def _at_least_one_key(self) -> Identity:
-        if not (self.email or self.salesforce_id or self.ma_id):
+        if not (self.email or self.salesforce_id or self.ma_id or self.scope):
             raise ValueError("identity needs at least one of email, salesforce_id, ma_id")
         return self
 
     @property
     def key(self) -> str:
-        """The activity-store partition key: e-mail first, then Salesforce id, then MA id."""
+        """The activity-store partition key: e-mail first, then Salesforce id, then MA id (a window's
+        ``scope#Lead``)."""
+        if self.scope and not (self.email or self.salesforce_id or self.ma_id):
+            return f"scope#{self.scope}"
         if self.email:
             return f"email#{self.email}"
         if self.salesforce_id:
@@ -121,14 +133,31 @@ class ChangeHeader(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    record_id: str = Field(pattern=SALESFORCE_ID_PATTERN)
+    record_id: str | None = Field(default=None, pattern=SALESFORCE_ID_PATTERN)
+    """``None`` for a re-sync window (an overflow event names no record, a wildcard all of them)."""
     change_type: str = Field(min_length=1, max_length=40)
-    """``CREATE``, ``UPDATE``, ``DELETE`` or ``UNDELETE``."""
+    """``CREATE``, ``UPDATE``, ``DELETE``, ``UNDELETE`` or a gap type (``GAP_UPDATE``, ``GAP_OVERFLOW``)."""
     change_origin: str = ""
     """``com/salesforce/api/rest/61.0;client=leadrelay`` for an API write with a client name."""
     commit_user: str | None = None
     transaction_key: str | None = None
     sequence_number: int | None = None
+
+
+class ResyncWindow(BaseModel):
+    """The time window of a re-sync event: the records of its entity whose ``LastModifiedDate`` lies in
+    ``[since, until]`` are read again and re-evaluated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    since: AwareDatetime
+    until: AwareDatetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ResyncWindow:
+        if self.until < self.since:
+            raise ValueError("until is before since")
+        return self
 
 
 class CanonicalEvent(BaseModel):
@@ -157,6 +186,8 @@ class CanonicalEvent(BaseModel):
     changed_fields: tuple[str, ...] = ()
     change: ChangeHeader | None = None
     """For record changes from Change Data Capture: the header facts (record id, origin, committing user)."""
+    window: ResyncWindow | None = None
+    """For ``records_changed`` (and only there): the window whose records the processor re-reads."""
 
     @field_validator("idempotency_key")
     @classmethod
@@ -171,6 +202,10 @@ class CanonicalEvent(BaseModel):
         if self.type not in allowed._value2member_map_:
             names = ", ".join(allowed._value2member_map_)
             raise ValueError(f"type {self.type!r} is not a {self.kind.value} type (one of: {names})")
+        if (self.type == RecordChangeType.RECORDS_CHANGED) != (self.window is not None):
+            raise ValueError("a records_changed event needs a window, and only it has one")
+        if self.window is not None and (self.entity is None or self.entity != self.identity.scope):
+            raise ValueError("a re-sync window's entity and identity.scope must name the same object")
         return self
 
     def activity_record(self) -> dict[str, Any]:

@@ -92,6 +92,9 @@ ACTIVITY_STORE_ERROR = "ACTIVITY_STORE_ERROR"
 """The activity store could not be written or read (source ``activity_store``; transient)."""
 RULE_EVALUATION_ERROR = "RULE_EVALUATION_ERROR"
 """The rule engine raised on an event (source ``rule_evaluation``; permanent: the integration owner looks)."""
+RESYNC_WINDOW_TOO_LARGE = "RESYNC_WINDOW_TOO_LARGE"
+"""A re-sync window (an overflow or wildcard change event) holds more records than one invocation
+re-reads (``LEADRELAY_RESYNC_MAX_RECORDS``; permanent: the integration owner re-evaluates them)."""
 
 
 def http_status_code(status: int) -> str:
@@ -169,6 +172,7 @@ CLASSIFICATION_TABLE: Mapping[str, Classification] = MappingProxyType(
         # --- permanent: the event never reached Salesforce -----------------------------------
         INVALID_EVENT: _p(_C.INVALID_EVENT),
         RULE_EVALUATION_ERROR: _p(_C.UNKNOWN),  # an engine bug: a person reads the trace
+        RESYNC_WINDOW_TOO_LARGE: _p(_C.UNKNOWN),  # too many records to re-read in one invocation
     }
 )
 """Classification per Salesforce ``statusCode``/``errorCode`` (and our synthetic codes)."""

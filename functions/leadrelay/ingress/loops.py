@@ -89,6 +89,6 @@ class LoopGuard:
             if reason is None:
                 kept.append(event)
             else:
-                record = (event.change.record_id,) if event.change else ()
+                record = (event.change.record_id,) if event.change and event.change.record_id else ()
                 dropped.append(Notice(NoticeKind.OWN_CHANGE, reason, f"{event.entity}ChangeEvent", record))
         return kept, dropped

@@ -9,9 +9,10 @@
   from a capture.
 
 Change events (``LeadChangeEvent``, ``ContactChangeEvent``, ``TaskChangeEvent``) become record
-changes; the MA-activity platform event becomes an activity. Gap and overflow events, entities and
-platform events leadrelay does not process, and Task changes that complete nothing are *notices*
-(logged and counted, never errors). Anything that cannot be read raises
+changes; the MA-activity platform event becomes an activity. Gap and overflow events (and wildcard
+``recordIds``) are *notices* plus the events that heal them (:mod:`leadrelay.ingress.salesforce_gaps`);
+entities and platform events leadrelay does not process, and Task changes that complete nothing, are
+notices only (logged and counted, never errors). Anything that cannot be read raises
 :class:`~leadrelay.ingress.results.IngressError` naming the JSON path.
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from leadrelay.domain.events import ActivityType, CanonicalEvent, EventKind, EventSource, Identity
@@ -27,6 +28,7 @@ from leadrelay.ingress.json_body import settled
 from leadrelay.ingress.results import IngressError, IngressResult, Notice, NoticeKind
 from leadrelay.ingress.salesforce_cdc import parse_change_event
 from leadrelay.ingress.salesforce_envelope import Envelope, unwrap
+from leadrelay.ingress.salesforce_gaps import DEFAULT_RESYNC_MARGIN
 from leadrelay.ingress.values import (
     build_event,
     jpath,
@@ -43,10 +45,12 @@ COMPLETED_TASK_STATUSES = frozenset({"Completed"})
 
 @dataclass(frozen=True, slots=True)
 class SalesforceOptions:
-    """What the parser treats as MA activity and as a completed task."""
+    """What the parser treats as MA activity and as a completed task, and how wide a re-sync window is."""
 
     activity_events: frozenset[str] = ACTIVITY_EVENTS
     completed_task_statuses: frozenset[str] = COMPLETED_TASK_STATUSES
+    resync_margin: timedelta = DEFAULT_RESYNC_MARGIN
+    """An overflow or wildcard event re-reads the records modified within this of its commit time."""
 
 
 def parse_salesforce_event(
@@ -56,7 +60,9 @@ def parse_salesforce_event(
     options = options or SalesforceOptions()
     envelope = unwrap(settled(raw))
     if "ChangeEventHeader" in envelope.payload:
-        return parse_change_event(envelope, options.completed_task_statuses, received_at)
+        return parse_change_event(
+            envelope, options.completed_task_statuses, received_at, options.resync_margin
+        )
     if envelope.name.endswith("ChangeEvent"):
         raise IngressError("a change event needs a ChangeEventHeader", path=envelope.path)
     if envelope.name in options.activity_events:

@@ -8,15 +8,9 @@
   true, and on an update ``Status``/``IsClosed`` among the changed fields) → ``task_completed``
   about the task's ``WhoId`` — the first-contact signal. Enrich Task change events with ``WhoId``
   (the channel member's enriched fields): an update event otherwise carries only changed fields.
-* Lead/Contact ``GAP_CREATE``/``GAP_UPDATE``/``GAP_UNDELETE`` naming records → a *gap* notice and a
-  *re-read* event per record: ``lead_updated`` / ``contact_updated`` with no field values
-  (``change.change_type`` keeps the ``GAP_*`` type), so the processor reads the record from the org
-  by its id and re-evaluates it — a change Salesforce could not describe is not missed.
-* Other gap events (``GAP_DELETE``, Task gaps), ``GAP_OVERFLOW``, deletes/undeletes and other
-  entities → notices.
-* A change whose ``recordIds`` is a wildcard (the object's key prefix and ``*``, e.g. ``00Q*``: a
-  custom field type conversion that lost data on every record of the object) → a *gap* notice naming
-  the wildcard, never an unreadable event.
+* Gap events, ``GAP_OVERFLOW`` and changes whose ``recordIds`` is a wildcard (``00Q*``) → a notice,
+  and the events that heal them (:mod:`leadrelay.ingress.salesforce_gaps`).
+* Deletes, undeletes and other entities → notices.
 
 The idempotency key is ``transactionKey:sequenceNumber``, with ``:<recordId>`` when the change names
 several records and ``:<type>`` when one record change yields two events.
@@ -24,39 +18,37 @@ several records and ``:<type>`` when one record change yields two events.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from leadrelay.domain.events import CanonicalEvent, ChangeHeader, EventKind, EventSource, Identity
 from leadrelay.domain.events import RecordChangeType as T
+from leadrelay.ingress.cdc_header import commit_time, integer, names, record_ids, wildcard_record_ids
 from leadrelay.ingress.results import IngressError, IngressResult, Notice, NoticeKind
 from leadrelay.ingress.salesforce_envelope import Envelope
+from leadrelay.ingress.salesforce_gaps import DEFAULT_RESYNC_MARGIN, GAP_CHANGE_TYPES, OVERFLOW, parse_gap
 from leadrelay.ingress.values import (
     build_event,
     jpath,
     optional_salesforce_id,
     optional_text,
-    parse_instant,
     require_object,
     required_text,
-    type_name,
 )
 
 PROCESSED_ENTITIES = ("Lead", "Contact", "Task")
-GAP_CHANGE_TYPES = frozenset({"GAP_CREATE", "GAP_UPDATE", "GAP_DELETE", "GAP_UNDELETE"})
-REREAD_GAP_TYPES = frozenset({"GAP_CREATE", "GAP_UPDATE", "GAP_UNDELETE"})
-"""Gaps healed by re-reading the named Leads/Contacts (a deleted record has nothing to re-read)."""
-CHANGE_TYPES = frozenset({"CREATE", "UPDATE", "DELETE", "UNDELETE", "GAP_OVERFLOW", *GAP_CHANGE_TYPES})
-_WILDCARD = re.compile(r"^[0-9A-Za-z]{3}\*$")
+CHANGE_TYPES = frozenset({"CREATE", "UPDATE", "DELETE", "UNDELETE", OVERFLOW, *GAP_CHANGE_TYPES})
 _NAME_PARTS = ("Salutation", "FirstName", "MiddleName", "LastName", "Suffix", "InformalName")
 _CREATED = {"Lead": T.LEAD_CREATED, "Contact": T.CONTACT_CREATED}
 _UPDATED = {"Lead": T.LEAD_UPDATED, "Contact": T.CONTACT_UPDATED}
 
 
 def parse_change_event(
-    envelope: Envelope, completed_statuses: frozenset[str], received_at: datetime | None
+    envelope: Envelope,
+    completed_statuses: frozenset[str],
+    received_at: datetime | None,
+    resync_margin: timedelta = DEFAULT_RESYNC_MARGIN,
 ) -> IngressResult:
     """Record-change events (or notices) for one change event."""
     path = jpath(envelope.path, "ChangeEventHeader")
@@ -68,39 +60,31 @@ def parse_change_event(
             f"is not a change type (one of {', '.join(sorted(CHANGE_TYPES))})", path=jpath(path, "changeType")
         )
     wildcard = wildcard_record_ids(header.get("recordIds"))
-    record_ids = wildcard or _record_ids(header.get("recordIds"), jpath(path, "recordIds"))
+    ids = () if wildcard else record_ids(header.get("recordIds"), jpath(path, "recordIds"))
     name = envelope.name or f"{entity}ChangeEvent"
 
     def notice(kind: NoticeKind, reason: str) -> IngressResult:
-        return IngressResult.of(notices=[Notice(kind, reason, name, record_ids)])
+        return IngressResult.of(notices=[Notice(kind, reason, name, wildcard or ids)])
 
     if entity not in PROCESSED_ENTITIES:
         return notice(
             NoticeKind.NOT_PROCESSED, f"{entity} changes are not processed (only Lead, Contact, Task)"
         )
-    if wildcard:
-        return notice(
-            NoticeKind.GAP,
-            f"{change_type} on every {entity} (recordIds {', '.join(wildcard)}): a field type conversion "
-            "changed records the event does not name",
+    if wildcard or change_type in GAP_CHANGE_TYPES or change_type == OVERFLOW:
+        return parse_gap(
+            envelope,
+            header,
+            path,
+            record_ids=ids,
+            wildcard=wildcard,
+            margin=resync_margin,
+            received_at=received_at,
         )
-    if change_type in GAP_CHANGE_TYPES:
-        gap = notice(NoticeKind.GAP, f"{change_type} on {entity}: the change itself is not in the event")
-        if change_type in REREAD_GAP_TYPES and entity in _UPDATED and record_ids:
-            reread = _record_changes(
-                envelope, header, path, entity, change_type, record_ids, completed_statuses, received_at
-            )
-            return IngressResult.of(reread.events, gap.notices)
-        return gap
-    if change_type == "GAP_OVERFLOW":
-        return notice(NoticeKind.OVERFLOW, f"GAP_OVERFLOW on {entity}: too many changes in one transaction")
     if change_type in {"DELETE", "UNDELETE"}:
         return notice(NoticeKind.NOT_PROCESSED, f"{change_type} on {entity} is not processed")
-    if not record_ids:
+    if not ids:
         raise IngressError("must name at least one record", path=jpath(path, "recordIds"))
-    return _record_changes(
-        envelope, header, path, entity, change_type, record_ids, completed_statuses, received_at
-    )
+    return _record_changes(envelope, header, path, entity, change_type, ids, completed_statuses, received_at)
 
 
 def _record_changes(
@@ -109,30 +93,30 @@ def _record_changes(
     path: str,
     entity: str,
     change_type: str,
-    record_ids: tuple[str, ...],
+    ids: tuple[str, ...],
     completed_statuses: frozenset[str],
     received_at: datetime | None,
 ) -> IngressResult:
     transaction_key = required_text(header.get("transactionKey"), jpath(path, "transactionKey"))
-    sequence = _integer(header.get("sequenceNumber"), jpath(path, "sequenceNumber"))
-    changed = _names(header.get("changedFields"), jpath(path, "changedFields"))
+    sequence = integer(header.get("sequenceNumber"), jpath(path, "sequenceNumber"))
+    changed = names(header.get("changedFields"), jpath(path, "changedFields"))
     fields = record_fields(envelope.payload, header, path)
-    occurred_at = _commit_time(envelope, header, path, received_at)
+    occurred_at = commit_time(envelope, header, path, received_at)
     types = _types(entity, change_type, changed, fields, completed_statuses)
     if isinstance(types, str):
-        return IngressResult.of(notices=[Notice(NoticeKind.NOT_PROCESSED, types, envelope.name, record_ids)])
+        return IngressResult.of(notices=[Notice(NoticeKind.NOT_PROCESSED, types, envelope.name, ids)])
     who = optional_salesforce_id(fields.get("WhoId"), jpath(envelope.path, "WhoId"))
     if entity == "Task" and who is None:
         reason = (
             "Task change carries no WhoId (enrich TaskChangeEvent with WhoId, or the task is about no person)"
         )
-        return IngressResult.of(notices=[Notice(NoticeKind.NOT_PROCESSED, reason, envelope.name, record_ids)])
+        return IngressResult.of(notices=[Notice(NoticeKind.NOT_PROCESSED, reason, envelope.name, ids)])
     email = optional_text(fields.get("Email"), jpath(envelope.path, "Email"))
     events: list[CanonicalEvent] = []
-    for record_id in record_ids:
+    for record_id in ids:
         for event_type in types:
             key = f"{transaction_key}:{sequence}"
-            key += f":{record_id}" if len(record_ids) > 1 else ""
+            key += f":{record_id}" if len(ids) > 1 else ""
             key += f":{event_type.value}" if len(types) > 1 else ""
             change = ChangeHeader(
                 record_id=record_id,
@@ -179,8 +163,6 @@ def _types(
         if fields.get("IsClosed") is True or (isinstance(status, str) and status in completed_statuses):
             return [T.TASK_COMPLETED]
         return "Task change does not complete the task"
-    if change_type in GAP_CHANGE_TYPES:  # a re-read: what changed is unknown
-        return [_UPDATED[entity]]
     if change_type == "CREATE":
         return [_CREATED[entity]]
     types = [T.OWNER_CHANGED] if "ownerid" in folded else []
@@ -195,10 +177,8 @@ def record_fields(payload: Mapping[str, Any], header: Mapping[str, Any], path: s
     A field absent from the event, or ``null`` without being in ``nulledFields``, is not included, so
     the processor never mistakes "not sent" for "cleared".
     """
-    nulled = {
-        name.rsplit(".", 1)[-1] for name in _names(header.get("nulledFields"), jpath(path, "nulledFields"))
-    }
-    diffs = {name.rsplit(".", 1)[-1] for name in _names(header.get("diffFields"), jpath(path, "diffFields"))}
+    nulled = {n.rsplit(".", 1)[-1] for n in names(header.get("nulledFields"), jpath(path, "nulledFields"))}
+    diffs = {n.rsplit(".", 1)[-1] for n in names(header.get("diffFields"), jpath(path, "diffFields"))}
     fields: dict[str, Any] = {}
     for name, value in payload.items():
         if name == "ChangeEventHeader" or name in diffs:
@@ -209,54 +189,3 @@ def record_fields(payload: Mapping[str, Any], header: Mapping[str, Any], path: s
             fields[name] = value
     fields.update(dict.fromkeys(nulled - diffs))
     return fields
-
-
-def _commit_time(
-    envelope: Envelope, header: Mapping[str, Any], path: str, received_at: datetime | None
-) -> datetime:
-    if header.get("commitTimestamp") is not None:
-        return parse_instant(header["commitTimestamp"], jpath(path, "commitTimestamp"), fmt="epoch_millis")
-    for name in ("LastModifiedDate", "CreatedDate"):
-        if envelope.payload.get(name):
-            return parse_instant(envelope.payload[name], jpath(envelope.path, name))
-    moment = envelope.time or received_at
-    if moment is None:
-        raise IngressError(
-            "is required (no other time in the event either)", path=jpath(path, "commitTimestamp")
-        )
-    return moment
-
-
-def wildcard_record_ids(value: Any) -> tuple[str, ...]:
-    """The wildcard ``recordIds`` (``("00Q*",)``) of a field type conversion event, else ``()``."""
-    if not isinstance(value, list) or not value:
-        return ()
-    if all(isinstance(item, str) and _WILDCARD.match(item) for item in value):
-        return tuple(value)
-    return ()
-
-
-def _record_ids(value: Any, path: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise IngressError(f"expected an array of record ids, got {type_name(value)}", path=path)
-    ids = (optional_salesforce_id(item, jpath(path, index)) for index, item in enumerate(value))
-    return tuple(record_id for record_id in ids if record_id)
-
-
-def _names(value: Any, path: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise IngressError("expected an array of field names", path=path)
-    return tuple(value)
-
-
-def _integer(value: Any, path: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise IngressError(f"expected an integer, got {type_name(value)}", path=path)
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise IngressError("expected an integer", path=path) from exc

@@ -1,6 +1,6 @@
 """One batch of ingest messages through the whole pipeline; docs/processor.md tells the story.
 
-The pipeline runs its steps (:mod:`leadrelay.pipeline.steps`: parse → enrich → resolve → record
+The pipeline runs its steps (:mod:`leadrelay.pipeline.steps`: parse → heal → enrich → resolve → record
 activities → evaluate → plan → write) over one :class:`~leadrelay.pipeline.state.BatchState`, then
 settles it (:mod:`leadrelay.pipeline.settling`): every message ends APPLIED, DEAD_LETTERED or RETRY.
 The pipeline takes ports only (gateway, activity store, dead-letter sink, MA directories); it imports
@@ -58,6 +58,7 @@ class Pipeline:
             fields=self.fields,
             enricher=MaEnricher(ma_directories or {}, clock=clock),
             history_days=self.config.history_days,
+            resync_max_records=self.config.resync_max_records,
         )
         """The steps, in order (a new stage is inserted here)."""
         letters = LetterWriter(operations, rules.version, self.config)

@@ -17,3 +17,6 @@ class PipelineConfig:
     function_version: str | None = None
     source_queue: str | None = None
     backoff: Backoff = field(default_factory=Backoff)
+    resync_max_records: int = 10_000
+    """The most records one re-sync window (overflow, wildcard) re-reads; a larger window is
+    dead-lettered as ``RESYNC_WINDOW_TOO_LARGE`` rather than retried until it times out."""

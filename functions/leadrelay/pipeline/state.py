@@ -41,6 +41,9 @@ class BatchState:
         """The events still being applied (after enrichment: with the MA's e-mail filled in)."""
         self.not_found: dict[str, ErrorDetail] = {}
         """Why an MA-id-only event names nobody (the MA does not know the id), by key."""
+        self.parents: dict[str, str] = {}
+        """The re-sync window each re-read event was made from (``heal``), by the re-read's key: its
+        failure is the window's."""
         self.targets: list[Target] = []
         self.histories: Mapping[str, list[dict[str, Any]]] = {}
         self.decisions: dict[str, Decision] = {}
@@ -57,7 +60,9 @@ class BatchState:
         self.message_ids.setdefault(event.idempotency_key, []).append(message.message_id)
 
     def fail(self, key: str, failure: Failure) -> None:
-        """Record the failure of one event (a permanent failure is never replaced by a transient one)."""
+        """Record the failure of one event (a permanent failure is never replaced by a transient one);
+        a re-read made from a re-sync window fails the window."""
+        key = self.parents.get(key, key)
         earlier = self.failures.get(key)
         if earlier is None or earlier.classification.transient:
             self.failures[key] = failure

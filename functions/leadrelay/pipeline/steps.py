@@ -1,20 +1,18 @@
 """The processor's pipeline as an ordered list of steps over one :class:`BatchState`.
 
-parse → enrich (MA ids) → resolve identities → record activities → evaluate rules → plan writes →
-write; then the batch is settled (:mod:`leadrelay.pipeline.settling`). A step reads what earlier steps
-produced and adds its own; it fails the events it cannot carry further (``batch.fail``) and leaves
-the rest to the next step. A new stage (de-duplication, routing, SLA timers) is a new step in
-:func:`standard_steps`, not an edit inside another one.
+parse → heal (CDC gaps) → enrich (MA ids) → resolve identities → record activities → evaluate rules →
+plan writes → write; then the batch is settled (:mod:`leadrelay.pipeline.settling`). A step reads
+what earlier steps produced and adds its own; it fails the events it cannot carry further
+(``batch.fail``) and leaves the rest to the next step. A new stage (de-duplication, routing, SLA
+timers) is a new step in :func:`standard_steps`, not an edit inside another one.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
-from typing import Protocol
 
 from leadrelay.domain.duplicates import link_to_duplicate
 from leadrelay.domain.errors import ErrorDetail, ErrorSource
@@ -22,40 +20,19 @@ from leadrelay.domain.failures import RULE_EVALUATION_ERROR, SalesforceCallError
 from leadrelay.domain.identity import Person, Unresolved
 from leadrelay.domain.ownership import OwnershipMap
 from leadrelay.domain.writeplan import plan_writes
+from leadrelay.pipeline.context import Step, StepContext
 from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.evaluation import evaluate_person
 from leadrelay.pipeline.fields import PersonFields
+from leadrelay.pipeline.healing import HealGaps
 from leadrelay.pipeline.messages import parse_message
 from leadrelay.pipeline.recording import Target, record_and_read
 from leadrelay.pipeline.resolution import resolve_people
-from leadrelay.pipeline.retrying import Retrier
 from leadrelay.pipeline.state import BatchState
-from leadrelay.pipeline.writing import Failure, write_with_retries
+from leadrelay.pipeline.writing import write_with_retries
 from leadrelay.ports import ActivityStore, Rules, SalesforceGateway
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class StepContext:
-    """What every step of one invocation shares: the retry budget and the clock."""
-
-    retrier: Retrier
-    clock: Callable[[], datetime]
-
-    def failure(self, errors: Sequence[ErrorDetail]) -> Failure:
-        """The failure of one attempt, now."""
-        return Failure.of(errors, now=self.clock())
-
-
-class Step(Protocol):
-    """One stage of the pipeline."""
-
-    name: str
-
-    def run(self, batch: BatchState, ctx: StepContext) -> None:
-        """Advance ``batch``: add this stage's products, fail the events it cannot carry further."""
-        ...
 
 
 class ParseMessages:
@@ -233,10 +210,12 @@ def standard_steps(
     fields: PersonFields,
     enricher: MaEnricher,
     history_days: int,
+    resync_max_records: int = 10_000,
 ) -> list[Step]:
     """The processor's steps, in order."""
     return [
         ParseMessages(),
+        HealGaps(gateway, resync_max_records),
         EnrichFromMa(enricher),
         ResolveIdentities(gateway, fields),
         RecordActivities(activities, history_days),
@@ -244,3 +223,18 @@ def standard_steps(
         PlanWrites(ownership),
         WriteToSalesforce(gateway, ownership),
     ]
+
+
+__all__ = [
+    "EnrichFromMa",
+    "EvaluateRules",
+    "HealGaps",
+    "ParseMessages",
+    "PlanWrites",
+    "RecordActivities",
+    "ResolveIdentities",
+    "Step",
+    "StepContext",
+    "WriteToSalesforce",
+    "standard_steps",
+]

@@ -10,7 +10,6 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from leadrelay_tools.localorg.faults import Faults
 from leadrelay_tools.localorg.metadata import load_schema
 from leadrelay_tools.localorg.resources import record_json
 from leadrelay_tools.localorg.server import OrgServer
-from leadrelay_tools.localorg.state import ApiCalls, OrgState
+from leadrelay_tools.localorg.state import ApiCalls, OrgState, wall_clock
 from leadrelay_tools.localorg.store import Store, column, table
 from leadrelay_tools.localorg.tls import write_certificates
 
@@ -268,6 +267,7 @@ class LocalOrg:
             self.faults.clear()
             self.state.engine.assignment = LeadAssignmentRules()
             self.state.engine.duplicate_rules.clear()
+            self.state.clock = wall_clock
 
     # -- internals ---------------------------------------------------------------------------------
     def _object(self, sobject: str) -> Any:
@@ -278,7 +278,7 @@ class LocalOrg:
 
     def _write(self, action: Any, user_id: str | None) -> Any:
         saved = self.faults
-        ctx = WriteContext(user_id or self.integration_user_id, None, "", datetime.now(UTC))
+        ctx = WriteContext(user_id or self.integration_user_id, None, "", self.state.clock())
         with self.state.store.lock, self.state.store.transaction():
             self.state.engine.faults = Faults()  # seeding never hits injected faults
             try:

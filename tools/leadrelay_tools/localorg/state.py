@@ -17,6 +17,11 @@ from leadrelay_tools.localorg.schema import Schema
 from leadrelay_tools.localorg.store import Store
 
 
+def wall_clock() -> datetime:
+    """The real time, in UTC: the org's clock unless a test sets its own."""
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class ApiCalls:
     """API calls counted so far: ``total`` and per endpoint kind (``query``, ``collections_update`` …)."""
@@ -66,7 +71,7 @@ class OrgState:
     daily_api_limit: int = 15000
     page_size: int = 2000
     instance_url: str = ""
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    clock: Callable[[], datetime] = field(default=wall_clock)
     cursors: OrderedDict[str, tuple[str, list[dict[str, Any]]]] = field(default_factory=OrderedDict)
     _cursor_seq: int = 0
 

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -45,7 +46,11 @@ from leadrelay.adapters.salesforce.errors import (
     error_from_exception,
     errors_from_simple_salesforce,
 )
-from leadrelay.adapters.salesforce.soql import DEFAULT_MAX_QUERY_BYTES, select_in_queries
+from leadrelay.adapters.salesforce.soql import (
+    DEFAULT_MAX_QUERY_BYTES,
+    modified_between_query,
+    select_in_queries,
+)
 from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import OUT_OF_TIME, SalesforceCallError
 from leadrelay.domain.ownership import AUTO_ASSIGN_OFF
@@ -147,6 +152,24 @@ class SimpleSalesforceGateway:
     ) -> list[dict[str, Any]]:
         """Records by id (``find`` on ``Id``)."""
         return self.find(sobject, "Id", ids, fields, time_left=time_left)
+
+    def modified_between(
+        self,
+        sobject: str,
+        since: datetime,
+        until: datetime,
+        *,
+        limit: int,
+        time_left: Callable[[], float] | None = None,
+    ) -> list[str]:
+        """Ids of ``sobject`` records whose ``LastModifiedDate`` lies in ``[since, until]``, oldest first,
+        at most ``limit``: one bounded query, every page (``nextRecordsUrl``) followed."""
+        soql = modified_between_query(sobject, since, until, limit=limit)
+        operation = f"query {sobject} by LastModifiedDate"
+        in_time = partial(self._in_time, operation, time_left)
+        with self._reporting_usage():
+            records = self._call(operation, partial(self._query, soql=soql, before_request=in_time))
+        return [str(record["Id"]) for record in records]
 
     def write(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
         """Creates, updates and upserts through sObject Collections; one result per op, in op order."""

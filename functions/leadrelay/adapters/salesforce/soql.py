@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote_plus
 
 from simple_salesforce.format import format_soql
@@ -61,6 +62,33 @@ def select_in_queries(
         used += size
     if chunk:
         yield format_soql(template, chunk)
+
+
+def modified_between_query(
+    sobject: str, since: datetime, until: datetime, *, limit: int, field: str = "LastModifiedDate"
+) -> str:
+    """``SELECT Id FROM sobject WHERE field >= since AND field <= until ORDER BY field, Id LIMIT n``.
+
+    The bounds are UTC datetime literals in whole seconds (``2026-11-21T05:06:58Z``), widened to
+    the seconds that contain them, so a record stamped inside the window is never cut off.
+    """
+    check_sobject(sobject)
+    check_field(field, sobject=sobject)
+    if limit < 1:
+        raise ValueError(f"limit must be positive, got {limit}")
+    start = since.astimezone(UTC).replace(microsecond=0)
+    end = until.astimezone(UTC)
+    if end.microsecond:
+        end = end.replace(microsecond=0) + timedelta(seconds=1)
+    # Names are checked above; the datetimes are formatted here (SOQL datetime literals are unquoted).
+    return (
+        f"SELECT Id FROM {sobject} WHERE {field} >= {_literal(start)} AND {field} <= {_literal(end)} "  # noqa: S608
+        f"ORDER BY {field}, Id LIMIT {int(limit)}"
+    )
+
+
+def _literal(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _encoded_length(text: str) -> int:
