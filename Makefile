@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test setup lint typecheck rules-check pytest pythons bench template-check salesforce-cli salesforce-check clean tools-node
+.PHONY: demo test test-fast setup lint typecheck rules-check pytest pythons bench template-check salesforce-cli salesforce-check clean tools-node
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ demo: $(STAMP)
 
 ## test: set up, then run every check CI runs
 test: $(STAMP) lint typecheck rules-check template-check salesforce-check pytest pythons
+
+## test-fast: the inner loop: lint and every test outside the slow tier, on two workers
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n 2 -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -56,15 +61,16 @@ salesforce-cli: $(SF_STAMP)
 salesforce-check: $(SF_STAMP)
 	$(SF_DIR)/check-source.sh
 
+## pytest: every test, the slow tier included, on two workers (the machine's two cores)
 pytest: $(STAMP) tools-node
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 ## tools-node: jsforce in .tools/node_modules for the slow-tier contract test (skipped when npm is absent)
 tools-node:
 	@if ! command -v npm >/dev/null; then echo "tools-node: npm not found, the jsforce contract test is skipped"; \
 	elif [ ! -d .tools/node_modules/jsforce ]; then npm install --prefix .tools --no-audit --no-fund jsforce@3; fi
 
-## pythons: the whole test suite again on every other supported Python (3.12, 3.13) found via pyenv
+## pythons: every test outside the slow tier again on each other supported Python (3.12, 3.13) found via pyenv
 OTHER_PYTHONS ?= 3.12 3.13
 pythons: $(STAMP)
 	@for v in $(OTHER_PYTHONS); do \
@@ -79,7 +85,7 @@ pythons: $(STAMP)
 	      || exit 1; \
 	  fi; \
 	  echo "pythons: pytest on $$($$venv/bin/python --version)"; \
-	  $$venv/bin/pytest || exit 1; \
+	  $$venv/bin/pytest -n 2 -m "not slow" || exit 1; \
 	done
 
 bench: $(STAMP)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from leadrelay.handlers.salesforce_events import UnreadableEventError
@@ -24,6 +25,8 @@ from tests.ingress.builders import (
     marketo_headers,
 )
 from tests.plugins.ingress import IngressAws
+
+pytestmark = pytest.mark.slow  # fuzzing: the slow tier
 
 FUZZ = settings(
     max_examples=30,

@@ -92,6 +92,8 @@ COUNTING_LIFECYCLE = {
     ],
 }
 
+pytestmark = pytest.mark.slow  # fault injection: the slow tier
+
 
 def counting_rules(directory: Path) -> Path:
     """The shipped ownership and operations files with a scoring that counts activities."""
