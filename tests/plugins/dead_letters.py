@@ -44,6 +44,10 @@ class Queues:
         attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
         return sum(int(attributes[name]) for name in names)
 
+    def counts(self) -> tuple[int, int]:
+        """Messages still on the ingest queue, and in the dead-letter queue."""
+        return self.count(self.ingest_url), self.count(self.dlq_url)
+
 
 @pytest.fixture
 def queues(monkeypatch: pytest.MonkeyPatch) -> Iterator[Queues]:

@@ -68,7 +68,7 @@ def test_a_lead_gap_re_reads_the_lead_and_writes_its_scores(
     _deliver(ingress_aws, processor, queues, _gap("Lead", change_type, (lead_id,), "tx-gap-lead"))
 
     assert _scored(local_org, lead_id)
-    assert (queues.count(queues.ingest_url), queues.count(queues.dlq_url)) == (0, 0)
+    assert queues.counts() == (0, 0)
 
 
 def test_a_contact_gap_re_reads_the_contact_and_writes_its_scores(
@@ -89,7 +89,7 @@ def test_a_gap_delete_has_nothing_to_re_read_and_changes_nothing(
     _deliver(ingress_aws, processor, queues, _gap("Lead", "GAP_DELETE", (lead_id,), "tx-gap-delete"))
 
     assert not _scored(local_org, lead_id)
-    assert (queues.count(queues.ingest_url), queues.count(queues.dlq_url)) == (0, 0)
+    assert queues.counts() == (0, 0)
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_an_overflow_or_wildcard_re_evaluates_every_lead_modified_around_its_com
 
     assert [_scored(local_org, lead_id) for lead_id in changed] == [True, True]
     assert not _scored(local_org, earlier)
-    assert (queues.count(queues.ingest_url), queues.count(queues.dlq_url)) == (0, 0)
+    assert queues.counts() == (0, 0)
 
 
 def test_a_window_whose_re_read_fails_once_comes_back_and_every_lead_is_re_evaluated(
@@ -165,7 +165,7 @@ def test_a_task_gap_on_a_completed_task_re_evaluates_the_person_it_is_about(
     _deliver(ingress_aws, processor, queues, _gap("Task", change_type, (task_id,), "tx-gap-task"))
 
     assert _scored(local_org, lead_id)
-    assert (queues.count(queues.ingest_url), queues.count(queues.dlq_url)) == (0, 0)
+    assert queues.counts() == (0, 0)
 
 
 def test_a_task_gap_on_an_open_task_is_applied_with_nothing_to_do(
@@ -177,7 +177,7 @@ def test_a_task_gap_on_an_open_task_is_applied_with_nothing_to_do(
     _deliver(ingress_aws, processor, queues, _gap("Task", "GAP_UPDATE", (task_id,), "tx-gap-open-task"))
 
     assert not _scored(local_org, lead_id)
-    assert (queues.count(queues.ingest_url), queues.count(queues.dlq_url)) == (0, 0)
+    assert queues.counts() == (0, 0)
 
 
 @pytest.mark.parametrize(

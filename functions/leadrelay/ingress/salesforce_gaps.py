@@ -21,6 +21,7 @@ for every change event, so a replayed gap is enqueued once.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -74,74 +75,55 @@ def parse_gap(
     else:
         reason = f"{change_type} on {entity}: the change itself is not in the event"
         notice = Notice(NoticeKind.GAP, reason, name, named)
-    if (wildcard or change_type == OVERFLOW) and entity in _WINDOWED:
-        occurred_at = commit_time(envelope, header, path, received_at)
+    windowed = (wildcard or change_type == OVERFLOW) and entity in _WINDOWED
+    reread = change_type in REREAD_GAP_TYPES and entity in _REREAD and bool(record_ids)
+    if not (windowed or reread):
+        return IngressResult.of(notices=[notice])
+    occurred_at = commit_time(envelope, header, path, received_at)
+    gap = _Gap(envelope, header, path, entity, change_type, occurred_at, received_at)
+    if windowed:
         window = ResyncWindow(since=occurred_at - margin, until=occurred_at + margin)
-        event = _window_event(envelope, header, path, entity, change_type, window, occurred_at, received_at)
+        event = gap.healing_event(T.RECORDS_CHANGED, Identity(scope=entity), window=window)
         return IngressResult.of([event], [notice])
-    if change_type in REREAD_GAP_TYPES and entity in _REREAD and record_ids:
-        occurred_at = commit_time(envelope, header, path, received_at)
+    events = [
+        gap.healing_event(_REREAD[entity], Identity(salesforce_id=record_id), record_id)
+        for record_id in record_ids
+    ]
+    if len(events) > 1:  # one gap naming several records: each record's key ends in its id
         events = [
-            _reread_event(envelope, header, path, entity, change_type, record_id, occurred_at, received_at)
-            for record_id in record_ids
+            e.model_copy(update={"idempotency_key": f"{e.idempotency_key}:{i}"})
+            for e, i in zip(events, record_ids, strict=True)
         ]
-        if len(events) > 1:  # one gap naming several records: each record's key ends in its id
-            events = [
-                e.model_copy(update={"idempotency_key": f"{e.idempotency_key}:{i}"})
-                for e, i in zip(events, record_ids, strict=True)
-            ]
-        return IngressResult.of(events, [notice])
-    return IngressResult.of(notices=[notice])
+    return IngressResult.of(events, [notice])
 
 
-def _reread_event(
-    envelope: Envelope,
-    header: Mapping[str, Any],
-    path: str,
-    entity: str,
-    change_type: str,
-    record_id: str,
-    occurred_at: datetime,
-    received_at: datetime | None,
-) -> CanonicalEvent:
-    """One record to read again by id (no field values: what changed is unknown)."""
-    change = change_header(header, path, change_type, record_id)
-    return build_event(
-        envelope.path,
-        idempotency_key=event_key(change),
-        kind=EventKind.RECORD_CHANGE,
-        type=_REREAD[entity],
-        source=EventSource.SALESFORCE,
-        occurred_at=occurred_at,
-        received_at=received_at,
-        identity=Identity(salesforce_id=record_id),
-        entity=entity,
-        change=change,
-    )
+@dataclass(frozen=True)
+class _Gap:
+    """A gap, overflow or wildcard change event, and the healing events it becomes."""
 
+    envelope: Envelope
+    header: Mapping[str, Any]
+    path: str
+    entity: str
+    change_type: str
+    occurred_at: datetime
+    received_at: datetime | None
 
-def _window_event(
-    envelope: Envelope,
-    header: Mapping[str, Any],
-    path: str,
-    entity: str,
-    change_type: str,
-    window: ResyncWindow,
-    occurred_at: datetime,
-    received_at: datetime | None,
-) -> CanonicalEvent:
-    """The records of ``entity`` modified in ``window``, to read again and re-evaluate."""
-    change = change_header(header, path, change_type, None)
-    return build_event(
-        envelope.path,
-        idempotency_key=event_key(change),
-        kind=EventKind.RECORD_CHANGE,
-        type=T.RECORDS_CHANGED,
-        source=EventSource.SALESFORCE,
-        occurred_at=occurred_at,
-        received_at=received_at,
-        identity=Identity(scope=entity),
-        entity=entity,
-        change=change,
-        window=window,
-    )
+    def healing_event(
+        self, type_: T, identity: Identity, record_id: str | None = None, window: ResyncWindow | None = None
+    ) -> CanonicalEvent:
+        """An event with no field values (what changed is unknown): the processor reads the org."""
+        change = change_header(self.header, self.path, self.change_type, record_id)
+        return build_event(
+            self.envelope.path,
+            idempotency_key=event_key(change),
+            kind=EventKind.RECORD_CHANGE,
+            type=type_,
+            source=EventSource.SALESFORCE,
+            occurred_at=self.occurred_at,
+            received_at=self.received_at,
+            identity=identity,
+            entity=self.entity,
+            change=change,
+            window=window,
+        )
