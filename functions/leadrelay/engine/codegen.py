@@ -130,11 +130,12 @@ def remembered(code: CodeBuilder, target: str, variables: Sequence[str], value: 
     cacheable = " and ".join(f"(type({v}) is str or {v} is None)" for v in variables) or "True"
     cache = code.bind({})
     return [
-        f"{target} = {cache}.get({key}) if {cacheable} else None",
+        f"_ok = {cacheable}",
+        f"{target} = {cache}.get({key}) if _ok else None",
         f"if {target} is None:",
         f"    {target} = {value[0]}",
         *indent(value[1:], 1),
-        f"    if {cacheable}:",
+        "    if _ok:",
         f"        if len({cache}) >= {CACHE_LIMIT}:",
         f"            {cache}.clear()",
         f"        {cache}[{key}] = {target}",

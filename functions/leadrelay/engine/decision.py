@@ -2,22 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
 class RuleHit:
-    """One rule that matched: which score it fed, how many points, and what it read."""
+    """One rule that matched: which score it fed, how many points, and what it read.
 
-    rule_id: str
-    score: str
-    points: float
-    values: Mapping[str, Any] = field(default_factory=dict)
-    """The values the rule read, by path (``lead.Title`` -> ``"営業部長"``)."""
-    detail: str = ""
-    """A short human reason, e.g. ``"page_view x4 in 30d, decayed 9.2, capped at 15"``."""
+    ``detail`` is a short human reason (``"page_view x4 in 30d, decayed 9.2, capped at 15"``). The
+    engine gives it as ``explain=(function, argument)`` and it is formatted on first read: most
+    traces are stored or cut to their top reasons, so most details are never read.
+    """
+
+    __slots__ = ("_detail", "_explain", "points", "rule_id", "score", "values")
+
+    def __init__(
+        self,
+        rule_id: str,
+        score: str,
+        points: float,
+        values: Mapping[str, Any] | None = None,
+        detail: str = "",
+        explain: tuple[Callable[[Any], str], Any] | None = None,
+    ) -> None:
+        self.rule_id = rule_id
+        self.score = score
+        self.points = points
+        self.values: Mapping[str, Any] = {} if values is None else values
+        """The values the rule read, by path (``lead.Title`` -> ``"営業部長"``)."""
+        self._detail: str | None = detail if explain is None else None
+        self._explain = explain
+
+    @property
+    def detail(self) -> str:
+        """A short human reason, formatted on first read."""
+        if self._detail is None:
+            function, argument = self._explain  # type: ignore[misc]
+            self._detail = function(argument)
+        return self._detail
+
+    def _key(self) -> tuple[str, str, float, Mapping[str, Any], str]:
+        return (self.rule_id, self.score, self.points, self.values, self.detail)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RuleHit) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"RuleHit(rule_id={self.rule_id!r}, score={self.score!r}, points={self.points!r}, "
+            f"values={self.values!r}, detail={self.detail!r})"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,15 +4,19 @@ Transitions are tried in file order; the first whose ``from`` holds the current 
 whose condition holds fires, and evaluation continues from the new stage (Lead → MQL → SQL in
 one evaluation). No stage is entered twice in one evaluation, the starting stage included. A
 move to a lower rank is backward and only exists with a ``reason_code`` (validated).
+
+The whole machine is one generated function (``advance``: a branch per stage, each trying its
+transitions' conditions inline); each transition also keeps its own check, for explanations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from leadrelay.engine.activities import Check, Frame
+from leadrelay.engine.codegen import CodeBuilder, indent, tag
 from leadrelay.engine.compiled import Reader
 from leadrelay.engine.conditions import ConditionCompiler
 from leadrelay.engine.decision import StageTransition
@@ -46,6 +50,12 @@ class LifecycleProgram:
     ranks: Mapping[str, int]
     folded: Mapping[str, str]
     outgoing: Mapping[str, tuple[CompiledTransition, ...]]
+    transitions: tuple[CompiledTransition, ...]
+    """Every transition, in file order (each with its own check, to explain a lead)."""
+    advance: Callable[[dict[str, Any], Frame, str], tuple[str, list[int]]]
+    """The generated machine: ``(final stage, indexes of the transitions fired)`` from a stage."""
+    locate: Callable[[BaseException], int | None]
+    """The index of the transition whose generated lines raised an exception, if any."""
 
     def current(self, root: dict[str, Any]) -> str:
         """The stage the lead is in now (``initial`` when missing or unknown)."""
@@ -61,24 +71,24 @@ class LifecycleProgram:
 
         An exception in a transition's condition is raised as ``RuleEvaluationError`` naming it.
         """
-        start = stage = self.current(root)
-        fired: list[StageTransition] = []
-        visited: tuple[str, ...] = (start,)
-        transition = None
+        start = self.current(root)
         try:
-            while True:
-                for transition in self.outgoing.get(stage, ()):
-                    if transition.to not in visited and transition.check(root, frame):
-                        fired.append(self._fired(transition, stage, root, frame))
-                        stage = transition.to
-                        visited += (stage,)
-                        break
-                else:
-                    return stage, start, tuple(fired)
+            stage, fired = self.advance(root, frame, start)
         except Exception as error:
-            if transition is None:
+            index = self.locate(error)
+            if index is None:
                 raise
+            transition = self.transitions[index]
             raise RuleEvaluationError(self.file, transition.pointer, transition.id, error) from error
+        if not fired:
+            return stage, start, ()
+        moves = []
+        before = start
+        for index in fired:
+            transition = self.transitions[index]
+            moves.append(self._fired(transition, before, root, frame))
+            before = transition.to
+        return stage, start, tuple(moves)
 
     def _fired(
         self, transition: CompiledTransition, stage: str, root: dict[str, Any], frame: Frame
@@ -122,20 +132,26 @@ def compile_lifecycle(
                 f"backward transition {backward_from[0]} (rank {ranks[backward_from[0]]}) → {transition.to} "
                 f"(rank {ranks[transition.to]}) needs a reason_code",
             )
-        compiled = compiler.compile(transition.when, f"{at}/when")
-        body = ["now = frame.now", f"return {compiler.source(compiled)}"]
-        compiler.code.define(f"transition_{index}", "root, frame", body)
-        compiled_whens.append(compiled)
-    checks = compiler.code.build()
-    outgoing: dict[str, list[CompiledTransition]] = {}
-    for index, (transition, compiled) in enumerate(zip(model.transitions, compiled_whens, strict=True)):
-        check = checks[f"transition_{index}"]
-        at = pointer("transitions", index)
-        entry = CompiledTransition(
-            transition.id, f"{at}/when", transition.to, transition.reason_code, check, compiled.reads
-        )
+        compiled_whens.append(compiler.compile(transition.when, f"{at}/when"))
+    branches: dict[str, list[int]] = {}
+    for index, transition in enumerate(model.transitions):
         for source in dict.fromkeys(transition.from_):
-            outgoing.setdefault(source, []).append(entry)
+            branches.setdefault(source, []).append(index)
+    conditions = [compiler.source(compiled) for compiled in compiled_whens]
+    body = _machine_lines(compiler.code, branches, [t.to for t in model.transitions], conditions)
+    compiler.code.define("advance", "root, frame, stage", body)
+    checks = compiler.code.build()
+    entries = tuple(
+        CompiledTransition(
+            transition.id,
+            f"{pointer('transitions', index)}/when",
+            transition.to,
+            transition.reason_code,
+            compiled.check,
+            compiled.reads,
+        )
+        for index, (transition, compiled) in enumerate(zip(model.transitions, compiled_whens, strict=True))
+    )
     return LifecycleProgram(
         file=ctx.file,
         current_stage_path=model.current_stage,
@@ -144,8 +160,37 @@ def compile_lifecycle(
         stages=tuple(ranks),
         ranks=ranks,
         folded={fold(name): name for name in reversed(ranks)},
-        outgoing={stage: tuple(entries) for stage, entries in outgoing.items()},
+        outgoing={stage: tuple(entries[i] for i in indexes) for stage, indexes in branches.items()},
+        transitions=entries,
+        advance=checks["advance"],
+        locate=compiler.code.locate,
     )
+
+
+def _machine_lines(
+    code: CodeBuilder, branches: Mapping[str, list[int]], targets: list[str], conditions: list[str]
+) -> list[str]:
+    """The body of ``advance(root, frame, stage)``: a branch per stage trying its transitions in order."""
+    lines = ["now = frame.now", "fired = []", "visited = (stage,)", "while True:"]
+    keyword = "if"
+    for stage, indexes in branches.items():
+        lines.append(f"    {keyword} stage == {code.bind(stage)}:")
+        keyword = "elif"
+        for index in indexes:
+            target = code.bind(targets[index])
+            lines += indent(
+                [
+                    tag(index),
+                    f"if {target} not in visited and {conditions[index]}:",
+                    f"    fired.append({index})",
+                    f"    stage = {target}",
+                    "    visited += (stage,)",
+                    "    continue",
+                ],
+                2,
+            )
+    lines += indent([tag(-1), "return stage, fired"])
+    return lines
 
 
 def _scoring_rule_ids(ctx: CheckContext) -> dict[str, str]:

@@ -11,6 +11,7 @@ parsed and by a walk of an already parsed document.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -21,6 +22,10 @@ TOO_DEEP: Final = (
     f"nested deeper than {MAX_NESTING} levels of objects and arrays; "
     "split the condition into named rules or flatten all/any"
 )
+
+
+_STRING: Final = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS: Final = re.compile(r"[^{}\[\]]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,29 @@ class _Frame:
 
 def too_deep_in_text(text: str) -> TooDeep | None:
     """The first place where ``text`` nests deeper than :data:`MAX_NESTING`, without parsing it."""
+    if _deepest(text) <= MAX_NESTING:
+        return None
+    return _locate_too_deep(text)
+
+
+def _deepest(text: str) -> int:
+    """An upper bound of how deep ``text`` nests: its brackets outside string literals, counted.
+
+    Fast (the strings and everything but brackets go in two regex passes); a string left open
+    only leaves more brackets to count, so the bound never undercounts the exact scan's depth.
+    """
+    depth = deepest = 0
+    for bracket in _BRACKETS.sub("", _STRING.sub("", text)):
+        if bracket in "{[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+def _locate_too_deep(text: str) -> TooDeep | None:
+    """The exact scan: the pointer, line and column where ``text`` first nests too deeply."""
     frames: list[_Frame] = []
     last_string = ""
     line, line_start, position = 1, 0, 0
@@ -69,6 +97,8 @@ def too_deep_in_text(text: str) -> TooDeep | None:
 
 def too_deep_in_document(document: Any) -> str | None:
     """The JSON pointer of the first value nested deeper than :data:`MAX_NESTING`, if any."""
+    if _document_depth(document) <= MAX_NESTING:
+        return None
     stack: list[tuple[Any, int, str]] = [(document, 1, "")]
     while stack:
         value, depth, where = stack.pop()
@@ -79,6 +109,26 @@ def too_deep_in_document(document: Any) -> str | None:
         items = value.items() if isinstance(value, dict) else enumerate(value)
         stack.extend((child, depth + 1, f"{where}/{_escape(str(key))}") for key, child in items)
     return None
+
+
+def _document_depth(document: Any) -> int:
+    """How deep ``document`` nests (objects and arrays; the top level is 1, a scalar 0)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if type(value) is dict:
+            children: Any = value.values()
+        elif type(value) is list:
+            children = value
+        elif isinstance(value, dict | list):
+            children = value.values() if isinstance(value, dict) else value
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if depth <= MAX_NESTING:
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def _string_end(text: str, start: int) -> int:

@@ -99,7 +99,7 @@ class RuleSet:
         lead, event = source.get("lead"), source.get("event")
         root: dict[str, Any] = {
             "lead": lead if type(lead) is dict else _as_dict(lead),
-            "event": event if type(event) is dict else _as_dict(event),
+            "event": event if type(event) is dict else _EMPTY if event is None else _as_dict(event),
             "activities": activities,
             "scores": _EMPTY,
         }

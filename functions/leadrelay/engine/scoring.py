@@ -46,7 +46,8 @@ class ScoringProgram:
     activity_types: frozenset[str] | None
     """The activity types some rule reads (None: every type)."""
     run: Callable[[dict[str, Any], Frame, Hits | None], dict[str, int]]
-    """The generated function: each score, by name (``final_score`` of its rules' total); it
+    """The generated function: each score, by name (its rules' total clamped to the score's floor
+    and ceiling, then rounded half up: 2.5 → 3, -2.5 → -2); it
     appends ``(rule index, what matched)`` to the list it is given, if any."""
     locate: Callable[[BaseException], int | None]
     """The index of the rule whose generated lines raised an exception, if any."""
@@ -69,12 +70,6 @@ class ScoringProgram:
             return error
         rule = self.rules[index]
         return RuleEvaluationError(self.file, rule.pointer, rule.id, error)
-
-
-def final_score(total: float, floor: float, ceiling: float) -> int:
-    """Clamp to ``[floor, ceiling]`` then round half up (2.5 → 3, -2.5 → -2)."""
-    clamped = min(max(total, floor), ceiling)
-    return math.floor(round(clamped, 9) + 0.5)
 
 
 def compile_scoring(model: ScoringFile, ctx: CheckContext) -> ScoringProgram:
@@ -106,9 +101,10 @@ def compile_scoring(model: ScoringFile, ctx: CheckContext) -> ScoringProgram:
     for compiled in rules:
         body += compiled.lines
     code = compiler.code
-    final = [
-        f"{code.bind(spec.name)}: {code.bind(final_score)}({targets[spec.name]}, "
-        f"{code.bind(spec.floor)}, {code.bind(spec.ceiling)})"
+    floor, rounded = code.bind(math.floor), code.bind(round)
+    final = [  # clamp, then round half up (round(…, 9) first absorbs float noise: 2.4999999999 → 2.5)
+        f"{code.bind(spec.name)}: {floor}({rounded}(min(max({targets[spec.name]}, "
+        f"{code.bind(spec.floor)}), {code.bind(spec.ceiling)}), 9) + 0.5)"
         for spec in specs
     ]
     body += [tag(-1), f"return {{{', '.join(final)}}}"]

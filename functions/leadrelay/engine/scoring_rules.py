@@ -129,10 +129,14 @@ def _bands(rule: BandsRule, compiler: ConditionCompiler, at: str, target: _Targe
     if read is None:
         return _Built([], lambda matched, values: RuleHit(rule.id, rule.score, 0.0, values))
 
-    def hit(matched: tuple[int, float], values: dict[str, Any]) -> RuleHit:
+    def explain(matched: tuple[int, float]) -> str:
         index, number = matched
-        detail = rule.bands[index].label or f"{number:g} in {intervals[index].describe()}"
-        return RuleHit(rule.id, rule.score, table[index], values, detail)
+        return rule.bands[index].label or f"{number:g} in {intervals[index].describe()}"
+
+    rule_id, score = rule.id, rule.score
+
+    def hit(matched: tuple[int, float], values: dict[str, Any]) -> RuleHit:
+        return RuleHit(rule_id, score, table[matched[0]], values, explain=(explain, matched))
 
     code = compiler.code
     choice = ""
@@ -196,8 +200,7 @@ def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, targ
     def hit(matched: tuple[int, float], values: dict[str, Any]) -> RuleHit:
         matches, factors = matched
         total = per * (float(matches) if half_life is None else factors)
-        value = capped(total, cap)
-        return RuleHit(rule_id, score, value, values, detail(matches, total, value))
+        return RuleHit(rule_id, score, capped(total, cap), values, explain=(detail, (matches, total)))
 
     code = compiler.code
     total = f"{code.bind(per)} * {count if half_life is None else decayed}"
@@ -210,13 +213,15 @@ def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, targ
     return _Built(lines, hit, (), walk, ((label, count),))
 
 
-def _activity_detail(rule: ActivitiesRule) -> Callable[[int, float, float], str]:
-    """``detail(count, total, value)``: ``page_view x4 in 30d, decayed 9.2, capped at 15``."""
+def _activity_detail(rule: ActivitiesRule) -> Callable[[tuple[int, float]], str]:
+    """``detail((count, total))``: ``page_view x4 in 30d, decayed 9.2, capped at 15``."""
     kinds = "|".join(rule.activities.types or ["activity"])
     window = f" in {rule.activities.within.label}" if rule.activities.within else ""
     decays = rule.half_life is not None
 
-    def detail(count: int, total: float, value: float) -> str:
+    def detail(matched: tuple[int, float]) -> str:
+        count, total = matched
+        value = capped(total, rule.cap)
         text = f"{kinds} x{count}{window}"
         if decays:
             text += f", decayed {total:.1f}"

@@ -34,6 +34,10 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_FLOAT_MAX: Final = 2**1023
+"""Below this magnitude every int converts to a finite float."""
+
+
 def as_number(value: Any) -> float | None:
     """A finite number from an int/float or a numeric string (``"1,000"``, ``"１０００"``); else None.
 
@@ -43,7 +47,7 @@ def as_number(value: Any) -> float | None:
     if kind is float:
         return value if math.isfinite(value) else None
     if kind is int:
-        return _finite(value)
+        return float(value) if -_FLOAT_MAX < value < _FLOAT_MAX else _finite(value)
     if kind is str:
         text = unicodedata.normalize("NFKC", value).strip()
         return _finite(text.replace(",", "")) if _NUMBER.fullmatch(text) else None
