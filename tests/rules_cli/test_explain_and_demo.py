@@ -31,6 +31,28 @@ def test_explain_lists_each_matched_rule_with_points_and_values(cli: CLI) -> Non
     assert "lifecycle.mql: Lead → MQL  scores.fit=40, scores.engagement=58" in run.out
 
 
+def test_explain_says_why_a_lead_did_not_move_on(cli: CLI) -> None:
+    run = cli("rules", "explain", YAMADA, "--rules", SHIPPED_RULES, "--now", "2027-03-01T09:00:00+09:00")
+
+    lines = run.out.splitlines()
+    why_not = lines.index("why not:")
+    assert lines[why_not + 1 : why_not + 3] == [
+        "  lifecycle.mql (Lead → MQL):",
+        "    scores.engagement 0 < 50 (50 short)",
+    ]
+    assert "  engagement.webinar: no webinar_attended in the last 90d (latest 110 days ago)" in lines
+
+
+def test_explain_json_carries_the_nearest_misses(cli: CLI) -> None:
+    run = cli("rules", "explain", YAMADA, "--rules", SHIPPED_RULES, "--json")
+
+    misses = run.json()["misses"]
+    sql = next(miss for miss in misses["transitions"] if miss["to_stage"] == "SQL")
+    assert sql["rule_id"] == "lifecycle.sql_bant"
+    assert sql["reasons"][0].startswith("0 of 4 hold, 2 needed")
+    assert {miss["rule_id"] for miss in misses["rules"]} >= {"engagement.seminar"}
+
+
 def test_explain_uses_now_from_the_option_over_the_file(cli: CLI) -> None:
     run = cli("rules", "explain", YAMADA, "--rules", SHIPPED_RULES, "--now", "2027-03-01T09:00:00+09:00")
 

@@ -19,6 +19,7 @@ from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic, RuleSetError, errors_only
 from leadrelay.engine.lifecycle import LifecycleProgram, compile_lifecycle
 from leadrelay.engine.lifecycle_models import LifecycleFile
+from leadrelay.engine.misses import Misses, MissExplainer
 from leadrelay.engine.parsing import parse_leniently
 from leadrelay.engine.scoring import Hits, ScoreSpec, ScoringProgram, compile_scoring
 from leadrelay.engine.scoring_models import ScoringFile
@@ -35,7 +36,10 @@ class RuleSet:
         lifecycle: LifecycleProgram,
         version: str,
         warnings: tuple[Diagnostic, ...] = (),
+        models: tuple[ScoringFile, LifecycleFile] | None = None,
     ) -> None:
+        self._models = models
+        self._explainer: MissExplainer | None = None
         self._scoring = scoring
         self._lifecycle = lifecycle
         self._run = scoring.run
@@ -84,6 +88,30 @@ class RuleSet:
         An exception while evaluating (an engine bug, or a value no reader expected) is raised
         as ``RuleEvaluationError`` naming the rule file, the rule's JSON pointer and its id.
         """
+        root, frame = self._scope(context, now)
+        hits: Hits | None = [] if trace else None
+        try:
+            scores = self._run(root, frame, hits)
+        except Exception as error:
+            raise self._scoring.failure(error) from error
+        found = None if hits is None else self._scoring.trace(hits)
+        root["scores"] = scores
+        stage, previous, transitions = self._lifecycle.run(root, frame)
+        return Decision(scores, stage, previous, transitions, self.version, found)
+
+    def nearest_misses(self, context: Mapping[str, Any], *, now: datetime, decision: Decision) -> Misses:
+        """Why not: the stage moves ``decision`` (of ``context`` at ``now``) did not take, with the
+        conditions that failed and by how much, and why each scoring rule that gave nothing did not."""
+        if self._models is None:
+            raise ValueError("this rule set was built without its models: load it with leadrelay.load_rules")
+        if self._explainer is None:
+            self._explainer = MissExplainer(*self._models)
+        root, frame = self._scope(context, now)
+        root["scores"] = dict(decision.scores)
+        return self._explainer.explain(root, frame, decision)
+
+    def _scope(self, context: Mapping[str, Any], now: datetime) -> tuple[dict[str, Any], Frame]:
+        """The evaluation root (lead, event, activities, scores) and frame of ``context`` at ``now``."""
         instant = self._instant  # a batch evaluates many leads at one instant
         if instant[0] is now:
             now_ts = instant[1]
@@ -103,16 +131,7 @@ class RuleSet:
             "activities": activities,
             "scores": _EMPTY,
         }
-        frame = Frame(now_ts, root, self._types)
-        hits: Hits | None = [] if trace else None
-        try:
-            scores = self._run(root, frame, hits)
-        except Exception as error:
-            raise self._scoring.failure(error) from error
-        found = None if hits is None else self._scoring.trace(hits)
-        root["scores"] = scores
-        stage, previous, transitions = self._lifecycle.run(root, frame)
-        return Decision(scores, stage, previous, transitions, self.version, found)
+        return root, Frame(now_ts, root, self._types)
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -155,4 +174,5 @@ def build_rule_set(scoring: tuple[str, Any], lifecycle: tuple[str, Any], *, sour
     if scoring_program is None or lifecycle_program is None or errors_only(diagnostics):
         raise RuleSetError(diagnostics, source=source)
     version = ruleset_version(scoring[1], lifecycle[1])
-    return RuleSet(scoring_program, lifecycle_program, version, tuple(diagnostics))
+    models = (scoring_model, lifecycle_model) if scoring_model and lifecycle_model else None
+    return RuleSet(scoring_program, lifecycle_program, version, tuple(diagnostics), models)

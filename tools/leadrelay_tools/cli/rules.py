@@ -19,6 +19,7 @@ from typing import Any
 
 from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import Diagnostic, pointer
+from leadrelay.engine.misses import Misses
 from leadrelay.rulefiles.rulecases import (
     RuleTestFile,
     RuleTestReport,
@@ -238,10 +239,19 @@ def run_explain(args: argparse.Namespace) -> int:
     if rules is None:
         return 1
     decision: Decision = rules.evaluate(lead_file.context, now=now, trace=True)
+    misses = rules.nearest_misses(lead_file.context, now=now, decision=decision)
     if args.json:
-        print_json({"file": str(args.lead_file), "now": now, "decision": decision.to_dict()})
+        print_json(
+            {
+                "file": str(args.lead_file),
+                "now": now,
+                "decision": decision.to_dict(),
+                "misses": misses.to_dict(),
+            }
+        )
         return 0
     print_explanation(lead_file, now, decision)
+    print_misses(misses)
     return 0
 
 
@@ -297,3 +307,17 @@ def print_explanation(lead_file: LeadFile, now: datetime, decision: Decision) ->
         reason = f" [{transition.reason_code}]" if transition.reason_code else ""
         move = f"{transition.from_stage} → {transition.to_stage}{reason}"
         print(f"  {transition.rule_id}: {move}  {_values(dict(transition.values))}")
+
+
+def print_misses(misses: Misses) -> None:
+    """Why not: the stage moves not taken and the scoring rules that gave nothing, each with its reason."""
+    if misses.transitions:
+        print("\nwhy not:")
+        for miss in misses.transitions:
+            print(f"  {miss.rule_id} ({miss.from_stage} → {miss.to_stage}):")
+            for reason in miss.reasons:
+                print(f"    {reason}")
+    if misses.rules:
+        print("\nrules that gave nothing:")
+        for rule in misses.rules:
+            print(f"  {rule.rule_id}: {rule.reason}")
