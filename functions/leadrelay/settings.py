@@ -128,6 +128,17 @@ class ProcessorSettings(SalesforceAccess):
     window is dead-lettered as ``RESYNC_WINDOW_TOO_LARGE``."""
 
 
+class InspectionSettings(SalesforceAccess):
+    """``leadrelay rules explain --record``: read one person back from the org and the activity store."""
+
+    activity_table: str
+    """DynamoDB table of activities per identity (the processor's)."""
+    activity_history_days: PositiveInt = 365
+    """The processor's look-back, so a record is explained as the processor would score it."""
+    activity_ttl_days: PositiveInt = 400
+    """As the processor's (the store is only read here)."""
+
+
 class IngressSettings(FunctionSettings):
     """What both ingress functions need: the ingest queue, and the table that keeps events once."""
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from leadrelay import load_rules
 from leadrelay_tools.cli.demo import demo_rows, read_samples
+from leadrelay_tools.cli.explanation import lead_name
 from leadrelay_tools.cli.main import main
 from leadrelay_tools.cli.output import display_width
-from leadrelay_tools.cli.rules import lead_name
 
 from tests.rules_cli.conftest import CLI, EXAMPLES, SHIPPED_RULES, write
 

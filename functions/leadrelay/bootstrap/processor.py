@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import boto3
 import requests
@@ -27,9 +27,11 @@ from leadrelay.domain.deadletter import OperationsConfig
 from leadrelay.domain.events import EventSource
 from leadrelay.domain.retry import Backoff
 from leadrelay.pipeline import Pipeline, PipelineConfig
+from leadrelay.pipeline.fields import PersonFields
+from leadrelay.pipeline.lookup import PersonContext, person_context
 from leadrelay.ports import ActivityStore, DeadLetterSink, MaDirectory, SalesforceGateway
 from leadrelay.rulefiles.bundle import RuleBundle, load_rule_bundle
-from leadrelay.settings import ProcessorSettings, SalesforceAccess, SettingsError
+from leadrelay.settings import InspectionSettings, ProcessorSettings, SalesforceAccess, SettingsError
 
 # --- Salesforce ------------------------------------------------------------------------------------
 
@@ -146,7 +148,39 @@ def assemble_pipeline(
     )
 
 
-def _activity_store(settings: ProcessorSettings) -> DynamoDBActivityStore:
+# --- reading one person back (rules explain --record) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordReader:
+    """Reads one Lead or Contact and its activity history as the processor would, for explaining."""
+
+    gateway: SalesforceGateway
+    activities: ActivityStore
+    bundle: RuleBundle
+    history_days: int
+
+    def read(self, *, now: datetime, record_id: str | None = None, email: str | None = None) -> PersonContext:
+        """The person by id or e-mail, with their history over the processor's look-back from ``now``."""
+        fields = PersonFields(self.bundle.ownership, self.bundle.lead_fields)
+        since = now - timedelta(days=self.history_days)
+        return person_context(
+            self.gateway, self.activities, fields, since=since, record_id=record_id, email=email
+        )
+
+
+def record_reader(settings: InspectionSettings, overrides: Overrides = NO_OVERRIDES) -> RecordReader:
+    """The org and the activity store as the settings configure them, with the deployed rules."""
+    bundle = load_rule_bundle(settings.rules_path)
+    return RecordReader(
+        gateway=overrides.gateway or salesforce_gateway(settings, bundle),
+        activities=overrides.activities or _activity_store(settings),
+        bundle=bundle,
+        history_days=settings.activity_history_days,
+    )
+
+
+def _activity_store(settings: ProcessorSettings | InspectionSettings) -> DynamoDBActivityStore:
     ttl = timedelta(days=settings.activity_ttl_days)
     return DynamoDBActivityStore(boto3.client("dynamodb"), settings.activity_table, ttl=ttl)
 

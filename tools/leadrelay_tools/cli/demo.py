@@ -18,16 +18,9 @@ from leadrelay.engine.decision import Decision
 from leadrelay.rulefiles.rulecases import Evaluator, format_points
 
 from leadrelay_tools.cli.demo_pipeline import format_pipeline_demo, run_pipeline_demo
+from leadrelay_tools.cli.explanation import DEFAULT_RULES, LeadFile, lead_name, load_rule_set, stage_move
 from leadrelay_tools.cli.output import format_table, print_json
-from leadrelay_tools.cli.rules import (
-    DEFAULT_RULES,
-    InputError,
-    LeadFile,
-    lead_name,
-    load_rule_set,
-    read_lead_file,
-    stage_move,
-)
+from leadrelay_tools.cli.rules import InputError, read_lead_file
 
 DEFAULT_EXAMPLES = Path("examples/leads")
 COLUMNS = ("lead", "company", "fit", "engagement", "stage", "top reasons")

@@ -20,8 +20,8 @@ from leadrelay.bootstrap import Overrides
 from leadrelay.domain.events import ActivityType, CanonicalEvent, EventKind, EventSource, Identity
 from leadrelay.pipeline import InboundMessage
 
+from leadrelay_tools.cli.explanation import LeadFile, lead_name
 from leadrelay_tools.cli.output import format_table
-from leadrelay_tools.cli.rules import LeadFile, lead_name
 from leadrelay_tools.local_pipeline import InMemoryDeadLetters, local_pipeline
 from leadrelay_tools.localorg import LocalOrg
 

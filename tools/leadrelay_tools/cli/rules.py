@@ -12,40 +12,34 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import Diagnostic, pointer
-from leadrelay.engine.misses import Misses
 from leadrelay.rulefiles.rulecases import (
     RuleTestFile,
     RuleTestReport,
     describe_hits,
     format_differences,
-    format_points,
     run_cases,
 )
 
-from leadrelay_tools.cli.output import print_json, print_table
-
-DEFAULT_RULES = Path("rules")
+from leadrelay_tools.cli.explain_record import RecordInputError, explain_record
+from leadrelay_tools.cli.explanation import (
+    DEFAULT_RULES,
+    LeadFile,
+    load_rule_set,
+    print_explanation,
+    print_misses,
+    stage_move,
+)
+from leadrelay_tools.cli.output import print_json
 
 
 class InputError(Exception):
     """A file or argument the command cannot read; the message names it (exit 2)."""
-
-
-@dataclass(frozen=True)
-class LeadFile:
-    """A lead file (``examples/leads/*.json``, ``explain`` input): the context and, optionally, ``now``."""
-
-    path: Path
-    context: dict[str, Any]
-    now: datetime | None = None
-    lead: dict[str, Any] = field(default_factory=dict)
 
 
 def read_json(path: Path) -> Any:
@@ -91,20 +85,6 @@ def read_lead_file(path: Path) -> LeadFile:
     return LeadFile(path, context, parse_now(now, f"{path}:/now") if now else None, lead)
 
 
-def load_rule_set(path: Path, *, as_json: bool) -> Any:
-    """``load_rules(path)``, or None after printing every problem (the caller exits 1)."""
-    from leadrelay import RuleSetError, load_rules
-
-    try:
-        return load_rules(path)
-    except RuleSetError as error:
-        if as_json:
-            print_json({"ok": False, "diagnostics": [d.to_dict() for d in error.diagnostics]})
-        else:
-            print(str(error))
-        return None
-
-
 def register(subparsers: Any) -> None:
     """Add `rules validate|test|explain`."""
     parser = subparsers.add_parser(
@@ -137,11 +117,33 @@ def register(subparsers: Any) -> None:
         'Evaluate one lead file ({"lead": {...}, "activities": [...], "now": ...} or a bare Lead record) '
         "and print each matched rule with its points and the values it read.",
     )
-    explain.add_argument("lead_file", type=Path, metavar="LEAD.json", help="the lead (and its activities)")
+    explain.add_argument(
+        "lead_file", nargs="?", type=Path, metavar="LEAD.json", help="the lead (and its activities)"
+    )
     explain.add_argument(
         "--now", help='evaluation instant, ISO-8601 (default: the file\'s "now", else the clock)'
     )
-    explain.add_argument("--rules", type=Path, default=DEFAULT_RULES, help="rules directory (default: rules)")
+    explain.add_argument(
+        "--rules",
+        type=Path,
+        default=None,
+        help="rules directory (default: rules); with --record/--email, the proposed rules shown beside "
+        "the deployed ones",
+    )
+    explain.add_argument(
+        "--record", metavar="ID", help="explain this Lead (00Q…) or Contact (003…) of the org"
+    )
+    explain.add_argument("--email", metavar="ADDRESS", help="explain the Lead or Contact with this e-mail")
+    explain.add_argument(
+        "--org",
+        choices=("local", "config"),
+        default="local",
+        help="with --record/--email: local (moto and a local org in this process, default) or config "
+        "(the LEADRELAY_* settings: a real org and the stack's activity table)",
+    )
+    explain.add_argument("--seed", type=Path, help='local: records to create first, {"Lead": [{...}], ...}')
+    explain.add_argument("--replay", type=Path, help="local: deliveries (JSONL) to replay first")
+    explain.add_argument("--secrets", type=Path, help="local: JSON file of secrets by name (for --replay)")
 
 
 def _action(actions: Any, func: Any, summary: str, description: str) -> argparse.ArgumentParser:
@@ -153,7 +155,7 @@ def _action(actions: Any, func: Any, summary: str, description: str) -> argparse
     return parser
 
 
-def _input_error(error: InputError) -> int:
+def _input_error(error: InputError | RecordInputError) -> int:
     print(f"error: {error}", file=sys.stderr)
     return 2
 
@@ -229,95 +231,36 @@ def print_test_report(report: RuleTestReport) -> None:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    """`rules explain`: a table of the matched rules, the scores and the stage move."""
+    """`rules explain`: a table of the matched rules, the scores, the stage move and why not."""
+    sources = [bool(args.lead_file), bool(args.record), bool(args.email)]
+    if sum(sources) != 1:
+        print(
+            "leadrelay rules explain: give one of LEAD.json, --record ID or --email ADDRESS", file=sys.stderr
+        )
+        return 2
     try:
+        now = parse_now(args.now, "--now") if args.now else None
+        if not args.lead_file:
+            return explain_record(args, now)
         lead_file = read_lead_file(args.lead_file)
-        now = parse_now(args.now, "--now") if args.now else lead_file.now or datetime.now(UTC)
-    except InputError as error:
+    except (InputError, RecordInputError) as error:
         return _input_error(error)
-    rules = load_rule_set(args.rules, as_json=args.json)
+    moment = now or lead_file.now or datetime.now(UTC)
+    rules = load_rule_set(args.rules or DEFAULT_RULES, as_json=args.json)
     if rules is None:
         return 1
-    decision: Decision = rules.evaluate(lead_file.context, now=now, trace=True)
-    misses = rules.nearest_misses(lead_file.context, now=now, decision=decision)
+    decision: Decision = rules.evaluate(lead_file.context, now=moment, trace=True)
+    misses = rules.nearest_misses(lead_file.context, now=moment, decision=decision)
     if args.json:
         print_json(
             {
                 "file": str(args.lead_file),
-                "now": now,
+                "now": moment,
                 "decision": decision.to_dict(),
                 "misses": misses.to_dict(),
             }
         )
         return 0
-    print_explanation(lead_file, now, decision)
+    print_explanation(lead_file, moment, decision)
     print_misses(misses)
     return 0
-
-
-def lead_name(lead: dict[str, Any]) -> str:
-    """``山田 太郎`` for Japanese names (family name first), ``Emily Carter`` otherwise."""
-    last, first = str(lead.get("LastName") or ""), str(lead.get("FirstName") or "")
-    japanese = any(ord(ch) > 0x3000 for ch in last + first)
-    parts = (last, first) if japanese else (first, last)
-    return " ".join(part for part in parts if part) or str(lead.get("Id") or "(no name)")
-
-
-def _values(values: dict[str, Any]) -> str:
-    return ", ".join(
-        f"{path}={json.dumps(value, ensure_ascii=False, default=str)}" for path, value in values.items()
-    )
-
-
-def stage_move(decision: Decision) -> str:
-    """``Lead → MQL → SQL``, ``MQL → Nurture [ENGAGEMENT_DECAYED]``, or ``Lead (no change)``."""
-    if not decision.transitions:
-        return f"{decision.stage} (no change)"
-    steps = [decision.previous_stage]
-    for transition in decision.transitions:
-        reason = f" [{transition.reason_code}]" if transition.reason_code else ""
-        steps.append(transition.to_stage + reason)
-    return " → ".join(steps)
-
-
-def print_explanation(lead_file: LeadFile, now: datetime, decision: Decision) -> None:
-    """The admin's view of one decision: who, the rule table, the scores and the stage."""
-    lead = lead_file.lead
-    who = " · ".join(str(part) for part in (lead_name(lead), lead.get("Company"), lead.get("Title")) if part)
-    print(f"{who}  [{lead.get('Id', '-')}]")
-    print(f"evaluated at {now.isoformat()} with rule set {decision.ruleset_version}\n")
-    rows = [
-        {
-            "score": hit.score,
-            "rule": hit.rule_id,
-            "points": format_points(hit.points),
-            "why": hit.detail,
-            "values read": _values(dict(hit.values)),
-        }
-        for hit in decision.trace or ()
-    ]
-    if rows:
-        print_table(rows, ["score", "rule", "points", "why", "values read"])
-    else:
-        print("(no scoring rule matched)")
-    print()
-    print("scores: " + ", ".join(f"{name} {value}" for name, value in decision.scores.items()))
-    print(f"stage:  {stage_move(decision)}")
-    for transition in decision.transitions:
-        reason = f" [{transition.reason_code}]" if transition.reason_code else ""
-        move = f"{transition.from_stage} → {transition.to_stage}{reason}"
-        print(f"  {transition.rule_id}: {move}  {_values(dict(transition.values))}")
-
-
-def print_misses(misses: Misses) -> None:
-    """Why not: the stage moves not taken and the scoring rules that gave nothing, each with its reason."""
-    if misses.transitions:
-        print("\nwhy not:")
-        for miss in misses.transitions:
-            print(f"  {miss.rule_id} ({miss.from_stage} → {miss.to_stage}):")
-            for reason in miss.reasons:
-                print(f"    {reason}")
-    if misses.rules:
-        print("\nrules that gave nothing:")
-        for rule in misses.rules:
-            print(f"  {rule.rule_id}: {rule.reason}")
