@@ -23,7 +23,10 @@ from leadrelay.engine.nesting import TOO_DEEP, too_deep_in_text
 from leadrelay.engine.parsing import ModelT, parse_model
 from leadrelay.engine.ruleset import RuleSet, build_rule_set
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
+from leadrelay.rulefiles.positions import locate
 from leadrelay.rulefiles.validation import parse_document, validate_document
+from leadrelay.rulefiles.world import World
+from leadrelay.rulefiles.world_check import check_world
 
 __all__ = ["Diagnostic", "RuleSetError", "load_rules", "schema_text", "validate_path", "write_schemas"]
 
@@ -38,6 +41,7 @@ class RuleDocument:
     file: str
     document: Any
     problems: tuple[Diagnostic, ...] = ()
+    text: str = ""
 
     @property
     def kind(self) -> str | None:
@@ -58,7 +62,7 @@ def read_document(path: Path) -> RuleDocument:
         problem = Diagnostic(name, too_deep.pointer, TOO_DEEP, line=too_deep.line, column=too_deep.column)
         return RuleDocument(name, None, (problem,))
     try:
-        return RuleDocument(name, json.loads(text))
+        return RuleDocument(name, json.loads(text), text=text)
     except json.JSONDecodeError as error:
         message = f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         return RuleDocument(
@@ -153,17 +157,19 @@ def _context_models(directory: Path) -> dict[str, Any]:
         document = read_document(file)
         if document.kind is not None and document.kind not in models:
             parsed = parse_document(document.document, document.file)
-            if parsed.model is not None:
+            if parsed.model is not None and not parsed.diagnostics:  # a broken file checks no other
                 models[document.kind] = parsed.model
     return models
 
 
-def validate_path(path: str | Path) -> list[Diagnostic]:
-    """Every problem in the rule files at ``path`` (a directory, recursively, or one file), all kinds.
+def validate_path(path: str | Path, world: World | None = None) -> list[Diagnostic]:
+    """Every problem in the rule files at ``path`` (a directory, recursively, or one file), all kinds,
+    each with its line and column.
 
     Never raises for a rule author's mistake: broken JSON, unknown keys and kinds, wrong types,
     invalid JMESPath or regexes, unknown operators, duplicate ids and undefined scores or stages
-    are errors; overlapping or unreachable bands are warnings.
+    are errors; overlapping or unreachable bands are warnings. With a ``world``, every field path,
+    activity type, event field and mapping target is checked against it too (:mod:`world_check`).
     """
     target = Path(path)
     if target.is_file():
@@ -179,11 +185,38 @@ def validate_path(path: str | Path) -> list[Diagnostic]:
         top_level = [d for d in documents if Path(d.file).parent == target]
         _, problems = _engine_documents(top_level, str(target))
         diagnostics.extend(problem for problem in problems if problem.pointer == "/kind")
+    if world is not None:
+        world = world.with_activity_fields(mapping_attributes(context_dir))
     for document in documents:
         diagnostics.extend(document.problems)
         if document.document is not None or not document.problems:
-            diagnostics.extend(validate_document(document.document, document.file, context))
-    return diagnostics
+            found = validate_document(document.document, document.file, context)
+            if world is not None and document.document is not None:
+                found = one_message_each(found, check_world(document.document, document.file, world))
+            diagnostics.extend(found)
+    return locate(diagnostics, {document.file: document.text for document in documents})
+
+
+def mapping_attributes(directory: Path) -> list[str]:
+    """The activity attribute names the mappings in ``directory/mappings`` produce."""
+    names: list[str] = []
+    for file in (
+        rule_files(directory / "mappings", recursive=False) if (directory / "mappings").is_dir() else []
+    ):
+        document = read_document(file).document
+        attributes = document.get("attributes") if isinstance(document, dict) else None
+        names.extend(attributes if isinstance(attributes, dict) else ())
+    return names
+
+
+def one_message_each(found: list[Diagnostic], world: list[Diagnostic]) -> list[Diagnostic]:
+    """The engine's diagnostics and the world's, one message per place: an engine error wins over
+    the world's finding there, and a world finding replaces an engine warning at the same pointer."""
+    engine_errors = {d.pointer for d in found if d.is_error}
+    kept_world = [d for d in world if d.pointer not in engine_errors]
+    world_pointers = {d.pointer for d in kept_world}
+    kept = [d for d in found if d.is_error or d.pointer not in world_pointers]
+    return kept + kept_world
 
 
 def schema_text(kind: str) -> str:
