@@ -13,13 +13,13 @@ from typing import Any
 import jmespath
 from jmespath.exceptions import JMESPathError
 from leadrelay.engine.diagnostics import Diagnostic, pointer
+from leadrelay.engine.paths import split_path
 from leadrelay.rulefiles.catalogue import PERSON_OBJECTS
 from leadrelay.rulefiles.suggest import did_you_mean
 from leadrelay.rulefiles.world import World
 
 ROOTS = ("lead", "event", "activities", "scores")
 SELECTOR_KEYS = ("count", "sum", "activities")
-_PLAIN_SEGMENT_FORBIDDEN = frozenset("[](){}*|&@'\"`!=<>,:?$ ")
 MAPPING_EXPRESSIONS = ("events", "filter", "idempotency_key", "attributes_from", "fields_from")
 
 
@@ -61,8 +61,8 @@ class _Checker:
             yield self.warning(at, f"activity attribute {name!r} is sent by no known source{hint}")
 
     def path(self, path: str, at: str, *, relative: bool) -> Iterator[Diagnostic]:
-        segments = path.split(".")
-        if any(not s or _PLAIN_SEGMENT_FORBIDDEN.intersection(s) for s in segments):
+        segments = split_path(path)
+        if segments is None:
             return  # not a plain path: the engine reports it
         if relative:
             yield from self.activity_field(segments[0], at)
