@@ -32,7 +32,8 @@ def test_an_activity_type_the_ingress_never_produces_is_an_error(cli: CLI, rules
     assert problem["severity"] == "error"
     assert "unknown activity type 'demo_request': the ingress never produces it" in str(problem["message"])
     assert "webinar_attended" in str(problem["message"])  # the known types are listed
-    assert isinstance(problem["line"], int) and isinstance(problem["column"], int)
+    assert isinstance(problem["line"], int)
+    assert isinstance(problem["column"], int)
 
 
 def test_a_misspelt_lead_field_is_an_error_with_a_suggestion(cli: CLI, rules_dir: Path) -> None:
