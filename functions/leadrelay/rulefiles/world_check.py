@@ -117,13 +117,19 @@ class _Checker:
 
 def _field_chains(expression: str) -> list[list[str]]:
     """The dotted field chains at the root of a JMESPath expression (``lead.Title`` → lead, Title)."""
-    try:
-        tree = jmespath.compile(expression).parsed
-    except JMESPathError:
-        return []  # the engine reports an invalid expression
+    tree = _parse(expression)
     chains: list[list[str]] = []
-    _collect_chains(tree, chains)
+    if tree is not None:
+        _collect_chains(tree, chains)
     return chains
+
+
+def _parse(expression: str) -> dict[str, Any] | None:
+    """The JMESPath syntax tree, or None for an invalid expression (reported where it is compiled)."""
+    try:
+        return dict(jmespath.compile(expression).parsed)
+    except JMESPathError:
+        return None
 
 
 def _collect_chains(node: dict[str, Any], chains: list[list[str]]) -> None:
@@ -149,12 +155,9 @@ def _collect_chains(node: dict[str, Any], chains: list[list[str]]) -> None:
 
 def _field_names(expression: str) -> list[str]:
     """Every key a JMESPath expression reads (``to_string(objectId)`` → objectId)."""
-    try:
-        tree = jmespath.compile(expression).parsed
-    except JMESPathError:
-        return []
+    tree = _parse(expression)
     names: list[str] = []
-    stack = [tree]
+    stack = [] if tree is None else [tree]
     while stack:
         node = stack.pop()
         if node.get("type") == "field":
