@@ -182,3 +182,9 @@ def test_a_rule_test_naming_an_unknown_type_or_field_is_an_error(cli: CLI, rules
         "unknown activity type 'page_veiw': the ingress never produces it; did you mean 'page_view'?",
         "unknown field 'Titel': no Lead or Contact field of that name; did you mean 'Title'?",
     ]
+
+
+def test_ci_validates_the_rules_strictly() -> None:
+    makefile = (SHIPPED_RULES.parent / "Makefile").read_text(encoding="utf-8")
+
+    assert "leadrelay rules validate --strict rules" in makefile
