@@ -35,7 +35,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 rules-check: $(STAMP)
-	$(BIN)/leadrelay rules validate rules
+	$(BIN)/leadrelay rules validate --strict rules
 	$(BIN)/leadrelay rules test rules
 
 template-check: $(STAMP)

@@ -11,6 +11,7 @@ from leadrelay_tools.localorg import LocalOrg
 from leadrelay_tools.localorg.ids import checksum_suffix, normalize_id
 from leadrelay_tools.localorg.metadata import MetadataError, load_schema
 from simple_salesforce.api import Salesforce
+from simple_salesforce.exceptions import SalesforceResourceNotFound
 
 from tests.localorg.payloads import api
 
@@ -134,3 +135,23 @@ def test_ids_are_case_safe_like_salesforce() -> None:
     assert normalize_id("001A0000006Vm9r") == "001A0000006Vm9rIAC"
     assert normalize_id("001a0000006vm9riac") == "001A0000006Vm9rIAC"
     assert normalize_id("not-an-id") is None
+
+
+def test_describe_answers_in_salesforces_shape(local_org_client: Salesforce) -> None:
+    described = api(local_org_client, "Lead").describe()
+    fields = {f["name"]: f for f in described["fields"]}
+
+    assert (described["name"], described["keyPrefix"], described["custom"]) == ("Lead", "00Q", False)
+    assert described["queryable"] is True
+    assert described["urls"]["describe"].endswith("/sobjects/Lead/describe")
+    assert (fields["LR_Fit_Score__c"]["custom"], fields["Company"]["custom"]) == (True, False)
+    assert fields["OwnerId"]["relationshipName"] == "Owner"
+    assert fields["OwnerId"]["referenceTo"] == ["User"]
+    assert fields["Status"]["defaultValue"] == "Open - Not Contacted"
+    status_values = {v["value"]: v["defaultValue"] for v in fields["Status"]["picklistValues"]}
+    assert status_values["Open - Not Contacted"] is True
+
+
+def test_describing_an_object_the_org_lacks_is_not_found(local_org_client: Salesforce) -> None:
+    with pytest.raises(SalesforceResourceNotFound):
+        api(local_org_client, "Seminar__c").describe()

@@ -8,8 +8,9 @@ from typing import get_args
 
 import pytest
 from leadrelay.engine.models import Operator
+from leadrelay.rulefiles.documents import read_document, rule_files
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
-from leadrelay.rulefiles.loader import main, read_document, rule_files, schema_text
+from leadrelay.rulefiles.loader import main, schema_text
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 SCHEMAS = RULES / "schema"

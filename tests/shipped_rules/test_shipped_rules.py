@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from leadrelay import RuleSet, load_rules
-from leadrelay.rulefiles.loader import read_document, rule_files, validate_path
+from leadrelay.rulefiles.documents import read_document, rule_files
+from leadrelay.rulefiles.loader import validate_path
 from leadrelay.rulefiles.rulecases import (
     RuleTestCase,
     RuleTestFile,

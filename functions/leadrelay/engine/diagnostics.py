@@ -31,11 +31,12 @@ class Diagnostic:
         return self.severity == "error"
 
     def format(self) -> str:
-        """``FILE:POINTER: message`` (``FILE:LINE:COLUMN: message`` for broken JSON, ``FILE: message``
-        for the file as a whole); warnings read ``FILE:POINTER: warning: message``."""
+        """``FILE:POINTER: message``, or ``FILE:LINE:COLUMN: POINTER: message`` when the position is
+        known (``FILE:LINE:COLUMN: message`` for broken JSON, ``FILE: message`` for the file as a
+        whole); warnings read ``…: warning: message``."""
         where = self.pointer
-        if not where and self.line is not None:
-            where = f"{self.line}:{self.column or 1}"
+        if self.line is not None:
+            where = f"{self.line}:{self.column or 1}" + (f": {self.pointer}" if self.pointer else "")
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{self.file}{':' + where if where else ''}: {prefix}{self.message}"
 

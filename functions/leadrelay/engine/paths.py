@@ -15,10 +15,15 @@ import jmespath
 Getter = Callable[[Any], Any]
 
 
+_NOT_PLAIN = frozenset("[](){}*|&@'\"`!=<>,:?$ \t")
+"""Characters that make a path JMESPath (``lead.Title[0]``, ``lead.*``), never part of a key."""
+
+
 def split_path(path: str) -> list[str] | None:
-    """The segments of a plain dotted path (``lead.Title``), or None if it is not one."""
+    """The segments of a plain dotted path (``lead.Title``), or None if it is not one (empty
+    segments, spaces, or JMESPath syntax such as ``lead.Title[0]``)."""
     segments = path.split(".")
-    if any(not segment or segment != segment.strip() for segment in segments):
+    if any(not segment or _NOT_PLAIN.intersection(segment) for segment in segments):
         return None
     return segments
 

@@ -16,7 +16,8 @@ from leadrelay.domain.deadletter import DEFAULT_OPERATIONS, OperationsConfig
 from leadrelay.domain.ownership import OwnershipMap, check_ownership
 from leadrelay.engine import RuleSet, RuleSetError
 from leadrelay.engine.diagnostics import Diagnostic, pointer
-from leadrelay.rulefiles.loader import load_rules, read_document, rule_files
+from leadrelay.rulefiles.documents import read_document, rule_files
+from leadrelay.rulefiles.loader import load_rules
 from pydantic import BaseModel, ValidationError
 
 OWNERSHIP_FILE = "ownership.json"

@@ -14,16 +14,27 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
-from leadrelay.engine.nesting import TOO_DEEP, too_deep_in_text
 from leadrelay.engine.parsing import ModelT, parse_model
 from leadrelay.engine.ruleset import RuleSet, build_rule_set
+from leadrelay.rulefiles.documents import RuleDocument, read_document, rule_files
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
+from leadrelay.rulefiles.positions import locate
+from leadrelay.rulefiles.thresholds import (
+    DEFINING_KINDS,
+    THRESHOLDS_KEY,
+    THRESHOLDS_SCHEMA,
+    Thresholds,
+    defined_thresholds,
+    resolve,
+    rule_set_thresholds,
+)
 from leadrelay.rulefiles.validation import parse_document, validate_document
+from leadrelay.rulefiles.world import World
+from leadrelay.rulefiles.world_check import check_world
 
 __all__ = ["Diagnostic", "RuleSetError", "load_rules", "schema_text", "validate_path", "write_schemas"]
 
@@ -31,64 +42,20 @@ ENGINE_KINDS = ("scoring", "lifecycle")
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDocument:
-    """One rule file read from disk: its display name, parsed JSON (None if broken) and read problems."""
-
-    file: str
-    document: Any
-    problems: tuple[Diagnostic, ...] = ()
-
-    @property
-    def kind(self) -> str | None:
-        """The file's ``"kind"``, when it has a string one."""
-        kind = self.document.get("kind") if isinstance(self.document, dict) else None
-        return kind if isinstance(kind, str) else None
-
-
-def read_document(path: Path) -> RuleDocument:
-    """Read and parse one JSON file; unreadable files and broken JSON become diagnostics."""
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return RuleDocument(name, None, (Diagnostic(name, "", f"cannot read the file: {error}"),))
-    too_deep = too_deep_in_text(text)
-    if too_deep is not None:
-        problem = Diagnostic(name, too_deep.pointer, TOO_DEEP, line=too_deep.line, column=too_deep.column)
-        return RuleDocument(name, None, (problem,))
-    try:
-        return RuleDocument(name, json.loads(text))
-    except json.JSONDecodeError as error:
-        message = f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        return RuleDocument(
-            name, None, (Diagnostic(name, "", message, line=error.lineno, column=error.colno),)
-        )
-
-
-def rule_files(directory: Path, *, recursive: bool) -> list[Path]:
-    """The rule files in ``directory``: ``*.json`` but not generated ``*.schema.json`` (nor schema/)."""
-    pattern = "**/*.json" if recursive else "*.json"
-    return sorted(
-        path
-        for path in directory.glob(pattern)
-        if path.is_file()
-        and not path.name.endswith(".schema.json")
-        and "schema" not in path.relative_to(directory).parts[:-1]
-    )
-
-
 def read_models(directory: Path, model: type[ModelT]) -> tuple[list[tuple[str, ModelT]], list[Diagnostic]]:
     """Every rule file directly in ``directory`` parsed as ``model``: ``(file, model)`` pairs in file
     order, and the located problems of the files that could not be read or validated."""
     models: list[tuple[str, ModelT]] = []
     problems: list[Diagnostic] = []
+    thresholds, _ = rule_set_thresholds(_rule_set_directory(directory / "_"))
     for path in rule_files(directory, recursive=False):
         document = read_document(path)
         problems.extend(document.problems)
         if document.document is None:
             continue
-        parsed, diagnostics = parse_model(model, document.document, document.file)
+        resolved, unknown = resolve(document.document, document.file, thresholds)
+        problems.extend(unknown)
+        parsed, diagnostics = parse_model(model, resolved, document.file)
         problems.extend(diagnostics)
         if parsed is not None:
             models.append((document.file, parsed))
@@ -133,9 +100,14 @@ def load_rules(path: str | Path) -> RuleSet:
     if problems:
         raise RuleSetError(problems, source=where)
     scoring, lifecycle = chosen["scoring"], chosen["lifecycle"]
-    return build_rule_set(
-        (scoring.file, scoring.document), (lifecycle.file, lifecycle.document), source=where
+    thresholds, problems = defined_thresholds((d.file, d.document) for d in (scoring, lifecycle))
+    (scoring_doc, unknown), (lifecycle_doc, more) = (
+        resolve(d.document, d.file, thresholds) for d in (scoring, lifecycle)
     )
+    problems += unknown + more
+    if problems:
+        raise RuleSetError(problems, source=where)
+    return build_rule_set((scoring.file, scoring_doc), (lifecycle.file, lifecycle_doc), source=where)
 
 
 def _rule_set_directory(path: Path) -> Path:
@@ -147,23 +119,26 @@ def _rule_set_directory(path: Path) -> Path:
     return directory if has_engine_file or directory.parent == directory else directory.parent
 
 
-def _context_models(directory: Path) -> dict[str, Any]:
+def _context_models(directory: Path, thresholds: Thresholds) -> dict[str, Any]:
     models: dict[str, Any] = {}
     for file in rule_files(directory, recursive=False):
         document = read_document(file)
         if document.kind is not None and document.kind not in models:
-            parsed = parse_document(document.document, document.file)
-            if parsed.model is not None:
+            resolved, _ = resolve(document.document, document.file, thresholds)
+            parsed = parse_document(resolved, document.file)
+            if parsed.model is not None and not parsed.diagnostics:  # a broken file checks no other
                 models[document.kind] = parsed.model
     return models
 
 
-def validate_path(path: str | Path) -> list[Diagnostic]:
-    """Every problem in the rule files at ``path`` (a directory, recursively, or one file), all kinds.
+def validate_path(path: str | Path, world: World | None = None) -> list[Diagnostic]:
+    """Every problem in the rule files at ``path`` (a directory, recursively, or one file), all kinds,
+    each with its line and column.
 
     Never raises for a rule author's mistake: broken JSON, unknown keys and kinds, wrong types,
     invalid JMESPath or regexes, unknown operators, duplicate ids and undefined scores or stages
-    are errors; overlapping or unreachable bands are warnings.
+    are errors; overlapping or unreachable bands are warnings. With a ``world``, every field path,
+    activity type, event field and mapping target is checked against it too (:mod:`world_check`).
     """
     target = Path(path)
     if target.is_file():
@@ -172,23 +147,61 @@ def validate_path(path: str | Path) -> list[Diagnostic]:
         files, context_dir = rule_files(target, recursive=True), target
     else:
         return [Diagnostic(str(target), "", "no such file or directory")]
-    context = _context_models(context_dir)
-    diagnostics: list[Diagnostic] = []
+    thresholds, definitions = rule_set_thresholds(context_dir)
+    context = _context_models(context_dir, thresholds)
     documents = [read_document(file) for file in files]
+    validated = {document.file for document in documents}
+    diagnostics = [problem for problem in definitions if problem.file in validated]
     if target.is_dir():
         top_level = [d for d in documents if Path(d.file).parent == target]
         _, problems = _engine_documents(top_level, str(target))
         diagnostics.extend(problem for problem in problems if problem.pointer == "/kind")
+    if world is not None:
+        world = world.with_activity_fields(mapping_attributes(context_dir))
     for document in documents:
         diagnostics.extend(document.problems)
         if document.document is not None or not document.problems:
-            diagnostics.extend(validate_document(document.document, document.file, context))
-    return diagnostics
+            resolved, unknown = resolve(document.document, document.file, thresholds)
+            found = unknown + follow_ons_dropped(validate_document(resolved, document.file, context), unknown)
+            if world is not None and resolved is not None:
+                found = one_message_each(found, check_world(resolved, document.file, world))
+            diagnostics.extend(found)
+    return locate(diagnostics, {document.file: document.text for document in documents})
+
+
+def mapping_attributes(directory: Path) -> list[str]:
+    """The activity attribute names the mappings in ``directory/mappings`` produce."""
+    names: list[str] = []
+    for file in (
+        rule_files(directory / "mappings", recursive=False) if (directory / "mappings").is_dir() else []
+    ):
+        document = read_document(file).document
+        attributes = document.get("attributes") if isinstance(document, dict) else None
+        names.extend(attributes if isinstance(attributes, dict) else ())
+    return names
+
+
+def follow_ons_dropped(found: list[Diagnostic], causes: list[Diagnostic]) -> list[Diagnostic]:
+    """``found`` without the problems at a place that encloses a cause (an unresolved threshold
+    reference is one error, not also a wrong value for its operator)."""
+    return [d for d in found if not any(c.pointer.startswith(d.pointer + "/") for c in causes)]
+
+
+def one_message_each(found: list[Diagnostic], world: list[Diagnostic]) -> list[Diagnostic]:
+    """The engine's diagnostics and the world's, one message per place: an engine error wins over
+    the world's finding there, and a world finding replaces an engine warning at the same pointer."""
+    engine_errors = {d.pointer for d in found if d.is_error}
+    kept_world = [d for d in world if d.pointer not in engine_errors]
+    world_pointers = {d.pointer for d in kept_world}
+    kept = [d for d in found if d.is_error or d.pointer not in world_pointers]
+    return kept + kept_world
 
 
 def schema_text(kind: str) -> str:
     """The JSON Schema of one kind's files, as committed in ``rules/schema/<kind>.schema.json``."""
     schema = RULE_FILE_KINDS[kind].model.model_json_schema(by_alias=True)
+    if kind in DEFINING_KINDS:
+        schema["properties"][THRESHOLDS_KEY] = THRESHOLDS_SCHEMA
     ordered = {"$schema": JSON_SCHEMA_DIALECT, "$id": f"{kind}.schema.json", **schema}
     return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
 

@@ -19,6 +19,7 @@ from typing import Any, Literal, Protocol
 from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic, pointer
 from leadrelay.engine.models import RuleFile, Strict
+from leadrelay.rulefiles.suggest import did_you_mean
 from pydantic import AwareDatetime, Field
 
 POINTS_TOLERANCE = 0.01
@@ -193,8 +194,7 @@ def check_rule_tests(document: RuleTestFile, context: CheckContext) -> None:
         for where, name, noun in named:
             names = known[noun]
             if names is not None and name not in names:
-                report = context.error if noun == "score" else context.warning
-                report(where, f"unknown {noun} {name!r}")
+                context.error(where, f"unknown {noun} {name!r}{did_you_mean(name, names)}")
 
 
 def unknown_rule_ids(expect: Expectation, rule_ids: Iterable[str]) -> list[str]:

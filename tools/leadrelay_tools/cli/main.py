@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from leadrelay_tools.cli.output import terminal_safe_output
 
-_COMMAND_MODULES = ("demo", "rules", "dlq", "local_org", "replay")
+_COMMAND_MODULES = ("demo", "rules", "dlq", "local_org", "replay", "org")
 
 
 def build_parser() -> argparse.ArgumentParser:

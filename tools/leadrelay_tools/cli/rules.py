@@ -98,9 +98,21 @@ def register(subparsers: Any) -> None:
         run_validate,
         "report every problem in the rule files",
         "Check every rule file in PATH and report every problem at once, as FILE:JSON-POINTER: message "
-        "(broken JSON as FILE:LINE:COLUMN). Exit 1 on any error; warnings alone exit 0.",
+        "(broken JSON as FILE:LINE:COLUMN). Field paths, activity types and mapping targets are checked "
+        "against the org's fields and the canonical event model. Exit 1 on any error; warnings alone "
+        "exit 0 (1 with --strict).",
     )
     validate.add_argument("path", nargs="?", type=Path, default=DEFAULT_RULES, help="rules directory or file")
+    validate.add_argument("--strict", action="store_true", help="warnings fail too (CI uses this)")
+    validate.add_argument(
+        "--org-fields", type=Path, metavar="FILE", help="field list from `leadrelay org describe --output`"
+    )
+    validate.add_argument(
+        "--salesforce-source",
+        type=Path,
+        metavar="DIR",
+        help="Salesforce DX project with the custom fields (default: infra/salesforce when present)",
+    )
     test = _action(
         actions,
         run_test,
@@ -162,20 +174,43 @@ def _input_error(error: InputError | RecordInputError) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     """`rules validate`: every diagnostic, then a summary; exit 1 on any error."""
+    from leadrelay.rulefiles.catalogue import CatalogueError
     from leadrelay.rulefiles.loader import validate_path
 
-    diagnostics = validate_path(args.path)
+    try:
+        world = rules_world(args.path, args.salesforce_source, args.org_fields)
+    except CatalogueError as error:
+        return _input_error(InputError(str(error)))
+    diagnostics = validate_path(args.path, world)
     errors = sum(1 for d in diagnostics if d.severity == "error")
     warnings = len(diagnostics) - errors
+    failed = errors or (args.strict and warnings)
     if args.json:
-        payload = {"ok": not errors, "errors": errors, "warnings": warnings}
+        payload = {"ok": not failed, "errors": errors, "warnings": warnings}
         print_json({**payload, "diagnostics": [d.to_dict() for d in diagnostics]})
     else:
         for diagnostic in diagnostics:
             print(diagnostic.format())
-        verdict = "invalid" if errors else "valid"
+        verdict = "invalid" if errors else "valid" if not failed else "not strict-clean"
         print(f"{args.path}: {verdict} ({_plural(errors, 'error')}, {_plural(warnings, 'warning')})")
-    return 1 if errors else 0
+    return 1 if failed else 0
+
+
+def rules_world(rules: Path, source: Path | None, org_fields: Path | None) -> Any:
+    """The world ``rules validate`` checks against: standard fields, the DX project's custom fields
+    (``source``, else ``infra/salesforce`` beside the rules or here) and an exported field list."""
+    from leadrelay.rulefiles.catalogue import CatalogueError, dx_catalogue, read_org_fields
+    from leadrelay.rulefiles.world import World
+
+    world = World()
+    base = rules.parent if rules.is_file() else rules
+    candidates = [source] if source else [base.parent / "infra" / "salesforce", Path("infra/salesforce")]
+    project = next((path for path in candidates if path is not None and path.is_dir()), None)
+    if source is not None and project is None:
+        raise CatalogueError(f"{source}: no such Salesforce DX project directory")
+    if project is not None:
+        world = world.with_catalogue(dx_catalogue(project))
+    return world if org_fields is None else world.with_catalogue(read_org_fields(org_fields))
 
 
 def _plural(count: int, noun: str) -> str:

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 from leadrelay_tools.localorg import identity
 from leadrelay_tools.localorg import resources as res
 from leadrelay_tools.localorg.changes import WriteContext
+from leadrelay_tools.localorg.describe import describe
 from leadrelay_tools.localorg.errors import ApiError, RecordError, RecordSaveError, invalid_session, not_found
 from leadrelay_tools.localorg.ids import normalize_id
 from leadrelay_tools.localorg.state import OrgState
@@ -148,7 +149,7 @@ def _sobjects(
         body = res._body(_json(req))
         return res.single(lambda: (201, {"id": engine.create(obj, body, ctx), "success": True, "errors": []}))
     if len(parts) == 2 and parts[1] == "describe":
-        return 200, describe(obj)
+        return 200, describe(obj, version)
     if len(parts) == 2 and normalize_id(parts[1]) is not None:
         if method == "GET":
             return res.get_record(state, version, obj, normalize_id(parts[1]) or "", params.get("fields"))
@@ -247,25 +248,3 @@ def _delete(state: OrgState, raw: str, ctx: WriteContext) -> tuple[str, None]:
         raise RecordSaveError(RecordError("MALFORMED_ID", f"malformed id {raw}"))
     state.engine.delete(obj, record_id, ctx)
     return record_id, None
-
-
-def describe(obj: Any) -> dict[str, Any]:
-    """A compact ``describe`` result: name, key prefix, fields with type, length and flags."""
-    fields = [
-        {
-            "name": f.name,
-            "label": f.display,
-            "type": f.type,
-            "length": f.length or 0,
-            "nillable": not f.required,
-            "createable": f.createable,
-            "updateable": f.updateable,
-            "externalId": f.external_id,
-            "unique": f.unique,
-            "picklistValues": [{"value": v, "label": v, "active": True} for v in f.picklist],
-            "restrictedPicklist": f.restricted,
-            "referenceTo": list(f.reference_to),
-        }
-        for f in obj
-    ]
-    return {"name": obj.name, "keyPrefix": obj.key_prefix, "fields": fields}

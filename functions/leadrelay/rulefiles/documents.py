@@ -1,0 +1,59 @@
+"""Rule files read from disk: their text, parsed JSON and read problems (broken JSON located)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from leadrelay.engine.diagnostics import Diagnostic
+from leadrelay.engine.nesting import TOO_DEEP, too_deep_in_text
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDocument:
+    """One rule file read from disk: its display name, parsed JSON (None if broken) and read problems."""
+
+    file: str
+    document: Any
+    problems: tuple[Diagnostic, ...] = ()
+    text: str = ""
+
+    @property
+    def kind(self) -> str | None:
+        """The file's ``"kind"``, when it has a string one."""
+        kind = self.document.get("kind") if isinstance(self.document, dict) else None
+        return kind if isinstance(kind, str) else None
+
+
+def read_document(path: Path) -> RuleDocument:
+    """Read and parse one JSON file; unreadable files and broken JSON become diagnostics."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return RuleDocument(name, None, (Diagnostic(name, "", f"cannot read the file: {error}"),))
+    too_deep = too_deep_in_text(text)
+    if too_deep is not None:
+        problem = Diagnostic(name, too_deep.pointer, TOO_DEEP, line=too_deep.line, column=too_deep.column)
+        return RuleDocument(name, None, (problem,))
+    try:
+        return RuleDocument(name, json.loads(text), text=text)
+    except json.JSONDecodeError as error:
+        message = f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        return RuleDocument(
+            name, None, (Diagnostic(name, "", message, line=error.lineno, column=error.colno),)
+        )
+
+
+def rule_files(directory: Path, *, recursive: bool) -> list[Path]:
+    """The rule files in ``directory``: ``*.json`` but not generated ``*.schema.json`` (nor schema/)."""
+    pattern = "**/*.json" if recursive else "*.json"
+    return sorted(
+        path
+        for path in directory.glob(pattern)
+        if path.is_file()
+        and not path.name.endswith(".schema.json")
+        and "schema" not in path.relative_to(directory).parts[:-1]
+    )
