@@ -48,10 +48,7 @@ def test_proposed_rules_are_shown_beside_the_deployed_ones(cli: CLI, tmp_path: P
     shutil.copytree(REPO / "rules", proposed)
     lifecycle = proposed / "lifecycle.json"
     lifecycle.write_text(
-        lifecycle.read_text(encoding="utf-8").replace(
-            '{"field": "scores.engagement", "op": "gte", "value": 50}',
-            '{"field": "scores.engagement", "op": "gte", "value": 10}',
-        ),
+        lifecycle.read_text(encoding="utf-8").replace('"mql_engagement": 50', '"mql_engagement": 10'),
         encoding="utf-8",
     )
 
