@@ -140,7 +140,7 @@ def test_undefined_stages_and_backward_moves_without_reason_are_errors(cli: CLI,
     )
 
 
-def test_overlapping_and_unreachable_bands_are_warnings_that_do_not_fail(cli: CLI, rules_dir: Path) -> None:
+def test_an_overlapping_band_is_a_warning_and_an_unreachable_one_an_error(cli: CLI, rules_dir: Path) -> None:
     scoring = read(rules_dir / "scoring.json")
     bands = scoring["rules"][rule_index(scoring, "fit.company_size")]["bands"]
     bands[1]["gte"] = 200
@@ -149,10 +149,9 @@ def test_overlapping_and_unreachable_bands_are_warnings_that_do_not_fail(cli: CL
 
     run = cli("rules", "validate", rules_dir)
 
-    assert run.code == 0
+    assert run.code == 1
     assert ": /rules/0/bands/2: warning: band [100, 300) overlaps band 1 [200, 1000)" in run.out
-    assert ": /rules/0/bands/5: warning: unreachable band [5000, inf)" in run.out
-    assert run.out.strip().endswith("valid (0 errors, 2 warnings)")
+    assert ": /rules/0/bands/5: unreachable band [5000, inf)" in run.out
 
 
 def test_every_problem_is_reported_in_one_run(cli: CLI, rules_dir: Path) -> None:

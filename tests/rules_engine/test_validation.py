@@ -216,21 +216,34 @@ def test_one_broken_rule_does_not_hide_the_problems_of_the_others() -> None:
     ]
 
 
-def test_overlapping_and_unreachable_bands_are_warnings() -> None:
-    bands = [
-        {"gte": 100, "points": 10},
-        {"gte": 50, "lt": 200, "points": 5},
-        {"gte": 150, "lt": 300, "points": 3},
-        {"gt": 10, "lt": 5, "points": 1},
-    ]
+def test_an_overlapping_band_is_a_warning() -> None:
+    bands = [{"gte": 100, "points": 10}, {"gte": 50, "lt": 200, "points": 5}]
     assert warnings(
         {"id": "fit.size", "score": "fit", "field": "lead.NumberOfEmployees", "bands": bands}
     ) == [
         "rules/scoring.json:/rules/0/bands/1: warning: band [50, 200) overlaps band 0 [100, inf); "
         "the first matching band wins",
-        "rules/scoring.json:/rules/0/bands/2: warning: unreachable band [150, 300): earlier bands "
-        "cover all of it",
-        "rules/scoring.json:/rules/0/bands/3: warning: unreachable band (10, 5): its bounds are empty",
+    ]
+
+
+def test_a_band_that_can_never_be_chosen_is_an_error() -> None:
+    bands = [
+        {"gte": 100, "points": 10},
+        {"gte": 150, "lt": 300, "points": 3},
+        {"gt": 10, "lt": 5, "points": 1},
+    ]
+    assert problems(
+        {"id": "fit.size", "score": "fit", "field": "lead.NumberOfEmployees", "bands": bands}
+    ) == [
+        "rules/scoring.json:/rules/0/bands/1: unreachable band [150, 300): earlier bands cover all of it",
+        "rules/scoring.json:/rules/0/bands/2: unreachable band (10, 5): its bounds are empty",
+    ]
+
+
+def test_a_transition_to_the_stage_it_leaves_is_an_error() -> None:
+    loop = [{"id": "lifecycle.stay", "from": ["Lead"], "to": "Lead", "when": {"all": []}}]
+    assert problems(transitions=loop) == [
+        "rules/lifecycle.json:/transitions/0/to: transition to 'Lead' from itself never fires"
     ]
 
 

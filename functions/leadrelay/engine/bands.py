@@ -58,7 +58,7 @@ def band_interval(band: Band) -> Interval:
 
 
 def check_bands(bands: Sequence[Band], ctx: CheckContext, at: str) -> list[Interval]:
-    """The bands' intervals; warns about bands that overlap earlier ones or can never be chosen."""
+    """The bands' intervals; a band never chosen is an error, one overlapping an earlier one a warning."""
     intervals: list[Interval] = []
     for index, band in enumerate(bands):
         where = f"{at}/{index}"
@@ -72,7 +72,7 @@ def check_bands(bands: Sequence[Band], ctx: CheckContext, at: str) -> list[Inter
             remaining = [piece for part in remaining for piece in part.minus(earlier)]
         if not remaining:
             reason = "its bounds are empty" if interval.empty else "earlier bands cover all of it"
-            ctx.warning(where, f"unreachable band {interval.describe()}: {reason}")
+            ctx.error(where, f"unreachable band {interval.describe()}: {reason}")
         else:
             overlapping = [i for i, earlier in enumerate(intervals) if not interval.intersect(earlier).empty]
             if overlapping:

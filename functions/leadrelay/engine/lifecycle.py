@@ -208,4 +208,4 @@ def _check_stages(
     if target not in ranks:
         ctx.error(f"{at}/to", f"undefined stage {target!r} (stages: {', '.join(ranks)})")
     elif target in sources:
-        ctx.warning(f"{at}/to", f"transition to {target!r} from itself never fires")
+        ctx.error(f"{at}/to", f"transition to {target!r} from itself never fires")
