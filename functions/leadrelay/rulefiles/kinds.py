@@ -14,6 +14,7 @@ from typing import Any
 
 from leadrelay.domain.deadletter import OperationsConfig, check_operations_file
 from leadrelay.domain.ownership import OwnershipMap, check_ownership_file
+from leadrelay.domain.routing import RoutingFile, check_routing_file
 from leadrelay.engine.diagnostics import CheckContext
 from leadrelay.engine.lifecycle import compile_lifecycle
 from leadrelay.engine.lifecycle_models import LifecycleFile
@@ -52,4 +53,5 @@ RULE_FILE_KINDS: dict[str, KindSpec] = {
     "ownership": KindSpec(OwnershipMap, check_ownership_file),
     "operations": KindSpec(OperationsConfig, check_operations_file),
     "mapping": KindSpec(MappingFile),
+    "routing": KindSpec(RoutingFile, check_routing_file),
 }

@@ -220,6 +220,7 @@ def _mapping_expressions(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
 _CHECKERS: dict[str, Callable[[_Checker, dict[str, Any]], Iterator[Diagnostic]]] = {
     "scoring": _rule_file,
     "lifecycle": _rule_file,
+    "routing": _rule_file,
     "rule_tests": _rule_tests,
     "mapping": _mapping,
 }

@@ -1,0 +1,183 @@
+"""MQL routing rules (``rules/routing.json``, kind ``routing``): an ordered first-match table of owners.
+
+Each row has a condition over the decision context (the lead's fields, its scores, the event) and a
+target: a user, a queue, the matched account's owner (when that user is active) or a pool
+(:mod:`leadrelay.domain.pools`). The first row whose condition holds decides; a row whose target cannot
+take the lead (an inactive account owner, a pool with nobody available) hands it to the row's
+``fallback`` owner, else the file's ``fallback_owner`` — so no lead lands nowhere. :class:`RoutingTable`
+is compiled once (conditions with the rule engine's compiler) and is pure.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from leadrelay.domain.calendar import BusinessCalendar, Closure, WorkingHours
+from leadrelay.domain.pools import PoolRules, Strategy
+from leadrelay.engine.activities import Frame
+from leadrelay.engine.compiled import Compiled
+from leadrelay.engine.conditions import ConditionCompiler
+from leadrelay.engine.diagnostics import CheckContext, pointer
+from leadrelay.engine.models import Condition, RuleFile, Strict
+
+UserId = Annotated[str, StringConstraints(pattern=r"^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$")]
+"""A Salesforce User id (``005…``)."""
+OwnerId = Annotated[str, StringConstraints(pattern=r"^(?:005|00G)[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$")]
+"""A User (``005…``) or a queue (``00G…``): what ``OwnerId`` accepts."""
+MonthDay = Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{2}$")]
+NO_ROW = "fallback_owner"
+"""The ``row_id`` of a lead no row matched."""
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ClosureModel(Strict):
+    """A yearly closure (``{"from": "12-29", "to": "01-03"}``: 年末年始)."""
+
+    from_: MonthDay = Field(alias="from")
+    to: MonthDay
+
+
+class CalendarModel(Strict):
+    """The business calendar: weekend days, yearly closures and the working day (Japanese public
+    holidays always apply)."""
+
+    weekend: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = ("sat", "sun")
+    closures: tuple[ClosureModel, ...] = (ClosureModel.model_validate({"from": "12-29", "to": "01-03"}),)
+    working_hours: tuple[time, time] = (time(9), time(18))
+
+    def build(self) -> BusinessCalendar:
+        """The calendar as the domain computes with it; raises ``ValueError`` for a bad closure or hours."""
+        return BusinessCalendar(
+            weekend=frozenset(WEEKDAYS.index(day) for day in self.weekend),
+            closures=tuple(Closure.parse(closure.from_, closure.to) for closure in self.closures),
+            hours=WorkingHours(*self.working_hours),
+        )
+
+
+class Member(Strict):
+    """A pool member; ``weight`` counts for weighted round robin and least-loaded."""
+
+    user: UserId
+    weight: float = Field(default=1.0, gt=0)
+
+
+class PoolModel(Strict):
+    """A pool of reps and how it distributes."""
+
+    strategy: Strategy = Strategy.ROUND_ROBIN
+    members: list[Member] = Field(min_length=1)
+    max_new_per_day: int | None = Field(default=None, ge=1, description="New MQLs per rep per (their) day.")
+    max_open: int | None = Field(default=None, ge=1, description="Open MQLs a rep may hold.")
+    working_hours_only: bool = False
+
+    def rules(self) -> PoolRules:
+        """The policy the pool's choice applies."""
+        return PoolRules(self.strategy, self.max_new_per_day, self.max_open, self.working_hours_only)
+
+
+class Target(Strict):
+    """Exactly one of ``user``, ``queue``, ``account_owner`` or ``pool``."""
+
+    user: UserId | None = None
+    queue: Annotated[str, StringConstraints(pattern=r"^00G[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$")] | None = None
+    account_owner: Literal[True] | None = None
+    pool: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Target:
+        given = [
+            name for name in ("user", "queue", "account_owner", "pool") if getattr(self, name) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError("a target is exactly one of user, queue, account_owner or pool")
+        return self
+
+
+class Row(Strict):
+    """One routing row: the first whose ``when`` holds (always, without one) routes the lead."""
+
+    id: str = Field(min_length=1)
+    description: str | None = None
+    when: Condition | None = None
+    to: Target
+    fallback: OwnerId | None = Field(default=None, description="When the target cannot take the lead.")
+
+
+class RoutingFile(RuleFile):
+    """``rules/routing.json``."""
+
+    kind: Literal["routing"]
+    description: str | None = None
+    calendar: CalendarModel = CalendarModel()
+    pools: dict[str, PoolModel] = Field(default_factory=dict)
+    rows: list[Row] = Field(min_length=1)
+    fallback_owner: OwnerId = Field(description="The owner of last resort: a lead never lands nowhere.")
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Which row matched and what it targets (the pool is chosen from afterwards)."""
+
+    row_id: str
+    target: Target | None
+    """None when no row matched: the fallback owner takes the lead."""
+    fallback: str
+    """The owner when the target cannot take the lead (the row's, else the file's)."""
+
+
+@dataclass(frozen=True)
+class RoutingTable:
+    """A compiled routing file."""
+
+    file: RoutingFile
+    calendar: BusinessCalendar
+    checks: tuple[Compiled | None, ...]
+
+    def route(self, root: Mapping[str, Any], now: datetime) -> Route:
+        """The first row whose condition holds for ``root`` (``lead``, ``scores``, ``event``) at ``now``."""
+        scope = {"lead": {}, "event": {}, "activities": [], "scores": {}, **root}
+        frame = Frame(now.timestamp(), scope, frozenset())
+        for row, check in zip(self.file.rows, self.checks, strict=True):
+            if check is None or check.check(scope, frame):
+                return Route(row.id, row.to, row.fallback or self.file.fallback_owner)
+        return Route(NO_ROW, None, self.file.fallback_owner)
+
+
+def compile_routing(
+    model: RoutingFile, ctx: CheckContext, scores: tuple[str, ...] | None = None
+) -> RoutingTable:
+    """Compile (and so validate) a routing file; problems go to ``ctx``."""
+    compiler = ConditionCompiler(ctx, scores=scores or (), known_scores=scores is not None, label=ctx.file)
+    seen: dict[str, int] = {}
+    checks: list[Compiled | None] = []
+    for index, row in enumerate(model.rows):
+        at = pointer("rows", index)
+        if row.id in seen:
+            ctx.error(f"{at}/id", f"duplicate row id {row.id!r} (also /rows/{seen[row.id]}/id)")
+        seen.setdefault(row.id, index)
+        if row.to.pool is not None and row.to.pool not in model.pools:
+            close = difflib.get_close_matches(row.to.pool, list(model.pools), n=1)
+            hint = (
+                f"; did you mean {close[0]!r}?" if close else f" (pools: {', '.join(model.pools) or 'none'})"
+            )
+            ctx.error(f"{at}/to/pool", f"undefined pool {row.to.pool!r}{hint}")
+        checks.append(None if row.when is None else compiler.compile(row.when, f"{at}/when"))
+    try:
+        calendar = model.calendar.build()
+    except ValueError as error:
+        ctx.error("/calendar", str(error))
+        calendar = BusinessCalendar()
+    return RoutingTable(model, calendar, tuple(checks))
+
+
+def check_routing_file(model: RoutingFile, ctx: CheckContext) -> None:
+    """The registry's checker: compile against the scoring file's scores when it is known."""
+    scoring = ctx.documents.get("scoring")
+    names = getattr(scoring, "scores", None)
+    compile_routing(model, ctx, tuple(names) if names is not None else None)
