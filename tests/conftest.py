@@ -4,6 +4,7 @@ pytest_plugins: list[str] = [
     "tests.plugins.localorg",
     "tests.plugins.dead_letters",
     "tests.plugins.sqs_limits",
+    "tests.plugins.dynamodb_atomic",
     "tests.plugins.ingress",
     "tests.plugins.localma",
 ]

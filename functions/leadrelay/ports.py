@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from leadrelay.domain.deadletter import DeadLetter
 from leadrelay.domain.enrichment import MaPerson
 from leadrelay.domain.events import CanonicalEvent
+from leadrelay.domain.pools import PoolState
 from leadrelay.domain.writes import WriteOp, WriteResult
 from leadrelay.engine.decision import Decision
 
@@ -125,6 +126,19 @@ class Rules(Protocol):
 
     def evaluate(self, context: Mapping[str, Any], *, now: datetime, trace: bool = False) -> Decision:
         """Scores, stage and transitions for one context."""
+        ...
+
+
+class PoolStates(Protocol):
+    """Where routing pools keep their state: read a snapshot, save a successor only if still current."""
+
+    def read(self, pool: str) -> PoolState:
+        """The pool's current state (version 0 and empty when the pool has none yet)."""
+        ...
+
+    def save(self, pool: str, state: PoolState) -> bool:
+        """Save ``state`` (version ``n + 1``) if the saved version is still ``n``; False if another
+        invocation saved first (read again and choose again)."""
         ...
 
 

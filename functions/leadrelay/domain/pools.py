@@ -155,3 +155,41 @@ def _unavailable(
     if rules.max_open is not None and load.open_mqls >= rules.max_open:
         return SkipReason.OPEN_CAP
     return None
+
+
+@dataclass(frozen=True)
+class PoolState:
+    """What a pool remembers between leads, saved with a version for optimistic concurrency.
+
+    ``daily`` holds each rep's count of new MQLs on one local day (``(day, count)``; a count of an
+    earlier day reads as zero), ``open`` their open MQLs, ``credits`` the rotation's credits.
+    """
+
+    version: int = 0
+    credits: Mapping[str, float] = field(default_factory=dict)
+    daily: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    open: Mapping[str, int] = field(default_factory=dict)
+
+    def loads(self, reps: Sequence[Rep], now: datetime) -> dict[str, Load]:
+        """Each rep's load at ``now`` (new MQLs counted on the rep's own local day)."""
+        loads = {}
+        for rep in reps:
+            day, count = self.daily.get(rep.user_id, ("", 0))
+            today = _local_day(now, rep.time_zone)
+            loads[rep.user_id] = Load(count if day == today else 0, self.open.get(rep.user_id, 0))
+        return loads
+
+    def after(self, choice: Choice, reps: Sequence[Rep], now: datetime) -> PoolState:
+        """The state once ``choice`` is taken: its credits, and the chosen rep's counts up by one."""
+        daily, opened = dict(self.daily), dict(self.open)
+        chosen = next((rep for rep in reps if rep.user_id == choice.user_id), None)
+        if chosen is not None:
+            today = _local_day(now, chosen.time_zone)
+            day, count = daily.get(chosen.user_id, ("", 0))
+            daily[chosen.user_id] = (today, count + 1 if day == today else 1)
+            opened[chosen.user_id] = opened.get(chosen.user_id, 0) + 1
+        return PoolState(self.version + 1, dict(choice.credits), daily, opened)
+
+
+def _local_day(now: datetime, tz: tzinfo) -> str:
+    return now.astimezone(tz).date().isoformat()
