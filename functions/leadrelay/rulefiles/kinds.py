@@ -15,6 +15,7 @@ from typing import Any
 from leadrelay.domain.deadletter import OperationsConfig, check_operations_file
 from leadrelay.domain.ownership import OwnershipMap, check_ownership_file
 from leadrelay.domain.routing import RoutingFile, check_routing_file
+from leadrelay.domain.sla import SlaFile, check_sla_file
 from leadrelay.engine.diagnostics import CheckContext
 from leadrelay.engine.lifecycle import compile_lifecycle
 from leadrelay.engine.lifecycle_models import LifecycleFile
@@ -54,4 +55,5 @@ RULE_FILE_KINDS: dict[str, KindSpec] = {
     "operations": KindSpec(OperationsConfig, check_operations_file),
     "mapping": KindSpec(MappingFile),
     "routing": KindSpec(RoutingFile, check_routing_file),
+    "sla": KindSpec(SlaFile, check_sla_file),
 }
