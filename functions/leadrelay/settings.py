@@ -123,6 +123,8 @@ class ProcessorSettings(SalesforceAccess):
     """Activities expire (DynamoDB TTL) this long after they occurred."""
     time_margin_seconds: float = Field(default=5.0, ge=0)
     """Time kept free at the end of an invocation for answering SQS and flushing metrics."""
+    routing_table: str | None = None
+    """DynamoDB table of the routing pools' state (required when ``rules/routing.json`` routes leads)."""
     resync_max_records: PositiveInt = 10_000
     """The most records one re-sync window (an overflow or wildcard change event) re-reads; a larger
     window is dead-lettered as ``RESYNC_WINDOW_TOO_LARGE``."""
@@ -192,3 +194,4 @@ class Settings(FunctionSettings):
     time_margin_seconds: float = Field(default=5.0, ge=0)
     resync_margin_seconds: int = Field(default=600, ge=0, le=86_400)
     resync_max_records: PositiveInt = 10_000
+    routing_table: str | None = None

@@ -25,6 +25,7 @@ LEADRELAY_FIELDS = {
     "LR_Stage_Reason__c": "Text",
     "LR_MQL_At__c": "DateTime",
     "LR_Rules_Version__c": "Text",
+    "LR_Routing_Reason__c": "Text",
     "LR_Score_Reasons__c": "LongTextArea",
     "LR_SLA_Due_At__c": "DateTime",
     "LR_SLA_Status__c": "Picklist",

@@ -43,6 +43,16 @@ def create_activity_table(client: Any, name: str) -> None:
     )
 
 
+def create_routing_table(client: Any, name: str) -> None:
+    """The routing pools' state table as template.yaml declares it (``pk`` string, on demand)."""
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
 @dataclass
 class FakeClock:
     """Time that moves only when slept on: ``sleep`` advances it, ``remaining`` counts down to a deadline."""

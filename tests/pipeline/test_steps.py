@@ -37,6 +37,7 @@ def test_the_processor_runs_its_steps_in_order(local_org: LocalOrg) -> None:
         "resolve",
         "record activities",
         "evaluate",
+        "route",
         "plan",
         "write",
     ]

@@ -29,11 +29,12 @@ from leadrelay.settings import ProcessorSettings
 from leadrelay_tools.localorg import LocalOrg
 from leadrelay_tools.replay.local import write_credentials
 
-from tests.pipeline.support import NOW, create_activity_table
+from tests.pipeline.support import NOW, create_activity_table, create_routing_table
 from tests.plugins.dead_letters import MAX_RECEIVE_COUNT, REGION, Queues
 
 MODULE = "leadrelay.handlers.processor"
 ACTIVITY_TABLE = "leadrelay-activities"
+ROUTING_TABLE = "leadrelay-routing-state"
 TIMEOUT_SECONDS = 60.0
 
 
@@ -186,13 +187,17 @@ def dead_letters(queues: Queues) -> list[DeadLetter]:
 def processor_environment(org: LocalOrg, queues: Queues, workdir: Path, rules: Path) -> dict[str, str]:
     """The function's environment variables (as template.yaml sets them), in local mode for Salesforce."""
     boto3_client = boto3.client("dynamodb", region_name=REGION)
-    if ACTIVITY_TABLE not in boto3_client.list_tables()["TableNames"]:
+    tables = boto3_client.list_tables()["TableNames"]
+    if ACTIVITY_TABLE not in tables:
         create_activity_table(boto3_client, ACTIVITY_TABLE)
+    if ROUTING_TABLE not in tables:
+        create_routing_table(boto3_client, ROUTING_TABLE)
     return {
         "LEADRELAY_RULES_PATH": str(rules),
         "LEADRELAY_INGEST_QUEUE_URL": queues.ingest_url,
         "LEADRELAY_DLQ_URL": queues.dlq_url,
         "LEADRELAY_ACTIVITY_TABLE": ACTIVITY_TABLE,
+        "LEADRELAY_ROUTING_TABLE": ROUTING_TABLE,
         "LEADRELAY_MAX_RECEIVE_COUNT": str(MAX_RECEIVE_COUNT),
         "LEADRELAY_SF_CREDENTIALS_FILE": str(write_credentials(org, workdir)),
         "LEADRELAY_SF_CA_FILE": org.ca_file,

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from leadrelay.domain.events import EventSource
-from leadrelay.ports import ActivityStore, DeadLetterSink, Enqueuer, MaDirectory, SalesforceGateway
+from leadrelay.ports import (
+    ActivityStore,
+    DeadLetterSink,
+    Enqueuer,
+    MaDirectory,
+    PoolStates,
+    SalesforceGateway,
+)
 
 Clock = Callable[[], datetime]
 
@@ -36,6 +43,7 @@ class Overrides:
     dead_letters: DeadLetterSink | None = None
     enqueuer: Enqueuer | None = None
     ma_directories: Mapping[EventSource, MaDirectory] | None = None
+    pool_states: PoolStates | None = None
     clock: Clock | None = None
     sleep: Callable[[float], None] | None = None
     rng: random.Random | None = None

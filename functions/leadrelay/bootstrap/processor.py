@@ -14,6 +14,7 @@ import requests
 from leadrelay.adapters.activity_store import DynamoDBActivityStore
 from leadrelay.adapters.dead_letters import DeadLetterQueue
 from leadrelay.adapters.ma import ma_directories
+from leadrelay.adapters.pool_states import DynamoDBPoolStates, InMemoryPoolStates
 from leadrelay.adapters.salesforce import (
     SimpleSalesforceGateway,
     credentials_from_file,
@@ -29,7 +30,7 @@ from leadrelay.domain.retry import Backoff
 from leadrelay.pipeline import Pipeline, PipelineConfig
 from leadrelay.pipeline.fields import PersonFields
 from leadrelay.pipeline.lookup import PersonContext, person_context
-from leadrelay.ports import ActivityStore, DeadLetterSink, MaDirectory, SalesforceGateway
+from leadrelay.ports import ActivityStore, DeadLetterSink, MaDirectory, PoolStates, SalesforceGateway
 from leadrelay.rulefiles.bundle import RuleBundle, load_rule_bundle
 from leadrelay.settings import InspectionSettings, ProcessorSettings, SalesforceAccess, SettingsError
 
@@ -117,6 +118,7 @@ def processor_runtime(
         ),
         config=config,
         overrides=overrides,
+        pool_states=overrides.pool_states or _pool_states(settings, bundle),
     )
     return ProcessorRuntime(pipeline, settings.time_margin_seconds)
 
@@ -130,8 +132,10 @@ def assemble_pipeline(
     ma_directories: Mapping[EventSource, MaDirectory] | None = None,
     config: PipelineConfig | None = None,
     overrides: Overrides = NO_OVERRIDES,
+    pool_states: PoolStates | None = None,
 ) -> Pipeline:
-    """The pipeline on a loaded rules directory and the given ports (``overrides``: clock, sleep, rng)."""
+    """The pipeline on a loaded rules directory and the given ports (``overrides``: clock, sleep, rng);
+    ``pool_states`` keeps the routing pools' state when the rules route leads (default: in memory)."""
     return Pipeline(
         rules=bundle.rules,
         ownership=bundle.ownership,
@@ -142,6 +146,9 @@ def assemble_pipeline(
         config=config,
         rule_fields=bundle.lead_fields,
         ma_directories=ma_directories,
+        routing=bundle.routing,
+        pool_states=pool_states
+        or (overrides.pool_states or InMemoryPoolStates() if bundle.routing else None),
         clock=overrides.clock or utc_now,
         sleep=overrides.sleep or time.sleep,
         rng=overrides.rng,
@@ -178,6 +185,18 @@ def record_reader(settings: InspectionSettings, overrides: Overrides = NO_OVERRI
         bundle=bundle,
         history_days=settings.activity_history_days,
     )
+
+
+def _pool_states(settings: ProcessorSettings, bundle: RuleBundle) -> DynamoDBPoolStates | None:
+    """The pools' state table; required when the rules route leads (their state must outlive a container)."""
+    if bundle.routing is None:
+        return None
+    if not settings.routing_table:
+        raise SettingsError(
+            "ProcessorSettings: LEADRELAY_ROUTING_TABLE is not set (rules/routing.json routes leads; "
+            "the pools keep their state in that DynamoDB table)"
+        )
+    return DynamoDBPoolStates(boto3.client("dynamodb"), settings.routing_table)
 
 
 def _activity_store(settings: ProcessorSettings | InspectionSettings) -> DynamoDBActivityStore:

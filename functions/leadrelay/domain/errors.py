@@ -18,6 +18,8 @@ class ErrorSource(StrEnum):
     """The MA's API could not name the person an event refers to."""
     RULE_EVALUATION = "rule_evaluation"
     """The rule engine raised on the event."""
+    ROUTING_STATE = "routing_state"
+    """A routing pool's state could not be read or saved (or stayed contended)."""
     EVENT = "event"
     """The event itself is unreadable or refers to nobody (it never reached Salesforce)."""
 

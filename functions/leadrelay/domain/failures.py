@@ -90,6 +90,9 @@ UNKNOWN_PERSON = "UNKNOWN_PERSON"
 """Synthetic code: the event names a person by MA id only, and no Lead or Contact carries that id."""
 ACTIVITY_STORE_ERROR = "ACTIVITY_STORE_ERROR"
 """The activity store could not be written or read (source ``activity_store``; transient)."""
+ROUTING_STATE_ERROR = "ROUTING_STATE_ERROR"
+"""A routing pool's state could not be read or saved, or other invocations kept saving first (source
+``routing_state``; transient: the event comes back and is routed again)."""
 RULE_EVALUATION_ERROR = "RULE_EVALUATION_ERROR"
 """The rule engine raised on an event (source ``rule_evaluation``; permanent: the integration owner looks)."""
 RESYNC_WINDOW_TOO_LARGE = "RESYNC_WINDOW_TOO_LARGE"
@@ -134,6 +137,7 @@ CLASSIFICATION_TABLE: Mapping[str, Classification] = MappingProxyType(
         MA_UNAVAILABLE: _t(_C.UNAVAILABLE),
         MA_AUTH_FAILED: _t(_C.SESSION),
         ACTIVITY_STORE_ERROR: _t(_C.UNAVAILABLE),  # DynamoDB throttled or unreachable
+        ROUTING_STATE_ERROR: _t(_C.UNAVAILABLE),  # DynamoDB unreachable, or the pool kept contended
         # --- permanent: org rules reject the values -----------------------------------------
         "FIELD_CUSTOM_VALIDATION_EXCEPTION": _p(_C.VALIDATION),
         "FIELD_INTEGRITY_EXCEPTION": _p(_C.VALIDATION),

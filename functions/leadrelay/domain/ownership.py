@@ -50,6 +50,9 @@ class ObjectOwnership(Strict):
     on_create: tuple[FieldName, ...] = ()
     """People's fields leadrelay may set when it creates the record, never afterwards (``OwnerId``:
     the owner the event names; from then on the owner belongs to people)."""
+    routed: tuple[FieldName, ...] = ()
+    """People's fields leadrelay sets when it routes a lead at the MQL hand-off (``OwnerId``), never
+    otherwise: routing hands the lead to a person, who owns it from then on."""
 
     def owners_of(self, field: str) -> tuple[FieldOwner, ...]:
         """Every owner that lists ``field`` (compared case-insensitively, as Salesforce does)."""
@@ -86,11 +89,14 @@ class ObjectOwnership(Strict):
         """True for people's fields leadrelay sets when it creates a record (``on_create``)."""
         return any(name.casefold() == field.casefold() for name in self.on_create)
 
-    def may_write(self, field: str, *, creating: bool) -> bool:
+    def may_write(self, field: str, *, creating: bool, routing: bool = False) -> bool:
         """The one write policy: updates touch only leadrelay's fields; creating a record may also set
-        the MA tool's fields and the people's fields listed under ``on_create`` (nothing is overwritten)."""
+        the MA tool's fields and the people's fields listed under ``on_create`` (nothing is
+        overwritten); routing a lead may set the people's fields listed under ``routed``."""
         owner = self.owner_of(field)
         if owner is FieldOwner.LEADRELAY:
+            return True
+        if routing and any(name.casefold() == field.casefold() for name in self.routed):
             return True
         return creating and (owner is FieldOwner.MA or self.is_set_on_create(field))
 
@@ -122,12 +128,14 @@ class DecisionOutputs(Strict):
     mql_at: MqlAtOutput | None = None
     ruleset_version: FieldName | None = None
     score_reasons: ScoreReasonsOutput | None = None
+    routing_reason: FieldName | None = None
+    """Where routing writes why the lead went to its owner (``LR_Routing_Reason__c``)."""
 
     def targets(self) -> Iterator[tuple[tuple[str, ...], str]]:
         """``(key path, field)`` per mapped output: ``(("scores", "fit"), "LR_Fit_Score__c")``."""
         for name, field in self.scores.items():
             yield ("scores", name), field
-        for name in ("stage", "stage_reason", "ruleset_version"):
+        for name in ("stage", "stage_reason", "ruleset_version", "routing_reason"):
             value = getattr(self, name)
             if value is not None:
                 yield (name,), value

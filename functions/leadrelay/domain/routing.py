@@ -114,6 +114,7 @@ class RoutingFile(RuleFile):
 
     kind: Literal["routing"]
     description: str | None = None
+    stage: str = Field(default="MQL", min_length=1, description="Entering this stage routes a lead.")
     calendar: CalendarModel = CalendarModel()
     pools: dict[str, PoolModel] = Field(default_factory=dict)
     rows: list[Row] = Field(min_length=1)
@@ -138,6 +139,14 @@ class RoutingTable:
     file: RoutingFile
     calendar: BusinessCalendar
     checks: tuple[Compiled | None, ...]
+
+    def user_ids(self) -> list[str]:
+        """Every user the table may hand a lead to (pool members, user targets, user fallbacks)."""
+        ids = [member.user for pool in self.file.pools.values() for member in pool.members]
+        ids += [row.to.user for row in self.file.rows if row.to.user is not None]
+        fallbacks = [self.file.fallback_owner, *(row.fallback for row in self.file.rows if row.fallback)]
+        ids += [owner for owner in fallbacks if owner.startswith("005")]
+        return list(dict.fromkeys(ids))
 
     def route(self, root: Mapping[str, Any], now: datetime) -> Route:
         """The first row whose condition holds for ``root`` (``lead``, ``scores``, ``event``) at ``now``."""

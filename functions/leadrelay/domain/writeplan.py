@@ -94,6 +94,8 @@ class WriteIntent:
     current: Mapping[str, Any] = field(default_factory=dict)
     record_id: str | None = None
     external_key: str | None = None
+    routed: bool = False
+    """The intent of routing the lead (its ``routed`` fields, the owner, may be written)."""
 
     def __post_init__(self) -> None:
         if not (self.record_id or self.external_key):
@@ -147,6 +149,7 @@ class _Record:
     desired: dict[str, tuple[str, Any]] = field(default_factory=dict)
     """casefolded field → (spelling, value)."""
     event_keys: list[str] = field(default_factory=list)
+    routed: bool = False
 
 
 def plan_writes(intents: Sequence[WriteIntent], ownership: OwnershipMap) -> WritePlan:
@@ -180,6 +183,7 @@ def _coalesce(intents: Sequence[WriteIntent], ownership: OwnershipMap) -> list[_
             record = _Record(intent.sobject, intent.record_id, intent.external_key, current)
             records[key] = record
         record.event_keys.extend(k for k in intent.event_keys if k not in record.event_keys)
+        record.routed = record.routed or intent.routed
         obj = ownership.for_object(intent.sobject)
         for name, value in intent.desired.items():
             folded = name.casefold()
@@ -209,7 +213,7 @@ def _changes(
     changes: dict[str, Any] = {}
     dropped: list[tuple[str, FieldOwner | None]] = []
     for folded, (name, value) in record.desired.items():
-        if obj is None or not obj.may_write(name, creating=creating):
+        if obj is None or not obj.may_write(name, creating=creating, routing=record.routed):
             dropped.append((name, obj.owner_of(name) if obj else None))
             continue
         current = record.current.get(folded)

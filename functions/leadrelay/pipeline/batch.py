@@ -17,15 +17,17 @@ from datetime import UTC, datetime
 from leadrelay.domain.deadletter import OperationsConfig
 from leadrelay.domain.events import EventSource
 from leadrelay.domain.ownership import OwnershipMap
+from leadrelay.domain.routing import RoutingTable
 from leadrelay.pipeline.config import PipelineConfig
 from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.fields import PersonFields
 from leadrelay.pipeline.messages import BatchReport, InboundMessage
 from leadrelay.pipeline.retrying import Retrier
+from leadrelay.pipeline.routing_step import RouteLeads
 from leadrelay.pipeline.settling import LetterWriter, Settler
 from leadrelay.pipeline.state import BatchState
 from leadrelay.pipeline.steps import Step, StepContext, standard_steps
-from leadrelay.ports import ActivityStore, DeadLetterSink, MaDirectory, Rules, SalesforceGateway
+from leadrelay.ports import ActivityStore, DeadLetterSink, MaDirectory, PoolStates, Rules, SalesforceGateway
 
 
 class Pipeline:
@@ -43,6 +45,8 @@ class Pipeline:
         config: PipelineConfig | None = None,
         rule_fields: Sequence[str] = (),
         ma_directories: Mapping[EventSource, MaDirectory] | None = None,
+        routing: RoutingTable | None = None,
+        pool_states: PoolStates | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
@@ -50,6 +54,12 @@ class Pipeline:
         self.rules = rules
         self.config = config or PipelineConfig()
         self.fields = PersonFields(ownership, rule_fields)
+        self.routing: RouteLeads | None = None
+        """The routing step, when the rules route leads (``routing.json``)."""
+        if routing is not None:
+            if pool_states is None:
+                raise ValueError("routing.json routes leads: the pipeline needs a store for the pools' state")
+            self.routing = RouteLeads(routing, pool_states, gateway, ownership.outputs.routing_reason)
         self.steps: list[Step] = standard_steps(
             rules=rules,
             ownership=ownership,
@@ -59,6 +69,7 @@ class Pipeline:
             enricher=MaEnricher(ma_directories or {}, clock=clock),
             history_days=self.config.history_days,
             resync_max_records=self.config.resync_max_records,
+            routing=self.routing,
         )
         """The steps, in order (a new stage is inserted here)."""
         letters = LetterWriter(operations, rules.version, self.config)

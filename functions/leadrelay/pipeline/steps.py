@@ -211,8 +211,9 @@ def standard_steps(
     enricher: MaEnricher,
     history_days: int,
     resync_max_records: int = 10_000,
+    routing: Step | None = None,
 ) -> list[Step]:
-    """The processor's steps, in order."""
+    """The processor's steps, in order (``routing``, when the rules route leads, after the rules)."""
     return [
         ParseMessages(),
         HealGaps(gateway, resync_max_records),
@@ -220,6 +221,7 @@ def standard_steps(
         ResolveIdentities(gateway, fields),
         RecordActivities(activities, history_days),
         EvaluateRules(rules, ownership),
+        *([routing] if routing is not None else []),
         PlanWrites(ownership),
         WriteToSalesforce(gateway, ownership),
     ]

@@ -14,14 +14,16 @@ from typing import Any, TypeVar
 
 from leadrelay.domain.deadletter import DEFAULT_OPERATIONS, OperationsConfig
 from leadrelay.domain.ownership import OwnershipMap, check_ownership
+from leadrelay.domain.routing import RoutingFile, RoutingTable, compile_routing
 from leadrelay.engine import RuleSet, RuleSetError
-from leadrelay.engine.diagnostics import Diagnostic, pointer
+from leadrelay.engine.diagnostics import CheckContext, Diagnostic, pointer
 from leadrelay.rulefiles.documents import read_document, rule_files
 from leadrelay.rulefiles.loader import load_rules
 from pydantic import BaseModel, ValidationError
 
 OWNERSHIP_FILE = "ownership.json"
 OPERATIONS_FILE = "operations.json"
+ROUTING_FILE = "routing.json"
 M = TypeVar("M", bound=BaseModel)
 _LEAD_PATH = re.compile(r"\blead\.([A-Za-z][A-Za-z0-9_]*)")
 
@@ -35,6 +37,8 @@ class RuleBundle:
     operations: OperationsConfig
     lead_fields: tuple[str, ...]
     """Record fields the rules read (``lead.Title`` → ``Title``), for the lookup queries."""
+    routing: RoutingTable | None = None
+    """``routing.json`` compiled, when the directory has one (no file: leads are not routed)."""
 
 
 def load_rule_bundle(path: str | Path) -> RuleBundle:
@@ -52,9 +56,23 @@ def load_rule_bundle(path: str | Path) -> RuleBundle:
     operations: OperationsConfig | None = DEFAULT_OPERATIONS
     if (directory / OPERATIONS_FILE).exists():
         operations = _read(directory / OPERATIONS_FILE, OperationsConfig, problems)
+    routing = _routing(directory / ROUTING_FILE, rules.score_names, problems)
     if problems or ownership is None or operations is None:
         raise RuleSetError(problems, source=str(directory))
-    return RuleBundle(rules, ownership, operations, tuple(dict.fromkeys(_lead_fields(directory))))
+    fields = tuple(dict.fromkeys(_lead_fields(directory)))
+    return RuleBundle(rules, ownership, operations, fields, routing)
+
+
+def _routing(file: Path, scores: tuple[str, ...], problems: list[Diagnostic]) -> RoutingTable | None:
+    if not file.exists():
+        return None
+    model = _read(file, RoutingFile, problems)
+    if model is None:
+        return None
+    ctx = CheckContext(str(file))
+    table = compile_routing(model, ctx, scores)
+    problems.extend(d for d in ctx.diagnostics if d.severity == "error")
+    return table
 
 
 def _read(file: Path, model: type[M], problems: list[Diagnostic]) -> M | None:

@@ -112,6 +112,15 @@ LastName string(80) req
 Name string(121) ro
 Email email(128) req
 IsActive boolean =true
+TimeZoneSidKey picklist(40) =Asia/Tokyo
+ManagerId reference ->User
+""",
+    ("OutOfOffice", "0Ok"): """
+UserId reference req noupd ->User
+StartDate datetime req
+EndDate datetime req
+IsEnabled boolean =true
+Message string(40)
 """,
     ("Organization", "00D"): """
 Name string(80) req
@@ -152,7 +161,8 @@ def _parse_line(line: str) -> FieldDef:
 
 
 def standard_objects() -> list[ObjectDef]:
-    """Fresh definitions of the standard objects (Lead, Contact, Account, Task, User, Organization)."""
+    """Fresh definitions of the standard objects (Lead, Contact, Account, Task, User, OutOfOffice,
+    Organization)."""
     objects = []
     for (name, prefix), table in _OBJECTS.items():
         obj = ObjectDef(name, prefix)

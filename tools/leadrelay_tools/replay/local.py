@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from leadrelay.adapters import activity_store
+from leadrelay.adapters import activity_store, pool_states
 from leadrelay.settings import Settings
 
 from leadrelay_tools.localorg import LocalOrg
@@ -28,6 +28,7 @@ INGEST_QUEUE = "leadrelay-ingest"
 DEAD_LETTER_QUEUE = "leadrelay-dead-letters"
 ACTIVITY_TABLE = "leadrelay-activities"
 IDEMPOTENCY_TABLE = "leadrelay-idempotency"
+ROUTING_TABLE = "leadrelay-routing-state"
 MAX_RECEIVE_COUNT = 5
 _FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -86,6 +87,7 @@ def local_environment(
             dlq_url=dlq_url,
             activity_table=ACTIVITY_TABLE,
             idempotency_table=IDEMPOTENCY_TABLE,
+            routing_table=ROUTING_TABLE,
             sf_credentials_file=write_credentials(org, Path(workdir)),
             sf_ca_file=Path(org.ca_file),
             secrets_file=secrets_file,
@@ -111,7 +113,7 @@ def create_queues() -> tuple[str, str]:
 
 
 def create_tables() -> None:
-    """The activity table and the Powertools idempotency table (keys and TTL as in template.yaml)."""
+    """The activity, routing-state and Powertools idempotency tables (keys and TTL as in template.yaml)."""
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     dynamodb.create_table(
         TableName=ACTIVITY_TABLE,
@@ -123,6 +125,12 @@ def create_tables() -> None:
             {"AttributeName": activity_store.PK, "AttributeType": "S"},
             {"AttributeName": activity_store.SK, "AttributeType": "S"},
         ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.create_table(
+        TableName=ROUTING_TABLE,
+        KeySchema=[{"AttributeName": pool_states.PK, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": pool_states.PK, "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
     dynamodb.create_table(

@@ -1,0 +1,181 @@
+"""The routing step: a lead that enters the routed stage (MQL) in this batch gets an owner, with the reason.
+
+After the rules have decided, for every Lead whose decision enters ``routing.json``'s stage: the first
+matching row's target is resolved — a user or the account's owner unless inactive or away, a queue, or
+a pool's next available rep (:mod:`leadrelay.pipeline.assignment`), else the row's fallback owner — and
+a routed write intent adds ``OwnerId`` and the routing reason to the lead's write, in the same batched
+write as its stage and MQL time. Users and their OutOfOffice records are read once per batch (two
+queries, only when the batch routes someone).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from leadrelay.domain.errors import ErrorDetail, ErrorSource
+from leadrelay.domain.failures import ROUTING_STATE_ERROR, SalesforceCallError
+from leadrelay.domain.owners import (
+    OUT_OF_OFFICE_FIELDS,
+    USER_FIELDS,
+    Routed,
+    UserInfo,
+    direct_owner,
+    user_infos,
+)
+from leadrelay.domain.pools import Rep
+from leadrelay.domain.routing import Route, RoutingTable
+from leadrelay.domain.writeplan import WriteIntent
+from leadrelay.engine.decision import Decision
+from leadrelay.pipeline.assignment import PoolContentionError, assign_from_pool
+from leadrelay.pipeline.context import StepContext
+from leadrelay.pipeline.state import BatchState
+from leadrelay.ports import PoolStates, SalesforceGateway
+
+logger = logging.getLogger(__name__)
+TOKYO = "Asia/Tokyo"
+
+
+@dataclass
+class RouteLeads:
+    """Owners for the leads that enter the routed stage."""
+
+    table: RoutingTable
+    states: PoolStates
+    gateway: SalesforceGateway
+    reason_field: str | None = None
+    name: str = "route"
+    routed: dict[str, Routed] = field(default_factory=dict)
+    """The last batch's routing by event key (for logs and tests)."""
+
+    def run(self, batch: BatchState, ctx: StepContext) -> None:
+        """Route each entering lead; a failed read or a contended pool fails that lead's event (transient)."""
+        self.routed = {}
+        entering = [(intent, batch.decisions[intent.event_keys[0]]) for intent in self._entering(batch)]
+        if not entering:
+            return
+        try:
+            users = self._users(ctx)
+        except SalesforceCallError as failure:
+            for intent, _ in entering:
+                batch.fail(intent.event_keys[0], ctx.failure([failure.error]))
+            return
+        for intent, decision in entering:
+            key = intent.event_keys[0]
+            try:
+                routed = self._route(intent, decision, batch, users)
+            except (PoolContentionError, OSError, RuntimeError) as error:
+                detail = ErrorDetail(
+                    source=ErrorSource.ROUTING_STATE, status_code=ROUTING_STATE_ERROR, message=str(error)
+                )
+                batch.fail(key, ctx.failure([detail]))
+                continue
+            self.routed[key] = routed
+            desired: dict[str, Any] = {"OwnerId": routed.owner_id}
+            if self.reason_field:
+                desired[self.reason_field] = routed.reason()
+            batch.intents.append(
+                WriteIntent(
+                    sobject=intent.sobject,
+                    event_keys=intent.event_keys,
+                    desired=desired,
+                    current=intent.current,
+                    record_id=intent.record_id,
+                    external_key=intent.external_key,
+                    routed=True,
+                )
+            )
+            logger.info("lead routed", extra={"event_key": key, "row": routed.row_id, "via": routed.via})
+
+    def _entering(self, batch: BatchState) -> Iterable[WriteIntent]:
+        stage = self.table.file.stage
+        seen: set[tuple[str | None, str | None]] = set()
+        for intent in reversed(batch.intents):  # the last event of a person decides once
+            decision = batch.decisions.get(intent.event_keys[0]) if intent.event_keys else None
+            person = (intent.record_id, intent.external_key)
+            if intent.sobject != "Lead" or decision is None or person in seen:
+                continue
+            if any(move.to_stage == stage for move in decision.transitions):
+                seen.add(person)
+                yield intent
+
+    def _users(self, ctx: StepContext) -> Mapping[str, UserInfo]:
+        ids = self.table.user_ids()
+        if not ids:
+            return {}
+        read = partial(self.gateway.read, "User", ids, USER_FIELDS, time_left=ctx.retrier.remaining)
+        users = ctx.retrier.call(read, name="query User by Id")
+        absent = partial(
+            self.gateway.find,
+            "OutOfOffice",
+            "UserId",
+            ids,
+            OUT_OF_OFFICE_FIELDS,
+            time_left=ctx.retrier.remaining,
+        )
+        return user_infos(users, ctx.retrier.call(absent, name="query OutOfOffice by UserId"))
+
+    def _route(
+        self, intent: WriteIntent, decision: Decision, batch: BatchState, users: Mapping[str, UserInfo]
+    ) -> Routed:
+        key = intent.event_keys[0]
+        event = batch.working.get(key)
+        root = {
+            "lead": {**intent.current, **intent.desired},
+            "scores": dict(decision.scores),
+            "event": event.model_dump(mode="json") if event is not None else {},
+        }
+        route = self.table.route(root, batch.now)
+        return self._owner(route, root["lead"], batch, users)
+
+    def _owner(
+        self, route: Route, lead: Mapping[str, Any], batch: BatchState, users: Mapping[str, UserInfo]
+    ) -> Routed:
+        target, now = route.target, batch.now
+        if target is None:
+            return Routed(route.fallback, route.row_id, "fallback (no row matched)")
+        if target.queue is not None:
+            return Routed(target.queue, route.row_id, "queue")
+        if target.user is not None:
+            return direct_owner(target.user, route.row_id, "user", route.fallback, users, now)
+        if target.account_owner:
+            owner = lead.get("LR_Matched_Account_Owner__c")  # filled by de-duplication (issue 12)
+            if not owner:
+                return Routed(route.fallback, route.row_id, "fallback (no matched account)")
+            return direct_owner(str(owner), route.row_id, "account_owner", route.fallback, users, now)
+        pool_name = str(target.pool)
+        pool = self.table.file.pools[pool_name]
+        reps = _reps(pool.members, users)
+        choice = assign_from_pool(
+            pool_name, reps, pool.rules(), self.states, now=now, calendar=self.table.calendar
+        )
+        if choice.user_id is None:
+            return Routed(
+                route.fallback,
+                route.row_id,
+                f"fallback (nobody available in pool {pool_name})",
+                choice.skipped,
+            )
+        return Routed(choice.user_id, route.row_id, f"pool {pool_name}", choice.skipped)
+
+
+def _reps(members: Sequence[Any], users: Mapping[str, UserInfo]) -> list[Rep]:
+    reps = []
+    for member in members:
+        info = users.get(member.user) or users.get(member.user[:15])
+        active = info is not None and info.active
+        zone = _zone(info.time_zone if info else TOKYO)
+        reps.append(Rep(member.user, zone, active, member.weight, info.absences if info else ()))
+    return reps
+
+
+def _zone(key: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):
+        logger.warning("unknown time zone %r: Asia/Tokyo used", key)
+        return ZoneInfo(TOKYO)

@@ -1,0 +1,148 @@
+"""The routing step end to end: a lead that becomes an MQL gets its owner and the reason, in the same write.
+
+The real pipeline against the local org (users, OutOfOffice records), the shipped rules (routing.json:
+東日本 leads to a round-robin pool of 佐藤 and 鈴木), pool state in memory.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from leadrelay.domain.events import CanonicalEvent
+from leadrelay_tools.localorg import LocalOrg
+
+from tests.pipeline.support import NOW, RULES, leads_by_email, make_pipeline, message, page_view
+
+SATO, SUZUKI = "005RM0000000002YAA", "005RM0000000003YAA"
+FALLBACK = SATO  # routing.json's fallback_owner
+
+
+def seed_lead(org: LocalOrg, email: str, **fields: Any) -> str:
+    """A Lead with fit 40 (営業本部長, 350 employees, 東京都) unless told otherwise."""
+    lead = {
+        "LastName": "山田",
+        "FirstName": "太郎",
+        "Company": "株式会社サンプル商事",
+        "Email": email,
+        "Title": "営業本部長",
+        "NumberOfEmployees": 350,
+        "Industry": "卸売業",
+        "State": "東京都",
+        **fields,
+    }
+    return org.insert("Lead", lead, user_id=org.integration_user_id)
+
+
+def becomes_mql(email: str) -> list[CanonicalEvent]:
+    """Two pricing-page views and two seminars this week: engagement 70."""
+    pricing = [page_view(email, minutes_ago=60 * n) for n in (1, 2)]
+    seminars = [page_view(email, type="seminar_attended", url="", minutes_ago=60 * 24 * n) for n in (1, 2)]
+    return [*pricing, *seminars]
+
+
+def run(org: LocalOrg, *events: CanonicalEvent) -> Any:
+    pipeline, _, sink = make_pipeline(org)
+    report = pipeline.run([message(event) for event in events], remaining=lambda: 60.0)
+    return pipeline, report, sink
+
+
+def test_a_new_mql_goes_to_the_next_rep_of_its_pool_with_the_reason(local_org: LocalOrg) -> None:
+    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+
+    run(local_org, *becomes_mql("taro.yamada@sample-shoji.co.jp"))
+
+    lead = leads_by_email(local_org)["taro.yamada@sample-shoji.co.jp"]
+    assert lead["LR_Lifecycle_Stage__c"] == "MQL"
+    assert lead["OwnerId"] == SATO
+    assert lead["LR_Routing_Reason__c"] == f"routing.east → pool inside_sales_east → {SATO}"
+
+
+def test_two_mqls_of_one_batch_go_to_the_two_reps_in_turn(local_org: LocalOrg) -> None:
+    for email in ("taro.yamada@sample-shoji.co.jp", "hanako.sato@mirai-seisakusho.co.jp"):
+        seed_lead(local_org, email)
+
+    run(
+        local_org,
+        *becomes_mql("taro.yamada@sample-shoji.co.jp"),
+        *becomes_mql("hanako.sato@mirai-seisakusho.co.jp"),
+    )
+
+    owners = {lead["OwnerId"] for lead in leads_by_email(local_org).values()}
+    assert owners == {SATO, SUZUKI}
+
+
+def test_a_rep_out_of_office_is_skipped_and_named_in_the_reason(local_org: LocalOrg) -> None:
+    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    local_org.insert(
+        "OutOfOffice",
+        {
+            "UserId": SATO,
+            "StartDate": (NOW - timedelta(days=1)).isoformat(),
+            "EndDate": (NOW + timedelta(days=3)).isoformat(),
+            "Message": "休暇中です",
+        },
+    )
+
+    run(local_org, *becomes_mql("taro.yamada@sample-shoji.co.jp"))
+
+    lead = leads_by_email(local_org)["taro.yamada@sample-shoji.co.jp"]
+    assert lead["OwnerId"] == SUZUKI
+    assert lead["LR_Routing_Reason__c"].endswith(f"→ {SUZUKI} (skipped {SATO} away)")
+
+
+def test_an_inactive_rep_is_skipped(local_org: LocalOrg) -> None:
+    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    local_org.update("User", SATO, {"IsActive": False})
+
+    run(local_org, *becomes_mql("taro.yamada@sample-shoji.co.jp"))
+
+    lead = leads_by_email(local_org)["taro.yamada@sample-shoji.co.jp"]
+    assert (lead["OwnerId"], lead["LR_Routing_Reason__c"].split("(")[-1]) == (
+        SUZUKI,
+        f"skipped {SATO} inactive)",
+    )
+
+
+def test_an_enterprise_lead_without_a_matched_account_goes_to_the_fallback_owner(local_org: LocalOrg) -> None:
+    seed_lead(
+        local_org, "ichiro.suzuki@big-corp.co.jp", NumberOfEmployees=5000, Company="株式会社ビッグコーポ"
+    )
+
+    run(local_org, *becomes_mql("ichiro.suzuki@big-corp.co.jp"))
+
+    lead = leads_by_email(local_org)["ichiro.suzuki@big-corp.co.jp"]
+    assert lead["OwnerId"] == FALLBACK
+    assert lead["LR_Routing_Reason__c"] == f"routing.enterprise → fallback (no matched account) → {FALLBACK}"
+
+
+def test_a_lead_that_does_not_become_an_mql_keeps_its_owner(local_org: LocalOrg) -> None:
+    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    owner_before = leads_by_email(local_org)["taro.yamada@sample-shoji.co.jp"]["OwnerId"]
+
+    run(local_org, page_view("taro.yamada@sample-shoji.co.jp"))
+
+    lead = leads_by_email(local_org)["taro.yamada@sample-shoji.co.jp"]
+    assert lead["LR_Lifecycle_Stage__c"] != "MQL"
+    assert lead["OwnerId"] == owner_before
+    assert lead.get("LR_Routing_Reason__c") is None
+
+
+def test_routing_adds_two_queries_per_batch_however_many_leads_it_routes(
+    local_org: LocalOrg, tmp_path: Path
+) -> None:
+    unrouted = shutil.copytree(RULES, tmp_path / "rules")
+    (unrouted / "routing.json").unlink()
+    first, second = ([f"lead{n}.{batch}@sample-shoji.co.jp" for n in range(4)] for batch in ("a", "b"))
+    for email in (*first, *second):
+        seed_lead(local_org, email)
+
+    def queries(rules: Path, emails: list[str]) -> int:
+        before = local_org.api_calls["query"]
+        pipeline, _, _ = make_pipeline(local_org, rules=rules)
+        pipeline.run([message(e) for email in emails for e in becomes_mql(email)], remaining=lambda: 60.0)
+        return local_org.api_calls["query"] - before
+
+    assert queries(RULES, second) - queries(unrouted, first) == 2  # Users and OutOfOffice, once for all four
