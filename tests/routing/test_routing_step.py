@@ -146,3 +146,30 @@ def test_routing_adds_two_queries_per_batch_however_many_leads_it_routes(
         return local_org.api_calls["query"] - before
 
     assert queries(RULES, second) - queries(unrouted, first) == 2  # Users and OutOfOffice, once for all four
+
+
+def test_the_hand_off_write_carries_first_and_last_touch_and_the_sales_active_flag(
+    local_org: LocalOrg,
+) -> None:
+    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    pricing_1, pricing_2, seminar_1, seminar_2 = becomes_mql("taro.yamada@sample-shoji.co.jp")
+    first = seminar_2.model_copy(update={"attributes": {"campaign": "製造業DXセミナー 2026年11月"}})
+    last = pricing_1.model_copy(
+        update={
+            "attributes": {
+                "url": pricing_1.attributes["url"],
+                "utm_source": "google",
+                "utm_campaign": "brand",
+            }
+        }
+    )
+
+    run(local_org, first, seminar_1, pricing_2, last)
+
+    lead = leads_by_email(local_org)["taro.yamada@sample-shoji.co.jp"]
+    assert (lead["LR_First_Touch_Source__c"], lead["LR_First_Touch_Campaign__c"]) == (
+        "hubspot",
+        "製造業DXセミナー 2026年11月",
+    )
+    assert (lead["LR_Last_Touch_Source__c"], lead["LR_Last_Touch_Campaign__c"]) == ("google", "brand")
+    assert lead["LR_Sales_Active__c"] is True

@@ -117,6 +117,15 @@ class ScoreReasonsOutput(Strict):
     """The field's length; longer text is cut (a Long Text Area holds 32,768 characters)."""
 
 
+class AttributionOutput(Strict):
+    """Where the first and last touch go at the MQL hand-off (``domain/attribution.py``)."""
+
+    first_source: FieldName
+    first_campaign: FieldName
+    last_source: FieldName
+    last_campaign: FieldName
+
+
 class DecisionOutputs(Strict):
     """Which leadrelay field each part of a Decision is written to (omit a part to not write it)."""
 
@@ -130,12 +139,15 @@ class DecisionOutputs(Strict):
     score_reasons: ScoreReasonsOutput | None = None
     routing_reason: FieldName | None = None
     """Where routing writes why the lead went to its owner (``LR_Routing_Reason__c``)."""
+    attribution: AttributionOutput | None = None
+    sales_active: FieldName | None = None
+    """Set true at the MQL hand-off; the MA's connector syncs it back so nurture e-mails stop."""
 
     def targets(self) -> Iterator[tuple[tuple[str, ...], str]]:
         """``(key path, field)`` per mapped output: ``(("scores", "fit"), "LR_Fit_Score__c")``."""
         for name, field in self.scores.items():
             yield ("scores", name), field
-        for name in ("stage", "stage_reason", "ruleset_version", "routing_reason"):
+        for name in ("stage", "stage_reason", "ruleset_version", "routing_reason", "sales_active"):
             value = getattr(self, name)
             if value is not None:
                 yield (name,), value
@@ -143,6 +155,9 @@ class DecisionOutputs(Strict):
             yield ("mql_at", "field"), self.mql_at.field
         if self.score_reasons is not None:
             yield ("score_reasons", "field"), self.score_reasons.field
+        if self.attribution is not None:
+            for part in ("first_source", "first_campaign", "last_source", "last_campaign"):
+                yield ("attribution", part), getattr(self.attribution, part)
 
 
 AUTO_ASSIGN_OFF = "FALSE"

@@ -59,7 +59,7 @@ class Pipeline:
         if routing is not None:
             if pool_states is None:
                 raise ValueError("routing.json routes leads: the pipeline needs a store for the pools' state")
-            self.routing = RouteLeads(routing, pool_states, gateway, ownership.outputs.routing_reason)
+            self.routing = RouteLeads(routing, pool_states, gateway, ownership.outputs)
         self.steps: list[Step] = standard_steps(
             rules=rules,
             ownership=ownership,

@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from leadrelay.domain.attribution import attribution
 from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.domain.failures import ROUTING_STATE_ERROR, SalesforceCallError
 from leadrelay.domain.owners import (
@@ -27,6 +28,7 @@ from leadrelay.domain.owners import (
     direct_owner,
     user_infos,
 )
+from leadrelay.domain.ownership import DecisionOutputs
 from leadrelay.domain.pools import Rep
 from leadrelay.domain.routing import Route, RoutingTable
 from leadrelay.domain.writeplan import WriteIntent
@@ -42,12 +44,12 @@ TOKYO = "Asia/Tokyo"
 
 @dataclass
 class RouteLeads:
-    """Owners for the leads that enter the routed stage."""
+    """Owners for the leads that enter the routed stage, with the hand-off fields."""
 
     table: RoutingTable
     states: PoolStates
     gateway: SalesforceGateway
-    reason_field: str | None = None
+    outputs: DecisionOutputs = field(default_factory=DecisionOutputs)
     name: str = "route"
     routed: dict[str, Routed] = field(default_factory=dict)
     """The last batch's routing by event key (for logs and tests)."""
@@ -75,9 +77,10 @@ class RouteLeads:
                 batch.fail(key, ctx.failure([detail]))
                 continue
             self.routed[key] = routed
-            desired: dict[str, Any] = {"OwnerId": routed.owner_id}
-            if self.reason_field:
-                desired[self.reason_field] = routed.reason()
+            desired = {
+                "OwnerId": routed.owner_id,
+                **self._hand_off(routed, batch.histories.get(_person_key(batch, key), [])),
+            }
             batch.intents.append(
                 WriteIntent(
                     sobject=intent.sobject,
@@ -90,6 +93,27 @@ class RouteLeads:
                 )
             )
             logger.info("lead routed", extra={"event_key": key, "row": routed.row_id, "via": routed.via})
+
+    def _hand_off(self, routed: Routed, history: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """The routing reason, the first and last touch and the sales-active flag, as the map names them."""
+        outputs = self.outputs
+        fields: dict[str, Any] = {}
+        if outputs.routing_reason:
+            fields[outputs.routing_reason] = routed.reason()
+        if outputs.sales_active:
+            fields[outputs.sales_active] = True
+        touches = attribution(history)
+        if outputs.attribution is not None and touches is not None:
+            names = outputs.attribution
+            fields[names.first_source], fields[names.first_campaign] = (
+                touches.first.source,
+                touches.first.campaign,
+            )
+            fields[names.last_source], fields[names.last_campaign] = (
+                touches.last.source,
+                touches.last.campaign,
+            )
+        return fields
 
     def _entering(self, batch: BatchState) -> Iterable[WriteIntent]:
         stage = self.table.file.stage
@@ -161,6 +185,18 @@ class RouteLeads:
                 choice.skipped,
             )
         return Routed(choice.user_id, route.row_id, f"pool {pool_name}", choice.skipped)
+
+
+def _person_key(batch: BatchState, event_key: str) -> str:
+    """The history key of the person ``event_key`` belongs to."""
+    return next(
+        (
+            person.key
+            for person, events in batch.targets
+            if any(e.idempotency_key == event_key for e in events)
+        ),
+        "",
+    )
 
 
 def _reps(members: Sequence[Any], users: Mapping[str, UserInfo]) -> list[Rep]:
