@@ -173,3 +173,29 @@ def test_the_hand_off_write_carries_first_and_last_touch_and_the_sales_active_fl
     )
     assert (lead["LR_Last_Touch_Source__c"], lead["LR_Last_Touch_Campaign__c"]) == ("google", "brand")
     assert lead["LR_Sales_Active__c"] is True
+
+
+def test_the_new_owner_gets_a_task_due_at_the_first_contact_deadline(local_org: LocalOrg) -> None:
+    lead_id = seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+
+    run(local_org, *becomes_mql("taro.yamada@sample-shoji.co.jp"))
+
+    (task,) = local_org.records("Task")
+    assert (task["OwnerId"], task["WhoId"][:15], task["Status"]) == (SATO, lead_id[:15], "Not Started")
+    assert task["ActivityDate"] == "2026-11-22"  # Friday 18:00 JST + 48 hours
+    assert task["Subject"] == "MQL 初回コンタクト (期限 2026-11-22 18:00)"
+    lead = leads_by_email(local_org)["taro.yamada@sample-shoji.co.jp"]
+    assert lead["LR_SLA_Due_At__c"].startswith("2026-11-22T09:00:00")
+    assert lead["LR_SLA_Status__c"] == "On Track"
+
+
+def test_a_redelivered_hand_off_never_makes_a_second_task(local_org: LocalOrg) -> None:
+    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    events = becomes_mql("taro.yamada@sample-shoji.co.jp")
+    pipeline, _, _ = make_pipeline(local_org)
+    for _ in range(2):  # the same messages again, as SQS redelivers them after a lost answer
+        pipeline.run([message(event, receive_count=2) for event in events], remaining=lambda: 60.0)
+        lead = leads_by_email(local_org)["taro.yamada@sample-shoji.co.jp"]
+        local_org.update("Lead", lead["Id"], {"LR_Lifecycle_Stage__c": "Lead"})  # force the hand-off again
+
+    assert len(local_org.records("Task")) == 1

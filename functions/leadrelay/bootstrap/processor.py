@@ -27,6 +27,7 @@ from leadrelay.bootstrap import NO_OVERRIDES, Overrides, utc_now
 from leadrelay.domain.deadletter import OperationsConfig
 from leadrelay.domain.events import EventSource
 from leadrelay.domain.retry import Backoff
+from leadrelay.domain.sla import first_response
 from leadrelay.pipeline import Pipeline, PipelineConfig
 from leadrelay.pipeline.fields import PersonFields
 from leadrelay.pipeline.lookup import PersonContext, person_context
@@ -147,6 +148,7 @@ def assemble_pipeline(
         rule_fields=bundle.lead_fields,
         ma_directories=ma_directories,
         routing=bundle.routing,
+        follow_up=first_response(bundle.sla, bundle.routing.file.stage) if bundle.routing else None,
         pool_states=pool_states
         or (overrides.pool_states or InMemoryPoolStates() if bundle.routing else None),
         clock=overrides.clock or utc_now,

@@ -29,6 +29,10 @@ FieldName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$",
 """A Salesforce API field name (``LR_Fit_Score__c``, ``Email``)."""
 
 
+DECIDED_OBJECTS = ("Lead", "Contact")
+"""The objects the rules decide about: every decision output must be leadrelay's on each of them."""
+
+
 class FieldOwner(StrEnum):
     """The source of truth for a field."""
 
@@ -126,6 +130,14 @@ class AttributionOutput(Strict):
     last_campaign: FieldName
 
 
+class SlaOutput(Strict):
+    """Where a routed lead's first SLA deadline and the clock's status go (``LR_SLA_Due_At__c``…)."""
+
+    due_at: FieldName
+    status: FieldName
+    open_value: str = Field(default="On Track", min_length=1, description="The status of a running clock.")
+
+
 class DecisionOutputs(Strict):
     """Which leadrelay field each part of a Decision is written to (omit a part to not write it)."""
 
@@ -142,6 +154,7 @@ class DecisionOutputs(Strict):
     attribution: AttributionOutput | None = None
     sales_active: FieldName | None = None
     """Set true at the MQL hand-off; the MA's connector syncs it back so nurture e-mails stop."""
+    sla: SlaOutput | None = None
 
     def targets(self) -> Iterator[tuple[tuple[str, ...], str]]:
         """``(key path, field)`` per mapped output: ``(("scores", "fit"), "LR_Fit_Score__c")``."""
@@ -155,6 +168,9 @@ class DecisionOutputs(Strict):
             yield ("mql_at", "field"), self.mql_at.field
         if self.score_reasons is not None:
             yield ("score_reasons", "field"), self.score_reasons.field
+        if self.sla is not None:
+            yield ("sla", "due_at"), self.sla.due_at
+            yield ("sla", "status"), self.sla.status
         if self.attribution is not None:
             for part in ("first_source", "first_campaign", "last_source", "last_campaign"):
                 yield ("attribution", part), getattr(self.attribution, part)
@@ -271,7 +287,7 @@ def _check_outputs(ownership: OwnershipMap) -> Iterator[OwnershipIssue]:
         if first != where:
             yield OwnershipIssue(where, f"{field} is already the target of {first}")
         for sobject, obj in ownership.objects.items():
-            problem = _not_leadrelays(sobject, obj, field)
+            problem = _not_leadrelays(sobject, obj, field) if sobject in DECIDED_OBJECTS else None
             if problem:
                 yield OwnershipIssue(where, problem)
 

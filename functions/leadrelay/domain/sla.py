@@ -102,6 +102,17 @@ class DueAction:
     deadline: datetime
 
 
+def first_response(policies: SlaFile | None, stage: str) -> tuple[Policy, Timer] | None:
+    """The policy that waits for the owner's first contact on entering ``stage``, and its first breach
+    timer: the deadline the routed owner's follow-up Task is due at."""
+    for policy in policies.policies if policies else ():
+        if policy.stage == stage and policy.stops_on is Stop.FIRST_CONTACT:
+            breach = next((t for t in policy.timers if t.action is Action.BREACH), None)
+            if breach is not None:
+                return policy, breach
+    return None
+
+
 def deadlines(policy: Policy, started_at: datetime, calendar: BusinessCalendar, tz: tzinfo) -> list[datetime]:
     """When each of the policy's timers runs out for a clock started at ``started_at`` (timer order)."""
     return [calendar.deadline(started_at, timer.after.span(), tz) for timer in policy.timers]

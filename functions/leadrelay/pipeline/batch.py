@@ -18,6 +18,7 @@ from leadrelay.domain.deadletter import OperationsConfig
 from leadrelay.domain.events import EventSource
 from leadrelay.domain.ownership import OwnershipMap
 from leadrelay.domain.routing import RoutingTable
+from leadrelay.domain.sla import Policy, Timer
 from leadrelay.pipeline.config import PipelineConfig
 from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.fields import PersonFields
@@ -47,6 +48,7 @@ class Pipeline:
         ma_directories: Mapping[EventSource, MaDirectory] | None = None,
         routing: RoutingTable | None = None,
         pool_states: PoolStates | None = None,
+        follow_up: tuple[Policy, Timer] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
@@ -59,7 +61,7 @@ class Pipeline:
         if routing is not None:
             if pool_states is None:
                 raise ValueError("routing.json routes leads: the pipeline needs a store for the pools' state")
-            self.routing = RouteLeads(routing, pool_states, gateway, ownership.outputs)
+            self.routing = RouteLeads(routing, pool_states, gateway, ownership.outputs, follow_up)
         self.steps: list[Step] = standard_steps(
             rules=rules,
             ownership=ownership,

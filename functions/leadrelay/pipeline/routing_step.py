@@ -10,9 +10,11 @@ queries, only when the batch routes someone).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,6 +33,7 @@ from leadrelay.domain.owners import (
 from leadrelay.domain.ownership import DecisionOutputs
 from leadrelay.domain.pools import Rep
 from leadrelay.domain.routing import Route, RoutingTable
+from leadrelay.domain.sla import Policy, Timer
 from leadrelay.domain.writeplan import WriteIntent
 from leadrelay.engine.decision import Decision
 from leadrelay.pipeline.assignment import PoolContentionError, assign_from_pool
@@ -50,6 +53,8 @@ class RouteLeads:
     states: PoolStates
     gateway: SalesforceGateway
     outputs: DecisionOutputs = field(default_factory=DecisionOutputs)
+    follow_up: tuple[Policy, Timer] | None = None
+    """The first-contact policy and its breach timer: the owner's Task is due at that deadline."""
     name: str = "route"
     routed: dict[str, Routed] = field(default_factory=dict)
     """The last batch's routing by event key (for logs and tests)."""
@@ -77,10 +82,15 @@ class RouteLeads:
                 batch.fail(key, ctx.failure([detail]))
                 continue
             self.routed[key] = routed
-            desired = {
-                "OwnerId": routed.owner_id,
-                **self._hand_off(routed, batch.histories.get(_person_key(batch, key), [])),
-            }
+            history = batch.histories.get(_person_key(batch, key), [])
+            desired = {"OwnerId": routed.owner_id, **self._hand_off(routed, history)}
+            follow_up = self._follow_up(routed, intent, users, batch.now)
+            if follow_up is not None:
+                task, due = follow_up
+                batch.intents.append(task)
+                if self.outputs.sla is not None:
+                    desired[self.outputs.sla.due_at] = due
+                    desired[self.outputs.sla.status] = self.outputs.sla.open_value
             batch.intents.append(
                 WriteIntent(
                     sobject=intent.sobject,
@@ -93,6 +103,32 @@ class RouteLeads:
                 )
             )
             logger.info("lead routed", extra={"event_key": key, "row": routed.row_id, "via": routed.via})
+
+    def _follow_up(
+        self, routed: Routed, intent: WriteIntent, users: Mapping[str, UserInfo], now: datetime
+    ) -> tuple[WriteIntent, datetime] | None:
+        """The owner's Task, due at the first-contact deadline in the owner's time zone, upserted on a key
+        made from the event (a redelivered event updates it, never makes a second). Only for an existing
+        Lead routed to a user (a queue owns no Tasks; a new Lead's id is not known before its write)."""
+        if self.follow_up is None or not intent.record_id or not routed.owner_id.startswith("005"):
+            return None
+        policy, breach = self.follow_up
+        owner = users.get(routed.owner_id) or users.get(routed.owner_id[:15])
+        zone = _zone(owner.time_zone if owner else TOKYO)
+        due = self.table.calendar.deadline(now, breach.after.span(), zone)
+        desired: dict[str, Any] = {
+            "Subject": f"MQL 初回コンタクト (期限 {due:%Y-%m-%d %H:%M})",
+            "ActivityDate": due.date().isoformat(),
+            "OwnerId": routed.owner_id,
+            "WhoId": intent.record_id,
+            "Status": "Not Started",
+            "Priority": "High",
+            "Description": f"{policy.id}: {routed.reason()}",
+        }
+        task = WriteIntent(
+            sobject="Task", event_keys=intent.event_keys, desired=desired, external_key=_task_key(intent)
+        )
+        return task, due
 
     def _hand_off(self, routed: Routed, history: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         """The routing reason, the first and last touch and the sales-active flag, as the map names them."""
@@ -185,6 +221,12 @@ class RouteLeads:
                 choice.skipped,
             )
         return Routed(choice.user_id, route.row_id, f"pool {pool_name}", choice.skipped)
+
+
+def _task_key(intent: WriteIntent) -> str:
+    """``mql:<event key>`` (hashed when long: the key field holds 255 characters)."""
+    key = f"mql:{intent.event_keys[0]}"
+    return key if len(key) <= 255 else "mql:sha256=" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def _person_key(batch: BatchState, event_key: str) -> str:

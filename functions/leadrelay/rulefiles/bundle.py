@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from leadrelay.domain.deadletter import DEFAULT_OPERATIONS, OperationsConfig
 from leadrelay.domain.ownership import OwnershipMap, check_ownership
 from leadrelay.domain.routing import RoutingFile, RoutingTable, compile_routing
+from leadrelay.domain.sla import SlaFile
 from leadrelay.engine import RuleSet, RuleSetError
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic, pointer
 from leadrelay.rulefiles.documents import read_document, rule_files
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 OWNERSHIP_FILE = "ownership.json"
 OPERATIONS_FILE = "operations.json"
 ROUTING_FILE = "routing.json"
+SLA_FILE = "sla.json"
 M = TypeVar("M", bound=BaseModel)
 _LEAD_PATH = re.compile(r"\blead\.([A-Za-z][A-Za-z0-9_]*)")
 
@@ -39,6 +41,8 @@ class RuleBundle:
     """Record fields the rules read (``lead.Title`` → ``Title``), for the lookup queries."""
     routing: RoutingTable | None = None
     """``routing.json`` compiled, when the directory has one (no file: leads are not routed)."""
+    sla: SlaFile | None = None
+    """``sla.json``, when the directory has one (the routed owner's Task is due at its first deadline)."""
 
 
 def load_rule_bundle(path: str | Path) -> RuleBundle:
@@ -57,10 +61,11 @@ def load_rule_bundle(path: str | Path) -> RuleBundle:
     if (directory / OPERATIONS_FILE).exists():
         operations = _read(directory / OPERATIONS_FILE, OperationsConfig, problems)
     routing = _routing(directory / ROUTING_FILE, rules.score_names, problems)
+    sla = _read(directory / SLA_FILE, SlaFile, problems) if (directory / SLA_FILE).exists() else None
     if problems or ownership is None or operations is None:
         raise RuleSetError(problems, source=str(directory))
     fields = tuple(dict.fromkeys(_lead_fields(directory)))
-    return RuleBundle(rules, ownership, operations, fields, routing)
+    return RuleBundle(rules, ownership, operations, fields, routing, sla)
 
 
 def _routing(file: Path, scores: tuple[str, ...], problems: list[Diagnostic]) -> RoutingTable | None:
