@@ -73,6 +73,9 @@ def usage() -> dict[str, dict[str, bool]]:
         used[sobject] = {
             name: ownership.may_write(name, creating=CREATED[sobject]) for name in fields[sobject]
         }
+    task = bundle.ownership.for_object("Task")  # the routed owner's follow-up Task, upserted on its key
+    assert task is not None
+    used["Task"] = {name: True for name in task.leadrelay if name.endswith("__c")}
     return used
 
 
@@ -96,7 +99,7 @@ def _expected_field_permissions(usage: dict[str, dict[str, bool]]) -> dict[str, 
         for name, writes in fields.items():
             if name in _no_field_permission(sobject):
                 continue
-            granted = f"{sobject}.{COMPOUND[sobject].get(name, name)}"
+            granted = f"{sobject}.{COMPOUND.get(sobject, {}).get(name, name)}"
             expected[granted] = expected.get(granted, False) or writes
     return expected
 
@@ -159,7 +162,9 @@ def test_lookups_see_every_lead_and_contact_whoever_owns_it(permission_set: ET.E
     assert {_object_permission(permission_set, o)["viewAllRecords"] for o in PERSON_OBJECTS} == {"true"}
 
 
-def test_the_permission_set_reads_the_platform_event_and_enables_the_api(permission_set: ET.Element) -> None:
+def test_the_permission_set_reads_the_platform_event_enables_the_api_and_lets_it_write_tasks(
+    permission_set: ET.Element,
+) -> None:
     event = _object_permission(permission_set, "Lead_Activity__e")
     user_permissions = {
         _text(n, "name")
@@ -168,7 +173,7 @@ def test_the_permission_set_reads_the_platform_event_and_enables_the_api(permiss
     }
 
     assert (event["allowRead"], event["allowCreate"]) == ("true", "false")
-    assert user_permissions == {"ApiEnabled"}
+    assert user_permissions == {"ApiEnabled", "EditTask"}  # EditTask: the follow-up Task at a hand-off
 
 
 def test_every_platform_event_field_the_ingress_reads_is_defined_on_lead_activity() -> None:

@@ -1,0 +1,87 @@
+"""Alerts without floods: at most N alerts per rep per hour, one per lead per window, the rest in a digest.
+
+Reps are told about an MQL assigned to them, a hot lead, an SLA reminder or a breach. A burst (a
+webinar's attendee list scored at once) must not ring a phone forty times: :func:`throttle` takes the
+alerts wanted now and what was already sent, and returns what to send one by one and, per rep, what to
+fold into one digest. Pure: the sent log comes in (the adapter keeps it in DynamoDB), ``now`` is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class AlertKind(StrEnum):
+    """Why a rep is alerted."""
+
+    MQL_ASSIGNED = "mql_assigned"
+    HOT_LEAD = "hot_lead"
+    SLA_REMINDER = "sla_reminder"
+    SLA_BREACH = "sla_breach"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One alert a rep should get about one lead."""
+
+    rep_id: str
+    lead_id: str
+    kind: AlertKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """An alert already sent (from the log)."""
+
+    rep_id: str
+    lead_id: str
+    kind: AlertKind
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AlertPolicy:
+    """The budget: ``per_rep_per_hour`` single alerts, then a digest; one alert per lead and kind per
+    ``per_lead_window``."""
+
+    per_rep_per_hour: int = 5
+    per_lead_window: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Throttled:
+    """What to send now: single alerts, one digest per rep (its alerts), and what was suppressed."""
+
+    send: tuple[Alert, ...] = ()
+    digests: dict[str, tuple[Alert, ...]] = field(default_factory=dict)
+    suppressed: tuple[Alert, ...] = ()
+    """Already alerted about this lead (and kind) within the window: nothing is sent."""
+
+
+def throttle(wanted: Sequence[Alert], sent: Iterable[Sent], policy: AlertPolicy, now: datetime) -> Throttled:
+    """Split ``wanted`` into alerts to send, per-rep digests and suppressed repeats (in ``wanted`` order)."""
+    log = list(sent)
+    hour_ago, window_start = now - timedelta(hours=1), now - policy.per_lead_window
+    used = {
+        rep: sum(1 for s in log if s.rep_id == rep and s.at > hour_ago) for rep in {a.rep_id for a in wanted}
+    }
+    recent = {(s.rep_id, s.lead_id, s.kind) for s in log if s.at > window_start}
+    send: list[Alert] = []
+    digests: dict[str, list[Alert]] = {}
+    suppressed: list[Alert] = []
+    for alert in wanted:
+        key = (alert.rep_id, alert.lead_id, alert.kind)
+        if key in recent:
+            suppressed.append(alert)
+            continue
+        recent.add(key)
+        if used[alert.rep_id] < policy.per_rep_per_hour:
+            used[alert.rep_id] += 1
+            send.append(alert)
+        else:
+            digests.setdefault(alert.rep_id, []).append(alert)
+    return Throttled(tuple(send), {rep: tuple(alerts) for rep, alerts in digests.items()}, tuple(suppressed))
