@@ -63,7 +63,7 @@ def resolve(document: Any, file: str, thresholds: Thresholds) -> tuple[Any, list
         return document, []
     resolver = _Resolver(file, thresholds)
     body = {key: value for key, value in document.items() if key != THRESHOLDS_KEY}
-    return resolver.walk(body, ""), resolver.problems
+    return resolver.walk(body), resolver.problems
 
 
 def format_number(value: float) -> str:
@@ -72,38 +72,47 @@ def format_number(value: float) -> str:
 
 
 class _Resolver:
+    """Walks a document once; the JSON pointer of a node is only built for a problem (a path stack)."""
+
     def __init__(self, file: str, thresholds: Thresholds) -> None:
         self.file, self.thresholds = file, thresholds
         self.problems: list[Diagnostic] = []
+        self._path: list[str | int] = []
 
-    def walk(self, node: Any, at: str) -> Any:
+    def walk(self, node: Any) -> Any:
         if isinstance(node, list):
-            return [self.walk(item, at + pointer(index)) for index, item in enumerate(node)]
+            return [self._child(index, item) for index, item in enumerate(node)]
         if not isinstance(node, dict):
             return node
-        if set(node) == {"threshold"} and isinstance(node["threshold"], str):
-            value = self.value(node["threshold"], at + "/threshold")
+        if len(node) == 1 and isinstance(node.get("threshold"), str):
+            value = self.value(node["threshold"], "threshold")
             return node if value is None else int(value) if value.is_integer() else value
-        return {
-            key: self.render(value, at + pointer(key))
-            if key in TEXT_KEYS and isinstance(value, str)
-            else self.walk(value, at + pointer(key))
-            for key, value in node.items()
-        }
+        return {key: self._child(key, value) for key, value in node.items()}
 
-    def render(self, text: str, at: str) -> str:
+    def _child(self, key: str | int, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.render(value, key) if key in TEXT_KEYS and "{" in value else value
+        if not isinstance(value, dict | list):
+            return value
+        self._path.append(key)
+        try:
+            return self.walk(value)
+        finally:
+            self._path.pop()
+
+    def render(self, text: str, key: str | int) -> str:
         def number(match: re.Match[str]) -> str:
-            value = self.value(match.group(1), at)
+            value = self.value(match.group(1), key)
             return match.group(0) if value is None else format_number(value)
 
         return _PLACEHOLDER.sub(number, text)
 
-    def value(self, name: str, at: str) -> float | None:
+    def value(self, name: str, key: str | int) -> float | None:
         if name in self.thresholds:
             return self.thresholds[name]
         defined = ", ".join(self.thresholds) or "none"
         message = f"unknown threshold {name!r} (defined: {defined}){did_you_mean(name, self.thresholds)}"
-        self.problems.append(Diagnostic(self.file, at, message))
+        self.problems.append(Diagnostic(self.file, pointer(*self._path, key), message))
         return None
 
 
