@@ -71,7 +71,8 @@ class LifecycleProgram:
 
         An exception in a transition's condition is raised as ``RuleEvaluationError`` naming it.
         """
-        start = self.current(root)
+        raw = self.read_stage(root)
+        start = raw if type(raw) is str and raw in self.ranks else self.current(root)
         try:
             stage, fired = self.advance(root, frame, start)
         except Exception as error:
