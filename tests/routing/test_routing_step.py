@@ -6,6 +6,7 @@ The real pipeline against the local org (users, OutOfOffice records), the shippe
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -199,3 +200,42 @@ def test_a_redelivered_hand_off_never_makes_a_second_task(local_org: LocalOrg) -
         local_org.update("Lead", lead["Id"], {"LR_Lifecycle_Stage__c": "Lead"})  # force the hand-off again
 
     assert len(local_org.records("Task")) == 1
+
+
+def rejected_mql(org: LocalOrg) -> str:
+    """An MQL that sales marked 見送り (not an SQL) while leadrelay's clock and flag were on."""
+    return seed_lead(
+        org,
+        "taro.yamada@sample-shoji.co.jp",
+        LR_Lifecycle_Stage__c="MQL",
+        Status="Closed - Not Converted",
+        LR_Sales_Active__c=True,
+        LR_SLA_Status__c="On Track",
+        OwnerId=SATO,
+    )
+
+
+def test_a_lead_sales_rejects_returns_to_marketing_with_its_sla_closed(local_org: LocalOrg) -> None:
+    rejected_mql(local_org)
+
+    run(local_org, page_view("taro.yamada@sample-shoji.co.jp"))
+
+    lead = leads_by_email(local_org)["taro.yamada@sample-shoji.co.jp"]
+    assert (lead["LR_Lifecycle_Stage__c"], lead["LR_Stage_Reason__c"]) == ("Recycled", "SALES_REJECTED")
+    assert (lead["LR_SLA_Status__c"], lead["LR_Sales_Active__c"]) == ("Closed", False)
+    assert lead["OwnerId"] == SATO  # no recycling owner in the shipped rules: the owner is kept
+
+
+def test_a_recycling_owner_takes_the_lead_back_when_the_rules_name_one(
+    local_org: LocalOrg, tmp_path: Path
+) -> None:
+    rules = shutil.copytree(RULES, tmp_path / "rules")
+    routing = json.loads((rules / "routing.json").read_text(encoding="utf-8"))
+    routing["recycle_owner"] = SUZUKI  # e.g. the marketing nurture owner
+    (rules / "routing.json").write_text(json.dumps(routing, ensure_ascii=False), encoding="utf-8")
+    rejected_mql(local_org)
+
+    pipeline, _, _ = make_pipeline(local_org, rules=rules)
+    pipeline.run([message(page_view("taro.yamada@sample-shoji.co.jp"))], remaining=lambda: 60.0)
+
+    assert leads_by_email(local_org)["taro.yamada@sample-shoji.co.jp"]["OwnerId"] == SUZUKI

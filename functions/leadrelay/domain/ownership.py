@@ -136,6 +136,9 @@ class SlaOutput(Strict):
     due_at: FieldName
     status: FieldName
     open_value: str = Field(default="On Track", min_length=1, description="The status of a running clock.")
+    closed_value: str = Field(
+        default="Closed", min_length=1, description="The status once a lead is recycled."
+    )
 
 
 class DecisionOutputs(Strict):

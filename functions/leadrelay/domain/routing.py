@@ -115,6 +115,13 @@ class RoutingFile(RuleFile):
     kind: Literal["routing"]
     description: str | None = None
     stage: str = Field(default="MQL", min_length=1, description="Entering this stage routes a lead.")
+    recycle_stages: tuple[str, ...] = Field(
+        default=("Recycled", "Nurture"),
+        description="Entering one of these returns a lead to marketing: SLA closed, sales-active cleared.",
+    )
+    recycle_owner: OwnerId | None = Field(
+        default=None, description="The owner a recycled lead goes back to (a nurture queue); unset: kept."
+    )
     calendar: CalendarModel = CalendarModel()
     pools: dict[str, PoolModel] = Field(default_factory=dict)
     rows: list[Row] = Field(min_length=1)
@@ -186,7 +193,20 @@ def compile_routing(
 
 
 def check_routing_file(model: RoutingFile, ctx: CheckContext) -> None:
-    """The registry's checker: compile against the scoring file's scores when it is known."""
+    """The registry's checker: compile against the scoring file's scores, and check the stages against
+    the lifecycle's, when those files are known."""
     scoring = ctx.documents.get("scoring")
     names = getattr(scoring, "scores", None)
     compile_routing(model, ctx, tuple(names) if names is not None else None)
+    stages = [stage.name for stage in getattr(ctx.documents.get("lifecycle"), "stages", [])]
+    if not stages:
+        return
+    named = [
+        ("/stage", model.stage),
+        *((f"/recycle_stages/{i}", s) for i, s in enumerate(model.recycle_stages)),
+    ]
+    for at, stage in named:
+        if stage not in stages:
+            close = difflib.get_close_matches(stage, stages, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f" (stages: {', '.join(stages)})"
+            ctx.error(at, f"undefined stage {stage!r}{hint}")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -62,6 +62,7 @@ class RouteLeads:
     def run(self, batch: BatchState, ctx: StepContext) -> None:
         """Route each entering lead; a failed read or a contended pool fails that lead's event (transient)."""
         self.routed = {}
+        self._recycle(batch)
         entering = [(intent, batch.decisions[intent.event_keys[0]]) for intent in self._entering(batch)]
         if not entering:
             return
@@ -151,17 +152,32 @@ class RouteLeads:
             )
         return fields
 
-    def _entering(self, batch: BatchState) -> Iterable[WriteIntent]:
-        stage = self.table.file.stage
+    def _entering(self, batch: BatchState, stages: Collection[str] | None = None) -> Iterable[WriteIntent]:
+        """Each Lead's latest intent whose decision moves it into one of ``stages`` (the routed stage)."""
+        wanted = stages if stages is not None else (self.table.file.stage,)
         seen: set[tuple[str | None, str | None]] = set()
         for intent in reversed(batch.intents):  # the last event of a person decides once
             decision = batch.decisions.get(intent.event_keys[0]) if intent.event_keys else None
             person = (intent.record_id, intent.external_key)
             if intent.sobject != "Lead" or decision is None or person in seen:
                 continue
-            if any(move.to_stage == stage for move in decision.transitions):
+            if any(move.to_stage in wanted for move in decision.transitions):
                 seen.add(person)
                 yield intent
+
+    def _recycle(self, batch: BatchState) -> None:
+        """Leads returned to marketing: the SLA clock closed, the sales-active flag cleared, and the owner
+        reset when the rules name a recycling owner."""
+        file, outputs = self.table.file, self.outputs
+        for intent in list(self._entering(batch, file.recycle_stages)):
+            desired: dict[str, Any] = {}
+            if outputs.sales_active:
+                desired[outputs.sales_active] = False
+            if outputs.sla is not None:
+                desired[outputs.sla.status] = outputs.sla.closed_value
+            if file.recycle_owner:
+                desired["OwnerId"] = file.recycle_owner
+            batch.intents.append(replace(intent, desired=desired, routed=bool(file.recycle_owner)))
 
     def _users(self, ctx: StepContext) -> Mapping[str, UserInfo]:
         ids = self.table.user_ids()
