@@ -6,4 +6,5 @@ pytest_plugins: list[str] = [
     "tests.plugins.sqs_limits",
     "tests.plugins.ingress",
     "tests.plugins.localma",
+    "tests.plugins.fake_salesforce",
 ]
