@@ -1,6 +1,6 @@
 """A store failure caused by one item fails that item's event only (issue 9, item 2).
 
-The pipeline runs on the local org over HTTP; the activity store is DynamoDB on moto, or the
+The pipeline runs on the in-memory gateway fake (a step test); the activity store is DynamoDB on moto, or the
 in-memory one with a table partition that cannot be read.
 """
 
