@@ -59,7 +59,9 @@ def lead(ref: str, email: str, **fields: Any) -> WriteOp:
 def test_a_created_lead_is_found_by_email_whatever_its_case(backend: Backend) -> None:
     [result] = backend.gateway.write([lead("taro", TARO)])
     found = backend.gateway.find("Lead", "Email", [TARO.upper()], ["Id", "Email", "Company"])
-    assert result.success and result.created and str(result.record_id).startswith("00Q")
+    assert result.success
+    assert result.created
+    assert str(result.record_id).startswith("00Q")
     assert found == [{"Id": result.record_id, "Email": TARO, "Company": "株式会社サンプル商事"}]
 
 
@@ -84,7 +86,9 @@ def test_an_update_changes_only_the_given_fields_and_reads_carry_the_id(backend:
         ref="u", sobject="Lead", kind=WriteKind.UPDATE, record_id=record_id, fields={"Company": "新社名"}
     )
     [result] = backend.gateway.write([op])
-    assert result.success and not result.created and result.record_id == record_id
+    assert result.success
+    assert not result.created
+    assert result.record_id == record_id
     assert backend.gateway.read("Lead", [record_id], ["LastName", "Company"]) == [
         {"Id": record_id, "LastName": "山田", "Company": "新社名"}
     ]

@@ -5,8 +5,8 @@ knowing the org's objects and fields from the same metadata the local org loads,
 real gateway does against the local org for what the pipeline relies on:
 
 - ``find``/``read``: records whose field equals one of the values (text compared case-insensitively,
-  as SOQL does), with ``Id`` and the asked fields (names spelled as the org spells them), as the local org answers — an unknown field
-  raises ``UnknownFieldError`` naming it, as the gateway does for ``INVALID_FIELD``;
+  as SOQL does), with ``Id`` and the asked fields (names spelled as the org spells them) as the local
+  org answers; an unknown field raises ``UnknownFieldError`` naming it (the gateway's ``INVALID_FIELD``);
 - ``write``: one ``WriteResult`` per op, in op order; creates get a new id of the object's key prefix;
   updates of an unknown id fail with ``INVALID_CROSS_REFERENCE_KEY``; upserts match on the external id;
   a field the object lacks fails that record with ``INVALID_FIELD``, a read-only one with
@@ -27,16 +27,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from leadrelay.domain.errors import ErrorDetail
+from leadrelay.domain.failures import SalesforceCallError, UnknownFieldError
+from leadrelay.domain.writes import WriteKind, WriteOp, WriteResult
 from leadrelay_tools.localorg.ids import make_id, normalize_id
 from leadrelay_tools.localorg.metadata import load_schema
 from leadrelay_tools.localorg.schema import ObjectDef, Schema
 
-from leadrelay.domain.errors import ErrorDetail
-from leadrelay.domain.failures import SalesforceCallError, UnknownFieldError
-from leadrelay.domain.writes import WriteKind, WriteOp, WriteResult
 
-
-class _RecordFailure(Exception):
+class _RecordError(Exception):
     def __init__(self, status_code: str, message: str, fields: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.error = ErrorDetail(status_code=status_code, message=message, fields=fields)
@@ -131,7 +130,7 @@ class InMemorySalesforce:
                 error = failures.pop(0)
                 return WriteResult(ref=op.ref, success=False, errors=(error,))
             record_id, created = self._apply(op)
-        except _RecordFailure as failure:
+        except _RecordError as failure:
             return WriteResult(ref=op.ref, success=False, errors=(failure.error,))
         return WriteResult(ref=op.ref, success=True, record_id=record_id, created=created)
 
@@ -154,7 +153,7 @@ class InMemorySalesforce:
         missing = [f.name for f in obj if f.required and values.get(f.name) is None]
         if missing:
             message = f"Required fields are missing: [{', '.join(missing)}]"
-            raise _RecordFailure("REQUIRED_FIELD_MISSING", message, tuple(missing))
+            raise _RecordError("REQUIRED_FIELD_MISSING", message, tuple(missing))
         now = self._clock()
         record_id = make_id(obj.key_prefix, next(self._numbers))
         record = {"Id": record_id, "IsDeleted": False, "CreatedDate": now, "LastModifiedDate": now}
@@ -164,7 +163,7 @@ class InMemorySalesforce:
     def _update(self, obj: ObjectDef, record_id: str, fields: dict[str, Any]) -> str:
         record = self._records.get(obj.name, {}).get(record_id)
         if record is None:
-            raise _RecordFailure("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id")
+            raise _RecordError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id")
         record.update(self._values(obj, fields, creating=False))
         record["LastModifiedDate"] = record["SystemModstamp"] = self._clock()
         return record_id
@@ -174,10 +173,10 @@ class InMemorySalesforce:
         for key, value in fields.items():
             fdef = obj.field(key)
             if fdef is None:
-                raise _RecordFailure("INVALID_FIELD", f"No such column '{key}' on sobject of type {obj.name}")
+                raise _RecordError("INVALID_FIELD", f"No such column '{key}' on sobject of type {obj.name}")
             if not (fdef.createable if creating else fdef.updateable):
                 message = f"Unable to create/update fields: {fdef.name}."
-                raise _RecordFailure("INVALID_FIELD_FOR_INSERT_UPDATE", message, (fdef.name,))
+                raise _RecordError("INVALID_FIELD_FOR_INSERT_UPDATE", message, (fdef.name,))
             values[fdef.name] = value
         return values
 
