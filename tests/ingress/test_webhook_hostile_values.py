@@ -21,6 +21,7 @@ from tests.ingress.builders import (
     marketo_headers,
 )
 from tests.plugins.ingress import IngressAws
+from tests.tiers import examples
 
 HOLE = "__HOLE__"
 
@@ -203,7 +204,9 @@ HOSTILE_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(attributes=HOSTILE_VALUES, email=HOSTILE_TEXT)
 def test_whatever_a_signed_event_holds_is_refused_400_or_queued_readable_never_a_5xx(
     ingress_aws: IngressAws, attributes: Any, email: str

@@ -1,7 +1,10 @@
-"""Building blocks for pipeline tests: the real gateway on the local org, a fake clock, event builders.
+"""Building blocks for pipeline tests: the real gateway on the local org or the in-memory gateway fake,
+a fake clock, event builders.
 
-Only the edges are stand-ins: the local org is Salesforce over HTTP (through the real gateway), the
-dead-letter sink a list, the clock and sleep a fake that never sleeps.
+Only the edges are stand-ins: the local org is Salesforce over HTTP (through the real gateway) for the
+tests of what Salesforce does; ``InMemorySalesforce`` (held to the same contract by
+tests/gateway/test_gateway_contract.py) serves the tests of a step; the dead-letter sink is a list, the
+clock and sleep a fake that never sleeps.
 """
 
 from __future__ import annotations
@@ -16,13 +19,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from leadrelay.adapters.activity_store import InMemoryActivityStore
 from leadrelay.bootstrap import Overrides
+from leadrelay.bootstrap.processor import assemble_pipeline
 from leadrelay.domain.deadletter import DeadLetter
 from leadrelay.domain.events import CanonicalEvent, EventKind, EventSource, Identity
 from leadrelay.pipeline import InboundMessage, Pipeline, PipelineConfig
 from leadrelay.ports import ActivityStore
-from leadrelay_tools.local_pipeline import InMemoryDeadLetters, local_pipeline
+from leadrelay.rulefiles.bundle import load_rule_bundle
+from leadrelay_tools.local_pipeline import InMemoryDeadLetters, local_org_gateway
 from leadrelay_tools.localorg import LocalOrg
+
+from tests.plugins.fake_salesforce import InMemorySalesforce
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -80,7 +88,7 @@ class BrokenSink(InMemoryDeadLetters):
 
 
 def make_pipeline(
-    org: LocalOrg,
+    org: LocalOrg | InMemorySalesforce,
     *,
     clock: FakeClock | None = None,
     store: ActivityStore | None = None,
@@ -88,13 +96,15 @@ def make_pipeline(
     rules: Path = RULES,
     max_receive_count: int = 3,
 ) -> tuple[Pipeline, FakeClock, InMemoryDeadLetters]:
-    """A pipeline on the shipped rules, the local org, an in-memory store and dead letters in a list."""
+    """A pipeline on the shipped rules, ``org`` (the local org through the real gateway, or the fake), an
+    in-memory store and dead letters in a list."""
     clock = clock or FakeClock()
     sink = sink if sink is not None else InMemoryDeadLetters()
-    pipeline = local_pipeline(
-        org,
-        rules,
-        activities=store,
+    bundle = load_rule_bundle(rules)
+    pipeline = assemble_pipeline(
+        bundle,
+        gateway=org if isinstance(org, InMemorySalesforce) else local_org_gateway(org, bundle),
+        activities=store if store is not None else InMemoryActivityStore(),
         dead_letters=sink,
         config=PipelineConfig(max_receive_count=max_receive_count, function_version="7"),
         overrides=Overrides(clock=clock, sleep=clock.sleep, rng=random.Random(7)),
@@ -137,7 +147,7 @@ def message(event: CanonicalEvent | str, *, receive_count: int = 1) -> InboundMe
     return InboundMessage(f"msg-{next(_messages)}", body, receive_count, NOW - timedelta(minutes=5))
 
 
-def leads_by_email(org: LocalOrg) -> dict[str, dict[str, Any]]:
+def leads_by_email(org: LocalOrg | InMemorySalesforce) -> dict[str, dict[str, Any]]:
     """The org's Leads by lower-cased e-mail (fails on a duplicate)."""
     found: dict[str, dict[str, Any]] = {}
     for lead in org.records("Lead"):

@@ -15,10 +15,10 @@ from leadrelay.domain.failures import ErrorCategory
 from leadrelay.engine.decision import Decision
 from leadrelay.pipeline import Outcome
 from leadrelay.rulefiles.bundle import load_rule_bundle
-from leadrelay_tools.local_pipeline import InMemoryDeadLetters, local_org_gateway
-from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.local_pipeline import InMemoryDeadLetters
 
 from tests.pipeline.support import HANAKO, RULES, TARO, FakeClock, make_pipeline, message, page_view
+from tests.plugins.fake_salesforce import InMemorySalesforce
 
 
 class UnwritableStore(InMemoryActivityStore):
@@ -45,17 +45,17 @@ class BrokenRules:
         return decision
 
 
-def test_an_unreadable_body_fails_at_the_event_source(local_org: LocalOrg) -> None:
-    pipeline, clock, sink = make_pipeline(local_org)
+def test_an_unreadable_body_fails_at_the_event_source(fake_salesforce: InMemorySalesforce) -> None:
+    pipeline, clock, sink = make_pipeline(fake_salesforce)
     pipeline.run([message('{"kind": "activity"}')], remaining=clock.remaining)
     (letter,) = sink.letters
     assert letter.error.source is ErrorSource.EVENT
 
 
 def test_an_activity_store_failure_is_the_stores_and_transient_without_an_http_status(
-    local_org: LocalOrg,
+    fake_salesforce: InMemorySalesforce,
 ) -> None:
-    pipeline, clock, sink = make_pipeline(local_org, store=UnwritableStore(), max_receive_count=3)
+    pipeline, clock, sink = make_pipeline(fake_salesforce, store=UnwritableStore(), max_receive_count=3)
     report = pipeline.run([message(page_view(TARO), receive_count=3)], remaining=clock.remaining)
     (result,) = report.results.values()
     assert (result.outcome, result.error_code) == (Outcome.DEAD_LETTERED, "ACTIVITY_STORE_ERROR")
@@ -65,14 +65,14 @@ def test_an_activity_store_failure_is_the_stores_and_transient_without_an_http_s
 
 
 def test_a_rule_evaluation_error_is_the_engines_and_costs_only_that_persons_events(
-    local_org: LocalOrg,
+    fake_salesforce: InMemorySalesforce,
 ) -> None:
     bundle = load_rule_bundle(RULES)
     sink, clock = InMemoryDeadLetters(), FakeClock()
     broken = BrokenRules(bundle.rules, company="株式会社サンプル商事")
     pipeline = assemble_pipeline(
         dataclasses.replace(bundle, rules=broken),
-        gateway=local_org_gateway(local_org, bundle),
+        gateway=fake_salesforce,
         activities=InMemoryActivityStore(),
         dead_letters=sink,
     )

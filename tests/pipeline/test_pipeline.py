@@ -1,4 +1,8 @@
-"""The pipeline, batch by batch, against the local org over HTTP with the real simple-salesforce gateway."""
+"""The pipeline, batch by batch, against the local org over HTTP with the real simple-salesforce gateway.
+
+The tests of the batch's own bookkeeping (unreadable messages, a failing dead-letter queue or activity
+store, one result per message) run on the in-memory gateway fake: Salesforce plays no part in them.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from tests.pipeline.support import (
     message,
     page_view,
 )
+from tests.plugins.fake_salesforce import InMemorySalesforce
 
 LOCK = "unable to obtain exclusive access to this record"
 
@@ -142,8 +147,10 @@ def test_a_batch_asks_one_query_per_object_and_key_kind_and_writes_in_one_collec
     assert len(local_org.records("Lead")) == 151
 
 
-def test_an_unreadable_message_is_dead_lettered_at_once_with_its_body(local_org: LocalOrg) -> None:
-    pipeline, clock, sink = make_pipeline(local_org)
+def test_an_unreadable_message_is_dead_lettered_at_once_with_its_body(
+    fake_salesforce: InMemorySalesforce,
+) -> None:
+    pipeline, clock, sink = make_pipeline(fake_salesforce)
     report = pipeline.run([message('{"kind": "activity", "type": "page_view"}')], remaining=clock.remaining)
     (result,) = report.results.values()
     assert (result.outcome, result.error_code) == (Outcome.DEAD_LETTERED, "INVALID_EVENT")
@@ -246,8 +253,10 @@ def test_an_event_that_changes_nothing_needs_no_write(local_org: LocalOrg) -> No
     assert local_org.api_calls["collections_upsert"] + local_org.api_calls["collections_update"] == writes
 
 
-def test_when_the_dead_letter_queue_fails_the_messages_stay_on_the_ingest_queue(local_org: LocalOrg) -> None:
-    pipeline, clock, _ = make_pipeline(local_org, sink=BrokenSink())
+def test_when_the_dead_letter_queue_fails_the_messages_stay_on_the_ingest_queue(
+    fake_salesforce: InMemorySalesforce,
+) -> None:
+    pipeline, clock, _ = make_pipeline(fake_salesforce, sink=BrokenSink())
     report = pipeline.run([message("not json")], remaining=clock.remaining)
     assert [r.outcome for r in report.results.values()] == [Outcome.RETRY]
 
@@ -268,16 +277,16 @@ class BrokenStore:
         raise ConnectionError("activity table unreachable")
 
 
-def test_when_the_activity_store_fails_the_events_come_back(local_org: LocalOrg) -> None:
-    pipeline, clock, _ = make_pipeline(local_org, store=BrokenStore())
+def test_when_the_activity_store_fails_the_events_come_back(fake_salesforce: InMemorySalesforce) -> None:
+    pipeline, clock, _ = make_pipeline(fake_salesforce, store=BrokenStore())
     event = page_view()
     assert run(pipeline, clock, event) == {event.idempotency_key: Outcome.RETRY}
-    assert local_org.records("Lead") == []
+    assert fake_salesforce.records("Lead") == []
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_every_message_gets_exactly_one_result(local_org: LocalOrg, count: int) -> None:
-    pipeline, clock, _ = make_pipeline(local_org)
+def test_every_message_gets_exactly_one_result(fake_salesforce: InMemorySalesforce, count: int) -> None:
+    pipeline, clock, _ = make_pipeline(fake_salesforce)
     messages = [message(page_view(f"p{i}@example.jp")) for i in range(count)] + [message("{}")]
     report = pipeline.run(messages, remaining=clock.remaining)
     assert set(report.results) == {m.message_id for m in messages}

@@ -8,9 +8,9 @@ from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.pipeline import Outcome
 from leadrelay.pipeline.state import BatchState
 from leadrelay.pipeline.steps import ResolveIdentities, StepContext
-from leadrelay_tools.localorg import LocalOrg
 
 from tests.pipeline.support import HANAKO, TARO, leads_by_email, make_pipeline, message, page_view
+from tests.plugins.fake_salesforce import InMemorySalesforce
 
 
 @dataclass
@@ -28,8 +28,8 @@ class HoldCompetitors:
         batch.working = {k: e for k, e in batch.working.items() if k not in batch.failures}
 
 
-def test_the_processor_runs_its_steps_in_order(local_org: LocalOrg) -> None:
-    pipeline, _, _ = make_pipeline(local_org)
+def test_the_processor_runs_its_steps_in_order(fake_salesforce: InMemorySalesforce) -> None:
+    pipeline, _, _ = make_pipeline(fake_salesforce)
     assert [step.name for step in pipeline.steps] == [
         "parse",
         "heal",
@@ -43,11 +43,13 @@ def test_the_processor_runs_its_steps_in_order(local_org: LocalOrg) -> None:
     ]
 
 
-def test_a_step_inserted_before_resolution_stops_its_events_and_only_those(local_org: LocalOrg) -> None:
-    pipeline, clock, sink = make_pipeline(local_org)
+def test_a_step_inserted_before_resolution_stops_its_events_and_only_those(
+    fake_salesforce: InMemorySalesforce,
+) -> None:
+    pipeline, clock, sink = make_pipeline(fake_salesforce)
     at = next(i for i, step in enumerate(pipeline.steps) if isinstance(step, ResolveIdentities))
     pipeline.steps.insert(at, HoldCompetitors("example-kogyo.co.jp"))
     report = pipeline.run([message(page_view(TARO)), message(page_view(HANAKO))], remaining=clock.remaining)
     assert sorted(r.outcome for r in report.results.values()) == [Outcome.APPLIED, Outcome.DEAD_LETTERED]
-    assert set(leads_by_email(local_org)) == {TARO}
+    assert set(leads_by_email(fake_salesforce)) == {TARO}
     assert [letter.error.status_code for letter in sink.letters] == ["COMPETITOR"]

@@ -1,6 +1,6 @@
 """A store failure caused by one item fails that item's event only (issue 9, item 2).
 
-The pipeline runs on the local org over HTTP; the activity store is DynamoDB on moto, or the
+The pipeline runs on the in-memory gateway fake (a step test); the activity store is DynamoDB on moto, or the
 in-memory one with a table partition that cannot be read.
 """
 
@@ -14,11 +14,11 @@ import boto3
 import pytest
 from leadrelay.adapters.activity_store import DynamoDBActivityStore, InMemoryActivityStore
 from leadrelay.pipeline import Outcome
-from leadrelay_tools.localorg import LocalOrg
 from moto import mock_aws
 
 from tests.pipeline.support import HANAKO, TARO, create_activity_table, leads_by_email, make_pipeline, message
 from tests.pipeline.support import page_view as view
+from tests.plugins.fake_salesforce import InMemorySalesforce
 
 JIRO = "jiro.sato@example-kogyo.co.jp"
 
@@ -34,9 +34,9 @@ def dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBActivityStore]
 
 
 def test_an_activity_dynamodb_refuses_fails_its_event_alone(
-    local_org: LocalOrg, dynamodb: DynamoDBActivityStore
+    fake_salesforce: InMemorySalesforce, dynamodb: DynamoDBActivityStore
 ) -> None:
-    pipeline, clock, sink = make_pipeline(local_org, store=dynamodb)
+    pipeline, clock, sink = make_pipeline(fake_salesforce, store=dynamodb)
     huge = view(HANAKO, fields={"LastName": "鈴木"})
     huge = huge.model_copy(update={"attributes": {"form": "お問い合わせ" * 70_000}})  # 1.2 MB: over 400 KB
     events = [view(TARO), huge, view(JIRO)]
@@ -47,7 +47,7 @@ def test_an_activity_dynamodb_refuses_fails_its_event_alone(
         huge.idempotency_key: (Outcome.RETRY, "ACTIVITY_STORE_ERROR"),
         events[2].idempotency_key: (Outcome.APPLIED, None),
     }
-    assert set(leads_by_email(local_org)) == {TARO, JIRO}
+    assert set(leads_by_email(fake_salesforce)) == {TARO, JIRO}
     assert sink.letters == []
 
 
@@ -64,8 +64,10 @@ class UnreadablePartition(InMemoryActivityStore):
         return super().history(identity_keys, since=since)
 
 
-def test_a_history_that_cannot_be_read_fails_that_persons_events_alone(local_org: LocalOrg) -> None:
-    pipeline, clock, _ = make_pipeline(local_org, store=UnreadablePartition(f"email#{HANAKO}"))
+def test_a_history_that_cannot_be_read_fails_that_persons_events_alone(
+    fake_salesforce: InMemorySalesforce,
+) -> None:
+    pipeline, clock, _ = make_pipeline(fake_salesforce, store=UnreadablePartition(f"email#{HANAKO}"))
     events = [view(TARO), view(HANAKO), view(JIRO)]
     report = pipeline.run([message(e) for e in events], remaining=clock.remaining)
     outcomes = {r.event_key: r.outcome for r in report.results.values()}

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from leadrelay.engine.models import Operator
 
 from tests.rules_engine.builders import NOW, rule_set
+from tests.tiers import examples
 
 FIELDS = ["Title", "NumberOfEmployees", "Industry", "State", "CreatedDate", "LR_Lifecycle_Stage__c", "Tags"]
 TYPES = ["page_view", "download", "webinar_attended", "seminar_attended", "email_opened", "email_clicked"]
@@ -137,13 +138,13 @@ def check(ruleset: Any, context: Any, now: datetime) -> None:
     assert fast.stage in ruleset.stage_names
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(context=contexts, days=st.floats(min_value=-3650, max_value=3650))
 def test_evaluation_never_raises_on_arbitrary_json(context: Any, days: float) -> None:
     check(RULES, context, NOW + timedelta(days=days))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(context=contexts)
 def test_the_shipped_rules_never_raise_on_arbitrary_json(context: Any) -> None:
     check(SHIPPED, context, NOW)

@@ -12,6 +12,7 @@ from leadrelay.domain.sfvalues import salesforce_value, same_value
 from leadrelay.domain.writeplan import WriteIntent, WritePlan, plan_writes
 from leadrelay.domain.writes import WriteKind
 
+from tests.tiers import examples
 from tests.writeplan.conftest import load_ownership_json
 
 OWNERSHIP = OwnershipMap.model_validate(load_ownership_json())
@@ -59,7 +60,7 @@ def _apply(plan: WritePlan, state: dict[str, dict[str, Any]]) -> dict[str, dict[
     return after
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(batches())
 def test_every_event_key_is_written_or_skipped_once_per_record(batch: tuple[list[WriteIntent], Any]) -> None:
     intents, _ = batch
@@ -73,7 +74,7 @@ def test_every_event_key_is_written_or_skipped_once_per_record(batch: tuple[list
     assert sorted(keys) == sorted(key for intent in intents for key in intent.event_keys)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(batches())
 def test_updates_carry_only_leadrelays_fields_and_creates_only_the_on_create_people_fields(
     batch: tuple[list[WriteIntent], Any],
@@ -91,7 +92,7 @@ def test_updates_carry_only_leadrelays_fields_and_creates_only_the_on_create_peo
         assert all(LEAD.is_set_on_create(name) for name in people)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(batches())
 def test_an_update_never_writes_a_value_salesforce_already_holds(
     batch: tuple[list[WriteIntent], Any],
@@ -106,7 +107,7 @@ def test_an_update_never_writes_a_value_salesforce_already_holds(
             )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(batches())
 def test_planning_again_after_the_writes_changes_nothing(batch: tuple[list[WriteIntent], Any]) -> None:
     intents, state = batch
@@ -120,7 +121,7 @@ def test_planning_again_after_the_writes_changes_nothing(batch: tuple[list[Write
     assert plan_writes(replayed, OWNERSHIP).ops == ()
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(batches())
 def test_the_last_decision_wins_per_field(batch: tuple[list[WriteIntent], Any]) -> None:
     intents, _ = batch
