@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadrelay.domain.deadletter import OperationsConfig, check_operations_file
+from leadrelay.domain.dedup_rules import DedupFile, check_dedup_file
 from leadrelay.domain.ownership import OwnershipMap, check_ownership_file
 from leadrelay.engine.diagnostics import CheckContext
 from leadrelay.engine.lifecycle import compile_lifecycle
@@ -20,6 +21,7 @@ from leadrelay.engine.lifecycle_models import LifecycleFile
 from leadrelay.engine.scoring import compile_scoring
 from leadrelay.engine.scoring_models import ScoringFile
 from leadrelay.ingress.mapping_model import MappingFile
+from leadrelay.rulefiles.dedupcases import DedupTestFile, check_dedup_tests
 from leadrelay.rulefiles.rulecases import RuleTestFile, check_rule_tests
 from pydantic import BaseModel
 
@@ -52,4 +54,6 @@ RULE_FILE_KINDS: dict[str, KindSpec] = {
     "ownership": KindSpec(OwnershipMap, check_ownership_file),
     "operations": KindSpec(OperationsConfig, check_operations_file),
     "mapping": KindSpec(MappingFile),
+    "dedup": KindSpec(DedupFile, check_dedup_file),
+    "dedup_tests": KindSpec(DedupTestFile, check_dedup_tests),
 }

@@ -78,15 +78,18 @@ def rule_files(directory: Path, *, recursive: bool) -> list[Path]:
     )
 
 
-def read_models(directory: Path, model: type[ModelT]) -> tuple[list[tuple[str, ModelT]], list[Diagnostic]]:
+def read_models(
+    directory: Path, model: type[ModelT], *, skip_kinds: frozenset[str] = frozenset()
+) -> tuple[list[tuple[str, ModelT]], list[Diagnostic]]:
     """Every rule file directly in ``directory`` parsed as ``model``: ``(file, model)`` pairs in file
-    order, and the located problems of the files that could not be read or validated."""
+    order, and the located problems of the files that could not be read or validated. Files whose
+    ``kind`` is in ``skip_kinds`` are left out (``rules/tests/`` holds rule and pair test cases)."""
     models: list[tuple[str, ModelT]] = []
     problems: list[Diagnostic] = []
     for path in rule_files(directory, recursive=False):
         document = read_document(path)
         problems.extend(document.problems)
-        if document.document is None:
+        if document.document is None or document.kind in skip_kinds:
             continue
         parsed, diagnostics = parse_model(model, document.document, document.file)
         problems.extend(diagnostics)
