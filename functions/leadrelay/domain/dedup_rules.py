@@ -75,11 +75,14 @@ METHOD_LEVELS: dict[str, tuple[str, ...]] = {
     "exact": ("same", "different", "missing"),
     "normalised": ("same", "different", "missing"),
     "phone": ("same_direct", "same_switchboard", "different", "missing"),
-    "email": ("same_personal", "same_role", "different", "missing"),
+    "email": ("same_personal", "same_role", "typo", "same_domain", "different", "missing"),
     "domain": ("same", "different", "missing"),
     "corporate_number": ("same", "different", "missing"),
 }
-"""The fixed levels of the categorical methods (similarity methods add their own above ``different``)."""
+"""The fixed levels of the categorical methods (similarity methods add their own above ``different``).
+``email``'s ``same_domain``: two different personal addresses at one company domain — colleagues,
+more often than one person with two addresses; ``typo``: the same, one edit apart (a mistyped
+address, or t.sato@/k.sato@: weigh it as no evidence)."""
 FIELDLESS_METHODS = frozenset({"phone", "email", "domain", "corporate_number"})
 
 BlockingPart = Literal[

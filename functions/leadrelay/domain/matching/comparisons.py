@@ -5,17 +5,18 @@ direct line from a shared switchboard, ``email`` a personal mailbox from a role 
 sales@, eigyo@ …). Similarity methods give a score in [0, 1] that the comparison's own levels
 name: ``jaro_winkler`` (rapidfuzz) on the folded text, ``token_set`` (rapidfuzz's token-set ratio)
 on the folded words, ``reading`` on the romaji readings (kanji, kana and romaji meet; a person's
-name in either order). Every method gives ``missing`` when either side has no value.
+name in either order, as ``name_similarity`` reads it). Every method gives ``missing`` when either side has no value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import token_set_ratio
 
 from leadrelay.domain.dedup_rules import DIFFERENT, MISSING
+from leadrelay.domain.matching.name_similarity import name_similarity
 from leadrelay.domain.matching.phone import PhoneKey
 from leadrelay.domain.matching.readings import romaji
 from leadrelay.domain.matching.record import MatchRecord, folded
@@ -52,7 +53,12 @@ def _email(a: MatchRecord, b: MatchRecord) -> str:
     if a.email is None or b.email is None:
         return MISSING
     if a.email.address != b.email.address:
-        return DIFFERENT
+        personal = not (a.email.role_mailbox or b.email.role_mailbox)
+        colleagues = personal and a.email.company_domain is not None and a.email.domain == b.email.domain
+        if not colleagues:
+            return DIFFERENT
+        local_a, local_b = a.email.address.partition("@")[0], b.email.address.partition("@")[0]
+        return "typo" if OSA.distance(local_a, local_b) <= 1 else "same_domain"
     return "same_role" if a.email.role_mailbox else "same_personal"
 
 
@@ -156,6 +162,8 @@ def similarity(method: str, field: str) -> Callable[[MatchRecord, MatchRecord], 
     """The similarity function of ``jaro_winkler``, ``token_set`` or ``reading`` on ``field``."""
     if method == "token_set":
         return _token_set(field)
+    if method == "reading" and field == "name":
+        return name_similarity
     return _best(_reading_of(field) if method == "reading" else _text_of(field))
 
 
