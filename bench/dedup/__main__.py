@@ -6,8 +6,8 @@ finds candidate pairs by the rules' blocking keys, compares them, and prints pre
 F1 of the **match** outcome over record pairs, the recall per injected variant, how many true pairs
 were never blocked together, and records/s (features + blocking + comparison, one process). In the
 same run it prints two references on the same data: exact e-mail only, and a plain rapidfuzz rule
-set (NFKC + lower case, Jaro-Winkler on the name, token-set on the company) over the same candidate
-pairs. Prints, never asserts.
+set (romaji readings, NFKC, blocked on e-mail or name, Jaro-Winkler on the name, token-set on the
+company). Prints, never asserts.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _fold(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value or "")).strip().lower()
 
 
-def email_only(data: Generated, pairs: Sequence[Pair]) -> set[Pair]:
+def email_only(data: Generated) -> set[Pair]:
     """Reference: the same (case-folded) e-mail address is the same person."""
     by_email: dict[str, list[int]] = {}
     for index, row in enumerate(data.records):
@@ -82,13 +82,25 @@ def email_only(data: Generated, pairs: Sequence[Pair]) -> set[Pair]:
     return {(a, b) for members in by_email.values() for i, a in enumerate(members) for b in members[i + 1 :]}
 
 
-def plain_rapidfuzz(data: Generated, pairs: Sequence[Pair]) -> set[Pair]:
-    """Reference: romaji readings + NFKC, JW ≥ 0.92 on the name and token-set ≥ 85 on the company,
-    or the same e-mail: what a careful afternoon with rapidfuzz gives."""
+def plain_rapidfuzz(data: Generated) -> set[Pair]:
+    """Reference: romaji readings + NFKC, blocked on the e-mail or the name's reading (either order);
+    the same e-mail, or JW ≥ 0.92 on the name and token-set ≥ 85 on the company: what a careful
+    afternoon with rapidfuzz gives."""
     names = [romaji(f"{row['LastName']}{row['FirstName']}") for row in data.records]
     swapped = [romaji(f"{row['FirstName']}{row['LastName']}") for row in data.records]
     companies = [_fold(row["Company"]) for row in data.records]
     emails = [_fold(row["Email"]) for row in data.records]
+    blocks: dict[str, list[int]] = {}
+    for index, keys in enumerate(zip(emails, names, swapped, strict=True)):
+        for key in {keys[0], min(keys[1], keys[2])} - {""}:
+            blocks.setdefault(key, []).append(index)
+    pairs = {
+        (a, b)
+        for members in blocks.values()
+        if len(members) <= 300
+        for i, a in enumerate(members)
+        for b in members[i + 1 :]
+    }
     out = set()
     for a, b in pairs:
         if emails[a] and emails[a] == emails[b]:
@@ -135,15 +147,13 @@ def run(rules: MatchRules, count: int, seed: int) -> None:
         dups = [i for i, name in data.variants.items() if name == variant]
         found = sum(1 for i in dups if (originals[data.records[i]["person"]], i) in predicted)
         print(f"  {variant:<14} {found / max(len(dups), 1):.3f}  ({found:,}/{len(dups):,})")
-    _reference("reference: exact e-mail only", email_only, data, pairs, truth)
-    _reference("reference: plain rapidfuzz rule set (same candidates)", plain_rapidfuzz, data, pairs, truth)
+    _reference("reference: exact e-mail only", email_only, data, truth)
+    _reference("reference: plain rapidfuzz rule set", plain_rapidfuzz, data, truth)
 
 
-def _reference(
-    label: str, rule: Callable[[Generated, Sequence[Pair]], set[Pair]], data: Generated, pairs: list[Pair], truth: set[Pair]
-) -> None:
+def _reference(label: str, rule: Callable[[Generated], set[Pair]], data: Generated, truth: set[Pair]) -> None:
     started = time.perf_counter()
-    predicted = rule(data, pairs)
+    predicted = rule(data)
     seconds = time.perf_counter() - started
     print(Scores.of(predicted, truth).line(label) + f"  [{seconds:.1f} s]")
 

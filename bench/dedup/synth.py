@@ -71,17 +71,24 @@ def check_digit(base: str) -> int:
     return 9 - total % 9
 
 
+CAPACITY = (len(v.JP_PLACES) + len(v.FAMILIES)) * len(v.JP_MIDDLES) * len(v.JP_INDUSTRIES)
+"""How many distinct Japanese company names the vocabulary makes; larger bases get larger companies."""
+
+
 def _companies(count: int, rng: random.Random) -> list[Company]:
     names: set[tuple[str, str, str, bool]] = set()
+    count = min(count, CAPACITY)
     while len(names) < count:
-        if rng.random() < 0.75:
-            place, middle, industry = rng.choice(v.JP_PLACES), rng.choice(v.JP_MIDDLES), rng.choice(v.JP_INDUSTRIES)
+        if rng.random() < 0.75 or len(names) > count * 0.9:
+            place = rng.choice(v.JP_PLACES + v.FAMILIES)
+            middle, industry = rng.choice(v.JP_MIDDLES), rng.choice(v.JP_INDUSTRIES)
             middle = ("", "", "") if middle[0] == place[0] else middle
             parts = (place, middle, industry)
             kanji, kana = "".join(p[0] for p in parts), "".join(p[1] for p in parts)
             names.add((kanji, kana, " ".join(p[2] for p in parts if p[2]), True))
         else:
-            name = f"{rng.choice(v.EN_COMPANY_FIRST)} {rng.choice(v.EN_COMPANY_SECOND)}"
+            first = rng.choice(v.EN_COMPANY_FIRST + v.EN_LAST)
+            name = f"{first} {rng.choice(v.EN_COMPANY_SECOND)}"
             names.add((name, name, name, False))
     companies = []
     for index, (kanji, kana, romaji, japanese) in enumerate(sorted(names)):
@@ -108,7 +115,9 @@ def _companies(count: int, rng: random.Random) -> list[Company]:
 
 def _email(person: Person, rng: random.Random, domain: str) -> str:
     family, given = person.family[2].lower(), person.given[2].lower()
-    local = rng.choice([f"{given}.{family}", f"{given[0]}.{family}", f"{family}.{given}", f"{given[0]}{family}"])
+    local = rng.choice(
+        [f"{given}.{family}", f"{given[0]}.{family}", f"{family}.{given}", f"{given[0]}{family}"]
+    )
     return f"{local}@{domain}"
 
 
@@ -203,7 +212,9 @@ def duplicate(person: Person, variant: str, rng: random.Random) -> dict[str, Any
         dup["Email"] = _email(person, rng, person.company.domain) if at_work else _free_mail(person, rng)
     elif variant == "company_form":
         forms = v.JP_FORMS + v.JP_SMALL_FORMS[:1] if person.company.japanese else v.EN_FORMS
-        dup["Company"] = rng.choice([f for f in forms if f != person.company.form]).format(person.company.names[0])
+        dup["Company"] = rng.choice([f for f in forms if f != person.company.form]).format(
+            person.company.names[0]
+        )
     elif variant in ("kana_only", "romaji_only"):
         dup = record(person, 1 if variant == "kana_only" else 2, rng.choice(v.ROMAJI_FORMS))
         if variant == "kana_only":
@@ -215,8 +226,11 @@ def duplicate(person: Person, variant: str, rng: random.Random) -> dict[str, Any
     return dup
 
 
-def generate(count: int, seed: int = 12, duplicate_rate: float = 0.25, namesake_rate: float = 0.05) -> Generated:
-    """``count`` records: people of ``count / 6`` companies, a quarter of them with one duplicate."""
+def generate(
+    count: int, seed: int = 12, duplicate_rate: float = 0.25, namesake_rate: float = 0.05
+) -> Generated:
+    """``count`` records: people of ``count / 6`` companies (at most ``CAPACITY``: a larger base has
+    larger companies, so more colleagues and namesakes), a quarter of them with one duplicate."""
     rng = random.Random(seed)
     companies = _companies(max(count // 6, 10), rng)
     out = Generated()

@@ -50,7 +50,7 @@ GIVENS = [
     ("さくら", "サクラ", "Sakura"), ("結衣", "ユイ", "Yui"), ("千尋", "チヒロ", "Chihiro"),
     ("沙織", "サオリ", "Saori"), ("美穂", "ミホ", "Miho"), ("香織", "カオリ", "Kaori"),
 ]  # fmt: skip
-VARIANT_KANJI = {"高": "髙", "崎": "﨑", "斎": "齋", "辺": "邊", "沢": "澤", "浜": "濱", "島": "嶋"}
+VARIANT_KANJI = {"高": "髙", "崎": "﨑", "斎": "齋", "辺": "邊", "沢": "澤", "浜": "濱"}
 EN_FIRST = [
     "Emily", "James", "Olivia", "Michael", "Sophia", "William", "Emma", "Daniel", "Ava", "David",
     "Mia", "Joseph", "Charlotte", "Thomas", "Amelia", "Robert", "Harper", "John", "Evelyn", "Richard",

@@ -255,7 +255,7 @@ def check_dedup_file(model: DedupFile, ctx: CheckContext) -> None:
         _check_pair(model, name, spec, ctx)
 
 
-def resolve_pair(model: DedupFile, name: str) -> PairRules:
+def resolve_pair(model: DedupFile, name: PairName) -> PairRules:
     """A pair's own rules, or those of the pair it is ``same_as``."""
     spec = model.pairs[name]
     return model.pairs[spec.same_as] if spec.same_as is not None else spec

@@ -5,7 +5,8 @@ direct line from a shared switchboard, ``email`` a personal mailbox from a role 
 sales@, eigyo@ …). Similarity methods give a score in [0, 1] that the comparison's own levels
 name: ``jaro_winkler`` (rapidfuzz) on the folded text, ``token_set`` (rapidfuzz's token-set ratio)
 on the folded words, ``reading`` on the romaji readings (kanji, kana and romaji meet; a person's
-name in either order, as ``name_similarity`` reads it). Every method gives ``missing`` when either side has no value.
+name in either order, as ``name_similarity`` reads it). Every method gives ``missing`` when
+either side has no value.
 """
 
 from __future__ import annotations

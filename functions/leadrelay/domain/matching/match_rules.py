@@ -16,6 +16,7 @@ from itertools import product
 from typing import Any
 
 from leadrelay.domain.dedup_rules import (
+    MISSING,
     PAIR_OBJECTS,
     SIMILARITY_METHODS,
     Comparison,
@@ -25,7 +26,7 @@ from leadrelay.domain.dedup_rules import (
     check_dedup_file,
     resolve_pair,
 )
-from leadrelay.domain.matching.comparisons import MISSING, Measure, categorical, leveled, similarity
+from leadrelay.domain.matching.comparisons import Measure, categorical, leveled, similarity
 from leadrelay.domain.matching.record import DEFAULT_COLUMNS, MatchRecord, features, folded, read_values
 from leadrelay.engine.diagnostics import CheckContext, RuleSetError, errors_only
 
@@ -99,15 +100,17 @@ def _parts(record: MatchRecord, part: str) -> tuple[str, ...]:
         return tuple({p.e164 for p in record.phones if not (p.switchboard or p.extension)})
     if part == "person":
         return (record.person_key,) if record.person_key else ()
-    company = record.company
     if part in ("company", "company_sound"):
-        value = (company.reading or company.key) if part == "company" else company.sound if company else ""
-        return (value,) if company is not None and len(value) > 1 else ()
+        company = record.company
+        if company is None:
+            return ()
+        value = (company.reading or company.key) if part == "company" else company.sound
+        return (value,) if len(value) > 1 else ()
     if part == "postal_code":
         code = folded(record.get("postal_code"))
         return (code,) if code else ()
-    value = record.domain if part == "domain" else record.corporate_number
-    return (value,) if value else ()
+    key = record.domain if part == "domain" else record.corporate_number
+    return (key,) if key else ()
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ class PairMatcher:
 
     def blocking_keys(self, record: MatchRecord) -> list[str]:
         """The keys under which ``record`` is filed: two records are compared when they share one."""
-        keys = []
+        keys: list[str] = []
         for index, parts in enumerate(self.blocking):
             values = [_parts(record, part) for part in parts]
             keys.extend(f"{index}:{'|'.join(combo)}" for combo in product(*values))
@@ -210,7 +213,9 @@ def compile_match_rules(model: DedupFile, *, file: str = "dedup.json", version: 
     problems = errors_only(context.diagnostics)
     if problems:
         raise RuleSetError(problems, source=file)
-    matchers = {name: _compile_pair(name, resolve_pair(model, name)) for name in model.pairs}
+    matchers: dict[str, PairMatcher] = {
+        name: _compile_pair(name, resolve_pair(model, name)) for name in model.pairs
+    }
     columns: dict[str, dict[str, list[str]]] = {
         sobject: {**defaults, **model.columns.get(sobject, {})}  # type: ignore[call-overload]
         for sobject, defaults in DEFAULT_COLUMNS.items()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from leadrelay.domain.matching.company import CompanyName, normalise_company
@@ -120,13 +121,19 @@ def _person(values: Mapping[str, str]) -> PersonName | None:
     return person if person.keys - {""} else None
 
 
+@lru_cache(maxsize=65536)
+def _phone(value: str) -> PhoneKey | None:
+    """``normalise_phone`` cached: switchboards and shared lines repeat across a company's people."""
+    return normalise_phone(value)
+
+
 def features(values: Mapping[str, str]) -> MatchRecord:
     """Normalise a record's values once (the caches make repeated names cheap)."""
     person = _person(values)
     email = normalise_email(values["email"]) if "email" in values else None
     phones = tuple(
         key
-        for key in (normalise_phone(values[field]) for field in ("phone", "mobile") if field in values)
+        for key in (_phone(values[field]) for field in ("phone", "mobile") if field in values)
         if key is not None
     )
     company = normalise_company(values["company"]) if "company" in values else None
