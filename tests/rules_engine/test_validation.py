@@ -310,7 +310,7 @@ def test_a_file_without_a_kind(tmp_path: Path) -> None:
     path.write_text('{"rules": []}', encoding="utf-8")
     (problem,) = validate_path(path)
     assert problem.pointer == ""
-    assert problem.message.startswith("missing required key 'kind' (one of: lifecycle,")
+    assert problem.message.startswith("missing required key 'kind' (one of: dedup, dedup_tests, lifecycle,")
 
 
 def test_a_missing_path(tmp_path: Path) -> None:

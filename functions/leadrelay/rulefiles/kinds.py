@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadrelay.domain.deadletter import OperationsConfig, check_operations_file
+from leadrelay.domain.dedup_rules import DedupFile, check_dedup_file
 from leadrelay.domain.ownership import OwnershipMap, check_ownership_file
 from leadrelay.domain.routing import RoutingFile, check_routing_file
 from leadrelay.domain.sla import SlaFile, check_sla_file
@@ -22,6 +23,7 @@ from leadrelay.engine.lifecycle_models import LifecycleFile
 from leadrelay.engine.scoring import compile_scoring
 from leadrelay.engine.scoring_models import ScoringFile
 from leadrelay.ingress.mapping_model import MappingFile
+from leadrelay.rulefiles.dedupcases import DedupTestFile, check_dedup_tests
 from leadrelay.rulefiles.rulecases import RuleTestFile, check_rule_tests
 from pydantic import BaseModel
 
@@ -56,4 +58,6 @@ RULE_FILE_KINDS: dict[str, KindSpec] = {
     "mapping": KindSpec(MappingFile),
     "routing": KindSpec(RoutingFile, check_routing_file),
     "sla": KindSpec(SlaFile, check_sla_file),
+    "dedup": KindSpec(DedupFile, check_dedup_file),
+    "dedup_tests": KindSpec(DedupTestFile, check_dedup_tests),
 }

@@ -42,16 +42,19 @@ ENGINE_KINDS = ("scoring", "lifecycle")
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def read_models(directory: Path, model: type[ModelT]) -> tuple[list[tuple[str, ModelT]], list[Diagnostic]]:
+def read_models(
+    directory: Path, model: type[ModelT], *, skip_kinds: frozenset[str] = frozenset()
+) -> tuple[list[tuple[str, ModelT]], list[Diagnostic]]:
     """Every rule file directly in ``directory`` parsed as ``model``: ``(file, model)`` pairs in file
-    order, and the located problems of the files that could not be read or validated."""
+    order, and the located problems of the files that could not be read or validated. Files whose
+    ``kind`` is in ``skip_kinds`` are left out (``rules/tests/`` holds rule and pair test cases)."""
     models: list[tuple[str, ModelT]] = []
     problems: list[Diagnostic] = []
     thresholds, _ = rule_set_thresholds(_rule_set_directory(directory / "_"))
     for path in rule_files(directory, recursive=False):
         document = read_document(path)
         problems.extend(document.problems)
-        if document.document is None:
+        if document.document is None or document.kind in skip_kinds:
             continue
         resolved, unknown = resolve(document.document, document.file, thresholds)
         problems.extend(unknown)

@@ -1,7 +1,8 @@
 """`leadrelay rules validate|test|explain`: the Salesforce admin's tools for the rule files.
 
 * ``validate [PATH]`` reports every problem in every rule file at once (``FILE:POINTER: message``);
-* ``test [PATH]`` runs the rule test cases in ``PATH/tests/*.json`` and prints a diff per failure;
+* ``test [PATH]`` runs the rule test cases in ``PATH/tests/*.json`` and prints a diff per failure
+  (and the match rules' pair cases when ``PATH/dedup.json`` exists);
 * ``explain LEAD.json`` shows a lead's scores, the rules that gave them and the stage move.
 
 Exit codes: 0 fine, 1 invalid rules or failing tests, 2 an unreadable input file or argument.
@@ -26,6 +27,7 @@ from leadrelay.rulefiles.rulecases import (
     run_cases,
 )
 
+from leadrelay_tools.cli.dedup_tests import print_dedup_report, run_dedup_tests
 from leadrelay_tools.cli.explain_record import RecordInputError, explain_record
 from leadrelay_tools.cli.explanation import (
     DEFAULT_RULES,
@@ -225,11 +227,13 @@ def run_test(args: argparse.Namespace) -> int:
     files, problems = read_test_files(args.path / "tests")
     report = run_cases(rules, files, name_filter=args.name_filter)
     report.problems.extend(problems)
+    pairs = run_dedup_tests(args.path, name_filter=args.name_filter)
     if args.json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "dedup": pairs.to_dict()})
     else:
         print_test_report(report)
-    return 0 if report.ok else 1
+        print_dedup_report(pairs)
+    return 0 if report.ok and pairs.ok else 1
 
 
 def read_test_files(directory: Path) -> tuple[list[tuple[str, RuleTestFile]], list[Diagnostic]]:
@@ -240,7 +244,7 @@ def read_test_files(directory: Path) -> tuple[list[tuple[str, RuleTestFile]], li
         return [], [
             Diagnostic(str(directory), "", "no tests directory (rule test cases live in rules/tests/)")
         ]
-    return read_models(directory, RuleTestFile)
+    return read_models(directory, RuleTestFile, skip_kinds=frozenset({"dedup_tests"}))
 
 
 def print_test_report(report: RuleTestReport) -> None:

@@ -1,0 +1,1 @@
+"""名寄せ benchmark: synthetic leads with duplicates and hard negatives (python -m bench.dedup)."""

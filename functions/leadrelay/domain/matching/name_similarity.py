@@ -1,0 +1,66 @@
+"""How alike two person names read, knowing what a kanji reading can and cannot tell.
+
+* Both names written in kanji: the kanji decide (folded for variants, 髙 = 高). 石田舞 and 石田麻衣
+  read alike (いしだまい) but are two people: a reading must not make them one.
+* Otherwise the romaji readings (``readings.romaji``), in either order, by optimal-string-alignment
+  similarity (1 − edits / length, a transposition one edit): one typo in a ten-letter name is 0.9.
+* A given name in kanji against kana or romaji cannot be verified: the reading library gives one
+  reading, names have several (大樹 is だいき or たいき, 千尋 ちひろ). When the family names agree, the
+  similarity is ``FAMILY_ONLY`` (0.8): the family is confirmed, the given name is not contradicted.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from leadrelay.domain.matching.readings import romaji
+from leadrelay.domain.matching.record import MatchRecord
+from leadrelay.domain.matching.text import compact
+
+FAMILY_ONLY = 0.8
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]")
+_NOT_KANJI = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]")
+Parts = tuple[str, str]
+
+
+def name_parts(record: MatchRecord) -> Parts | None:
+    """(family, given) as written: the LastName/FirstName fields, or a full name split in two."""
+    last, first = record.get("last_name"), record.get("first_name")
+    if last and first:
+        return compact(last), compact(first)
+    person = record.person
+    if person is not None and person.family and person.given:
+        return person.family, person.given
+    return None
+
+
+def _all_kanji(text: str) -> bool:
+    return bool(text) and not _NOT_KANJI.search(text)
+
+
+@lru_cache(maxsize=65536)
+def _reading(text: str) -> str:
+    return romaji(text)
+
+
+def _parts_similarity(a: Parts, b: Parts) -> float:
+    if _all_kanji(a[0] + a[1]) and _all_kanji(b[0] + b[1]):
+        return OSA.normalized_similarity(a[0] + a[1], b[0] + b[1])
+    family = _reading(a[0]) == _reading(b[0])
+    whole = OSA.normalized_similarity(_reading(a[0]) + _reading(a[1]), _reading(b[0]) + _reading(b[1]))
+    if family and whole < 1.0 and bool(_KANJI.search(a[1])) != bool(_KANJI.search(b[1])):
+        return max(whole, FAMILY_ONLY)
+    return whole
+
+
+def name_similarity(a: MatchRecord, b: MatchRecord) -> float | None:
+    """Similarity in [0, 1] of the two people's names, in the better of both orders (None: no name)."""
+    left, right = name_parts(a), name_parts(b)
+    if left is None or right is None:
+        if a.person is None or b.person is None:
+            return None
+        return max(OSA.normalized_similarity(x, y) for x in a.person.keys for y in b.person.keys)
+    return max(_parts_similarity(left, right), _parts_similarity(left, (right[1], right[0])))
