@@ -71,4 +71,5 @@ def test_a_pair_case_naming_an_unknown_comparison_is_invalid(cli: CLI, rules_dir
     run = cli("rules", "validate", rules_dir)
 
     assert run.code == 1
-    assert f"{path}:/cases/0/expect/reasons/persn: unknown comparison 'persn' in pair lead_lead" in run.out
+    problem = "/cases/0/expect/reasons/persn: unknown comparison 'persn' in pair lead_lead"
+    assert f"{path}:21:11: {problem}" in run.out

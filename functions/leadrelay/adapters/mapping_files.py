@@ -7,7 +7,7 @@ from pathlib import Path
 from leadrelay.engine.diagnostics import Diagnostic
 from leadrelay.ingress.mapping import CompiledMapping, compile_mapping
 from leadrelay.ingress.mapping_model import MappingFile
-from leadrelay.rulefiles.loader import read_models
+from leadrelay.rulefiles.reading import read_models
 
 
 class MappingFilesError(ValueError):

@@ -17,7 +17,7 @@ from leadrelay.ingress.loops import LoopGuard
 from leadrelay.ingress.mapping import CompiledMapping
 from leadrelay.ingress.salesforce import SalesforceOptions
 from leadrelay.ports import Enqueuer
-from leadrelay.rulefiles.bundle import OWNERSHIP_FILE
+from leadrelay.rulefiles.documents import OWNERSHIP_FILE
 from leadrelay.settings import IngressSettings, SalesforceEventsSettings, WebhookSettings
 
 # --- ingress -----------------------------------------------------------------------------------------

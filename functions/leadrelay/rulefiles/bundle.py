@@ -18,11 +18,10 @@ from leadrelay.domain.routing import RoutingFile, RoutingTable, compile_routing
 from leadrelay.domain.sla import SlaFile
 from leadrelay.engine import RuleSet, RuleSetError
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic, pointer
-from leadrelay.rulefiles.documents import read_document, rule_files
+from leadrelay.rulefiles.documents import OWNERSHIP_FILE, read_document, rule_files
 from leadrelay.rulefiles.loader import load_rules
 from pydantic import BaseModel, ValidationError
 
-OWNERSHIP_FILE = "ownership.json"
 OPERATIONS_FILE = "operations.json"
 ROUTING_FILE = "routing.json"
 SLA_FILE = "sla.json"

@@ -19,7 +19,7 @@ from leadrelay.engine.parsing import parse_model
 from leadrelay.rulefiles.dedupcases import DedupExpectation, DedupTestFile
 from leadrelay.rulefiles.documents import read_document
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
-from leadrelay.rulefiles.loader import read_models
+from leadrelay.rulefiles.reading import read_models
 
 DEDUP_FILE = "dedup.json"
 

@@ -10,6 +10,9 @@ from typing import Any
 from leadrelay.engine.diagnostics import Diagnostic
 from leadrelay.engine.nesting import TOO_DEEP, too_deep_in_text
 
+OWNERSHIP_FILE = "ownership.json"
+"""The field-ownership map's file name in a rules directory."""
+
 
 @dataclass(frozen=True, slots=True)
 class RuleDocument:

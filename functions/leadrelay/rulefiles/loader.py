@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
-from leadrelay.engine.parsing import ModelT, parse_model
 from leadrelay.engine.ruleset import RuleSet, build_rule_set
 from leadrelay.rulefiles.documents import RuleDocument, read_document, rule_files
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
 from leadrelay.rulefiles.positions import locate
+from leadrelay.rulefiles.reading import ENGINE_KINDS, rule_set_directory
 from leadrelay.rulefiles.thresholds import (
     DEFINING_KINDS,
     THRESHOLDS_KEY,
@@ -38,31 +38,7 @@ from leadrelay.rulefiles.world_check import check_world
 
 __all__ = ["Diagnostic", "RuleSetError", "load_rules", "schema_text", "validate_path", "write_schemas"]
 
-ENGINE_KINDS = ("scoring", "lifecycle")
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-
-
-def read_models(
-    directory: Path, model: type[ModelT], *, skip_kinds: frozenset[str] = frozenset()
-) -> tuple[list[tuple[str, ModelT]], list[Diagnostic]]:
-    """Every rule file directly in ``directory`` parsed as ``model``: ``(file, model)`` pairs in file
-    order, and the located problems of the files that could not be read or validated. Files whose
-    ``kind`` is in ``skip_kinds`` are left out (``rules/tests/`` holds rule and pair test cases)."""
-    models: list[tuple[str, ModelT]] = []
-    problems: list[Diagnostic] = []
-    thresholds, _ = rule_set_thresholds(_rule_set_directory(directory / "_"))
-    for path in rule_files(directory, recursive=False):
-        document = read_document(path)
-        problems.extend(document.problems)
-        if document.document is None or document.kind in skip_kinds:
-            continue
-        resolved, unknown = resolve(document.document, document.file, thresholds)
-        problems.extend(unknown)
-        parsed, diagnostics = parse_model(model, resolved, document.file)
-        problems.extend(diagnostics)
-        if parsed is not None:
-            models.append((document.file, parsed))
-    return models, problems
 
 
 def _engine_documents(
@@ -113,15 +89,6 @@ def load_rules(path: str | Path) -> RuleSet:
     return build_rule_set((scoring.file, scoring_doc), (lifecycle.file, lifecycle_doc), source=where)
 
 
-def _rule_set_directory(path: Path) -> Path:
-    """Where a file's sibling rule files are: its directory, or the parent for ``rules/tests/x.json``."""
-    directory = path.parent
-    has_engine_file = any(
-        read_document(file).kind in ENGINE_KINDS for file in rule_files(directory, recursive=False)
-    )
-    return directory if has_engine_file or directory.parent == directory else directory.parent
-
-
 def _context_models(directory: Path, thresholds: Thresholds) -> dict[str, Any]:
     models: dict[str, Any] = {}
     for file in rule_files(directory, recursive=False):
@@ -145,7 +112,7 @@ def validate_path(path: str | Path, world: World | None = None) -> list[Diagnost
     """
     target = Path(path)
     if target.is_file():
-        files, context_dir = [target], _rule_set_directory(target)
+        files, context_dir = [target], rule_set_directory(target)
     elif target.is_dir():
         files, context_dir = rule_files(target, recursive=True), target
     else:

@@ -238,7 +238,7 @@ def run_test(args: argparse.Namespace) -> int:
 
 def read_test_files(directory: Path) -> tuple[list[tuple[str, RuleTestFile]], list[Diagnostic]]:
     """The parsed test files in ``directory``, and the problems of those that could not be read."""
-    from leadrelay.rulefiles.loader import read_models
+    from leadrelay.rulefiles.reading import read_models
 
     if not directory.is_dir():
         return [], [
