@@ -108,7 +108,7 @@ def processor_runtime(
     pipeline = assemble_pipeline(
         bundle,
         gateway=overrides.gateway or salesforce_gateway(settings, bundle, on_api_usage=on_api_usage),
-        activities=overrides.activities or _activity_store(settings),
+        activities=overrides.activities or activity_store(settings),
         dead_letters=overrides.dead_letters or _dead_letter_queue(settings, bundle.operations),
         ma_directories=(
             overrides.ma_directories if overrides.ma_directories is not None else ma_directories_for(settings)
@@ -146,7 +146,8 @@ def assemble_pipeline(
     )
 
 
-def _activity_store(settings: ProcessorSettings) -> DynamoDBActivityStore:
+def activity_store(settings: ProcessorSettings) -> DynamoDBActivityStore:
+    """The DynamoDB activity store the settings name (replay's dry run reads it without writing)."""
     ttl = timedelta(days=settings.activity_ttl_days)
     return DynamoDBActivityStore(boto3.client("dynamodb"), settings.activity_table, ttl=ttl)
 
