@@ -139,6 +139,8 @@ def _settings(args: argparse.Namespace, seed: dict[str, list[dict[str, Any]]] | 
     with local_environment(
         rules_path=args.rules or Path("rules"), secrets_file=args.secrets, seed=seed
     ) as env:
+        for note in env.notes:
+            print(f"leadrelay replay: {note}", file=sys.stderr)
         yield env.settings
 
 
