@@ -8,15 +8,20 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 .PHONY: demo test test-fast setup lint typecheck rules-check pytest pythons bench template-check salesforce-cli salesforce-check clean tools-node
 
 $(STAMP): pyproject.toml
+	@echo "setup: creating $(VENV) with $(PYTHON) (first run only; pyproject.toml changes refresh it)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "setup: upgrading pip"
 	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "setup: installing leadrelay and its dev tools into $(VENV) (pip install -e '.[dev]'; a minute or two)"
 	@$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
+	@echo "setup: done"
 
 setup: $(STAMP)
 
 ## demo: set up, then run the main job locally on the embedded defaults
 demo: $(STAMP)
+	@echo "demo: scoring the sample leads in examples/leads with rules/, then through the pipeline on a local org"
 	@$(BIN)/leadrelay demo
 
 ## test: set up, then run every check CI runs

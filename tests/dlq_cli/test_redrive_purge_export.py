@@ -38,7 +38,7 @@ def test_redrive_sends_the_original_events_back_and_empties_the_queue(
     assert _events(env_queues, env_queues.ingest_url) == [page_view("hubspot-1"), page_view("hubspot-2")]
     assert env_queues.count(env_queues.dlq_url) == 0
     assert out == "redriven: 2\n"
-    assert err.endswith("\rredriving [##############################] 2/2\n")  # the bar's own \r
+    assert err == ""  # the progress bar is drawn on a terminal only: piped output stays plain
 
 
 def test_redrive_by_error_code_leaves_the_others(run: Run, env_queues: Queues, dead_lettered: Send) -> None:

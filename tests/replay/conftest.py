@@ -13,7 +13,7 @@ from leadrelay.bootstrap import Overrides
 from leadrelay_tools.localorg import LocalOrg
 from leadrelay_tools.replay.lines import read_lines
 from leadrelay_tools.replay.local import LocalEnvironment, local_environment
-from leadrelay_tools.replay.runner import Replayer, build_pipeline
+from leadrelay_tools.replay.runner import Replayer
 from leadrelay_tools.replay.verdicts import Row
 
 from tests.replay.support import SECRETS, SEED, write_jsonl
@@ -29,12 +29,19 @@ class ReplayRun:
     workdir: Path
     runs: int = 0
 
-    def replay(self, *lines: dict[str, Any] | str, dedupe: bool = True, batch_size: int = 200) -> list[Row]:
+    def replay(
+        self, *lines: dict[str, Any] | str, dedupe: bool = True, batch_size: int = 200, dry_run: bool = False
+    ) -> list[Row]:
         """Write ``lines`` to a file and replay it (the pipeline never really sleeps)."""
         self.runs += 1
         path = write_jsonl(self.workdir / f"replay-{self.runs}.jsonl", *lines)
-        pipeline = build_pipeline(self.env.settings, Overrides(sleep=lambda seconds: None))
-        replayer = Replayer(self.env.settings, dedupe=dedupe, batch_size=batch_size, pipeline=pipeline)
+        replayer = Replayer(
+            self.env.settings,
+            dedupe=dedupe,
+            batch_size=batch_size,
+            overrides=Overrides(sleep=lambda seconds: None),
+            dry_run=dry_run,
+        )
         return replayer.replay(read_lines(path))
 
     @property

@@ -13,7 +13,7 @@ from leadrelay_tools.cli.explanation import lead_name
 from leadrelay_tools.cli.main import main
 from leadrelay_tools.cli.output import display_width
 
-from tests.rules_cli.conftest import CLI, EXAMPLES, SHIPPED_RULES, write
+from tests.rules_cli.conftest import CLI, EXAMPLES, SHIPPED_RULES, read, write
 
 YAMADA = EXAMPLES / "01_yamada_sample_shoji.json"
 
@@ -157,3 +157,24 @@ def test_every_command_has_help_mentioning_json(
 
     assert exit_info.value.code == 0
     assert "--json" in capsys.readouterr().out
+
+
+def test_demo_writes_full_width_employees_as_a_number_and_both_tables_agree(cli: CLI, tmp_path: Path) -> None:
+    examples = tmp_path / "leads"
+    examples.mkdir()
+    sample = read(EXAMPLES / "01_yamada_sample_shoji.json")
+    sample["lead"]["NumberOfEmployees"] = "１，２００"
+    write(examples / "01_yamada.json", sample)
+
+    payload = cli("demo", "--examples", examples, "--rules", SHIPPED_RULES, "--json").json()
+
+    assert payload["rows"][0]["decision"]["scores"]["fit"] == payload["pipeline"]["leads"][0]["fit"]
+    assert (payload["notes"], payload["differences"], payload["pipeline"]["notes"]) == ([], [], [])
+
+
+def test_the_demo_says_why_a_converted_sample_differs_in_the_org(cli: CLI) -> None:
+    run = cli("demo", "--examples", EXAMPLES, "--rules", SHIPPED_RULES)
+
+    assert "The two tables differ:" in run.out
+    assert "James Wilson: the rules give fit 52, engagement 20, stage Opportunity" in run.out
+    assert "only Salesforce sets (lead conversion)" in run.out

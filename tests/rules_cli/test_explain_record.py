@@ -39,7 +39,7 @@ def test_a_record_found_by_email_is_explained_with_its_stored_history(cli: CLI) 
     assert lines[0] == f"Lead {YAMADA_LEAD}: 2 activities on file"
     assert lines[1].startswith("on the record now: fit 40")
     assert "── rules deployed (rules) ──" in lines
-    assert any(line.startswith("engagement  engagement.webinar") for line in lines)
+    assert any(line.split()[:2] == ["engagement", "engagement.webinar"] for line in lines)
     assert "    scores.engagement 18 < 50 (32 short)" in lines
 
 

@@ -7,9 +7,10 @@ Salesforce.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from leadrelay.adapters.activity_store import InMemoryActivityStore
 from leadrelay.adapters.salesforce import AuthFlow, SalesforceCredentials, SimpleSalesforceGateway
@@ -17,12 +18,15 @@ from leadrelay.bootstrap import NO_OVERRIDES, Overrides
 from leadrelay.bootstrap.processor import assemble_pipeline
 from leadrelay.domain.deadletter import DeadLetter
 from leadrelay.domain.ownership import AUTO_ASSIGN_OFF
+from leadrelay.domain.sfvalues import coerce_value
 from leadrelay.pipeline.batch import Pipeline
 from leadrelay.pipeline.config import PipelineConfig
 from leadrelay.ports import ActivityStore
 from leadrelay.rulefiles.bundle import RuleBundle, load_rule_bundle
 
 from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.localorg.errors import RecordSaveError
+from leadrelay_tools.localorg.schema import Schema
 
 
 @dataclass
@@ -34,6 +38,35 @@ class InMemoryDeadLetters:
     def send(self, letters: Sequence[DeadLetter]) -> None:
         """Keep the letters."""
         self.letters.extend(letters)
+
+
+def coerced_record(
+    schema: Schema, sobject: str, fields: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """``fields`` as the org's field types take them (``"１，２００"`` employees → ``1200``), and a problem
+    per value that no field of its type can take (that field is left out)."""
+    obj = schema.get(sobject)
+    record: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, value in fields.items():
+        fdef = obj.field(name) if obj is not None else None
+        try:
+            record[name] = coerce_value(value, fdef.type) if fdef is not None else value
+        except ValueError as exc:
+            problems.append(f"{sobject}.{name}: {exc}; left out")
+    return record, problems
+
+
+def seed_record(
+    org: LocalOrg, sobject: str, fields: Mapping[str, Any], *, user_id: str | None = None
+) -> tuple[str | None, list[str]]:
+    """Insert one record (values coerced as :func:`coerced_record` says); its id, or None and why the
+    org refused it — never an exception for a bad value."""
+    record, problems = coerced_record(org.state.schema, sobject, fields)
+    try:
+        return org.insert(sobject, record, user_id=user_id), problems
+    except RecordSaveError as exc:
+        return None, [*problems, f"{sobject} not created: {exc}"]
 
 
 def local_org_gateway(

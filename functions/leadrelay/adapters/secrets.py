@@ -88,8 +88,10 @@ class SecretSource:
                 return self._ssm.get(name, max_age=self._max_age, transform="json", decrypt=True)
             if self._secrets is not None:
                 return self._secrets.get(reference, max_age=self._max_age, transform="json")
-        except (GetParameterError, TransformParameterError) as exc:
-            raise SecretUnavailableError(f"secret {reference} cannot be read ({type(exc).__name__})") from exc
+        except GetParameterError as exc:  # the AWS error (never the value): no credentials, not found, denied
+            raise SecretUnavailableError(f"secret {reference} cannot be read: {exc}") from exc
+        except TransformParameterError as exc:
+            raise SecretUnavailableError(f"secret {reference} is not JSON") from exc
         raise SecretUnavailableError(f"secret {reference} has no source")  # pragma: no cover
 
 

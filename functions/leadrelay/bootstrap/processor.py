@@ -112,7 +112,7 @@ def processor_runtime(
     pipeline = assemble_pipeline(
         bundle,
         gateway=overrides.gateway or salesforce_gateway(settings, bundle, on_api_usage=on_api_usage),
-        activities=overrides.activities or _activity_store(settings),
+        activities=overrides.activities or activity_store(settings),
         dead_letters=overrides.dead_letters or _dead_letter_queue(settings, bundle.operations),
         ma_directories=(
             overrides.ma_directories if overrides.ma_directories is not None else ma_directories_for(settings)
@@ -183,7 +183,7 @@ def record_reader(settings: InspectionSettings, overrides: Overrides = NO_OVERRI
     bundle = load_rule_bundle(settings.rules_path)
     return RecordReader(
         gateway=overrides.gateway or salesforce_gateway(settings, bundle),
-        activities=overrides.activities or _activity_store(settings),
+        activities=overrides.activities or activity_store(settings),
         bundle=bundle,
         history_days=settings.activity_history_days,
     )
@@ -201,7 +201,8 @@ def _pool_states(settings: ProcessorSettings, bundle: RuleBundle) -> DynamoDBPoo
     return DynamoDBPoolStates(boto3.client("dynamodb"), settings.routing_table)
 
 
-def _activity_store(settings: ProcessorSettings | InspectionSettings) -> DynamoDBActivityStore:
+def activity_store(settings: ProcessorSettings | InspectionSettings) -> DynamoDBActivityStore:
+    """The DynamoDB activity store the settings name (replay's dry run reads it without writing)."""
     ttl = timedelta(days=settings.activity_ttl_days)
     return DynamoDBActivityStore(boto3.client("dynamodb"), settings.activity_table, ttl=ttl)
 

@@ -8,12 +8,16 @@ planner compares through :func:`same_value` so that none of these differences ca
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+NUMERIC_TYPES = frozenset({"int", "double", "currency", "percent"})
+"""Salesforce field types (as describe() names them) whose values are JSON numbers."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NUMBER_TEXT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
@@ -40,6 +44,27 @@ def salesforce_value(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def number_from_text(text: str) -> int | float | None:
+    """The number a person typed: full-width digits and commas, thousands separators and blanks allowed
+    (``"１，２００"`` → ``1200``, ``" 3.5 "`` → ``3.5``); None when ``text`` is not a number."""
+    normal = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if not _NUMBER_TEXT.match(normal):
+        return None
+    value = Decimal(normal.replace(",", ""))
+    return int(value) if value == value.to_integral_value() and "." not in normal else float(value)
+
+
+def coerce_value(value: Any, field_type: str) -> Any:
+    """``value`` as a field of ``field_type`` takes it: a numeric field's text becomes its number
+    (:func:`number_from_text`); ``ValueError`` names a text that is no number. Other values unchanged."""
+    if field_type not in NUMERIC_TYPES or not isinstance(value, str) or is_blank(value):
+        return value
+    number = number_from_text(value)
+    if number is None:
+        raise ValueError(f"{value!r} is not a number")
+    return number
 
 
 def same_value(current: Any, desired: Any) -> bool:

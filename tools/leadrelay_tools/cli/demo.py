@@ -9,18 +9,22 @@ add their own columns.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from leadrelay.domain.sfvalues import same_value
 from leadrelay.engine.decision import Decision
 from leadrelay.rulefiles.rulecases import Evaluator, format_points
 
-from leadrelay_tools.cli.demo_pipeline import format_pipeline_demo, run_pipeline_demo
+from leadrelay_tools.cli.demo_pipeline import PipelineDemo, format_pipeline_demo, run_pipeline_demo
 from leadrelay_tools.cli.explanation import DEFAULT_RULES, LeadFile, lead_name, load_rule_set, stage_move
-from leadrelay_tools.cli.output import format_table, print_json
+from leadrelay_tools.cli.output import print_json, print_table
 from leadrelay_tools.cli.rules import InputError, read_lead_file
+from leadrelay_tools.local_pipeline import coerced_record
+from leadrelay_tools.localorg.metadata import load_schema
 
 DEFAULT_EXAMPLES = Path("examples/leads")
 COLUMNS = ("lead", "company", "fit", "engagement", "stage", "top reasons")
@@ -45,6 +49,46 @@ def read_samples(directory: Path) -> list[LeadFile]:
     if not directory.is_dir():
         raise InputError(f"{directory}: no such directory of sample leads")
     return [read_lead_file(path) for path in sorted(directory.glob("*.json"))]
+
+
+def typed_samples(samples: Sequence[LeadFile]) -> tuple[list[LeadFile], list[str]]:
+    """The samples with their values as the org's Lead fields take them (``"１，２００"`` employees →
+    ``1200``), so the rules see what the org will hold; and a note per value left out."""
+    schema = load_schema()
+    typed: list[LeadFile] = []
+    notes: list[str] = []
+    for sample in samples:
+        lead, problems = coerced_record(schema, "Lead", sample.lead)
+        notes.extend(f"{sample.path.name}: {problem}" for problem in problems)
+        context = {**sample.context, "lead": lead}
+        typed.append(dataclasses.replace(sample, context=context, lead=lead))
+    return typed, notes
+
+
+def differences(rows: Sequence[dict[str, Any]], pipeline: PipelineDemo) -> list[str]:
+    """Why a lead's row in the pipeline's table differs from its row in the rules' table."""
+    held = {row["lead"]: row for row in pipeline.leads}
+    notes = []
+    for row in rows:
+        org = held.get(row["lead"])
+        if org is None:
+            notes.append(f"{row['lead']}: not in the org (see the sample values the org could not take)")
+            continue
+        expected = (row["fit"], row["engagement"], row["stage"].split(" → ")[-1].split(" [")[0])
+        found = (org["fit"], org["engagement"], org["stage"])
+        if all(same_value(a, b) for a, b in zip(found, expected, strict=True)):
+            continue
+        why = (
+            f"its sample sets {', '.join(pipeline.unseeded[row['lead']])}, which only Salesforce sets "
+            "(lead conversion), so the org's copy is not converted"
+            if row["lead"] in pipeline.unseeded
+            else "the org's copy and the sample file differ"
+        )
+        notes.append(
+            f"{row['lead']}: the rules give fit {expected[0]}, engagement {expected[1]}, stage "
+            f"{expected[2]}; the org holds fit {found[0]:g}, engagement {found[1]:g}, stage {found[2]}: {why}"
+        )
+    return notes
 
 
 def top_reasons(decision: Decision, count: int = 3) -> str:
@@ -79,7 +123,7 @@ def demo_rows(rules: Evaluator, samples: Sequence[LeadFile], *, now: datetime) -
 def run_demo(args: argparse.Namespace) -> int:
     """Print the demo table (or JSON); exit 1 when the rules are invalid, 2 when a sample is unreadable."""
     try:
-        samples = read_samples(args.examples)
+        samples, notes = typed_samples(read_samples(args.examples))
     except InputError as error:
         print(f"error: {error}")
         return 2
@@ -89,12 +133,17 @@ def run_demo(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     rows = demo_rows(rules, samples, now=now)
     pipeline = run_pipeline_demo(samples, args.rules, now=max((s.now or now for s in samples), default=now))
+    why = differences(rows, pipeline)
     if args.json:
-        print_json({"ruleset_version": rules.version, "rows": rows, "pipeline": pipeline})
+        payload = {"ruleset_version": rules.version, "rows": rows, "pipeline": pipeline}
+        print_json({**payload, "notes": notes, "differences": why})
         return 0
     print(f"leadrelay demo: {len(rows)} sample leads in {args.examples}, rule set {rules.version}\n")
-    print(format_table(rows, COLUMNS, max_width=70))
+    print_table(rows, COLUMNS, max_width=70)
+    for note in notes:
+        print(f"  {note}")
     print("\n" + format_pipeline_demo(pipeline))
+    print("\nThe two tables " + ("agree." if not why else "differ:\n" + "\n".join(f"  {w}" for w in why)))
     if rows:
         print(f"\nWhy? leadrelay rules explain {args.examples / rows[0]['file']}")
     return 0

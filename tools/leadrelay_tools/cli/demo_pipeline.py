@@ -22,7 +22,7 @@ from leadrelay.pipeline import InboundMessage
 
 from leadrelay_tools.cli.explanation import LeadFile, lead_name
 from leadrelay_tools.cli.output import format_table
-from leadrelay_tools.local_pipeline import InMemoryDeadLetters, local_pipeline
+from leadrelay_tools.local_pipeline import InMemoryDeadLetters, local_pipeline, seed_record
 from leadrelay_tools.localorg import LocalOrg
 
 LEAD_COLUMNS = ("lead", "company", "fit", "engagement", "stage", "reasons")
@@ -40,6 +40,10 @@ class PipelineDemo:
     dead_letters: list[dict[str, Any]]
     outcomes: dict[str, int]
     api_calls: int
+    notes: list[str] = dataclasses.field(default_factory=list)
+    """Per sample: a value the org could not take, or a record it refused (the lead is then missing)."""
+    unseeded: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    """Per lead name: the system-maintained fields its sample sets that the org's copy cannot have."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (``leadrelay demo --json``)."""
@@ -70,11 +74,16 @@ def sample_events(sample: LeadFile) -> list[CanonicalEvent]:
 
 def run_pipeline_demo(samples: Sequence[LeadFile], rules_path: Path, *, now: datetime) -> PipelineDemo:
     """Seed a local org with the samples' leads, run their activities through the pipeline, read back."""
+    notes: list[str] = []
+    unseeded: dict[str, list[str]] = {}
     with LocalOrg() as org:
-        names = {}
         for sample in samples:
             fields = {k: v for k, v in sample.lead.items() if k not in NOT_SEEDED and v is not None}
-            names[org.insert("Lead", fields)] = sample
+            dropped = sorted(k for k in NOT_SEEDED - {"Id"} if sample.lead.get(k) not in (None, False))
+            if dropped:
+                unseeded[lead_name(sample.lead)] = dropped
+            _, problems = seed_record(org, "Lead", fields)
+            notes.extend(f"{sample.path.name}: {problem}" for problem in problems)
         dead_letters = InMemoryDeadLetters()
         seams = Overrides(clock=lambda: now, sleep=lambda _: None)
         pipeline = local_pipeline(org, rules_path, dead_letters=dead_letters, overrides=seams)
@@ -88,6 +97,8 @@ def run_pipeline_demo(samples: Sequence[LeadFile], rules_path: Path, *, now: dat
         dead_letters=[_letter_row(letter.model_dump(mode="json")) for letter in dead_letters.letters],
         outcomes={outcome.value: count for outcome, count in report.counts().items()},
         api_calls=calls,
+        notes=notes,
+        unseeded=unseeded,
     )
 
 
@@ -126,4 +137,6 @@ def format_pipeline_demo(demo: PipelineDemo) -> str:
     ]
     if demo.dead_letters:
         parts.append(format_table(demo.dead_letters, LETTER_COLUMNS, max_width=70))
+    if demo.notes:
+        parts.append("\nSample values the org could not take:\n" + "\n".join(f"  {n}" for n in demo.notes))
     return "\n".join(parts)

@@ -27,6 +27,7 @@ from leadrelay_tools.cli import dlq_changes
 from leadrelay_tools.cli.dlq_journal import JournalError
 from leadrelay_tools.cli.dlq_output import COLUMNS, format_age, row
 from leadrelay_tools.cli.dlq_pass import chosen_pages, open_queue, warn_if_stopped
+from leadrelay_tools.cli.failures import describe
 from leadrelay_tools.cli.output import print_json, print_table
 
 __all__ = ["format_age", "parse_duration", "register"]
@@ -94,7 +95,7 @@ def _common_options() -> argparse.ArgumentParser:
         "--source-queue-url",
         help="queue to redrive to (default: $LEADRELAY_INGEST_QUEUE_URL, else the envelope's)",
     )
-    common.add_argument("--region", help="AWS region (default: the SDK's)")
+    common.add_argument("--region", help="AWS region (default: the queue URL's, else the SDK's)")
     common.add_argument(
         "--operations",
         type=Path,
@@ -139,7 +140,9 @@ def _guarded(command: Command) -> Command:
         try:
             return command(args)
         except (BotoCoreError, ClientError) as error:
-            print(f"leadrelay dlq {args.dlq_command}: AWS refused: {error}", file=sys.stderr)
+            if getattr(args, "debug", False):
+                raise
+            print(f"leadrelay dlq {args.dlq_command}: {describe(error)}", file=sys.stderr)
         except JournalError as error:
             print(f"leadrelay dlq {args.dlq_command}: {error}", file=sys.stderr)
         return 1

@@ -15,9 +15,9 @@ from typing import IO, Any
 from leadrelay.adapters.dead_letter_redrive import Redrive
 
 from leadrelay_tools.cli.dlq_journal import RedriveJournal, default_journal_path
-from leadrelay_tools.cli.dlq_output import COLUMNS, Progress, export_line, row
+from leadrelay_tools.cli.dlq_output import COLUMNS, export_line, row
 from leadrelay_tools.cli.dlq_pass import chosen_pages, open_queue, warn_if_stopped
-from leadrelay_tools.cli.output import print_json, print_table
+from leadrelay_tools.cli.output import ProgressBar, print_json, print_table
 
 
 def redrive(args: argparse.Namespace) -> int:
@@ -27,7 +27,7 @@ def redrive(args: argparse.Namespace) -> int:
     queue = open_queue(args)
     now = datetime.now(UTC)
     journal = RedriveJournal(args.journal or default_journal_path(queue.queue_url))
-    bar = Progress("redriving", queue.approximate_count())
+    bar = ProgressBar("redriving", queue.approximate_count())
     finished = False
     try:
         with queue.scan() as scan:

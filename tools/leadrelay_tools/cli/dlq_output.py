@@ -1,15 +1,12 @@
-"""How `leadrelay dlq` shows dead letters: ages, table rows (PII masked), a progress bar."""
+"""How `leadrelay dlq` shows dead letters: ages, table rows (PII masked)."""
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timedelta
 from typing import Any
 
 from leadrelay.adapters.dead_letter_reading import StoredDeadLetter
 from leadrelay.ingress.masking import mask_pii
-
-from leadrelay_tools.cli.output import write_own_controls
 
 COLUMNS = ("id", "age", "record", "error", "message", "attempts", "owner")
 
@@ -49,23 +46,3 @@ def export_line(message: StoredDeadLetter) -> dict[str, Any]:
         "envelope": message.letter.model_dump(mode="json"),
         "body": message.body,
     }
-
-
-class Progress:
-    """A one-line progress bar on stderr: ``redriving [#########-----------] 9/20``."""
-
-    def __init__(self, label: str, total: int, width: int = 30) -> None:
-        self.label, self.total, self.width = label, total, width
-        self.update(0)
-
-    def update(self, done: int) -> None:
-        """Redraw with ``done`` (the total grows if the queue did)."""
-        self.total = max(self.total, done)
-        filled = self.width * done // self.total if self.total else self.width
-        bar = "#" * filled + "-" * (self.width - filled)
-        write_own_controls(sys.stderr, f"\r{self.label} [{bar}] {done}/{self.total}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        """End the bar's line."""
-        sys.stderr.write("\n")

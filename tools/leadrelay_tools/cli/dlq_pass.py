@@ -14,6 +14,8 @@ from leadrelay.domain.deadletter import DEFAULT_OPERATIONS, OperationsConfig
 from leadrelay.settings import Settings
 from pydantic import ValidationError
 
+from leadrelay_tools.cli.failures import region_from_queue_url
+
 
 def open_queue(args: argparse.Namespace) -> DeadLetterQueue:
     """The dead-letter queue the options and ``LEADRELAY_*`` variables name."""
@@ -24,7 +26,7 @@ def open_queue(args: argparse.Namespace) -> DeadLetterQueue:
     if not queue_url:
         raise SystemExit("leadrelay dlq: no queue URL (pass --queue-url or set LEADRELAY_DLQ_URL)")
     return DeadLetterQueue(
-        boto3.client("sqs", region_name=args.region),
+        boto3.client("sqs", region_name=args.region or region_from_queue_url(queue_url)),
         queue_url,
         source_queue_url=args.source_queue_url or settings.ingest_queue_url,
         operations=_operations(args.operations, settings.rules_path / "operations.json"),

@@ -1,16 +1,19 @@
-"""Shared CLI output: aligned tables (aware of double-width Japanese text), JSON, and a terminal that
-values cannot take over.
+"""Shared CLI output through rich: tables (aware of double-width Japanese text), progress bars, JSON,
+and a terminal that values cannot take over. Colour only on a terminal; plain text when piped.
 
 Dead letters, replay rows and rule explanations print values that came from outside (an MA id, a
 URL, a company name). A value holding ANSI or OSC escape sequences could clear the operator's
 screen, rewrite lines or fake a result, so every byte the CLI writes to stdout and stderr passes
 :func:`escape_controls` (``main`` installs :func:`terminal_safe_output` once): C0 and C1 control
 characters other than newline and tab, DEL and the bidirectional overrides become visible
-``\\uXXXX`` escapes — which also keeps JSON output valid JSON.
+``\\uXXXX`` escapes — which also keeps JSON output valid JSON. Rich writes past that escaping (its
+colour codes are deliberate), so every table cell goes through :func:`cell`: literal text, never
+markup, with its controls escaped.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -20,6 +23,14 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TextIO, cast
 
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+_PIPED_WIDTH = 10_000
+"""Columns a piped console may use: a table is as wide as its cells, never wrapped at 80."""
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -41,13 +52,6 @@ class _EscapingStream:
         return getattr(self._inner, name)
 
 
-def write_own_controls(stream: TextIO, text: str) -> None:
-    """Write ``text`` — the CLI's own output holding deliberate controls, such as a progress bar's
-    carriage return — past the escaping; ``text`` must not contain values from outside."""
-    inner = stream._inner if isinstance(stream, _EscapingStream) else stream
-    inner.write(text)
-
-
 @contextmanager
 def terminal_safe_output() -> Iterator[None]:
     """While active, everything written to ``sys.stdout`` and ``sys.stderr`` is escaped."""
@@ -65,41 +69,69 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
+def _raw(stream: TextIO) -> TextIO:
+    """The stream under the escaping (rich writes its own colour codes; values are escaped as cells)."""
+    return stream._inner if isinstance(stream, _EscapingStream) else stream
 
 
-def _cell(value: Any) -> str:
+def console(stream: TextIO | None = None) -> Console:
+    """A rich console on ``stream`` (default stdout): colour on a terminal, plain text when piped, where
+    lines are never wrapped to a guessed width."""
+    raw = _raw(stream or sys.stdout)
+    terminal = raw.isatty() if hasattr(raw, "isatty") else False
+    return Console(file=raw, width=None if terminal else _PIPED_WIDTH, highlight=False, emoji=False)
+
+
+def cell(value: Any) -> Text:
+    """A table cell: the value as literal text (no rich markup, control characters escaped)."""
     if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value).replace("\n", " ")
+        return Text("-")
+    text = f"{value:g}" if isinstance(value, float) else str(value).replace("\n", " ")
+    return Text(escape_controls(text))
+
+
+def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, max_width: int = 60) -> Table:
+    """``rows`` as a rich table with a header; cells wider than ``max_width`` end in an ellipsis."""
+    grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for column in columns:
+        grid.add_column(column, max_width=max_width, no_wrap=True, overflow="ellipsis")
+    for row in rows:
+        grid.add_row(*(cell(row.get(column)) for column in columns))
+    return grid
 
 
 def format_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, max_width: int = 60) -> str:
-    """Render ``rows`` as a plain-text table with a header; cells longer than ``max_width`` are cut."""
-    cells = [[_truncate(_cell(row.get(col)), max_width) for col in columns] for row in rows]
-    widths = [
-        max([display_width(col), *(display_width(line[i]) for line in cells)])
-        for i, col in enumerate(columns)
-    ]
-    header = "  ".join(_pad(col, w) for col, w in zip(columns, widths, strict=True))
-    rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(_pad(c, w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells]
-    return "\n".join([header.rstrip(), rule, *body])
+    """The table of :func:`table` as plain text (for embedding in a longer report)."""
+    buffer = io.StringIO()
+    plain = Console(file=buffer, width=_PIPED_WIDTH, color_system=None, highlight=False, emoji=False)
+    plain.print(table(rows, columns, max_width=max_width))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip("\n").splitlines())
 
 
-def _truncate(text: str, limit: int) -> str:
-    if display_width(text) <= limit:
-        return text
-    out, used = [], 0
-    for ch in text:
-        used += display_width(ch)
-        if used > limit - 1:
-            break
-        out.append(ch)
-    return "".join(out) + "…"
+class ProgressBar:
+    """A rich progress bar on stderr, drawn only on a terminal: ``redriving ━━━━━━╸━━━ 9/20 0:00:04``."""
+
+    def __init__(self, label: str, total: int | None, stream: TextIO | None = None) -> None:
+        screen = console(stream or sys.stderr)
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=screen,
+            disable=not screen.is_terminal,
+        )
+        self._task = self._bar.add_task(label, total=total)
+        self._bar.start()
+
+    def update(self, done: int) -> None:
+        """Show ``done`` (the total grows if the work did)."""
+        total = self._bar.tasks[0].total
+        self._bar.update(self._task, completed=done, total=max(total or 0, done) if total else None)
+
+    def close(self) -> None:
+        """Stop drawing (the bar stays on screen as it ended)."""
+        self._bar.stop()
 
 
 def _json_default(value: Any) -> Any:
@@ -121,7 +153,15 @@ def print_json(payload: Any, stream: TextIO | None = None) -> None:
 
 
 def print_table(
-    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: TextIO | None = None
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    stream: TextIO | None = None,
+    *,
+    max_width: int = 60,
 ) -> None:
-    """Write ``format_table(rows, columns)`` followed by a newline."""
-    (stream or sys.stdout).write(format_table(rows, columns) + "\n")
+    """Print ``rows`` as a table (bold header on a terminal; plain text, no trailing blanks, when piped)."""
+    screen = console(stream)
+    if screen.is_terminal:
+        screen.print(table(rows, columns, max_width=max_width))
+    else:
+        (stream or sys.stdout).write(format_table(rows, columns, max_width=max_width) + "\n")

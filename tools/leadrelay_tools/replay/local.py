@@ -20,6 +20,7 @@ import boto3
 from leadrelay.adapters import activity_store, pool_states
 from leadrelay.settings import Settings
 
+from leadrelay_tools.local_pipeline import seed_record
 from leadrelay_tools.localorg import LocalOrg
 from leadrelay_tools.replay.environ import patched_environ
 
@@ -48,6 +49,8 @@ class LocalEnvironment:
 
     settings: Settings
     org: LocalOrg
+    notes: tuple[str, ...] = ()
+    """Seed values the org could not take (each left out of its record), per record."""
 
 
 @contextmanager
@@ -76,9 +79,7 @@ def local_environment(
         contextlib.nullcontext(org) if org else LocalOrg() as org,
         tempfile.TemporaryDirectory(prefix="leadrelay-replay-") as workdir,
     ):
-        for sobject, records in (seed or {}).items():
-            for fields in records:
-                org.insert(sobject, fields, user_id=org.sales_user_ids[0])
+        notes = _seed(org, seed or {})
         ingest_url, dlq_url = create_queues()
         create_tables()
         settings = Settings(
@@ -95,7 +96,20 @@ def local_environment(
             max_receive_count=MAX_RECEIVE_COUNT,
             function_version="replay",
         )
-        yield LocalEnvironment(settings, org)
+        yield LocalEnvironment(settings, org, notes)
+
+
+def _seed(org: LocalOrg, seed: Mapping[str, list[dict[str, Any]]]) -> tuple[str, ...]:
+    """Insert the seed records; a record the org refuses is a ``ValueError`` naming it and why."""
+    notes: list[str] = []
+    for sobject, records in seed.items():
+        for number, fields in enumerate(records, start=1):
+            record_id, problems = seed_record(org, sobject, fields, user_id=org.sales_user_ids[0])
+            where = f"seed {sobject} #{number}"
+            if record_id is None:
+                raise ValueError(f"{where}: {'; '.join(problems)}")
+            notes.extend(f"{where}: {problem}" for problem in problems)
+    return tuple(notes)
 
 
 def create_queues() -> tuple[str, str]:

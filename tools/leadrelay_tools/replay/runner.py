@@ -17,15 +17,20 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from leadrelay.adapters.ingest_queue import IdempotentEnqueuer, PlainEnqueuer
+from leadrelay.adapters.secrets import SecretUnavailableError
 from leadrelay.bootstrap import NO_OVERRIDES, Overrides
 from leadrelay.bootstrap import ingress as ingress_root
 from leadrelay.bootstrap import processor as processor_root
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.handlers import salesforce_events, webhook
+from leadrelay.ingress.results import IngressError
+from leadrelay.ingress.webhooks import find_mapping
 from leadrelay.pipeline import InboundMessage, Outcome, Pipeline
 from leadrelay.ports import EnqueueOutcome, Enqueuer
+from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay.settings import ProcessorSettings, SalesforceEventsSettings, Settings, WebhookSettings
 
+from leadrelay_tools.local_pipeline import InMemoryDeadLetters
 from leadrelay_tools.replay.invocation import (
     INVOCATION_SECONDS,
     CollectingQueue,
@@ -35,6 +40,7 @@ from leadrelay_tools.replay.invocation import (
     http_api_event,
 )
 from leadrelay_tools.replay.lines import BadLine, Line, SalesforceLine, WebhookLine
+from leadrelay_tools.replay.recording import DryRunActivities, RecordingGateway, describe_writes
 from leadrelay_tools.replay.verdicts import Row, Verdict
 
 if TYPE_CHECKING:
@@ -46,6 +52,25 @@ def build_pipeline(settings: Settings, overrides: Overrides = NO_OVERRIDES) -> P
     return processor_root.processor_runtime(ProcessorSettings.of(settings), overrides).pipeline
 
 
+def recording_pipeline(
+    settings: Settings, overrides: Overrides = NO_OVERRIDES, *, dry_run: bool = False
+) -> tuple[Pipeline, RecordingGateway]:
+    """The processor's pipeline with its gateway wrapped to remember what each event wrote; ``dry_run``:
+    nothing is written to Salesforce, the activity store or the dead-letter queue (reads still are)."""
+    processor = ProcessorSettings.of(settings)
+    gateway = overrides.gateway or processor_root.salesforce_gateway(
+        processor, load_rule_bundle(settings.rules_path)
+    )
+    recorder = RecordingGateway(gateway, dry_run=dry_run)
+    seams = dataclasses.replace(overrides, gateway=recorder)
+    if dry_run:
+        activities = overrides.activities or processor_root.activity_store(processor)
+        seams = dataclasses.replace(
+            seams, activities=DryRunActivities(activities), dead_letters=InMemoryDeadLetters()
+        )
+    return build_pipeline(settings, seams), recorder
+
+
 class Replayer:
     """Replays lines through ingress, then the pipeline, collecting one :class:`Row` per outcome."""
 
@@ -55,12 +80,13 @@ class Replayer:
         *,
         dedupe: bool = True,
         batch_size: int = 200,
-        pipeline: Pipeline | None = None,
+        overrides: Overrides = NO_OVERRIDES,
+        dry_run: bool = False,
     ) -> None:
         self.queue = CollectingQueue()
         inner: Enqueuer = (
             IdempotentEnqueuer(self.queue, settings.idempotency_table)
-            if dedupe and settings.idempotency_table
+            if dedupe and settings.idempotency_table and not dry_run
             else PlainEnqueuer(self.queue)
         )
         self.enqueuer = RecordingEnqueuer(inner)
@@ -68,7 +94,7 @@ class Replayer:
         seams = Overrides(enqueuer=self.enqueuer, clock=self.clock)
         self.webhooks = ingress_root.webhook_runtime(WebhookSettings.of(settings), seams)
         self.salesforce = ingress_root.salesforce_events_runtime(SalesforceEventsSettings.of(settings), seams)
-        self.pipeline = pipeline or build_pipeline(settings)
+        self.pipeline, self.recorder = recording_pipeline(settings, overrides, dry_run=dry_run)
         self.batch_size = batch_size
         self.started = datetime.now(UTC)
         self.rows: list[Row] = []
@@ -126,7 +152,19 @@ class Replayer:
             reason = f"{skipped} event(s) left out by the {line.provider} mapping's filter"
             return [Row(number, line.provider, Verdict.DROPPED, reason=reason)] if skipped else []
         verdict = Verdict.REJECTED if 400 <= status < 500 else Verdict.FAILED
-        return [Row(number, line.provider, verdict, reason=f"HTTP {status}: {body.get('message', '')}")]
+        message = (status == 503 and self._secret_problem(line.provider)) or body.get("message", "")
+        return [Row(number, line.provider, verdict, reason=f"HTTP {status}: {message}")]
+
+    def _secret_problem(self, provider: str) -> str | None:
+        """Why the provider's webhook secret cannot be read (the cause behind the function's 503)."""
+        try:
+            mapping = find_mapping(self.webhooks.mappings, provider)
+            self.webhooks.secrets.for_provider(mapping.spec.signature.secret or provider)
+        except SecretUnavailableError as exc:
+            return str(exc)
+        except IngressError:
+            return None
+        return None
 
     def _salesforce(self, number: int, line: SalesforceLine) -> list[Row]:
         context = cast("LambdaContext", ReplayContext())
@@ -164,16 +202,17 @@ class Replayer:
                     again.append(dataclasses.replace(message, receive_count=message.receive_count + 1))
                     continue
                 reason = ""
+                changes = describe_writes(self.recorder.take(event.idempotency_key)) or "nothing to write"
                 verdict = Verdict.APPLIED
                 if result.outcome is Outcome.DEAD_LETTERED:
-                    verdict = Verdict.DEAD_LETTERED
+                    verdict, changes = Verdict.DEAD_LETTERED, ""
                     letter = letters.get(event.idempotency_key)
                     reason = (
                         f"{letter.error.status_code}: {letter.error.message} (owner: {letter.owner})"
                         if letter
                         else str(result.error_code)
                     )
-                rows.append(Row(number, source, verdict, event.type, event.idempotency_key, reason))
+                rows.append(Row(number, source, verdict, event.type, event.idempotency_key, reason, changes))
             messages = again
         return sorted(rows, key=lambda row: row.line)
 

@@ -32,6 +32,8 @@ class Row:
     event: str = ""
     key: str = ""
     reason: str = ""
+    changes: str = ""
+    """What an applied event wrote (``update Lead 00Q…: LR_Fit_Score__c=40, …``) or ``nothing to write``."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
