@@ -19,8 +19,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from leadrelay.domain.calendar import BusinessCalendar
+if TYPE_CHECKING:  # annotations only: the ingress functions import the ports, never the holiday tables
+    from leadrelay.domain.calendar import BusinessCalendar
 
 
 class Strategy(StrEnum):

@@ -121,9 +121,12 @@ def _environment(args: argparse.Namespace) -> Iterator[Settings]:
     if args.org == "config":
         yield Settings.from_env()
         return
-    from leadrelay_tools.replay.local import local_environment
+    from leadrelay_tools.replay.local import local_environment, read_seed
 
-    seed = _read_seed(args.seed) if args.seed else None
+    try:
+        seed = read_seed(args.seed) if args.seed else None
+    except ValueError as error:
+        raise RecordInputError(str(error)) from None
     with (
         quiet_functions(verbose=False),
         local_environment(rules_path=DEFAULT_RULES, secrets_file=args.secrets, seed=seed) as env,
@@ -134,15 +137,3 @@ def _environment(args: argparse.Namespace) -> Iterator[Settings]:
 
             Replayer(env.settings).replay(read_lines(args.replay))
         yield env.settings
-
-
-def _read_seed(path: Path) -> dict[str, list[dict[str, Any]]]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RecordInputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise RecordInputError(f"{path}: not JSON ({exc})") from None
-    if not isinstance(document, dict):
-        raise RecordInputError(f'{path}: expected {{"<sobject>": [{{<fields>}}, ...], ...}}')
-    return document

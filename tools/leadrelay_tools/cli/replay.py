@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from collections import Counter
@@ -80,7 +79,9 @@ def run(args: argparse.Namespace) -> int:
         print("leadrelay replay: --batch-size must be at least 1", file=sys.stderr)
         return 2
     try:
-        seed = _read_seed(args.seed) if args.seed else None
+        from leadrelay_tools.replay.local import read_seed  # loads boto3: only when replaying
+
+        seed = read_seed(args.seed) if args.seed else None
         with quiet_functions(args.verbose), _settings(args, seed) as settings:
             from leadrelay_tools.replay.lines import read_lines
             from leadrelay_tools.replay.runner import Replayer
@@ -142,16 +143,3 @@ def _settings(args: argparse.Namespace, seed: dict[str, list[dict[str, Any]]] | 
         for note in env.notes:
             print(f"leadrelay replay: {note}", file=sys.stderr)
         yield env.settings
-
-
-def _read_seed(path: Path) -> dict[str, list[dict[str, Any]]]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise ValueError(f"{path}: not JSON ({exc})") from exc
-    if not isinstance(document, dict) or not all(
-        isinstance(records, list) and all(isinstance(r, dict) for r in records)
-        for records in document.values()
-    ):
-        raise ValueError(f'{path}: expected {{"<sobject>": [{{<fields>}}, ...], ...}}')
-    return document

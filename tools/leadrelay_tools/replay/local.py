@@ -39,6 +39,22 @@ _FAKE_CREDENTIALS = {
 }
 
 
+def read_seed(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """The records a local run creates first (``{"Lead": [{...}], ...}``); ``ValueError`` names the file."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ValueError(f"{path}: not JSON ({exc})") from None
+    if not isinstance(document, dict) or not all(
+        isinstance(records, list) and all(isinstance(r, dict) for r in records)
+        for records in document.values()
+    ):
+        raise ValueError(f'{path}: expected {{"<sobject>": [{{<fields>}}, ...], ...}}')
+    return document
+
+
 class LocalModeUnavailableError(RuntimeError):
     """The local mode needs moto (installed with ``pip install -e '.[dev]'``)."""
 
