@@ -1,0 +1,111 @@
+"""`leadrelay dedup`: an export's duplicates as pairs and clusters; bad rows named and skipped."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from leadrelay_tools.cli.main import main
+
+RULES = Path(__file__).resolve().parents[2] / "rules"
+HEADER = "Id,LastName,FirstName,Company,Email,Phone\n"
+YAMADA = "00Q1,山田,太郎,株式会社サンプル商事,taro.yamada@sample-shoji.co.jp,03-1234-5678\n"
+YAMADA_CARD = "00Q2,ヤマダ,タロウ,㈱サンプル商事,Taro.Yamada@sample-shoji.co.jp,0312345678\n"
+SATO = "00Q3,佐藤,花子,株式会社みらい製作所,hanako.sato@mirai-seisakusho.co.jp,\n"
+
+
+def dedup(
+    tmp_path: Path, source: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, list[list[str]], str]:
+    pairs, clusters = tmp_path / "pairs.csv", tmp_path / "clusters.csv"
+    argv = [
+        "dedup",
+        "--input",
+        str(source),
+        "--output",
+        str(pairs),
+        "--clusters",
+        str(clusters),
+        "--rules",
+        str(RULES),
+    ]
+    code = main(argv)
+    captured = capsys.readouterr()
+    rows = list(csv.reader(pairs.open(encoding="utf-8"))) if pairs.exists() else []
+    return code, rows, captured.out + captured.err
+
+
+def test_a_business_card_and_a_form_of_one_person_are_one_match_and_one_cluster(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_bytes(("\ufeff" + HEADER + YAMADA + YAMADA_CARD + SATO).encode("utf-8"))
+
+    code, rows, out = dedup(tmp_path, source, capsys)
+
+    assert code == 0
+    assert rows[0] == ["id_a", "id_b", "score", "outcome", "reasons"]
+    assert [[*row[:2], row[3]] for row in rows[1:]] == [["00Q1", "00Q2", "match"]]
+    assert list(csv.reader((tmp_path / "clusters.csv").open(encoding="utf-8"))) == [
+        ["cluster", "id"],
+        ["1", "00Q1"],
+        ["1", "00Q2"],
+    ]
+    assert "3 records read (UTF-8), 0 rows skipped; 1 matches" in out
+
+
+def test_a_shift_jis_export_is_detected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_bytes((HEADER + YAMADA + YAMADA_CARD.replace("㈱", "(株)")).encode("cp932"))
+
+    code, rows, out = dedup(tmp_path, source, capsys)
+
+    assert code == 0
+    assert len(rows) == 2
+    assert "records read (CP932)" in out
+
+
+def test_a_bad_row_is_named_and_skipped_and_the_run_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "leads.jsonl"
+    good = [
+        dict(zip(HEADER.strip().split(","), line.strip().split(","), strict=True))
+        for line in (YAMADA, YAMADA_CARD)
+    ]
+    lines = [
+        json.dumps(good[0], ensure_ascii=False),
+        '{"Id": "00Q9", "LastName": ',
+        json.dumps(good[1], ensure_ascii=False),
+    ]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    code, rows, out = dedup(tmp_path, source, capsys)
+
+    assert code == 0
+    assert "skipped row 2: not JSON" in out
+    assert "2 records read (UTF-8), 1 rows skipped; 1 matches" in out
+    assert len(rows) == 2
+
+
+def test_a_row_with_more_values_than_the_header_is_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_text(
+        HEADER + YAMADA + "00Q8,壊れた,行,株式会社,a@b.jp,03,余分\n" + YAMADA_CARD, encoding="utf-8"
+    )
+
+    code, _, out = dedup(tmp_path, source, capsys)
+
+    assert code == 0
+    assert "skipped row 3: more values than the header has columns" in out
+
+
+def test_a_missing_input_is_one_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, out = dedup(tmp_path, tmp_path / "nowhere.csv", capsys)
+
+    assert code == 2
+    assert out.strip() == f"leadrelay dedup: {tmp_path / 'nowhere.csv'}: no such file"
