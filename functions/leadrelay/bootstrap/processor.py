@@ -149,8 +149,7 @@ def assemble_pipeline(
         ma_directories=ma_directories,
         routing=bundle.routing,
         follow_up=first_response(bundle.sla, bundle.routing.file.stage) if bundle.routing else None,
-        pool_states=pool_states
-        or (overrides.pool_states or InMemoryPoolStates() if bundle.routing else None),
+        pool_states=_local_pool_states(bundle, pool_states or overrides.pool_states),
         clock=overrides.clock or utc_now,
         sleep=overrides.sleep or time.sleep,
         rng=overrides.rng,
@@ -187,6 +186,13 @@ def record_reader(settings: InspectionSettings, overrides: Overrides = NO_OVERRI
         bundle=bundle,
         history_days=settings.activity_history_days,
     )
+
+
+def _local_pool_states(bundle: RuleBundle, given: PoolStates | None) -> PoolStates | None:
+    """``given``, else pool state in memory when the rules route leads (the demo, local runs, tests)."""
+    if given is not None or bundle.routing is None:
+        return given
+    return InMemoryPoolStates()
 
 
 def _pool_states(settings: ProcessorSettings, bundle: RuleBundle) -> DynamoDBPoolStates | None:

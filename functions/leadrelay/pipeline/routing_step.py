@@ -72,6 +72,7 @@ class RouteLeads:
             for intent, _ in entering:
                 batch.fail(intent.event_keys[0], ctx.failure([failure.error]))
             return
+        people = {event.idempotency_key: person.key for person, events in batch.targets for event in events}
         for intent, decision in entering:
             key = intent.event_keys[0]
             try:
@@ -83,7 +84,7 @@ class RouteLeads:
                 batch.fail(key, ctx.failure([detail]))
                 continue
             self.routed[key] = routed
-            history = batch.histories.get(_person_key(batch, key), [])
+            history = batch.histories.get(people.get(key, ""), [])
             desired = {"OwnerId": routed.owner_id, **self._hand_off(routed, history)}
             follow_up = self._follow_up(routed, intent, users, batch.now)
             if follow_up is not None:
@@ -243,18 +244,6 @@ def _task_key(intent: WriteIntent) -> str:
     """``mql:<event key>`` (hashed when long: the key field holds 255 characters)."""
     key = f"mql:{intent.event_keys[0]}"
     return key if len(key) <= 255 else "mql:sha256=" + hashlib.sha256(key.encode()).hexdigest()
-
-
-def _person_key(batch: BatchState, event_key: str) -> str:
-    """The history key of the person ``event_key`` belongs to."""
-    return next(
-        (
-            person.key
-            for person, events in batch.targets
-            if any(e.idempotency_key == event_key for e in events)
-        ),
-        "",
-    )
 
 
 def _reps(members: Sequence[Any], users: Mapping[str, UserInfo]) -> list[Rep]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from leadrelay.engine.diagnostics import Diagnostic, RuleSetError, pointer
+from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
 from leadrelay.rulefiles.dedup_runner import (
     DEDUP_FILE,
     DedupCaseResult,
@@ -18,6 +18,8 @@ from leadrelay.rulefiles.dedup_runner import (
     read_dedup_tests,
     run_dedup_cases,
 )
+
+from leadrelay_tools.cli.output import print_case_results
 
 
 @dataclass
@@ -61,20 +63,12 @@ def run_dedup_tests(directory: Path, *, name_filter: str | None = None) -> Dedup
 
 def print_dedup_report(report: DedupTestReport) -> None:
     """PASS/FAIL per pair case, the differences and the reasons under a failure, then a summary."""
-    for problem in report.problems:
-        print(problem.format())
-    current = None
-    for result in report.results:
-        if result.file != current:
-            current = result.file
-            print(current)
-        if result.passed:
-            print(f"  PASS  {result.name}")
-            continue
-        print(f"  FAIL  {result.name}  ({result.file}:{pointer('cases', result.index)})")
-        for line in result.differences:
-            print(f"        {line}")
-        print(f"        actual: {result.decision.describe()}")
+    print_case_results(
+        report.problems,
+        report.results,
+        lambda result: result.differences,
+        lambda result: result.decision.describe(),
+    )
     if report.results or report.problems:
         failed = sum(1 for result in report.results if not result.passed)
         print(f"pair cases: {len(report.results) - failed} passed, {failed} failed")

@@ -18,7 +18,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TextIO, cast
@@ -165,3 +165,27 @@ def print_table(
         screen.print(table(rows, columns, max_width=max_width))
     else:
         (stream or sys.stdout).write(format_table(rows, columns, max_width=max_width) + "\n")
+
+
+def print_case_results(
+    problems: Iterable[Any],
+    results: Iterable[Any],
+    differences: Callable[[Any], Iterable[str]],
+    actual: Callable[[Any], str],
+) -> None:
+    """Test-case output shared by ``rules test`` (rule cases and pair cases): the problems, then per file
+    ``PASS name`` or ``FAIL name (file:/cases/N)`` with the differences and the actual result under it."""
+    for problem in problems:
+        print(problem.format())
+    current = None
+    for result in results:
+        if result.file != current:
+            current = result.file
+            print(current)
+        if result.passed:
+            print(f"  PASS  {result.name}")
+            continue
+        print(f"  FAIL  {result.name}  ({result.file}:/cases/{result.index})")
+        for line in differences(result):
+            print(f"        {line}")
+        print(f"        actual: {actual(result)}")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from leadrelay.engine.decision import Decision
-from leadrelay.engine.diagnostics import Diagnostic, pointer
+from leadrelay.engine.diagnostics import Diagnostic
 from leadrelay.rulefiles.rulecases import (
     RuleTestFile,
     RuleTestReport,
@@ -37,7 +37,7 @@ from leadrelay_tools.cli.explanation import (
     print_misses,
     stage_move,
 )
-from leadrelay_tools.cli.output import print_json
+from leadrelay_tools.cli.output import print_case_results, print_json
 
 
 class InputError(Exception):
@@ -249,20 +249,12 @@ def read_test_files(directory: Path) -> tuple[list[tuple[str, RuleTestFile]], li
 
 def print_test_report(report: RuleTestReport) -> None:
     """PASS/FAIL per case, a diff under each failure, then a summary line."""
-    for problem in report.problems:
-        print(problem.format())
-    current = None
-    for result in report.results:
-        if result.file != current:
-            current = result.file
-            print(current)
-        if result.passed:
-            print(f"  PASS  {result.name}")
-            continue
-        print(f"  FAIL  {result.name}  ({result.file}:{pointer('cases', result.index)})")
-        for line in format_differences(result.differences):
-            print(f"        {line}")
-        print(f"        actual: {describe_hits(result.decision)}; stage {stage_move(result.decision)}")
+    print_case_results(
+        report.problems,
+        report.results,
+        lambda result: format_differences(result.differences),
+        lambda result: f"{describe_hits(result.decision)}; stage {stage_move(result.decision)}",
+    )
     summary = f"{report.passed} passed, {report.failed} failed"
     if report.problems:
         summary += f", {_plural(len(report.problems), 'unreadable test file problem')}"
