@@ -1,5 +1,10 @@
 """Shared pytest configuration. Fixture plugins live in tests/plugins/ (one module per area)."""
 
+import os
+import tempfile
+
+import pytest
+
 import tests.tiers  # noqa: F401  (loads the fast tier's Hypothesis profile before any test module)
 
 pytest_plugins: list[str] = [
@@ -11,3 +16,8 @@ pytest_plugins: list[str] = [
     "tests.plugins.localma",
     "tests.plugins.fake_salesforce",
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The demo and the processor log decisions to a scratch directory, never into the checkout."""
+    os.environ.setdefault("LEADRELAY_DECISION_LOG_DIR", tempfile.mkdtemp(prefix="leadrelay-decisions-"))

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from leadrelay.domain.deadletter import DeadLetter
+from leadrelay.domain.decision_log import DecisionEntry
 from leadrelay.domain.enrichment import MaPerson
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.domain.pools import PoolState
@@ -139,6 +140,15 @@ class PoolStates(Protocol):
     def save(self, pool: str, state: PoolState) -> bool:
         """Save ``state`` (version ``n + 1``) if the saved version is still ``n``; False if another
         invocation saved first (read again and choose again)."""
+        ...
+
+
+class DecisionLog(Protocol):
+    """Where applied decisions are kept (S3 date partitions in AWS, a directory locally)."""
+
+    def append(self, entries: Sequence[DecisionEntry], *, batch: str) -> None:
+        """Store one batch's entries as one object; the same ``batch`` again replaces it. Raises
+        ``DecisionLogError`` when they could not be stored."""
         ...
 
 

@@ -128,6 +128,12 @@ class ProcessorSettings(SalesforceAccess):
     resync_max_records: PositiveInt = 10_000
     """The most records one re-sync window (an overflow or wildcard change event) re-reads; a larger
     window is dead-lettered as ``RESYNC_WINDOW_TOO_LARGE``."""
+    decision_log_bucket: str | None = None
+    """The S3 bucket of the decision log (every applied decision with its reasons; docs/decision-log.md)."""
+    decision_log_prefix: str = "decisions/"
+    """The key prefix of the decision log's date partitions in its bucket or directory."""
+    decision_log_dir: Path | None = None
+    """Local mode: the directory of the decision log (instead of a bucket). Neither set: no log."""
 
 
 class InspectionSettings(SalesforceAccess):
@@ -195,3 +201,6 @@ class Settings(FunctionSettings):
     resync_margin_seconds: int = Field(default=600, ge=0, le=86_400)
     resync_max_records: PositiveInt = 10_000
     routing_table: str | None = None
+    decision_log_bucket: str | None = None
+    decision_log_prefix: str = "decisions/"
+    decision_log_dir: Path | None = None

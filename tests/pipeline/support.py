@@ -25,7 +25,7 @@ from leadrelay.bootstrap.processor import assemble_pipeline
 from leadrelay.domain.deadletter import DeadLetter
 from leadrelay.domain.events import CanonicalEvent, EventKind, EventSource, Identity
 from leadrelay.pipeline import InboundMessage, Pipeline, PipelineConfig
-from leadrelay.ports import ActivityStore
+from leadrelay.ports import ActivityStore, DecisionLog
 from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay_tools.local_pipeline import InMemoryDeadLetters, local_org_gateway
 from leadrelay_tools.localorg import LocalOrg
@@ -95,9 +95,10 @@ def make_pipeline(
     sink: InMemoryDeadLetters | None = None,
     rules: Path = RULES,
     max_receive_count: int = 3,
+    decision_log: DecisionLog | None = None,
 ) -> tuple[Pipeline, FakeClock, InMemoryDeadLetters]:
     """A pipeline on the shipped rules, ``org`` (the local org through the real gateway, or the fake), an
-    in-memory store and dead letters in a list."""
+    in-memory store and dead letters in a list (and, when given, ``decision_log``)."""
     clock = clock or FakeClock()
     sink = sink if sink is not None else InMemoryDeadLetters()
     bundle = load_rule_bundle(rules)
@@ -107,7 +108,7 @@ def make_pipeline(
         activities=store if store is not None else InMemoryActivityStore(),
         dead_letters=sink,
         config=PipelineConfig(max_receive_count=max_receive_count, function_version="7"),
-        overrides=Overrides(clock=clock, sleep=clock.sleep, rng=random.Random(7)),
+        overrides=Overrides(clock=clock, sleep=clock.sleep, rng=random.Random(7), decision_log=decision_log),
     )
     return pipeline, clock, sink
 

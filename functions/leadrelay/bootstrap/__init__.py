@@ -20,6 +20,7 @@ from leadrelay.domain.events import EventSource
 from leadrelay.ports import (
     ActivityStore,
     DeadLetterSink,
+    DecisionLog,
     Enqueuer,
     MaDirectory,
     PoolStates,
@@ -44,6 +45,7 @@ class Overrides:
     enqueuer: Enqueuer | None = None
     ma_directories: Mapping[EventSource, MaDirectory] | None = None
     pool_states: PoolStates | None = None
+    decision_log: DecisionLog | None = None
     clock: Clock | None = None
     sleep: Callable[[float], None] | None = None
     rng: random.Random | None = None

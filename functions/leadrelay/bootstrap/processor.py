@@ -13,6 +13,7 @@ import requests
 
 from leadrelay.adapters.activity_store import DynamoDBActivityStore
 from leadrelay.adapters.dead_letters import DeadLetterQueue
+from leadrelay.adapters.decision_log import DirectoryDecisionLog, S3DecisionLog
 from leadrelay.adapters.ma import ma_directories
 from leadrelay.adapters.pool_states import DynamoDBPoolStates, InMemoryPoolStates
 from leadrelay.adapters.salesforce import (
@@ -31,7 +32,14 @@ from leadrelay.domain.sla import first_response
 from leadrelay.pipeline import Pipeline, PipelineConfig
 from leadrelay.pipeline.fields import PersonFields
 from leadrelay.pipeline.lookup import PersonContext, person_context
-from leadrelay.ports import ActivityStore, DeadLetterSink, MaDirectory, PoolStates, SalesforceGateway
+from leadrelay.ports import (
+    ActivityStore,
+    DeadLetterSink,
+    DecisionLog,
+    MaDirectory,
+    PoolStates,
+    SalesforceGateway,
+)
 from leadrelay.rulefiles.bundle import RuleBundle, load_rule_bundle
 from leadrelay.settings import InspectionSettings, ProcessorSettings, SalesforceAccess, SettingsError
 
@@ -120,6 +128,7 @@ def processor_runtime(
         config=config,
         overrides=overrides,
         pool_states=overrides.pool_states or _pool_states(settings, bundle),
+        decision_log=overrides.decision_log or decision_log(settings),
     )
     return ProcessorRuntime(pipeline, settings.time_margin_seconds)
 
@@ -134,9 +143,11 @@ def assemble_pipeline(
     config: PipelineConfig | None = None,
     overrides: Overrides = NO_OVERRIDES,
     pool_states: PoolStates | None = None,
+    decision_log: DecisionLog | None = None,
 ) -> Pipeline:
     """The pipeline on a loaded rules directory and the given ports (``overrides``: clock, sleep, rng);
-    ``pool_states`` keeps the routing pools' state when the rules route leads (default: in memory)."""
+    ``pool_states`` keeps the routing pools' state when the rules route leads (default: in memory);
+    ``decision_log`` keeps the applied decisions (default: ``overrides.decision_log``, else none)."""
     return Pipeline(
         rules=bundle.rules,
         ownership=bundle.ownership,
@@ -150,6 +161,7 @@ def assemble_pipeline(
         routing=bundle.routing,
         follow_up=first_response(bundle.sla, bundle.routing.file.stage) if bundle.routing else None,
         pool_states=_local_pool_states(bundle, pool_states or overrides.pool_states),
+        decision_log=decision_log or overrides.decision_log,
         clock=overrides.clock or utc_now,
         sleep=overrides.sleep or time.sleep,
         rng=overrides.rng,
@@ -205,6 +217,15 @@ def _pool_states(settings: ProcessorSettings, bundle: RuleBundle) -> DynamoDBPoo
             "the pools keep their state in that DynamoDB table)"
         )
     return DynamoDBPoolStates(boto3.client("dynamodb"), settings.routing_table)
+
+
+def decision_log(settings: ProcessorSettings) -> DecisionLog | None:
+    """The decision log the settings name: the S3 bucket, else (local mode) the directory, else none."""
+    if settings.decision_log_bucket:
+        return S3DecisionLog(boto3.client("s3"), settings.decision_log_bucket, settings.decision_log_prefix)
+    if settings.decision_log_dir:
+        return DirectoryDecisionLog(settings.decision_log_dir, settings.decision_log_prefix)
+    return None
 
 
 def activity_store(settings: ProcessorSettings | InspectionSettings) -> DynamoDBActivityStore:

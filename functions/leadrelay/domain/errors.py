@@ -20,6 +20,8 @@ class ErrorSource(StrEnum):
     """The rule engine raised on the event."""
     ROUTING_STATE = "routing_state"
     """A routing pool's state could not be read or saved (or stayed contended)."""
+    DECISION_LOG = "decision_log"
+    """The decision log could not keep the batch's decisions."""
     EVENT = "event"
     """The event itself is unreadable or refers to nobody (it never reached Salesforce)."""
 

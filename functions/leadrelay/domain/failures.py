@@ -93,6 +93,9 @@ ACTIVITY_STORE_ERROR = "ACTIVITY_STORE_ERROR"
 ROUTING_STATE_ERROR = "ROUTING_STATE_ERROR"
 """A routing pool's state could not be read or saved, or other invocations kept saving first (source
 ``routing_state``; transient: the event comes back and is routed again)."""
+DECISION_LOG_ERROR = "DECISION_LOG_ERROR"
+"""The batch's decisions could not be appended to the decision log (source ``decision_log``;
+transient: the event comes back, its writes are idempotent, and the log object is rewritten)."""
 RULE_EVALUATION_ERROR = "RULE_EVALUATION_ERROR"
 """The rule engine raised on an event (source ``rule_evaluation``; permanent: the integration owner looks)."""
 RESYNC_WINDOW_TOO_LARGE = "RESYNC_WINDOW_TOO_LARGE"
@@ -138,6 +141,7 @@ CLASSIFICATION_TABLE: Mapping[str, Classification] = MappingProxyType(
         MA_AUTH_FAILED: _t(_C.SESSION),
         ACTIVITY_STORE_ERROR: _t(_C.UNAVAILABLE),  # DynamoDB throttled or unreachable
         ROUTING_STATE_ERROR: _t(_C.UNAVAILABLE),  # DynamoDB unreachable, or the pool kept contended
+        DECISION_LOG_ERROR: _t(_C.UNAVAILABLE),  # S3 (or the local directory) refused the batch's object
         # --- permanent: org rules reject the values -----------------------------------------
         "FIELD_CUSTOM_VALIDATION_EXCEPTION": _p(_C.VALIDATION),
         "FIELD_INTEGRITY_EXCEPTION": _p(_C.VALIDATION),

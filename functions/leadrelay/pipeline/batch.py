@@ -28,7 +28,15 @@ from leadrelay.pipeline.routing_step import RouteLeads
 from leadrelay.pipeline.settling import LetterWriter, Settler
 from leadrelay.pipeline.state import BatchState
 from leadrelay.pipeline.steps import Step, StepContext, standard_steps
-from leadrelay.ports import ActivityStore, DeadLetterSink, MaDirectory, PoolStates, Rules, SalesforceGateway
+from leadrelay.ports import (
+    ActivityStore,
+    DeadLetterSink,
+    DecisionLog,
+    MaDirectory,
+    PoolStates,
+    Rules,
+    SalesforceGateway,
+)
 
 
 class Pipeline:
@@ -49,6 +57,7 @@ class Pipeline:
         routing: RoutingTable | None = None,
         pool_states: PoolStates | None = None,
         follow_up: tuple[Policy, Timer] | None = None,
+        decision_log: DecisionLog | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
@@ -72,6 +81,7 @@ class Pipeline:
             history_days=self.config.history_days,
             resync_max_records=self.config.resync_max_records,
             routing=self.routing,
+            decision_log=decision_log,
         )
         """The steps, in order (a new stage is inserted here)."""
         letters = LetterWriter(operations, rules.version, self.config)

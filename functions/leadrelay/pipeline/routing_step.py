@@ -83,7 +83,7 @@ class RouteLeads:
                 )
                 batch.fail(key, ctx.failure([detail]))
                 continue
-            self.routed[key] = routed
+            self.routed[key] = batch.routed[key] = routed
             history = batch.histories.get(people.get(key, ""), [])
             desired = {"OwnerId": routed.owner_id, **self._hand_off(routed, history)}
             follow_up = self._follow_up(routed, intent, users, batch.now)

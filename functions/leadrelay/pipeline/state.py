@@ -14,8 +14,9 @@ from typing import Any
 
 from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.events import CanonicalEvent
+from leadrelay.domain.owners import Routed
 from leadrelay.domain.writeplan import WriteIntent
-from leadrelay.domain.writes import WriteOp
+from leadrelay.domain.writes import WriteOp, WriteResult
 from leadrelay.engine.decision import Decision
 from leadrelay.pipeline.messages import InboundMessage
 from leadrelay.pipeline.recording import Target
@@ -51,6 +52,10 @@ class BatchState:
         self.plan: list[WriteOp] = []
         self.writes: dict[str, WriteOp] = {}
         """The write that carries out each event (for its dead letter)."""
+        self.routed: dict[str, Routed] = {}
+        """Where routing sent each event's lead, by event key."""
+        self.written: dict[str, WriteResult] = {}
+        """The successful result of each write, by op ref (a new Lead's id is here)."""
         self.failures: dict[str, Failure] = {}
 
     def add_event(self, message: InboundMessage, event: CanonicalEvent) -> None:

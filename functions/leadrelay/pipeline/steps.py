@@ -21,6 +21,7 @@ from leadrelay.domain.identity import Person, Unresolved
 from leadrelay.domain.ownership import OwnershipMap
 from leadrelay.domain.writeplan import plan_writes
 from leadrelay.pipeline.context import Step, StepContext
+from leadrelay.pipeline.decision_logging import LogDecisions
 from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.evaluation import evaluate_person
 from leadrelay.pipeline.fields import PersonFields
@@ -30,7 +31,7 @@ from leadrelay.pipeline.recording import Target, record_and_read
 from leadrelay.pipeline.resolution import resolve_people
 from leadrelay.pipeline.state import BatchState
 from leadrelay.pipeline.writing import write_with_retries
-from leadrelay.ports import ActivityStore, Rules, SalesforceGateway
+from leadrelay.ports import ActivityStore, DecisionLog, Rules, SalesforceGateway
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +196,7 @@ class WriteToSalesforce:
                 "linked to the record a duplicate rule named",
                 extra={"ref": ref, "sobject": update.sobject, "record_id": update.record_id},
             )
+        batch.written.update(outcome.succeeded)
         by_ref = {op.ref: op for op in batch.plan}
         for ref, failure in outcome.failed.items():
             for key in by_ref[ref].event_keys:
@@ -212,8 +214,10 @@ def standard_steps(
     history_days: int,
     resync_max_records: int = 10_000,
     routing: Step | None = None,
+    decision_log: DecisionLog | None = None,
 ) -> list[Step]:
-    """The processor's steps, in order (``routing``, when the rules route leads, after the rules)."""
+    """The processor's steps, in order (``routing``, when the rules route leads, after the rules;
+    logging the applied decisions last, when a decision log is configured)."""
     return [
         ParseMessages(),
         HealGaps(gateway, resync_max_records),
@@ -224,6 +228,7 @@ def standard_steps(
         *([routing] if routing is not None else []),
         PlanWrites(ownership),
         WriteToSalesforce(gateway, ownership),
+        *([LogDecisions(decision_log)] if decision_log is not None else []),
     ]
 
 
@@ -231,6 +236,7 @@ __all__ = [
     "EnrichFromMa",
     "EvaluateRules",
     "HealGaps",
+    "LogDecisions",
     "ParseMessages",
     "PlanWrites",
     "RecordActivities",

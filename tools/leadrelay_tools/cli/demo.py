@@ -23,6 +23,7 @@ from leadrelay_tools.cli.demo_pipeline import PipelineDemo, format_pipeline_demo
 from leadrelay_tools.cli.explanation import DEFAULT_RULES, LeadFile, lead_name, load_rule_set, stage_move
 from leadrelay_tools.cli.output import print_json, print_table
 from leadrelay_tools.cli.rules import InputError, read_lead_file
+from leadrelay_tools.cli.why import DEFAULT_LOG_DIR, default_log_dir
 from leadrelay_tools.local_pipeline import coerced_record
 from leadrelay_tools.localorg.metadata import load_schema
 
@@ -41,6 +42,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--examples", type=Path, default=DEFAULT_EXAMPLES, help="directory of lead files")
     parser.add_argument("--rules", type=Path, default=DEFAULT_RULES, help="rules directory (default: rules)")
     parser.add_argument("--json", action="store_true", help="print the rows (and full decisions) as JSON")
+    parser.add_argument(
+        "--decision-log",
+        type=Path,
+        default=default_log_dir(),
+        metavar="DIR",
+        help="where the pipeline logs its decisions for `leadrelay why` "
+        f"(default: LEADRELAY_DECISION_LOG_DIR or {DEFAULT_LOG_DIR})",
+    )
     parser.set_defaults(func=run_demo)
 
 
@@ -132,7 +141,8 @@ def run_demo(args: argparse.Namespace) -> int:
         return 1
     now = datetime.now(UTC)
     rows = demo_rows(rules, samples, now=now)
-    pipeline = run_pipeline_demo(samples, args.rules, now=max((s.now or now for s in samples), default=now))
+    at = max((s.now or now for s in samples), default=now)
+    pipeline = run_pipeline_demo(samples, args.rules, now=at, decision_log=args.decision_log)
     why = differences(rows, pipeline)
     if args.json:
         payload = {"ruleset_version": rules.version, "rows": rows, "pipeline": pipeline}

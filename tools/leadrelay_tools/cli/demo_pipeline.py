@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from leadrelay.adapters.decision_log import DirectoryDecisionLog
 from leadrelay.bootstrap import Overrides
 from leadrelay.domain.events import ActivityType, CanonicalEvent, EventKind, EventSource, Identity
 from leadrelay.pipeline import InboundMessage
@@ -44,6 +45,8 @@ class PipelineDemo:
     """Per sample: a value the org could not take, or a record it refused (the lead is then missing)."""
     unseeded: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     """Per lead name: the system-maintained fields its sample sets that the org's copy cannot have."""
+    decision_log: str | None = None
+    """The directory the pipeline's decisions were logged to (``leadrelay why`` reads it)."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (``leadrelay demo --json``)."""
@@ -72,8 +75,11 @@ def sample_events(sample: LeadFile) -> list[CanonicalEvent]:
     return events
 
 
-def run_pipeline_demo(samples: Sequence[LeadFile], rules_path: Path, *, now: datetime) -> PipelineDemo:
-    """Seed a local org with the samples' leads, run their activities through the pipeline, read back."""
+def run_pipeline_demo(
+    samples: Sequence[LeadFile], rules_path: Path, *, now: datetime, decision_log: Path | None = None
+) -> PipelineDemo:
+    """Seed a local org with the samples' leads, run their activities through the pipeline, read back
+    (the decisions logged under ``decision_log`` when given)."""
     notes: list[str] = []
     unseeded: dict[str, list[str]] = {}
     with LocalOrg() as org:
@@ -85,7 +91,8 @@ def run_pipeline_demo(samples: Sequence[LeadFile], rules_path: Path, *, now: dat
             _, problems = seed_record(org, "Lead", fields)
             notes.extend(f"{sample.path.name}: {problem}" for problem in problems)
         dead_letters = InMemoryDeadLetters()
-        seams = Overrides(clock=lambda: now, sleep=lambda _: None)
+        log = DirectoryDecisionLog(decision_log) if decision_log is not None else None
+        seams = Overrides(clock=lambda: now, sleep=lambda _: None, decision_log=log)
         pipeline = local_pipeline(org, rules_path, dead_letters=dead_letters, overrides=seams)
         events = [event for sample in samples for event in sample_events(sample)]
         messages = [InboundMessage(f"demo-{i}", e.model_dump_json()) for i, e in enumerate(events)]
@@ -99,6 +106,7 @@ def run_pipeline_demo(samples: Sequence[LeadFile], rules_path: Path, *, now: dat
         api_calls=calls,
         notes=notes,
         unseeded=unseeded,
+        decision_log=None if decision_log is None else str(decision_log),
     )
 
 
@@ -106,6 +114,7 @@ def _lead_row(record: Mapping[str, Any]) -> dict[str, Any]:
     reasons = str(record.get("LR_Score_Reasons__c") or "").splitlines()
     return {
         "lead": lead_name(dict(record)),
+        "id": record.get("Id"),
         "company": record.get("Company"),
         "fit": record.get("LR_Fit_Score__c"),
         "engagement": record.get("LR_Engagement_Score__c"),
@@ -139,4 +148,8 @@ def format_pipeline_demo(demo: PipelineDemo) -> str:
         parts.append(format_table(demo.dead_letters, LETTER_COLUMNS, max_width=70))
     if demo.notes:
         parts.append("\nSample values the org could not take:\n" + "\n".join(f"  {n}" for n in demo.notes))
+    if demo.decision_log and demo.leads:
+        example = demo.leads[0]["id"]
+        story = f"`leadrelay why {example}` tells a lead's story"
+        parts.append(f"\nDecisions logged in {demo.decision_log}: {story}")
     return "\n".join(parts)

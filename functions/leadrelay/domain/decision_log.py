@@ -1,0 +1,127 @@
+"""The decision log: one line per decision leadrelay made, with its reasons, kept as long as the user wants.
+
+Every event the processor applies leaves a :class:`DecisionEntry` — the person it concerned, the scores,
+the stage move and the rules behind them, the owner routing chose and why, the rule set's version, the
+event that caused it and when. A batch's entries are one JSON Lines object under a date partition
+(:func:`object_key`: ``decisions/dt=2026-12-04/<batch>.jsonl``), the same layout on S3 (a Glue table
+over it, queried with Athena) and in a local directory (read with DuckDB by ``leadrelay why``).
+The batch id is a digest of its events, so a redelivered batch rewrites its own object, never a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from leadrelay.engine.decision import Decision
+
+SCHEMA_VERSION = 1
+"""The entry's layout; a reader meets older lines by this number."""
+DEFAULT_PREFIX = "decisions/"
+TOP_REASONS = 12
+"""The rule hits kept per entry, largest contribution first (the full trace is in the record's reasons)."""
+
+
+class DecisionLogError(Exception):
+    """The decision log could not keep a batch's entries (the adapter's cause is chained)."""
+
+
+class RuleReason(BaseModel):
+    """One rule that gave points: which score, how many, and the short human reason."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    score: str
+    points: float
+    detail: str = ""
+
+
+class StageMove(BaseModel):
+    """One lifecycle transition the rules made."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_id: str
+    from_stage: str
+    to_stage: str
+    reason_code: str | None = None
+
+
+class RoutingReason(BaseModel):
+    """Where routing sent the lead: the owner, the table row, how, and each rep skipped and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    owner_id: str
+    row_id: str
+    via: str
+    skipped: list[dict[str, str]] = Field(default_factory=list)
+
+
+class DecisionEntry(BaseModel):
+    """One applied decision about one person, as one line of the log."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: int = SCHEMA_VERSION
+    logged_at: datetime
+    event_key: str
+    event_source: str
+    event_type: str
+    occurred_at: datetime
+    sobject: str
+    record_id: str | None
+    """The Lead or Contact id (a new Lead's id once its create succeeded)."""
+    ruleset_version: str
+    scores: dict[str, int]
+    stage: str
+    previous_stage: str
+    transitions: list[StageMove] = Field(default_factory=list)
+    reasons: list[RuleReason] = Field(default_factory=list)
+    routing: RoutingReason | None = None
+    written: list[str] = Field(default_factory=list)
+    """The fields leadrelay wrote for this event's person in this batch."""
+
+
+def reasons_of(decision: Decision, limit: int = TOP_REASONS) -> list[RuleReason]:
+    """The rule hits of ``decision``'s trace, largest contribution first."""
+    hits = sorted(decision.trace or (), key=lambda hit: -abs(hit.points))[:limit]
+    return [RuleReason(rule_id=h.rule_id, score=h.score, points=h.points, detail=h.detail) for h in hits]
+
+
+def moves_of(decision: Decision) -> list[StageMove]:
+    """The stage transitions of ``decision``."""
+    return [
+        StageMove(rule_id=t.rule_id, from_stage=t.from_stage, to_stage=t.to_stage, reason_code=t.reason_code)
+        for t in decision.transitions
+    ]
+
+
+def batch_id(event_keys: Iterable[str]) -> str:
+    """A stable id for a batch of events: the same events make the same id, whatever their order."""
+    digest = hashlib.sha256("\n".join(sorted(event_keys)).encode()).hexdigest()
+    return digest[:24]
+
+
+def object_key(logged_at: datetime, batch: str, prefix: str = DEFAULT_PREFIX) -> str:
+    """Where a batch's entries live: ``<prefix>dt=YYYY-MM-DD/<batch>.jsonl`` (UTC date partitions)."""
+    return f"{prefix}dt={logged_at:%Y-%m-%d}/{batch}.jsonl"
+
+
+def to_json_lines(entries: Sequence[DecisionEntry]) -> bytes:
+    """The entries as UTF-8 JSON Lines (one object per line, a final newline)."""
+    return b"".join(entry.model_dump_json().encode() + b"\n" for entry in entries)
+
+
+def routing_reason(owner_id: str, row_id: str, via: str, skipped: Iterable[tuple[str, str]]) -> RoutingReason:
+    """A routing decision as a log entry's part (``skipped``: user id and reason pairs)."""
+    return RoutingReason(
+        owner_id=owner_id,
+        row_id=row_id,
+        via=via,
+        skipped=[{"user_id": user, "reason": reason} for user, reason in skipped],
+    )

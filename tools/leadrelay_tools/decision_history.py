@@ -1,0 +1,116 @@
+"""A record's decision history, read from the decision log's JSON Lines with DuckDB.
+
+The log is a directory of date partitions (``decisions/dt=YYYY-MM-DD/<batch>.jsonl``), written by the
+processor locally or copied from its S3 bucket. DuckDB reads every partition at once (or those since a
+date) and keeps the entries of one record; :func:`history_changes` turns them into what changed from
+one decision to the next — scores, stage, owner — and the rules that made each change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from leadrelay.domain.decision_log import DEFAULT_PREFIX
+
+HISTORY_QUERY = """
+SELECT *
+FROM read_json(?, format = 'newline_delimited', hive_partitioning = true, union_by_name = true)
+WHERE left(record_id, 15) = ? AND CAST(dt AS DATE) >= ?
+ORDER BY logged_at, occurred_at, event_key
+"""
+"""A record by its 15-character id (an 18-character id, or one stored as either, matches too)."""
+
+
+class DecisionLogNotFoundError(Exception):
+    """The decision log holds no partitions where it was looked for (the message says where)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One decision that changed something about the record, and the rules behind it."""
+
+    at: str
+    """When leadrelay decided (the batch's time)."""
+    event: str
+    """The event that caused the decision, and when it happened."""
+    scores: dict[str, tuple[int | None, int]]
+    """Each score that moved: before, after (before is None on the record's first decision)."""
+    stage: tuple[str, str] | None
+    owner: str | None
+    rules: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (``leadrelay why --json``)."""
+        return {
+            "at": self.at,
+            "event": self.event,
+            "scores": {name: {"before": b, "after": a} for name, (b, a) in self.scores.items()},
+            "stage": None if self.stage is None else {"from": self.stage[0], "to": self.stage[1]},
+            "owner": self.owner,
+            "rules": self.rules,
+        }
+
+
+def read_history(
+    log_dir: Path, record_id: str, *, since: date | None = None, prefix: str = DEFAULT_PREFIX
+) -> list[dict[str, Any]]:
+    """Every entry about ``record_id`` (15 or 18 characters), oldest first."""
+    pattern = log_dir / prefix / "dt=*" / "*.jsonl"
+    if not any((log_dir / prefix).glob("dt=*/*.jsonl")):
+        raise DecisionLogNotFoundError(f"no decision log under {log_dir / prefix} (no dt=YYYY-MM-DD/*.jsonl)")
+    with duckdb.connect() as db:
+        result = db.execute(HISTORY_QUERY, [str(pattern), record_id[:15], since or date.min])
+        names = [column[0] for column in result.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def history_changes(entries: Sequence[Mapping[str, Any]]) -> list[Change]:
+    """The decisions that changed a score, the stage or the owner, with the rules that caused them
+    (``entries`` in the order they were decided)."""
+    changes: list[Change] = []
+    scores: dict[str, int] = {}
+    first = True
+    for entry in entries:
+        moved = {
+            name: (scores.get(name) if not first else None, value)
+            for name, value in (entry.get("scores") or {}).items()
+            if value is not None and (first or scores.get(name) != value)
+        }
+        transitions = entry.get("transitions") or []
+        stage = (entry["previous_stage"], entry["stage"]) if transitions else None
+        routing = entry.get("routing")
+        owner = routing["owner_id"] if routing else None
+        if moved or stage or owner:
+            changes.append(
+                Change(
+                    at=_minute(entry["logged_at"]),
+                    event=f"{entry['event_source']} {entry['event_type']} @ {_minute(entry['occurred_at'])}",
+                    scores=moved,
+                    stage=stage,
+                    owner=None if routing is None else f"{owner} ({routing['row_id']} → {routing['via']})",
+                    rules=_rules(entry, moved),
+                )
+            )
+        scores.update({k: v for k, v in (entry.get("scores") or {}).items() if v is not None})
+        first = False
+    return changes
+
+
+def _rules(entry: Mapping[str, Any], moved: Mapping[str, Any]) -> list[str]:
+    """The transitions, then the rule hits on the scores that moved (largest first)."""
+    named = [f"{t['rule_id']} ({t['from_stage']} → {t['to_stage']})" for t in entry.get("transitions") or []]
+    hits = [r for r in entry.get("reasons") or [] if r["score"] in moved]
+    named += [f"{r['rule_id']} {r['points']:+.1f} {r['score']}" for r in hits[:4]]
+    return named
+
+
+def _minute(value: Any) -> str:
+    """A timestamp DuckDB read (a datetime) or a string, to the minute, in UTC."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    return str(value)[:16].replace("T", " ")
