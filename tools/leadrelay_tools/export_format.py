@@ -82,7 +82,7 @@ def read_export(
             try:
                 yield number, parse_line(line)
             except ValueError as error:
-                problems.add(number, _reason(error))
+                problems.add(number, line_problem(error))
 
 
 def parse_line(line: str) -> ExportHeader | ExportedPerson | ExportedUser:
@@ -100,7 +100,8 @@ def parse_line(line: str) -> ExportHeader | ExportedPerson | ExportedUser:
     raise ValueError(f"unknown kind {kind!r} (person, user or export)")
 
 
-def _reason(error: ValueError) -> str:
+def line_problem(error: ValueError) -> str:
+    """Why a line could not be read: the JSON error's column, or the first field path and message."""
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         where = "/".join(str(part) for part in first["loc"])
@@ -108,3 +109,26 @@ def _reason(error: ValueError) -> str:
     if isinstance(error, json.JSONDecodeError):
         return f"not JSON ({error.msg} at column {error.colno})"
     return str(error)
+
+
+def header_line(exported_at: datetime, *, org: str | None = None, since: datetime | None = None) -> str:
+    """The export's first line."""
+    header = ExportHeader(kind="export", exported_at=exported_at, org=org, since=since)
+    return header.model_dump_json(exclude_none=True) + "\n"
+
+
+def person_line(sobject: str, record: dict[str, Any], activities: list[dict[str, Any]]) -> str:
+    """One person's line (``record`` carries its ``Id``)."""
+    line = {
+        "kind": "person",
+        "sobject": sobject,
+        "id": record["Id"],
+        "record": record,
+        "activities": activities,
+    }
+    return json.dumps(line, ensure_ascii=False, default=str) + "\n"
+
+
+def user_line(record: dict[str, Any]) -> str:
+    """One user's line (``record`` carries its ``Id``)."""
+    return json.dumps({"kind": "user", "id": record["Id"], "record": record}, ensure_ascii=False) + "\n"

@@ -9,16 +9,42 @@ and why, in one line for the record's routing-reason field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from typing import Protocol
 
-from leadrelay.domain.pools import Absence, Skip, SkipReason
+from leadrelay.domain.pools import Absence, Rep, Skip, SkipReason
 from leadrelay.engine.values import as_timestamp
 
 USER_FIELDS = ("Id", "IsActive", "TimeZoneSidKey", "ManagerId")
 OUT_OF_OFFICE_FIELDS = ("Id", "UserId", "StartDate", "EndDate", "IsEnabled")
 REASON_LENGTH = 255
+DEFAULT_TIME_ZONE = "Asia/Tokyo"
+
+
+class PoolMember(Protocol):
+    """A pool member as the routing file names it."""
+
+    @property
+    def user(self) -> str: ...
+
+    @property
+    def weight(self) -> float: ...
+
+
+def pool_reps(
+    members: Sequence[PoolMember], users: Mapping[str, UserInfo], zone: Callable[[str], tzinfo]
+) -> list[Rep]:
+    """The pool's members as reps: active, time zone (``zone`` of its key) and absences from what Salesforce
+    knows of each user; a user Salesforce does not know is inactive (never handed a lead)."""
+    reps = []
+    for member in members:
+        info = users.get(member.user) or users.get(member.user[:15])
+        active = info is not None and info.active
+        time_zone = zone(info.time_zone if info else DEFAULT_TIME_ZONE)
+        reps.append(Rep(member.user, time_zone, active, member.weight, info.absences if info else ()))
+    return reps
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,10 @@ from leadrelay.domain.owners import (
     Routed,
     UserInfo,
     direct_owner,
+    pool_reps,
     user_infos,
 )
 from leadrelay.domain.ownership import DecisionOutputs
-from leadrelay.domain.pools import Rep
 from leadrelay.domain.routing import Route, RoutingTable
 from leadrelay.domain.sla import Policy, Timer
 from leadrelay.domain.writeplan import WriteIntent
@@ -226,7 +226,7 @@ class RouteLeads:
             return direct_owner(str(owner), route.row_id, "account_owner", route.fallback, users, now)
         pool_name = str(target.pool)
         pool = self.table.file.pools[pool_name]
-        reps = _reps(pool.members, users)
+        reps = pool_reps(pool.members, users, _zone)
         choice = assign_from_pool(
             pool_name, reps, pool.rules(), self.states, now=now, calendar=self.table.calendar
         )
@@ -244,16 +244,6 @@ def _task_key(intent: WriteIntent) -> str:
     """``mql:<event key>`` (hashed when long: the key field holds 255 characters)."""
     key = f"mql:{intent.event_keys[0]}"
     return key if len(key) <= 255 else "mql:sha256=" + hashlib.sha256(key.encode()).hexdigest()
-
-
-def _reps(members: Sequence[Any], users: Mapping[str, UserInfo]) -> list[Rep]:
-    reps = []
-    for member in members:
-        info = users.get(member.user) or users.get(member.user[:15])
-        active = info is not None and info.active
-        zone = _zone(info.time_zone if info else TOKYO)
-        reps.append(Rep(member.user, zone, active, member.weight, info.absences if info else ()))
-    return reps
 
 
 def _zone(key: str) -> ZoneInfo:

@@ -3,7 +3,9 @@
 * ``validate [PATH]`` reports every problem in every rule file at once (``FILE:POINTER: message``);
 * ``test [PATH]`` runs the rule test cases in ``PATH/tests/*.json`` and prints a diff per failure
   (and the match rules' pair cases when ``PATH/dedup.json`` exists);
-* ``explain LEAD.json`` shows a lead's scores, the rules that gave them and the stage move.
+* ``explain LEAD.json`` shows a lead's scores, the rules that gave them and the stage move;
+* ``simulate --baseline REF_OR_DIR --input EXPORT`` compares a proposed rule set with the baseline
+  (:mod:`leadrelay_tools.cli.simulate`).
 
 Exit codes: 0 fine, 1 invalid rules or failing tests, 2 an unreadable input file or argument.
 """
@@ -38,6 +40,7 @@ from leadrelay_tools.cli.explanation import (
     stage_move,
 )
 from leadrelay_tools.cli.output import print_case_results, print_json
+from leadrelay_tools.cli.simulate import add_simulate
 
 
 class InputError(Exception):
@@ -124,6 +127,7 @@ def register(subparsers: Any) -> None:
     )
     test.add_argument("path", nargs="?", type=Path, default=DEFAULT_RULES, help="rules directory")
     test.add_argument("-k", dest="name_filter", metavar="TEXT", help="only cases whose name contains TEXT")
+    add_simulate(actions, DEFAULT_RULES)
     explain = _action(
         actions,
         run_explain,
