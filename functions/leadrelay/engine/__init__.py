@@ -2,14 +2,34 @@
 
 Pure: no I/O and no clock. Reading files lives in ``leadrelay.rulefiles.loader`` (``load_rules``,
 ``validate_path``); this package takes parsed documents (``build_rule_set``).
+
+Names are resolved lazily (as in ``leadrelay/__init__.py``): a module that needs only
+``leadrelay.engine.decision`` (the ports, dead-letter envelopes, the webhook function) does not pay for
+importing the compiler on a cold start.
 """
 
 from __future__ import annotations
 
-from leadrelay.engine.decision import Decision, RuleHit, StageTransition
-from leadrelay.engine.diagnostics import CheckContext, Diagnostic, RuleEvaluationError, RuleSetError
-from leadrelay.engine.ruleset import RuleSet, build_rule_set, ruleset_version
+import importlib
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from leadrelay.engine.decision import Decision, RuleHit, StageTransition
+    from leadrelay.engine.diagnostics import CheckContext, Diagnostic, RuleEvaluationError, RuleSetError
+    from leadrelay.engine.ruleset import RuleSet, build_rule_set, ruleset_version
+
+_HOMES = {
+    "Decision": "leadrelay.engine.decision",
+    "RuleHit": "leadrelay.engine.decision",
+    "StageTransition": "leadrelay.engine.decision",
+    "CheckContext": "leadrelay.engine.diagnostics",
+    "Diagnostic": "leadrelay.engine.diagnostics",
+    "RuleEvaluationError": "leadrelay.engine.diagnostics",
+    "RuleSetError": "leadrelay.engine.diagnostics",
+    "RuleSet": "leadrelay.engine.ruleset",
+    "build_rule_set": "leadrelay.engine.ruleset",
+    "ruleset_version": "leadrelay.engine.ruleset",
+}
 __all__ = [
     "CheckContext",
     "Decision",
@@ -22,3 +42,10 @@ __all__ = [
     "build_rule_set",
     "ruleset_version",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'leadrelay.engine' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)
