@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from leadrelay.domain.dedup_rules import Outcome
-from leadrelay.domain.matching.record import MatchRecord
 
 from leadrelay_tools.cli.output import ProgressBar
 from leadrelay_tools.dedup.parallel import Clusters, Workers
 from leadrelay_tools.dedup.reading import Row, detect_encoding, label, read_rows
+from leadrelay_tools.dedup.store import Store
 
 PAIR_COLUMNS = ("id_a", "id_b", "score", "outcome", "reasons")
+PAIR = "lead_lead"
+PROGRESS_EVERY = 1000
 
 
 def register(subparsers: Any) -> None:
@@ -51,10 +53,9 @@ def register(subparsers: Any) -> None:
 
 @dataclass
 class Records:
-    """The records read, their ids, and the rows skipped with why."""
+    """The records read (packed, with their blocking-key hashes) and the rows skipped with why."""
 
-    ids: list[str] = field(default_factory=list)
-    records: list[MatchRecord] = field(default_factory=list)
+    store: Store = field(default_factory=Store)
     skipped: list[str] = field(default_factory=list)
 
 
@@ -75,19 +76,19 @@ def run(args: argparse.Namespace) -> int:
         except UnicodeDecodeError as error:
             print(f"leadrelay dedup: {_problem(args.input, error)}", file=sys.stderr)
             return 2
-        matches, candidates, clusters = write_pairs(workers, found, args.output)
+        matches, candidates, clusters = write_pairs(workers, found.store, args.output)
     if args.clusters:
-        write_clusters(clusters, found.ids, args.clusters)
+        write_clusters(clusters, found.store.ids, args.clusters)
     for problem in found.skipped:
         print(f"leadrelay dedup: skipped {problem}", file=sys.stderr)
     print(
-        f"{len(found.records):,} records read ({label(encoding)}), {len(found.skipped):,} rows skipped; "
+        f"{len(found.store):,} records read ({label(encoding)}), {len(found.skipped):,} rows skipped; "
         f"{matches:,} matches, {candidates:,} candidates, {len(clusters):,} clusters → {args.output}"
     )
     return 0
 
 
-def read(workers: Workers, rows: Iterable[Row], sobject: str = "Lead") -> Records:
+def read(workers: Workers, rows: Iterable[Row], sobject: str = "Lead", pair: str = PAIR) -> Records:
     """Every usable row's match record, read as the rows arrive; each unusable row named."""
     found = Records()
 
@@ -100,34 +101,34 @@ def read(workers: Workers, rows: Iterable[Row], sobject: str = "Lead") -> Record
 
     bar = ProgressBar("reading", None)
     try:
-        for number, identifier, record, problem in workers.records(sobject, usable()):
-            if record is None:
+        for number, identifier, blob, hashes, problem in workers.records(sobject, pair, usable()):
+            if blob is None:
                 found.skipped.append(f"row {number}: {problem}")
                 continue
-            found.ids.append(identifier)
-            found.records.append(record)
-            bar.update(len(found.records))
+            found.store.add(identifier, blob, hashes)
+            if len(found.store) % PROGRESS_EVERY == 0:
+                bar.update(len(found.store))
+        bar.update(len(found.store))
     finally:
         bar.close()
     return found
 
 
-def write_pairs(workers: Workers, found: Records, path: Path) -> tuple[int, int, list[list[int]]]:
+def write_pairs(workers: Workers, store: Store, path: Path) -> tuple[int, int, list[list[int]]]:
     """Write the match and candidate pairs as they are decided; the counts and the clusters."""
-    clusters = Clusters()
-    for _ in found.records:
-        clusters.add()
+    clusters = Clusters(list(range(len(store))))
     counts = {Outcome.MATCH: 0, Outcome.CANDIDATE: 0}
     bar = ProgressBar("comparing", None)
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(PAIR_COLUMNS)
-        for i, j, score, outcome, reasons in workers.decisions("lead_lead", found.records):
-            writer.writerow((found.ids[i], found.ids[j], f"{score:g}", outcome.value, reasons))
+        for i, j, score, outcome, reasons in workers.decisions(PAIR, store):
+            writer.writerow((store.ids[i], store.ids[j], f"{score:g}", outcome.value, reasons))
             counts[outcome] += 1
             if outcome is Outcome.MATCH:
                 clusters.join(i, j)
-            bar.update(sum(counts.values()))
+            if sum(counts.values()) % PROGRESS_EVERY == 0:
+                bar.update(sum(counts.values()))
     bar.close()
     return counts[Outcome.MATCH], counts[Outcome.CANDIDATE], clusters.groups()
 

@@ -1,56 +1,68 @@
 """The batch's work spread over processes: rows → match records, candidate pairs → decisions.
 
 ``Workers`` runs both kinds of task either in this process (``count`` 1) or in a pool of ``count``
-spawned processes, each of which compiles the rules once. Tasks are cut the same way whatever the
-count and their results are consumed in submission order, with at most a few tasks per process in
-flight — so the output does not depend on the number of workers and memory stays bounded. A task
-carries what it needs (rows, or pairs with their compact ``MatchRecord``s), never the whole input.
+processes (forked when safe, else spawned), each with the rules compiled once. Tasks are cut the
+same way whatever the count and their results are consumed in submission order, with at most a few
+tasks per process in flight — so the output does not depend on the number of workers and memory
+stays bounded. A task carries what it needs (rows, or pairs with their packed records,
+``store.pack``), never the whole input.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, TypeVar
 
 from leadrelay.domain.dedup_rules import Outcome
-from leadrelay.domain.matching.match_rules import MatchRules, PairMatcher, candidate_pairs
+from leadrelay.domain.matching.match_rules import MatchRules
 from leadrelay.domain.matching.readings import romaji
-from leadrelay.domain.matching.record import MatchRecord
 from leadrelay.rulefiles.dedup_runner import load_match_rules
+
+from leadrelay_tools.dedup.store import Store, key_hashes, pack, unpack
 
 ROWS_PER_TASK = 1000
 PAIRS_PER_TASK = 2000
 IN_FLIGHT_PER_WORKER = 4
-Featured = tuple[int, str, MatchRecord | None, str | None]
-"""Row number, id, the record (None when unusable) and why not."""
+Featured = tuple[int, str, bytes | None, list[int], str | None]
+"""Row number, id, the packed record (None when unusable), its blocking-key hashes, and why not."""
 Decided = tuple[int, int, float, Outcome, str]
 """Two record indexes, the score, the outcome and the reasons."""
+RowsTask = tuple[str, str, list[tuple[int, dict[str, Any]]]]
+PairsTask = tuple[str, list[tuple[int, int]], dict[int, bytes]]
 
 T = TypeVar("T")
 R = TypeVar("R")
 _RULES: list[MatchRules] = []
 
 
-def featurise(rules: MatchRules, sobject: str, rows: Sequence[tuple[int, dict[str, Any]]]) -> list[Featured]:
-    """Each row's id and ``MatchRecord`` (or the reason it has none)."""
+def featurise(rules: MatchRules, task: RowsTask) -> list[Featured]:
+    """Each row's id, packed ``MatchRecord`` and blocking-key hashes (or the reason it has none)."""
+    sobject, pair, rows = task
+    matcher = rules.pair(pair)
     out: list[Featured] = []
     for number, row in rows:
         identifier = str(row.get("Id") or f"row{number}")
         try:
-            out.append((number, identifier, rules.record(sobject, row), None))
+            record = rules.record(sobject, row)
         except (ValueError, TypeError) as error:
-            out.append((number, identifier, None, str(error)))
+            out.append((number, identifier, None, [], str(error)))
+            continue
+        out.append((number, identifier, pack(record), key_hashes(matcher.blocking_keys(record)), None))
     return out
 
 
-def decide(matcher: PairMatcher, task: tuple[list[tuple[int, int]], dict[int, MatchRecord]]) -> list[Decided]:
+def decide(rules: MatchRules, task: PairsTask) -> list[Decided]:
     """The decisions for a chunk of candidate pairs that are not ``distinct``."""
-    pairs, records = task
+    pair, pairs, blobs = task
+    matcher = rules.pair(pair)
+    records = {index: unpack(blob) for index, blob in blobs.items()}
     out: list[Decided] = []
     for i, j in pairs:
         decision = matcher.compare(records[i], records[j])
@@ -60,18 +72,24 @@ def decide(matcher: PairMatcher, task: tuple[list[tuple[int, int]], dict[int, Ma
 
 
 def _start(path: Path) -> None:
-    _RULES.append(load_match_rules(path))
+    if not _RULES:  # a forked process has them already
+        _RULES.append(load_match_rules(path))
     romaji("準備")  # pykakasi's converter, built once per process
 
 
-def _featurise_task(task: tuple[str, list[tuple[int, dict[str, Any]]]]) -> list[Featured]:
-    return featurise(_RULES[0], *task)
+def _featurise_task(task: RowsTask) -> list[Featured]:
+    return featurise(_RULES[0], task)
 
 
-def _decide_task(
-    task: tuple[str, list[tuple[int, int]], dict[int, MatchRecord]],
-) -> list[Decided]:
-    return decide(_RULES[0].pair(task[0]), (task[1], task[2]))
+def _decide_task(task: PairsTask) -> list[Decided]:
+    return decide(_RULES[0], task)
+
+
+def _context() -> BaseContext:
+    """Fork while this process has one thread (fast: the rules and readings are inherited), else spawn."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 class Workers:
@@ -80,11 +98,12 @@ class Workers:
     def __init__(self, rules: MatchRules, path: Path, count: int) -> None:
         self.rules = rules
         self.count = max(count, 1)
-        self._pool = (
-            ProcessPoolExecutor(self.count, multiprocessing.get_context("spawn"), _start, (path,))
-            if self.count > 1
-            else None
-        )
+        self._pool = None
+        if self.count > 1:
+            romaji("準備")
+            _RULES[:] = [rules]
+            self._pool = ProcessPoolExecutor(self.count, _context(), _start, (path,))
+            self._pool.submit(romaji, "準備").result()  # every process starts now, before any bar draws
 
     def __enter__(self) -> Workers:
         return self
@@ -97,22 +116,22 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
 
-    def records(self, sobject: str, rows: Iterable[tuple[int, dict[str, Any]]]) -> Iterator[Featured]:
-        """Each row's record, in input order, read as the rows arrive."""
-        tasks = ((sobject, chunk) for chunk in _chunks(rows, ROWS_PER_TASK))
-        local: Callable[[tuple[str, list[tuple[int, dict[str, Any]]]]], list[Featured]]
-        local = lambda task: featurise(self.rules, *task)  # noqa: E731
-        for chunk in self._map(_featurise_task, local, tasks):
+    def records(
+        self, sobject: str, pair: str, rows: Iterable[tuple[int, dict[str, Any]]]
+    ) -> Iterator[Featured]:
+        """Each row's packed record and key hashes for ``pair``, in input order, as the rows arrive."""
+        tasks = ((sobject, pair, chunk) for chunk in _chunks(rows, ROWS_PER_TASK))
+        for chunk in self._map(_featurise_task, lambda task: featurise(self.rules, task), tasks):
             yield from chunk
 
-    def decisions(self, pair: str, records: list[MatchRecord]) -> Iterator[Decided]:
+    def decisions(self, pair: str, store: Store) -> Iterator[Decided]:
         """Every candidate pair's decision that is not ``distinct``, in the order the pairs are found."""
-        matcher = self.rules.pair(pair)
+        blobs = store.blobs
         tasks = (
-            (pair, chunk, {k: records[k] for p in chunk for k in p})
-            for chunk in _chunks(candidate_pairs(matcher, records, self.rules.max_block), PAIRS_PER_TASK)
+            (pair, chunk, {k: blobs[k] for p in chunk for k in p})
+            for chunk in _chunks(store.candidate_pairs(self.rules.max_block), PAIRS_PER_TASK)
         )
-        for chunk in self._map(_decide_task, lambda task: decide(matcher, (task[1], task[2])), tasks):
+        for chunk in self._map(_decide_task, lambda task: decide(self.rules, task), tasks):
             yield from chunk
 
     def _map(
@@ -146,10 +165,7 @@ class Clusters:
     """Connected components of matches over record indexes (union-find)."""
 
     parent: list[int] = field(default_factory=list)
-
-    def add(self) -> None:
-        """One more record, alone."""
-        self.parent.append(len(self.parent))
+    """Each record's parent: start with ``list(range(n))``, every record alone."""
 
     def root(self, i: int) -> int:
         """The representative of ``i``'s cluster."""
