@@ -43,17 +43,18 @@ _RULES: list[MatchRules] = []
 
 
 def featurise(rules: MatchRules, task: RowsTask) -> list[Featured]:
-    """Each row's id, packed ``MatchRecord`` and blocking-key hashes (or the reason it has none)."""
+    """Each row's id (its ``id`` field, else ``row<N>``), packed ``MatchRecord`` and blocking-key hashes
+    (or the reason it has none)."""
     sobject, pair, rows = task
     matcher = rules.pair(pair)
     out: list[Featured] = []
     for number, row in rows:
-        identifier = str(row.get("Id") or f"row{number}")
         try:
             record = rules.record(sobject, row)
         except (ValueError, TypeError) as error:
-            out.append((number, identifier, None, [], str(error)))
+            out.append((number, str(row.get("Id") or f"row{number}"), None, [], str(error)))
             continue
+        identifier = record.get("id") or f"row{number}"
         out.append((number, identifier, pack(record), key_hashes(matcher.blocking_keys(record)), None))
     return out
 
