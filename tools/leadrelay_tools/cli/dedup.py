@@ -33,21 +33,34 @@ PROGRESS_EVERY = 1000
 
 
 def register(subparsers: Any) -> None:
-    """Add the `dedup` command."""
+    """Add the `dedup` command (and `dedup backfill`)."""
     parser = subparsers.add_parser(
         "dedup",
-        help="find duplicate leads in a CSV or JSONL export (名寄せ) with rules/dedup.json",
-        description="Compare the records of FILE that share a blocking key and write the matching and "
-        "candidate pairs, and the clusters of matches, as CSV.",
+        help="find duplicate leads in an export or the org (名寄せ); `dedup backfill` writes match keys",
+        description="Compare the records of FILE (or of the org's Leads and Contacts, --from-org) that "
+        "share a blocking key and write the matching and candidate pairs, and the clusters of matches, as "
+        "CSV. `leadrelay dedup backfill` computes the match keys of the org's Leads, Contacts and Accounts "
+        "and writes them through Bulk API 2.0, resumably.",
     )
-    parser.add_argument("--input", type=Path, required=True, help="CSV (report export) or .jsonl")
-    parser.add_argument("--output", type=Path, required=True, help="the pairs, CSV")
+    parser.add_argument("action", nargs="?", choices=["backfill"], help="backfill: write match keys")
+    parser.add_argument("--input", type=Path, help="CSV (report export) or .jsonl")
+    parser.add_argument("--from-org", action="store_true", help="read Leads and Contacts via Bulk API 2.0")
+    parser.add_argument("--output", type=Path, help="the pairs, CSV")
     parser.add_argument("--clusters", type=Path, help="the clusters of matches, CSV (cluster,id)")
     parser.add_argument("--rules", type=Path, default=Path("rules"), help="rules directory or dedup.json")
     parser.add_argument("--encoding", help="the input's encoding (default: UTF-8, else CP932, detected)")
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: every core)"
     )
+    parser.add_argument("--objects", help="org objects (default Lead,Contact; backfill Lead,Contact,Account)")
+    parser.add_argument(
+        "--journal",
+        type=Path,
+        default=Path("leadrelay-backfill.jsonl"),
+        help="backfill: the ids written so far; a rerun resumes from it",
+    )
+    parser.add_argument("--batch-size", type=int, default=10_000, help="backfill: records per ingest job")
+    parser.add_argument("--wait", type=float, default=1.0, help="seconds between Bulk API job polls")
     parser.set_defaults(func=run)
 
 
@@ -60,19 +73,29 @@ class Records:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read, compare, write; exit 0 (2 for an unusable input or rules file)."""
+    """Read, compare, write; exit 0 (2 for an unusable input, org or rules file)."""
     from leadrelay.engine.diagnostics import RuleSetError
     from leadrelay.rulefiles.dedup_runner import load_match_rules  # loads the matching libraries
 
+    from leadrelay_tools.cli import dedup_org
+
+    if args.action == "backfill":
+        return dedup_org.run_backfill(args)
+    if (args.input is None) == (not args.from_org) or args.output is None:
+        print("leadrelay dedup: say --input FILE or --from-org, and --output FILE", file=sys.stderr)
+        return 2
     try:
         rules = load_match_rules(args.rules)
-        encoding = detect_encoding(args.input, args.encoding)
-    except (OSError, RuleSetError, LookupError) as error:
+        source = dedup_org.org_rows(args, rules) if args.from_org else None
+        encoding = "utf-8-sig" if source else detect_encoding(args.input, args.encoding)
+    except (OSError, RuleSetError, LookupError, dedup_org.OrgError) as error:
         print(f"leadrelay dedup: {_problem(args.input, error)}", file=sys.stderr)
         return 2
     with Workers(rules, args.rules, args.workers) as workers:
         try:
-            found = read(workers, read_rows(args.input, encoding))
+            found = Records()
+            for sobject, rows in source or [("Lead", read_rows(args.input, encoding))]:
+                read(workers, rows, found, sobject)
         except UnicodeDecodeError as error:
             print(f"leadrelay dedup: {_problem(args.input, error)}", file=sys.stderr)
             return 2
@@ -81,16 +104,18 @@ def run(args: argparse.Namespace) -> int:
         write_clusters(clusters, found.store.ids, args.clusters)
     for problem in found.skipped:
         print(f"leadrelay dedup: skipped {problem}", file=sys.stderr)
+    origin = "from the org" if source else label(encoding)
     print(
-        f"{len(found.store):,} records read ({label(encoding)}), {len(found.skipped):,} rows skipped; "
+        f"{len(found.store):,} records read ({origin}), {len(found.skipped):,} rows skipped; "
         f"{matches:,} matches, {candidates:,} candidates, {len(clusters):,} clusters → {args.output}"
     )
     return 0
 
 
-def read(workers: Workers, rows: Iterable[Row], sobject: str = "Lead", pair: str = PAIR) -> Records:
-    """Every usable row's match record, read as the rows arrive; each unusable row named."""
-    found = Records()
+def read(
+    workers: Workers, rows: Iterable[Row], found: Records, sobject: str = "Lead", pair: str = PAIR
+) -> None:
+    """Add every usable row's match record to ``found`` as the rows arrive; name each unusable row."""
 
     def usable() -> Iterator[tuple[int, dict[str, Any]]]:
         for number, row, problem in rows:
@@ -99,7 +124,7 @@ def read(workers: Workers, rows: Iterable[Row], sobject: str = "Lead", pair: str
             else:
                 yield number, row
 
-    bar = ProgressBar("reading", None)
+    bar = ProgressBar(f"reading {sobject}", None)
     try:
         for number, identifier, blob, hashes, problem in workers.records(sobject, pair, usable()):
             if blob is None:
@@ -111,7 +136,6 @@ def read(workers: Workers, rows: Iterable[Row], sobject: str = "Lead", pair: str
         bar.update(len(found.store))
     finally:
         bar.close()
-    return found
 
 
 def write_pairs(workers: Workers, store: Store, path: Path) -> tuple[int, int, list[list[int]]]:
