@@ -172,3 +172,18 @@ def test_an_unknown_encoding_is_one_sentence(tmp_path: Path, capsys: pytest.Capt
         capsys.readouterr().err.strip()
         == f"leadrelay dedup: {source}: unknown encoding (unknown encoding: klingon)"
     )
+
+
+def test_a_value_over_a_mebibyte_is_a_broken_row_named_and_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_text(
+        HEADER + YAMADA + f'00Q7,長い,値,"{"株" * 1_100_000}",x@y.jp,\n' + YAMADA_CARD, encoding="utf-8"
+    )
+
+    code, _, out = dedup(tmp_path, source, capsys)
+
+    assert code == 0
+    assert "skipped row 3: broken CSV (field larger than field limit" in out
+    assert "2 records read (UTF-8), 1 rows skipped; 1 matches" in out

@@ -71,8 +71,8 @@ def _csv(source: Any) -> Iterator[Row]:
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error as error:
-            yield reader.line_num, None, f"broken CSV ({error})"
+        except csv.Error as error:  # DictReader's own line_num is the last good row's: ask its reader
+            yield reader.reader.line_num, None, f"broken CSV ({error})"
             continue
         if None in row:
             yield reader.line_num, None, "more values than the header has columns"
