@@ -12,6 +12,7 @@ one duplicate record carrying one ``VARIANT`` (the ground truth is ``Lead.person
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,28 +227,48 @@ def duplicate(person: Person, variant: str, rng: random.Random) -> dict[str, Any
     return dup
 
 
+def stream(
+    count: int,
+    seed: int = 12,
+    duplicate_rate: float = 0.25,
+    namesake_rate: float = 0.05,
+    variants: dict[int, str] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """``count`` records one at a time: people of ``count / 6`` companies (at most ``CAPACITY``: a
+    larger base has larger companies, so more colleagues and namesakes), a quarter of them with one
+    duplicate (its index and variant go into ``variants``). Only the names drawn so far are kept,
+    so a million records stream in little memory."""
+    rng = random.Random(seed)
+    companies = _companies(max(count // 6, 10), rng)
+    names: list[tuple[Any, Any]] = []
+    produced = 0
+
+    def numbered(row: dict[str, Any]) -> dict[str, Any]:
+        nonlocal produced
+        row["Id"] = f"00Q{produced:012d}"
+        produced += 1
+        return row
+
+    while produced < count:
+        if names and rng.random() < namesake_rate:
+            twin = rng.choice(names)
+            person = _person(rng.choice(companies), rng, twin)
+        else:
+            person = _person(rng.choice(companies), rng)
+        names.append((person.family, person.given))
+        yield numbered({**record(person), "person": len(names) - 1})
+        if rng.random() < duplicate_rate and produced < count:
+            choices = [x for x in VARIANTS if person.japanese or x not in JAPANESE_ONLY]
+            variant = rng.choice(choices)
+            if variants is not None:
+                variants[produced] = variant
+            yield numbered({**duplicate(person, variant, rng), "person": len(names) - 1})
+
+
 def generate(
     count: int, seed: int = 12, duplicate_rate: float = 0.25, namesake_rate: float = 0.05
 ) -> Generated:
-    """``count`` records: people of ``count / 6`` companies (at most ``CAPACITY``: a larger base has
-    larger companies, so more colleagues and namesakes), a quarter of them with one duplicate."""
-    rng = random.Random(seed)
-    companies = _companies(max(count // 6, 10), rng)
+    """``stream``'s records in a list, with the variants of the duplicates."""
     out = Generated()
-    people: list[Person] = []
-    while len(out.records) < count:
-        if people and rng.random() < namesake_rate:
-            twin = rng.choice(people)
-            person = _person(rng.choice(companies), rng, (twin.family, twin.given))
-        else:
-            person = _person(rng.choice(companies), rng)
-        people.append(person)
-        out.records.append({**record(person), "person": len(people) - 1})
-        if rng.random() < duplicate_rate and len(out.records) < count:
-            choices = [x for x in VARIANTS if person.japanese or x not in JAPANESE_ONLY]
-            variant = rng.choice(choices)
-            out.variants[len(out.records)] = variant
-            out.records.append({**duplicate(person, variant, rng), "person": len(people) - 1})
-    for index, row in enumerate(out.records):
-        row["Id"] = f"00Q{index:012d}"
+    out.records = list(stream(count, seed, duplicate_rate, namesake_rate, out.variants))
     return out

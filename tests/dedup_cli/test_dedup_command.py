@@ -109,3 +109,81 @@ def test_a_missing_input_is_one_sentence(tmp_path: Path, capsys: pytest.CaptureF
 
     assert code == 2
     assert out.strip() == f"leadrelay dedup: {tmp_path / 'nowhere.csv'}: no such file"
+
+
+def test_one_worker_and_two_workers_write_the_same_pairs_and_clusters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench.dedup.synth import generate
+
+    leads = generate(2_500, seed=5).records
+    source = tmp_path / "leads.csv"
+    with source.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(
+            out, ["Id", "LastName", "FirstName", "Company", "Email", "Phone", "PostalCode"]
+        )
+        writer.writeheader()
+        writer.writerows({key: lead[key] for key in writer.fieldnames} for lead in leads)
+    written = []
+    for workers in ("1", "2"):
+        pairs, clusters = tmp_path / f"pairs{workers}.csv", tmp_path / f"clusters{workers}.csv"
+        argv = ["dedup", "--input", str(source), "--output", str(pairs), "--clusters", str(clusters)]
+        assert main([*argv, "--rules", str(RULES), "--workers", workers]) == 0
+        written.append((pairs.read_text(encoding="utf-8"), clusters.read_text(encoding="utf-8")))
+
+    assert written[0] == written[1]
+    assert written[0][0].count("\n") > 100
+    assert "2,500 records read (UTF-8), 0 rows skipped" in capsys.readouterr().out
+
+
+def test_the_encoding_can_be_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_bytes((HEADER + YAMADA + YAMADA_CARD.replace("㈱", "(株)")).encode("shift_jis"))
+    pairs = tmp_path / "pairs.csv"
+
+    code = main(
+        [
+            "dedup",
+            "--input",
+            str(source),
+            "--output",
+            str(pairs),
+            "--rules",
+            str(RULES),
+            "--encoding",
+            "shift_jis",
+        ]
+    )
+
+    assert code == 0
+    assert "2 records read (shift_jis)" in capsys.readouterr().out
+
+
+def test_an_unknown_encoding_is_one_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_text(HEADER + YAMADA, encoding="utf-8")
+
+    code = main(
+        ["dedup", "--input", str(source), "--output", str(tmp_path / "p.csv"), "--encoding", "klingon"]
+    )
+
+    assert code == 2
+    assert (
+        capsys.readouterr().err.strip()
+        == f"leadrelay dedup: {source}: unknown encoding (unknown encoding: klingon)"
+    )
+
+
+def test_a_value_over_a_mebibyte_is_a_broken_row_named_and_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_text(
+        HEADER + YAMADA + f'00Q7,長い,値,"{"株" * 1_100_000}",x@y.jp,\n' + YAMADA_CARD, encoding="utf-8"
+    )
+
+    code, _, out = dedup(tmp_path, source, capsys)
+
+    assert code == 0
+    assert "skipped row 3: broken CSV (field larger than field limit" in out
+    assert "2 records read (UTF-8), 1 rows skipped; 1 matches" in out

@@ -13,9 +13,9 @@ runs (this module imports no matching library, so validating rule files stays ch
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from leadrelay.engine.diagnostics import CheckContext, pointer
 from leadrelay.engine.models import RuleFile, Strict
@@ -57,6 +57,11 @@ MatchField = Literal[
     "corporate_number",
 ]
 """The fields the comparisons read; ``columns`` says which input column holds each."""
+CustomField = Annotated[str, StringConstraints(pattern=r"^x_[a-z][a-z0-9_]*$")]
+"""A field of the file's own (``x_date_of_birth``): read from the columns the file maps to it, compared
+with ``exact``, ``normalised``, ``jaro_winkler``, ``token_set`` or ``reading``, or a blocking-key part
+(its folded value)."""
+FieldName = MatchField | CustomField
 
 Method = Literal[
     "exact",
@@ -105,8 +110,10 @@ class Comparison(Strict):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Named in rules, reasons and pair tests.")
     method: Method = Field(description="How the two values are compared.")
-    field: MatchField | None = Field(
-        default=None, description="The field compared; implied for phone, email, domain, corporate_number."
+    field: FieldName | None = Field(
+        default=None,
+        description="The field compared; implied for phone, email, domain, corporate_number. A field of "
+        "the file's own is named x_… and mapped in columns.",
     )
     levels: dict[str, float] = Field(
         default_factory=dict,
@@ -142,7 +149,7 @@ class PairRules(Strict):
     same_as: PairName | None = Field(
         default=None, description="Use another pair's blocking, comparisons, rules and thresholds."
     )
-    blocking: list[list[BlockingPart]] = Field(
+    blocking: list[list[BlockingPart | CustomField]] = Field(
         default_factory=list,
         description="Blocking keys: two records are compared when they share every part of one key.",
     )
@@ -158,7 +165,7 @@ class DedupFile(RuleFile):
 
     kind: Literal["dedup"]
     description: str | None = None
-    columns: dict[ObjectName, dict[MatchField, list[str]]] = Field(
+    columns: dict[ObjectName, dict[FieldName, list[str]]] = Field(
         default_factory=dict,
         description="Input columns per object and field, first non-empty wins; by default Salesforce "
         "field API names (Email, Company, FirstName, …).",
@@ -225,6 +232,24 @@ def _check_rules(name: str, spec: PairRules, base: str, ctx: CheckContext) -> No
                     ctx.error(f"{where}/when/{comparison_id}/{i}", message)
 
 
+def _check_custom_field(model: DedupFile, comparison: Comparison, where: str, ctx: CheckContext) -> None:
+    field = comparison.field
+    if field is None or not field.startswith("x_"):
+        return
+    if comparison.method in FIELDLESS_METHODS:
+        ctx.error(f"{where}/field", f"the {comparison.method} method reads its own field, not {field}")
+    if not any(field in columns for columns in model.columns.values()):
+        ctx.error(f"{where}/field", f"{field} is read from no column: map it in columns (e.g. Lead)")
+
+
+def _check_custom_blocking(model: DedupFile, spec: PairRules, base: str, ctx: CheckContext) -> None:
+    for index, parts in enumerate(spec.blocking):
+        for position, part in enumerate(parts):
+            if part.startswith("x_") and not any(part in columns for columns in model.columns.values()):
+                where = f"{base}/blocking/{index}/{position}"
+                ctx.error(where, f"{part} is read from no column: map it in columns (e.g. Lead)")
+
+
 def _check_pair(model: DedupFile, name: str, spec: PairRules, ctx: CheckContext) -> None:
     base = pointer("pairs", name)
     if spec.same_as is not None:
@@ -244,6 +269,8 @@ def _check_pair(model: DedupFile, name: str, spec: PairRules, ctx: CheckContext)
             ctx.error(f"{where}/id", f"duplicate comparison id {comparison.id!r}")
         seen.add(comparison.id)
         _check_comparison(comparison, where, ctx)
+        _check_custom_field(model, comparison, where, ctx)
+    _check_custom_blocking(model, spec, base, ctx)
     _check_rules(name, spec, base, ctx)
     if spec.thresholds is not None and spec.thresholds.candidate > spec.thresholds.match:
         ctx.error(f"{base}/thresholds/candidate", "the candidate threshold is above the match threshold")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
-from leadrelay_tools.localorg import identity
+from leadrelay_tools.localorg import bulk, identity
 from leadrelay_tools.localorg import resources as res
 from leadrelay_tools.localorg.changes import WriteContext
 from leadrelay_tools.localorg.describe import describe
@@ -39,7 +39,7 @@ class Response:
     """Status, JSON body (``None`` for 204) and headers."""
 
     status: int
-    body: Any = None
+    body: Any = None  # JSON, or bytes sent as they are (Bulk API 2.0 CSV)
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -82,7 +82,12 @@ def handle(state: OrgState, req: Request) -> Response:
     body: Any
     try:
         with state.store.lock:
-            status, body = _dispatch(state, req, version, parts, ctx)
+            if parts[:1] == ["jobs"]:
+                params = {k: v[0] for k, v in parse_qs(req.query).items()}
+                status, body, extra = bulk.dispatch(state, req.method, parts[1:], params, req.body, ctx)
+                headers.update(extra)
+            else:
+                status, body = _dispatch(state, req, version, parts, ctx)
             state.changes.publish(ctx)
     except ApiError as error:
         status, body = error.status, error.body()

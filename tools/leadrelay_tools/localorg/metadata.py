@@ -6,6 +6,8 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from leadrelay.domain.matching.match_keys import MATCH_KEY_FIELDS
+
 from leadrelay_tools.localorg.schema import FieldDef, ObjectDef, Schema
 from leadrelay_tools.localorg.standard import standard_objects
 
@@ -56,7 +58,18 @@ def load_schema(project_dir: Path | None = None) -> Schema:
             objects[obj.name] = obj
             for path in sorted((obj_dir / "fields").glob("*.field-meta.xml")):
                 obj.add(_parse_field(path))
+    _add_match_keys(objects)
     return Schema(objects.values())
+
+
+def _add_match_keys(objects: dict[str, ObjectDef]) -> None:
+    """The match-key fields (External IDs, text 255) on Lead, Contact and Account, where the DX source
+    does not define them yet."""
+    for name in ("Lead", "Contact", "Account"):
+        obj = objects[name]
+        for key in MATCH_KEY_FIELDS:
+            if obj.field(key) is None:
+                obj.add(FieldDef(name=key, type="string", label=key, length=255, external_id=True))
 
 
 def _package_dirs(root: Path) -> list[Path]:

@@ -260,6 +260,7 @@ class LocalOrg:
         with self.state.store.lock:
             self.state.store.clear()
             self.state.cursors.clear()
+            self.state.bulk.jobs.clear()
             self._seed_users()
             self.state.changes.clear()
             self.state.calls.clear()

@@ -93,9 +93,13 @@ class _Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         headers = {k.lower(): v for k, v in self.headers.items()}
         response = _answer(self.server.state, Request(self.command, path, query, headers, body))
-        payload = b"" if response.body is None else json.dumps(response.body, ensure_ascii=False).encode()
-        if response.body is not None:
-            response.headers["Content-Type"] = "application/json;charset=UTF-8"
+        if isinstance(response.body, bytes):
+            payload = response.body
+            response.headers.setdefault("Content-Type", "text/csv")
+        else:
+            payload = b"" if response.body is None else json.dumps(response.body, ensure_ascii=False).encode()
+            if response.body is not None:
+                response.headers["Content-Type"] = "application/json;charset=UTF-8"
         self._send(response.status, payload, response.headers)
 
     def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:

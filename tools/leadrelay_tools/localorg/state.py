@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from leadrelay_tools.localorg.auth import Auth
+from leadrelay_tools.localorg.bulkjobs import BulkJobs
 from leadrelay_tools.localorg.changes import ChangeLog
 from leadrelay_tools.localorg.dml import Engine
 from leadrelay_tools.localorg.faults import Faults
@@ -73,6 +74,7 @@ class OrgState:
     instance_url: str = ""
     clock: Callable[[], datetime] = field(default=wall_clock)
     cursors: OrderedDict[str, tuple[str, list[dict[str, Any]]]] = field(default_factory=OrderedDict)
+    bulk: BulkJobs = field(default_factory=BulkJobs)
     _cursor_seq: int = 0
 
     def add_cursor(self, api_version: str, records: list[dict[str, Any]]) -> str:

@@ -106,8 +106,8 @@ def _parts(record: MatchRecord, part: str) -> tuple[str, ...]:
             return ()
         value = (company.reading or company.key) if part == "company" else company.sound
         return (value,) if len(value) > 1 else ()
-    if part == "postal_code":
-        code = folded(record.get("postal_code"))
+    if part == "postal_code" or part.startswith("x_"):
+        code = folded(record.get(part))
         return (code,) if code else ()
     key = record.domain if part == "domain" else record.corporate_number
     return (key,) if key else ()
