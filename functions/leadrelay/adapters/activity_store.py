@@ -55,7 +55,8 @@ MAX_SORT_KEY_BYTES = 1024
 APPLIED = "applied"
 
 
-def _utc(value: datetime) -> str:
+def utc_text(value: datetime) -> str:
+    """An instant as the sort keys write it (UTC, fixed width)."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -78,7 +79,7 @@ def partition_key(identity_key: str) -> str:
 def sort_key(event: CanonicalEvent) -> str:
     """``<occurred_at in UTC, fixed width>#<idempotency key>``: sorts by time, unique per event; the
     idempotency key is hashed when the key would exceed DynamoDB's 1,024 bytes."""
-    return _bounded(f"{_utc(event.occurred_at)}#", event.idempotency_key, MAX_SORT_KEY_BYTES)
+    return _bounded(f"{utc_text(event.occurred_at)}#", event.idempotency_key, MAX_SORT_KEY_BYTES)
 
 
 def applied_key(event_key: str) -> str:
@@ -97,7 +98,8 @@ def _encode(event: CanonicalEvent) -> str:
     return json.dumps(record, ensure_ascii=False, default=str)
 
 
-def _decode(text: str) -> dict[str, Any]:
+def decode_activity(text: str) -> dict[str, Any]:
+    """A stored ``activity`` attribute back as the rules' activity record."""
     record: dict[str, Any] = json.loads(text)
     record["occurred_at"] = datetime.fromisoformat(record["occurred_at"])
     return record
@@ -194,11 +196,14 @@ class DynamoDBActivityStore:
             "TableName": self._table,
             "KeyConditionExpression": "#pk = :key AND #sk >= :since",
             "ExpressionAttributeNames": {"#pk": PK, "#sk": SK},
-            "ExpressionAttributeValues": {":key": {"S": partition_key(key)}, ":since": {"S": _utc(since)}},
+            "ExpressionAttributeValues": {
+                ":key": {"S": partition_key(key)},
+                ":since": {"S": utc_text(since)},
+            },
         }
         while True:
             page = self._client.query(**request)
-            found.extend(_decode(item["activity"]["S"]) for item in page.get("Items", []))
+            found.extend(decode_activity(item["activity"]["S"]) for item in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
                 return found
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -233,10 +238,10 @@ class InMemoryActivityStore:
 
     def history(self, identity_keys: Sequence[str], *, since: datetime) -> Mapping[str, list[dict[str, Any]]]:
         """Activities per identity key since ``since``, oldest first."""
-        bound = _utc(since)
+        bound = utc_text(since)
         result: dict[str, list[dict[str, Any]]] = {}
         for key in dict.fromkeys(identity_keys):
             self.queries += 1
             partition = self._items.get(partition_key(key), {})
-            result[key] = [_decode(partition[sk]) for sk in sorted(partition) if sk >= bound]
+            result[key] = [decode_activity(partition[sk]) for sk in sorted(partition) if sk >= bound]
         return result

@@ -66,8 +66,9 @@ def run_describe(args: argparse.Namespace) -> int:
     return 0
 
 
-def org_client() -> Any:
-    """simple-salesforce's client, logged in with the functions' Salesforce settings."""
+def org_client(settings: Any = None) -> Any:
+    """simple-salesforce's client, logged in with the functions' Salesforce settings (``settings``, else
+    the ``LEADRELAY_*`` environment)."""
     from botocore.exceptions import BotoCoreError, ClientError
     from leadrelay.adapters.salesforce.auth import login
     from leadrelay.bootstrap.processor import http_session, salesforce_credentials
@@ -76,7 +77,7 @@ def org_client() -> Any:
     from simple_salesforce.api import Salesforce
 
     try:
-        settings = SalesforceAccess.from_env()
+        settings = settings or SalesforceAccess.from_env()
         credentials = salesforce_credentials(settings)
         http = http_session(settings)
         session = login(credentials, http=http, timeout=LOGIN_TIMEOUT_SECONDS)
