@@ -1,0 +1,327 @@
+"""``python -m bench.coldstart``: each function's cold start — a fresh process importing its handler and
+serving its first event — with wall time and peak RSS.
+
+What runs is what Lambda runs: the runtime dependencies of ``functions/requirements.txt`` installed once
+into ``.tools/coldstart-<hash>`` (no dev tools on the path: the dev environment's ``awscrt`` alone adds
+~200 ms to ``import boto3``) and the ``functions/`` package, in ``python -I`` (no site-packages, no
+user paths). The event's I/O goes to stand-ins this process starts: moto's server (SQS, DynamoDB,
+through ``AWS_ENDPOINT_URL``) and the local org over HTTPS. Each child reports the time to import the
+handler, to serve the event, and its own peak RSS (``VmHWM``); the cold start is the time from this
+process spawning it to the answer (a Lambda environment does not exit after its first event). Two
+references in the same run: a bare interpreter (``python -I -c pass``) and one that only imports
+``boto3``. Best of ``--repeats`` per function. Target (issue 15): at most 400 ms and 128 MB per
+function. Reports, never asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+from leadrelay.domain.events import CanonicalEvent, EventKind, EventSource, Identity
+from leadrelay.ingress.signatures import generic_signature
+from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.replay.environ import patched_environ
+from leadrelay_tools.replay.local import (
+    ACTIVITY_TABLE,
+    IDEMPOTENCY_TABLE,
+    ROUTING_TABLE,
+    create_queues,
+    create_tables,
+    write_credentials,
+)
+from moto.server import ThreadedMotoServer
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUIREMENTS = ROOT / "functions" / "requirements.txt"
+TARGET_MS, TARGET_MB = 400.0, 128.0
+SECRET = "bench-generic-secret"  # noqa: S105 - a stand-in's secret, signed and checked locally
+CHILD = """
+import json, sys, time
+started = time.perf_counter()
+
+def rss_mb():
+    # VmHWM: this process's peak resident set since its exec (ru_maxrss would count the parent's fork)
+    for line in open("/proc/self/status", encoding="ascii"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+sys.path[:0] = {paths!r}
+import importlib
+module = importlib.import_module({module!r})
+imported = time.perf_counter()
+
+class Context:
+    function_name = "leadrelay-bench"
+    function_version = "1"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:leadrelay-bench"
+    aws_request_id = "bench-1"
+    def get_remaining_time_in_millis(self):
+        return 60000
+
+event = json.loads(open({event!r}, encoding="utf-8").read())
+answer = module.handler(event, Context())
+served = time.perf_counter()
+sys.stdout.write("\\nBENCH " + json.dumps({{"import_ms": (imported - started) * 1000,
+    "first_event_ms": (served - imported) * 1000, "answer": str(answer)[:200],
+    "rss_mb": rss_mb(), "served_at": time.time()}}) + "\\n")
+"""
+
+
+def runtime_packages() -> Path:
+    """The functions' runtime dependencies in their own directory (installed once per requirements file)."""
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:12]
+    target = ROOT / ".tools" / f"coldstart-{digest}"
+    if not (target / ".complete").exists():
+        print(f"installing functions/requirements.txt into {target} (once)…", file=sys.stderr)
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--target",
+            str(target),
+            "-r",
+            str(REQUIREMENTS),
+        ]
+        subprocess.run(command, check=True)  # noqa: S603 - our own interpreter and requirements
+        (target / ".complete").touch()
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def webhook_event() -> dict[str, Any]:
+    """A generic-provider webhook signed now (the function checks the timestamp's freshness)."""
+    now = datetime.now(UTC)
+    events = [
+        {
+            "id": f"bench-{now.timestamp()}",
+            "type": "page_view",
+            "occurred_at": now.isoformat(),
+            "email": "taro.yamada@sample-shoji.co.jp",
+            "attributes": {"url": "https://www.sample-saas.jp/pricing"},
+        }
+    ]
+    body = json.dumps({"events": events}, separators=(",", ":"))
+    stamp = int(now.timestamp())
+    headers = {
+        "host": "hooks.example.co.jp",
+        "content-type": "application/json",
+        "x-leadrelay-timestamp": str(stamp),
+        "x-leadrelay-signature": generic_signature(SECRET, stamp, body.encode()),
+    }
+    return {
+        "version": "2.0",
+        "routeKey": "POST /webhooks/{provider}",
+        "rawPath": "/webhooks/generic",
+        "rawQueryString": "",
+        "headers": headers,
+        "body": body,
+        "isBase64Encoded": False,
+        "pathParameters": {"provider": "generic"},
+        "requestContext": {
+            "domainName": "hooks.example.co.jp",
+            "http": {
+                "method": "POST",
+                "path": "/webhooks/generic",
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "bench",
+            },
+            "requestId": "bench",
+            "routeKey": "POST /webhooks/{provider}",
+            "stage": "$default",
+            "timeEpoch": int(now.timestamp() * 1000),
+        },
+    }
+
+
+def processor_event(ingest_arn: str) -> dict[str, Any]:
+    """One SQS message carrying one canonical page view."""
+    event = CanonicalEvent(
+        idempotency_key=f"bench:{time.time()}",
+        kind=EventKind.ACTIVITY,
+        type="page_view",
+        source=EventSource.GENERIC,
+        occurred_at=datetime.now(UTC),
+        identity=Identity(email="taro.yamada@sample-shoji.co.jp"),
+        attributes={"url": "https://www.sample-saas.jp/pricing"},
+    )
+    body = event.model_dump_json()
+    return {
+        "Records": [
+            {
+                "messageId": "m1",
+                "receiptHandle": "r1",
+                "body": body,
+                "md5OfBody": "",
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": "0",
+                    "ApproximateFirstReceiveTimestamp": "0",
+                },
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": ingest_arn,
+                "awsRegion": "us-east-1",
+            }
+        ]
+    }
+
+
+def salesforce_event() -> dict[str, Any]:
+    """The first Salesforce delivery of the examples (an EventBridge envelope)."""
+    for line in (ROOT / "examples" / "replay.jsonl").read_text(encoding="utf-8").splitlines():
+        document = json.loads(line)
+        if "detail-type" in document:
+            return dict(document)
+    raise SystemExit("examples/replay.jsonl has no Salesforce delivery")
+
+
+def run_child(paths: Sequence[str], module: str, event: Path, env: Mapping[str, str]) -> dict[str, float]:
+    """One fresh process: its whole wall time, peak RSS, and its own import and first-event times."""
+    code = CHILD.format(paths=list(paths), module=module, event=str(event))
+    spawned = time.time()
+    command = [sys.executable, "-I", "-c", code]
+    done = subprocess.run(command, env=dict(env), capture_output=True, text=True, check=False)  # noqa: S603
+    report = next((line for line in done.stdout.splitlines() if line.startswith("BENCH ")), None)
+    if done.returncode != 0 or report is None:
+        raise SystemExit(f"{module} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    figures = json.loads(report[len("BENCH ") :])
+    figures["wall_ms"] = (figures.pop("served_at") - spawned) * 1000  # to the answer, not the exit
+    return figures
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.coldstart", description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    packages = runtime_packages()
+    paths = [str(packages), str(ROOT / "functions")]
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    aws = {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    try:
+        with (
+            patched_environ(aws),
+            LocalOrg() as org,
+            tempfile.TemporaryDirectory(prefix="bench-cold-") as scratch,
+        ):
+            work = Path(scratch)
+            ingest_url, dlq_url = create_queues()
+            create_tables()
+            ingest_arn = boto3.client("sqs").get_queue_attributes(
+                QueueUrl=ingest_url, AttributeNames=["QueueArn"]
+            )["Attributes"]["QueueArn"]
+            secrets = work / "secrets.json"
+            secrets.write_text(json.dumps({"leadrelay/webhooks": {"generic": SECRET}}), encoding="utf-8")
+            common = {
+                **aws,
+                "PATH": os.environ.get("PATH", ""),
+                "LEADRELAY_RULES_PATH": str(ROOT / "rules"),
+                "LEADRELAY_INGEST_QUEUE_URL": ingest_url,
+                "POWERTOOLS_SERVICE_NAME": "leadrelay",
+                "POWERTOOLS_METRICS_NAMESPACE": "LeadRelay",
+                "LOG_LEVEL": "WARNING",
+                "LEADRELAY_INTEGRATION_USER_ID": org.integration_user_id,
+            }
+            functions = {
+                "processor": (
+                    "leadrelay.handlers.processor",
+                    processor_event(ingest_arn),
+                    {
+                        "LEADRELAY_DLQ_URL": dlq_url,
+                        "LEADRELAY_ACTIVITY_TABLE": ACTIVITY_TABLE,
+                        "LEADRELAY_ROUTING_TABLE": ROUTING_TABLE,
+                        "LEADRELAY_SF_CREDENTIALS_FILE": str(write_credentials(org, work)),
+                        "LEADRELAY_SF_CA_FILE": org.ca_file,
+                    },
+                ),
+                "webhook": (
+                    "leadrelay.handlers.webhook",
+                    webhook_event(),
+                    {
+                        "LEADRELAY_IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE,
+                        "LEADRELAY_SECRETS_FILE": str(secrets),
+                        "LEADRELAY_WEBHOOK_SECRET_NAME": "leadrelay/webhooks",
+                    },
+                ),
+                "salesforce events": (
+                    "leadrelay.handlers.salesforce_events",
+                    salesforce_event(),
+                    {"LEADRELAY_IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE},
+                ),
+            }
+            bare = _best(args.repeats, lambda: _bare(common, "pass"))
+            boto = _best(args.repeats, lambda: _bare(common, "import boto3"))
+            print(f"reference: bare interpreter {bare:.0f} ms, interpreter + import boto3 {boto:.0f} ms")
+            print(
+                f"{'function':<20}{'cold start':>12}{'import':>10}{'1st event':>11}{'peak RSS':>10}"
+                f"  target ≤ {TARGET_MS:.0f} ms, ≤ {TARGET_MB:.0f} MB"
+            )
+            for name, (module, event, env) in functions.items():
+                path = work / f"{name.replace(' ', '-')}.json"
+                path.write_text(json.dumps(event), encoding="utf-8")
+                runs = []
+                for _ in range(args.repeats):
+                    if name == "webhook":  # a fresh signature each time (and a new event id)
+                        path.write_text(json.dumps(webhook_event()), encoding="utf-8")
+                    runs.append(run_child(paths, module, path, {**common, **env}))
+                best = min(runs, key=lambda r: r["wall_ms"])
+                verdict = "PASS" if best["wall_ms"] <= TARGET_MS and best["rss_mb"] <= TARGET_MB else "FAIL"
+                print(
+                    f"{name:<20}{best['wall_ms']:>9.0f} ms{best['import_ms']:>7.0f} ms"
+                    f"{best['first_event_ms']:>8.0f} ms{best['rss_mb']:>7.0f} MB  {verdict}"
+                    f"  ({best['wall_ms'] / boto:.2f}× the boto3 reference)"
+                )
+    finally:
+        server.stop()
+    return 0
+
+
+def _bare(env: Mapping[str, str], code: str) -> float:
+    started = time.perf_counter()
+    command = [
+        sys.executable,
+        "-I",
+        "-c",
+        f"import sys; sys.path[:0] = {[str(runtime_packages())]!r}; {code}",
+    ]
+    subprocess.run(command, env=dict(env), check=True)  # noqa: S603
+    return (time.perf_counter() - started) * 1000
+
+
+def _best(repeats: int, measure: Any) -> float:
+    return min(measure() for _ in range(repeats))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
