@@ -3,12 +3,12 @@ serving its first event — with wall time and peak RSS.
 
 What runs is what Lambda runs: the runtime dependencies of ``functions/requirements.txt`` installed once
 into ``.tools/coldstart-<hash>`` (no dev tools on the path: the dev environment's ``awscrt`` alone adds
-~200 ms to ``import boto3``) and the ``functions/`` package, in ``python -I`` (no site-packages, no
+~200 ms to ``import boto3``) and the ``functions/`` package, in ``python -I -S`` (no site-packages, no
 user paths). The event's I/O goes to stand-ins this process starts: moto's server (SQS, DynamoDB,
 through ``AWS_ENDPOINT_URL``) and the local org over HTTPS. Each child reports the time to import the
 handler, to serve the event, and its own peak RSS (``VmHWM``); the cold start is the time from this
 process spawning it to the answer (a Lambda environment does not exit after its first event). Two
-references in the same run: a bare interpreter (``python -I -c pass``) and one that only imports
+references in the same run: a bare interpreter (``python -I -S -c pass``) and one that only imports
 ``boto3``. Best of ``--repeats`` per function. Target (issue 15): at most 400 ms and 128 MB per
 function. Reports, never asserts.
 """
@@ -203,7 +203,7 @@ def run_child(paths: Sequence[str], module: str, event: Path, env: Mapping[str, 
     """One fresh process: its whole wall time, peak RSS, and its own import and first-event times."""
     code = CHILD.format(paths=list(paths), module=module, event=str(event))
     spawned = time.time()
-    command = [sys.executable, "-I", "-c", code]
+    command = [sys.executable, "-I", "-S", "-c", code]
     done = subprocess.run(command, env=dict(env), capture_output=True, text=True, check=False)  # noqa: S603
     report = next((line for line in done.stdout.splitlines() if line.startswith("BENCH ")), None)
     if done.returncode != 0 or report is None:
@@ -312,6 +312,7 @@ def _bare(env: Mapping[str, str], code: str) -> float:
     command = [
         sys.executable,
         "-I",
+        "-S",
         "-c",
         f"import sys; sys.path[:0] = {[str(runtime_packages())]!r}; {code}",
     ]
