@@ -130,6 +130,22 @@ class ProcessorSettings(SalesforceAccess):
     window is dead-lettered as ``RESYNC_WINDOW_TOO_LARGE``."""
 
 
+class SlaMonitorSettings(SalesforceAccess):
+    """The SLA monitor: every 15 minutes, the open SLA clocks → reminders, breaches, escalations."""
+
+    routing_table: str
+    """DynamoDB table holding the alert ledger (``alert#…`` items beside the routing pools)."""
+    notification_type: str = "LeadRelay_Alert"
+    """The DeveloperName of the Salesforce custom notification type alerts are sent as."""
+    slack_secret_name: str | None = None
+    """Optional: a Secrets Manager secret (name or ARN) or ``ssm:/path`` holding the Slack incoming
+    webhook URL (``{"slack_webhook_url": "https://hooks.slack.com/…"}``); unset: no Slack."""
+    alerts_per_rep_per_hour: PositiveInt = 5
+    """Single alerts per rep in one run before the rest are folded into one digest."""
+    time_margin_seconds: float = Field(default=5.0, ge=0)
+    """Time kept free at the end of an invocation."""
+
+
 class InspectionSettings(SalesforceAccess):
     """``leadrelay rules explain --record``: read one person back from the org and the activity store."""
 
@@ -195,3 +211,6 @@ class Settings(FunctionSettings):
     resync_margin_seconds: int = Field(default=600, ge=0, le=86_400)
     resync_max_records: PositiveInt = 10_000
     routing_table: str | None = None
+    notification_type: str = "LeadRelay_Alert"
+    slack_secret_name: str | None = None
+    alerts_per_rep_per_hour: PositiveInt = 5

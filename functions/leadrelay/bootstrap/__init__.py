@@ -19,9 +19,11 @@ from datetime import UTC, datetime
 from leadrelay.domain.events import EventSource
 from leadrelay.ports import (
     ActivityStore,
+    AlertLedger,
     DeadLetterSink,
     Enqueuer,
     MaDirectory,
+    Notifier,
     PoolStates,
     SalesforceGateway,
 )
@@ -44,6 +46,8 @@ class Overrides:
     enqueuer: Enqueuer | None = None
     ma_directories: Mapping[EventSource, MaDirectory] | None = None
     pool_states: PoolStates | None = None
+    alert_ledger: AlertLedger | None = None
+    notifier: Notifier | None = None
     clock: Clock | None = None
     sleep: Callable[[float], None] | None = None
     rng: random.Random | None = None

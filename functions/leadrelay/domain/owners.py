@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from leadrelay.domain.pools import Absence, Skip, SkipReason
 from leadrelay.engine.values import as_timestamp
@@ -19,6 +20,15 @@ from leadrelay.engine.values import as_timestamp
 USER_FIELDS = ("Id", "IsActive", "TimeZoneSidKey", "ManagerId")
 OUT_OF_OFFICE_FIELDS = ("Id", "UserId", "StartDate", "EndDate", "IsEnabled")
 REASON_LENGTH = 255
+TOKYO = "Asia/Tokyo"
+
+
+def zone_info(key: str) -> ZoneInfo:
+    """The time zone a ``TimeZoneSidKey`` names; Asia/Tokyo for one Python does not know."""
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(TOKYO)
 
 
 @dataclass(frozen=True)

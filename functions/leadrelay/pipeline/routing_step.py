@@ -30,7 +30,7 @@ from leadrelay.domain.owners import (
     direct_owner,
     user_infos,
 )
-from leadrelay.domain.ownership import DecisionOutputs
+from leadrelay.domain.ownership import DecisionOutputs, SlaOutput
 from leadrelay.domain.pools import Rep
 from leadrelay.domain.routing import Route, RoutingTable
 from leadrelay.domain.sla import Policy, Timer
@@ -86,13 +86,14 @@ class RouteLeads:
             self.routed[key] = routed
             history = batch.histories.get(people.get(key, ""), [])
             desired = {"OwnerId": routed.owner_id, **self._hand_off(routed, history)}
+            if self.follow_up is not None and self.outputs.sla is not None:
+                desired.update(_clock_start(self.outputs.sla, batch.now))
             follow_up = self._follow_up(routed, intent, users, batch.now)
             if follow_up is not None:
                 task, due = follow_up
                 batch.intents.append(task)
                 if self.outputs.sla is not None:
                     desired[self.outputs.sla.due_at] = due
-                    desired[self.outputs.sla.status] = self.outputs.sla.open_value
             batch.intents.append(
                 WriteIntent(
                     sobject=intent.sobject,
@@ -238,6 +239,17 @@ class RouteLeads:
                 choice.skipped,
             )
         return Routed(choice.user_id, route.row_id, f"pool {pool_name}", choice.skipped)
+
+
+def _clock_start(sla: SlaOutput, now: datetime) -> dict[str, Any]:
+    """A new SLA clock: running, started now, no timer acted on, no breach, no contact yet."""
+    fields: dict[str, Any] = {sla.status: sla.open_value}
+    if sla.started_at:
+        fields[sla.started_at] = now
+    for cleared in (sla.actions, sla.breached_at, sla.first_contact_at):
+        if cleared:
+            fields[cleared] = None
+    return fields
 
 
 def _task_key(intent: WriteIntent) -> str:

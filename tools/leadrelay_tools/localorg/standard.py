@@ -122,6 +122,14 @@ EndDate datetime req
 IsEnabled boolean =true
 Message string(40)
 """,
+    ("CustomNotificationType", "0ML"): """
+DeveloperName string(40) req
+MasterLabel string(80) req
+CustomNotifTypeName string(80)
+Description string(255)
+Desktop boolean =true
+Mobile boolean =true
+""",
     ("Organization", "00D"): """
 Name string(80) req
 OrganizationType string(40)
@@ -162,7 +170,7 @@ def _parse_line(line: str) -> FieldDef:
 
 def standard_objects() -> list[ObjectDef]:
     """Fresh definitions of the standard objects (Lead, Contact, Account, Task, User, OutOfOffice,
-    Organization)."""
+    CustomNotificationType, Organization)."""
     objects = []
     for (name, prefix), table in _OBJECTS.items():
         obj = ObjectDef(name, prefix)
