@@ -38,6 +38,7 @@ from leadrelay.domain.writeplan import WriteIntent
 from leadrelay.engine.decision import Decision
 from leadrelay.pipeline.assignment import PoolContentionError, assign_from_pool
 from leadrelay.pipeline.context import StepContext
+from leadrelay.pipeline.first_contact import mark_first_contacts
 from leadrelay.pipeline.state import BatchState
 from leadrelay.ports import PoolStates, SalesforceGateway
 
@@ -62,7 +63,8 @@ class RouteLeads:
     def run(self, batch: BatchState, ctx: StepContext) -> None:
         """Route each entering lead; a failed read or a contended pool fails that lead's event (transient)."""
         self.routed = {}
-        self._recycle(batch)
+        mark_first_contacts(batch, self.outputs.sla)
+        self._recycle(batch)  # after: a lead recycled in this batch has its clock closed, not met
         entering = [(intent, batch.decisions[intent.event_keys[0]]) for intent in self._entering(batch)]
         if not entering:
             return

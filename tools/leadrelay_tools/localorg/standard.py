@@ -105,6 +105,18 @@ Type picklist(255) pick:TaskType
 TaskSubtype picklist(255) noupd rpick:TaskSubtype
 IsClosed boolean ro =false
 """,
+    ("Event", "00U"): """
+Subject combobox(255)
+WhoId reference ->Lead,Contact
+WhatId reference ->Account
+OwnerId reference ->User
+StartDateTime datetime
+EndDateTime datetime
+ActivityDateTime datetime
+DurationInMinutes int
+Description textarea(32000)
+Type picklist(255) pick:TaskType
+""",
     ("User", "005"): """
 Username string(80) req
 FirstName string(40)
@@ -169,7 +181,7 @@ def _parse_line(line: str) -> FieldDef:
 
 
 def standard_objects() -> list[ObjectDef]:
-    """Fresh definitions of the standard objects (Lead, Contact, Account, Task, User, OutOfOffice,
+    """Fresh definitions of the standard objects (Lead, Contact, Account, Task, Event, User, OutOfOffice,
     CustomNotificationType, Organization)."""
     objects = []
     for (name, prefix), table in _OBJECTS.items():
