@@ -102,7 +102,19 @@ class SalesforceAccess(FunctionSettings):
         return self
 
 
-class ProcessorSettings(SalesforceAccess):
+class AlertSettings(SalesforceAccess):
+    """Where alerts to reps go: Salesforce custom notifications of a type, and optionally Slack."""
+
+    notification_type: str | None = None
+    """The DeveloperName of the Salesforce custom notification type alerts are sent as (unset: none)."""
+    slack_secret_name: str | None = None
+    """Optional: a Secrets Manager secret (name or ARN) or ``ssm:/path`` holding the Slack incoming
+    webhook URL (``{"slack_webhook_url": "https://hooks.slack.com/…"}``); unset: no Slack."""
+    alerts_per_rep_per_hour: PositiveInt = 5
+    """Single alerts per rep in one invocation before the rest are folded into one digest."""
+
+
+class ProcessorSettings(AlertSettings):
     """The processor: ingest queue → rules → Salesforce, dead letters to the DLQ."""
 
     dlq_url: str
@@ -130,18 +142,12 @@ class ProcessorSettings(SalesforceAccess):
     window is dead-lettered as ``RESYNC_WINDOW_TOO_LARGE``."""
 
 
-class SlaMonitorSettings(SalesforceAccess):
+class SlaMonitorSettings(AlertSettings):
     """The SLA monitor: every 15 minutes, the open SLA clocks → reminders, breaches, escalations."""
 
     routing_table: str
     """DynamoDB table holding the alert ledger (``alert#…`` items beside the routing pools)."""
-    notification_type: str = "LeadRelay_Alert"
-    """The DeveloperName of the Salesforce custom notification type alerts are sent as."""
-    slack_secret_name: str | None = None
-    """Optional: a Secrets Manager secret (name or ARN) or ``ssm:/path`` holding the Slack incoming
-    webhook URL (``{"slack_webhook_url": "https://hooks.slack.com/…"}``); unset: no Slack."""
-    alerts_per_rep_per_hour: PositiveInt = 5
-    """Single alerts per rep in one run before the rest are folded into one digest."""
+    notification_type: str | None = "LeadRelay_Alert"
     time_margin_seconds: float = Field(default=5.0, ge=0)
     """Time kept free at the end of an invocation."""
 
@@ -211,6 +217,6 @@ class Settings(FunctionSettings):
     resync_margin_seconds: int = Field(default=600, ge=0, le=86_400)
     resync_max_records: PositiveInt = 10_000
     routing_table: str | None = None
-    notification_type: str = "LeadRelay_Alert"
+    notification_type: str | None = None
     slack_secret_name: str | None = None
     alerts_per_rep_per_hour: PositiveInt = 5

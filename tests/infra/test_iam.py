@@ -66,9 +66,10 @@ def test_only_the_webhook_function_reads_the_webhook_secrets(deployed: dict[str,
     assert "WebhookSecretArn" not in _named(deployed, "SlaMonitorFunctionRole")
 
 
-def test_only_the_sla_monitor_reads_the_slack_webhook(deployed: dict[str, Any]) -> None:
+def test_only_the_functions_that_alert_reps_read_the_slack_webhook(deployed: dict[str, Any]) -> None:
     assert "SlackSecretArn" in _named(deployed, "SlaMonitorFunctionRole")
-    assert "SlackSecretArn" not in _named(deployed, "ProcessorFunctionRole")
+    assert "SlackSecretArn" in _named(deployed, "ProcessorFunctionRole")
+    assert "SlackSecretArn" not in _named(deployed, "WebhookFunctionRole")
 
 
 def test_the_processor_polls_only_the_ingest_queue(deployed: dict[str, Any]) -> None:

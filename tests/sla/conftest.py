@@ -55,6 +55,12 @@ class Monitor:
         """One scheduled invocation at ``now``: a fresh execution environment each time."""
         return handle({"source": "aws.scheduler"}, Context(), self.runtime(now))  # type: ignore[arg-type]
 
+    def configured(self, **values: Any) -> Monitor:
+        """The same monitor with other settings (``slack_secret_name=…``)."""
+        return Monitor(
+            self.org, SlaMonitorSettings.of({**self.settings.model_dump(exclude_none=True), **values})
+        )
+
     def with_rules(self, tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Monitor:
         """The same monitor on a copy of the shipped rules with ``change`` applied to sla.json."""
         rules = tmp_path / "rules"
@@ -62,8 +68,7 @@ class Monitor:
         document = json.loads((rules / "sla.json").read_text(encoding="utf-8"))
         change(document)
         (rules / "sla.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-        settings = SlaMonitorSettings.of({**self.settings.model_dump(exclude_none=True), "rules_path": rules})
-        return Monitor(self.org, settings)
+        return self.configured(rules_path=rules)
 
 
 @pytest.fixture

@@ -64,3 +64,13 @@ class FanOut:
                 other.notify(alerts)
             except NotificationError as error:
                 logger.warning("secondary alert channel failed: %s", error)
+
+
+class _Nobody:
+    """Alerts go nowhere (no notification type configured); the ledger still records them."""
+
+    def notify(self, alerts: Sequence[Alert]) -> None:
+        """Nothing."""
+
+
+NO_NOTIFIER: Notifier = _Nobody()

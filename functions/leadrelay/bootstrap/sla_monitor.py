@@ -10,17 +10,14 @@ from dataclasses import dataclass
 import boto3
 
 from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger
-from leadrelay.adapters.salesforce.gateway import ApiUsage, SimpleSalesforceGateway
-from leadrelay.adapters.salesforce.notifications import SalesforceNotifier
-from leadrelay.adapters.secrets import SecretSource
-from leadrelay.adapters.slack import FanOut, SlackNotifier
+from leadrelay.adapters.salesforce.gateway import ApiUsage
+from leadrelay.adapters.slack import NO_NOTIFIER
 from leadrelay.bootstrap import NO_OVERRIDES, Clock, Overrides, utc_now
-from leadrelay.bootstrap.processor import http_session, salesforce_gateway
+from leadrelay.bootstrap.processor import notifiers, salesforce_gateway
 from leadrelay.domain.alerts import AlertPolicy
 from leadrelay.domain.calendar import BusinessCalendar
 from leadrelay.domain.sla_watch import SlaFieldsError
 from leadrelay.pipeline.sla_monitor import SlaMonitor
-from leadrelay.ports import Notifier
 from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay.settings import SlaMonitorSettings
 
@@ -47,26 +44,16 @@ def sla_monitor_runtime(
         raise SlaFieldsError(
             "rules/ownership.json: outputs.sla and outputs.stage are needed by the SLA monitor"
         )
-    gateway = salesforce_gateway(settings, bundle, on_api_usage=on_api_usage)
+    gateway = overrides.gateway or salesforce_gateway(settings, bundle, on_api_usage=on_api_usage)
     monitor = SlaMonitor(
         policies=bundle.sla.policies if bundle.sla else [],
         sla=outputs.sla,
         stage_field=outputs.stage,
         calendar=bundle.routing.calendar if bundle.routing else BusinessCalendar(),
-        gateway=overrides.gateway or gateway,
+        gateway=gateway,
         ledger=overrides.alert_ledger
         or DynamoDBAlertLedger(boto3.client("dynamodb"), settings.routing_table),
-        notifier=overrides.notifier or notifiers(settings, gateway),
+        notifier=overrides.notifier or notifiers(settings, gateway) or NO_NOTIFIER,
         alert_policy=AlertPolicy(per_rep_per_hour=settings.alerts_per_rep_per_hour),
     )
     return SlaMonitorRuntime(monitor, overrides.clock or utc_now, settings.time_margin_seconds)
-
-
-def notifiers(settings: SlaMonitorSettings, gateway: SimpleSalesforceGateway) -> Notifier:
-    """Salesforce custom notifications, and Slack too when a webhook secret is configured."""
-    salesforce = SalesforceNotifier(gateway, settings.notification_type)
-    if not settings.slack_secret_name:
-        return salesforce
-    secrets, reference = SecretSource.from_settings(settings.secrets_file), settings.slack_secret_name
-    slack = SlackNotifier(lambda: str(secrets.get(reference)["slack_webhook_url"]), http_session(settings))
-    return FanOut(salesforce, slack)

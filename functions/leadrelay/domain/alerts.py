@@ -105,3 +105,10 @@ def throttle(wanted: Sequence[Alert], sent: Iterable[Sent], policy: AlertPolicy,
         else:
             digests.setdefault(alert.rep_id, []).append(alert)
     return Throttled(tuple(send), {rep: tuple(alerts) for rep, alerts in digests.items()}, tuple(suppressed))
+
+
+def digest(alerts: Sequence[Alert]) -> Alert:
+    """One alert standing for several to the same rep (the budget's overflow), about the first's lead."""
+    first = alerts[0]
+    lines = "\n".join(alert.text for alert in alerts)
+    return Alert(first.rep_id, first.lead_id, first.kind, f"{len(alerts)} 件の通知をまとめました\n{lines}")

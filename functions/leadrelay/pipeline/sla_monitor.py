@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from leadrelay.domain.alerts import Alert, AlertPolicy, NotificationError, throttle
+from leadrelay.domain.alerts import Alert, AlertPolicy, NotificationError, digest, throttle
 from leadrelay.domain.calendar import BusinessCalendar, Unit
 from leadrelay.domain.owners import TOKYO, USER_FIELDS, UserInfo, user_infos, zone_info
 from leadrelay.domain.ownership import SlaOutput
@@ -136,7 +136,7 @@ class SlaMonitor:
         budget = throttle(wanted, (), self.alert_policy, now)
         digested = sum(len(alerts) for alerts in budget.digests.values())
         try:
-            self.notifier.notify([*budget.send, *(_digest(alerts) for alerts in budget.digests.values())])
+            self.notifier.notify([*budget.send, *(digest(alerts) for alerts in budget.digests.values())])
         except NotificationError as error:
             logger.warning("alerts not delivered: %s", error)
             failed = {alert.rep_id for alert in error.failed or wanted}  # a digest fails its rep's alerts
@@ -181,10 +181,3 @@ def _earliest(policies: Sequence[Policy]) -> timedelta:
             days = max(amount - 1, 0) if timer.after.unit is Unit.BUSINESS_DAYS else None
             bounds.append(timedelta(days=days) if days is not None else timedelta(hours=amount))
     return min(bounds, default=timedelta(0))
-
-
-def _digest(alerts: Sequence[Alert]) -> Alert:
-    """One alert standing for several to the same rep (the budget's overflow)."""
-    first = alerts[0]
-    lines = "\n".join(alert.text for alert in alerts)
-    return Alert(first.rep_id, first.lead_id, first.kind, f"{len(alerts)} 件の通知をまとめました\n{lines}")
