@@ -210,37 +210,39 @@ class RouteLeads:
             "event": event.model_dump(mode="json") if event is not None else {},
         }
         route = self.table.route(root, batch.now)
-        return self._owner(route, root["lead"], batch, users)
+        return resolve_owner(self.table, self.states, route, root["lead"], batch.now, users)
 
-    def _owner(
-        self, route: Route, lead: Mapping[str, Any], batch: BatchState, users: Mapping[str, UserInfo]
-    ) -> Routed:
-        target, now = route.target, batch.now
-        if target is None:
-            return Routed(route.fallback, route.row_id, "fallback (no row matched)")
-        if target.queue is not None:
-            return Routed(target.queue, route.row_id, "queue")
-        if target.user is not None:
-            return direct_owner(target.user, route.row_id, "user", route.fallback, users, now)
-        if target.account_owner:
-            owner = lead.get("LR_Matched_Account_Owner__c")  # filled by de-duplication (issue 12)
-            if not owner:
-                return Routed(route.fallback, route.row_id, "fallback (no matched account)")
-            return direct_owner(str(owner), route.row_id, "account_owner", route.fallback, users, now)
-        pool_name = str(target.pool)
-        pool = self.table.file.pools[pool_name]
-        reps = _reps(pool.members, users)
-        choice = assign_from_pool(
-            pool_name, reps, pool.rules(), self.states, now=now, calendar=self.table.calendar
-        )
-        if choice.user_id is None:
-            return Routed(
-                route.fallback,
-                route.row_id,
-                f"fallback (nobody available in pool {pool_name})",
-                choice.skipped,
-            )
-        return Routed(choice.user_id, route.row_id, f"pool {pool_name}", choice.skipped)
+
+def resolve_owner(
+    table: RoutingTable,
+    states: PoolStates,
+    route: Route,
+    lead: Mapping[str, Any],
+    now: datetime,
+    users: Mapping[str, UserInfo],
+) -> Routed:
+    """The owner a matched row gives the lead (a user, the account's owner, a queue, a pool's next rep),
+    else the row's fallback; what the route step writes and what routing rule tests check."""
+    target = route.target
+    if target is None:
+        return Routed(route.fallback, route.row_id, "fallback (no row matched)")
+    if target.queue is not None:
+        return Routed(target.queue, route.row_id, "queue")
+    if target.user is not None:
+        return direct_owner(target.user, route.row_id, "user", route.fallback, users, now)
+    if target.account_owner:
+        owner = lead.get("LR_Matched_Account_Owner__c")  # filled by de-duplication (issue 12)
+        if not owner:
+            return Routed(route.fallback, route.row_id, "fallback (no matched account)")
+        return direct_owner(str(owner), route.row_id, "account_owner", route.fallback, users, now)
+    pool_name = str(target.pool)
+    pool = table.file.pools[pool_name]
+    reps = _reps(pool.members, users)
+    choice = assign_from_pool(pool_name, reps, pool.rules(), states, now=now, calendar=table.calendar)
+    if choice.user_id is None:
+        reason = f"fallback (nobody available in pool {pool_name})"
+        return Routed(route.fallback, route.row_id, reason, choice.skipped)
+    return Routed(choice.user_id, route.row_id, f"pool {pool_name}", choice.skipped)
 
 
 def _clock_start(sla: SlaOutput, now: datetime) -> dict[str, Any]:
