@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from leadrelay.domain.alerts import Alert
 from leadrelay.domain.deadletter import DeadLetter
 from leadrelay.domain.decision_log import DecisionEntry
 from leadrelay.domain.enrichment import MaPerson
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.domain.pools import PoolState
+from leadrelay.domain.queries import Filter
 from leadrelay.domain.writes import WriteOp, WriteResult
 from leadrelay.engine.decision import Decision
 
@@ -65,6 +67,18 @@ class SalesforceGateway(Protocol):
     ) -> list[str]:
         """Ids of ``sobject`` records whose ``LastModifiedDate`` lies in ``[since, until]``, oldest first,
         at most ``limit`` (one escaped, bounded SOQL query; every page read)."""
+        ...
+
+    def select(
+        self,
+        sobject: str,
+        fields: Sequence[str],
+        where: Sequence[Filter],
+        *,
+        time_left: Callable[[], float] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Records of ``sobject`` matching every filter, with ``Id`` and ``fields``: one escaped SOQL
+        query, every page read (the SLA monitor's one query per policy)."""
         ...
 
     def write(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
@@ -177,4 +191,24 @@ class Enqueuer(Protocol):
 
     def register_lambda_context(self, context: LambdaContext) -> None:
         """Bind the invocation (for in-progress expiry)."""
+        ...
+
+
+class AlertLedger(Protocol):
+    """Which alerts were already sent: a claim per alert key, taken once (a DynamoDB conditional put)."""
+
+    def claim(self, key: str, *, at: datetime) -> bool:
+        """Take ``key``; False when it was already taken (by an earlier or a concurrent run)."""
+        ...
+
+    def release(self, key: str) -> None:
+        """Give ``key`` back (its alert could not be delivered: the next run tries again)."""
+        ...
+
+
+class Notifier(Protocol):
+    """Delivers alerts to reps (Salesforce custom notifications, Slack)."""
+
+    def notify(self, alerts: Sequence[Alert]) -> None:
+        """Deliver every alert or raise ``NotificationError`` naming what failed."""
         ...

@@ -102,7 +102,19 @@ class SalesforceAccess(FunctionSettings):
         return self
 
 
-class ProcessorSettings(SalesforceAccess):
+class AlertSettings(SalesforceAccess):
+    """Where alerts to reps go: Salesforce custom notifications of a type, and optionally Slack."""
+
+    notification_type: str | None = None
+    """The DeveloperName of the Salesforce custom notification type alerts are sent as (unset: none)."""
+    slack_secret_name: str | None = None
+    """Optional: a Secrets Manager secret (name or ARN) or ``ssm:/path`` holding the Slack incoming
+    webhook URL (``{"slack_webhook_url": "https://hooks.slack.com/…"}``); unset: no Slack."""
+    alerts_per_rep_per_hour: PositiveInt = 5
+    """Single alerts per rep in one invocation before the rest are folded into one digest."""
+
+
+class ProcessorSettings(AlertSettings):
     """The processor: ingest queue → rules → Salesforce, dead letters to the DLQ."""
 
     dlq_url: str
@@ -134,6 +146,16 @@ class ProcessorSettings(SalesforceAccess):
     """The key prefix of the decision log's date partitions in its bucket or directory."""
     decision_log_dir: Path | None = None
     """Local mode: the directory of the decision log (instead of a bucket). Neither set: no log."""
+
+
+class SlaMonitorSettings(AlertSettings):
+    """The SLA monitor: every 15 minutes, the open SLA clocks → reminders, breaches, escalations."""
+
+    routing_table: str
+    """DynamoDB table holding the alert ledger (``alert#…`` items beside the routing pools)."""
+    notification_type: str | None = "LeadRelay_Alert"
+    time_margin_seconds: float = Field(default=5.0, ge=0)
+    """Time kept free at the end of an invocation."""
 
 
 class InspectionSettings(SalesforceAccess):
@@ -204,3 +226,6 @@ class Settings(FunctionSettings):
     decision_log_bucket: str | None = None
     decision_log_prefix: str = "decisions/"
     decision_log_dir: Path | None = None
+    notification_type: str | None = None
+    slack_secret_name: str | None = None
+    alerts_per_rep_per_hour: PositiveInt = 5

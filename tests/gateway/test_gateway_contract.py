@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import UnknownFieldError
+from leadrelay.domain.queries import Filter
 from leadrelay.domain.writes import WriteKind, WriteOp
 from leadrelay.ports import SalesforceGateway
 from leadrelay_tools.local_pipeline import local_org_gateway
@@ -158,6 +159,38 @@ def test_records_modified_in_a_window_come_oldest_first_and_at_most_limit(backen
     since, until = datetime.now(UTC) - timedelta(hours=1), datetime.now(UTC) + timedelta(hours=1)
     assert backend.gateway.modified_between("Contact", since, until, limit=2) == ids[:2]
     assert backend.gateway.modified_between("Contact", until, until + timedelta(hours=1), limit=10) == []
+
+
+def sla_lead(backend: Backend, name: str, status: str | None, started: datetime | None) -> str:
+    """An MQL of 株式会社サンプル商事 whose SLA clock is ``status``, started at ``started``."""
+    fields = {"LastName": name, "Company": "株式会社サンプル商事", "LR_Lifecycle_Stage__c": "MQL"}
+    started_at = started.isoformat() if started else None
+    return backend.insert("Lead", fields | {"LR_SLA_Status__c": status, "LR_SLA_Started_At__c": started_at})
+
+
+def test_a_select_returns_the_records_matching_every_filter_with_the_fields_asked(backend: Backend) -> None:
+    start = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    due = sla_lead(backend, "山田", "On Track", start)
+    sla_lead(backend, "佐藤", "Closed", start)  # a closed clock
+    sla_lead(backend, "鈴木", "On Track", start + timedelta(hours=2))  # started after the cut-off
+    sla_lead(backend, "高橋", None, None)  # never routed
+    where = [
+        Filter("LR_Lifecycle_Stage__c", "=", "mql"),
+        Filter("LR_SLA_Started_At__c", "!=", None),
+        Filter("LR_SLA_Status__c", "NOT IN", ("Closed", "Met")),
+        Filter("LR_SLA_Started_At__c", "<=", start + timedelta(hours=1)),
+    ]
+    found = backend.gateway.select("Lead", ["LastName", "LR_SLA_Status__c"], where)
+    assert found == [{"Id": due, "LastName": "山田", "LR_SLA_Status__c": "On Track"}]
+
+
+def test_a_select_with_in_finds_each_listed_value_and_names_an_unknown_field(backend: Backend) -> None:
+    ids = [sla_lead(backend, name, status, None) for name, status in (("山田", "Met"), ("佐藤", "Breached"))]
+    found = backend.gateway.select("Lead", [], [Filter("LR_SLA_Status__c", "IN", ("Met", "Breached"))])
+    assert sorted(record["Id"] for record in found) == sorted(ids)
+    with pytest.raises(UnknownFieldError) as raised:
+        backend.gateway.select("Lead", ["Nickname__c"], [])
+    assert raised.value.field == "Nickname__c"
 
 
 def test_the_fake_fails_a_record_as_told_and_the_others_still_save(

@@ -13,10 +13,11 @@ EXPECTED_HANDLERS = {
     "ProcessorFunction": "leadrelay.handlers.processor.handler",
     "WebhookFunction": "leadrelay.handlers.webhook.handler",
     "SalesforceEventsFunction": "leadrelay.handlers.salesforce_events.handler",
+    "SlaMonitorFunction": "leadrelay.handlers.sla_monitor.handler",
 }
 
 
-def test_the_template_declares_the_processor_the_webhook_and_the_salesforce_events_functions(
+def test_the_template_declares_the_processor_webhook_salesforce_events_and_sla_monitor_functions(
     functions: dict[str, dict[str, Any]],
 ) -> None:
     assert {name: props["Handler"] for name, props in functions.items()} == EXPECTED_HANDLERS
@@ -91,3 +92,11 @@ def test_salesforce_events_that_fail_every_retry_land_in_the_failure_queue(
         "Type": "SQS",
         "Destination": {"Fn::GetAtt": ["SalesforceEventsFailureQueue", "Arn"]},
     }
+
+
+def test_the_sla_monitor_runs_every_15_minutes_on_eventbridge_scheduler(
+    functions: dict[str, dict[str, Any]],
+) -> None:
+    (event,) = functions["SlaMonitorFunction"]["Events"].values()
+    assert event["Type"] == "ScheduleV2"
+    assert event["Properties"]["ScheduleExpression"] == "rate(15 minutes)"

@@ -10,7 +10,7 @@ from typing import Any
 import botocore.session
 import pytest
 from aws_lambda_powertools.utilities.idempotency.persistence import dynamodb as idempotency_persistence
-from leadrelay.adapters import activity_store
+from leadrelay.adapters import activity_store, alert_ledger
 
 from tests.infra.cfn import load_template, policy_statements, resources_of_type
 
@@ -47,6 +47,14 @@ def test_the_processor_may_do_on_the_activity_table_exactly_what_the_activity_st
     granted = _dynamodb_actions_of(deployed, "ProcessorFunctionRole", "ActivityTable")
 
     assert granted == _dynamodb_actions_called_by(activity_store) == {"dynamodb:PutItem", "dynamodb:Query"}
+
+
+def test_the_sla_monitor_may_do_on_the_routing_table_exactly_what_the_alert_ledger_does(
+    deployed: dict[str, Any],
+) -> None:
+    granted = _dynamodb_actions_of(deployed, "SlaMonitorFunctionRole", "RoutingStateTable")
+
+    assert granted == _dynamodb_actions_called_by(alert_ledger) == {"dynamodb:PutItem", "dynamodb:DeleteItem"}
 
 
 @pytest.mark.parametrize("role", ["WebhookFunctionRole", "SalesforceEventsFunctionRole"])

@@ -18,6 +18,7 @@ TEMPLATE = load_template()
 FUNCTIONS = sorted(resources_of_type(TEMPLATE, SAM_FUNCTION))
 QUEUES = sorted(resources_of_type(TEMPLATE, "AWS::SQS::Queue"))
 ALARMS = resources_of_type(TEMPLATE, "AWS::CloudWatch::Alarm")
+ASYNC_SAM_EVENTS = {"Schedule", "ScheduleV2", "EventBridgeRule", "CloudWatchEvent", "SNS", "S3"}
 
 
 def _refs(node: Any) -> set[str]:
@@ -58,7 +59,19 @@ def _dead_letter_queues() -> set[str]:
         found |= _refs(function["Properties"].get("EventInvokeConfig", {}))
     for schedule in resources_of_type(TEMPLATE, "AWS::Scheduler::Schedule").values():
         found |= _refs(schedule["Properties"]["Target"].get("DeadLetterConfig", {}))
+    for _, event in _sam_async_events():
+        found |= _refs(event["Properties"].get("DeadLetterConfig", {}))
     return found & set(QUEUES)
+
+
+def _sam_async_events() -> list[tuple[str, dict[str, Any]]]:
+    """(function, event) for each SAM event that invokes its function asynchronously."""
+    return [
+        (name, event)
+        for name, function in resources_of_type(TEMPLATE, SAM_FUNCTION).items()
+        for event in function["Properties"].get("Events", {}).values()
+        if event["Type"] in ASYNC_SAM_EVENTS
+    ]
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
@@ -88,6 +101,11 @@ def test_every_asynchronous_trigger_has_a_dead_letter_queue() -> None:
         for name, schedule in resources_of_type(TEMPLATE, "AWS::Scheduler::Schedule").items()
         if "DeadLetterConfig" not in schedule["Properties"]["Target"]
     ]
+    missing += [
+        f"{name}/{event['Type']}"
+        for name, event in _sam_async_events()
+        if "DeadLetterConfig" not in event["Properties"]
+    ]
     assert missing == []
 
 
@@ -97,6 +115,7 @@ def test_every_function_invoked_asynchronously_has_an_on_failure_destination() -
         *resources_of_type(TEMPLATE, "AWS::Scheduler::Schedule").values(),
     ]
     invoked = set(FUNCTIONS) & set().union(*(_refs(trigger["Properties"]) for trigger in triggers))
+    invoked |= {name for name, _ in _sam_async_events()}
     for function in invoked:
         config = TEMPLATE["Resources"][function]["Properties"].get("EventInvokeConfig", {})
         assert "OnFailure" in config.get("DestinationConfig", {}), f"{function} has no on-failure destination"

@@ -246,6 +246,7 @@ def test_change_events_are_enriched_with_the_fields_the_change_parser_needs() ->
 
     assert enriched == {
         "TaskChangeEvent": {"WhoId", "Status"},  # whom a completed task was about (salesforce_cdc)
+        "EventChangeEvent": {"WhoId"},  # whom a logged meeting or call was with (first contact)
         "LeadChangeEvent": {"Email"},
         "ContactChangeEvent": {"Email"},
     }

@@ -145,6 +145,19 @@ def test_a_completed_task_is_task_completed_about_its_who() -> None:
     assert event.change.record_id == TASK_ID
 
 
+def test_a_logged_event_is_event_logged_about_its_who_and_an_event_update_is_not() -> None:
+    fields = {"WhoId": LEAD_ID, "Subject": "初回打ち合わせ", "DurationInMinutes": 30}
+    created = change_event("Event", "CREATE", record_ids=("00URM0000000001AAA",), changed=(), fields=fields)
+    updated = change_event("Event", record_ids=("00URM0000000001AAA",), changed=("Subject",), fields=fields)
+
+    (event,) = parse_salesforce_event(created, received_at=NOW).events
+    update = parse_salesforce_event(updated, received_at=NOW)
+
+    assert (event.type, event.entity, event.identity.salesforce_id) == ("event_logged", "Event", LEAD_ID)
+    assert update.events == ()
+    assert [notice.kind for notice in update.notices] == [NoticeKind.NOT_PROCESSED]
+
+
 def test_a_task_created_completed_counts_as_completed() -> None:
     raw = change_event(
         "Task",

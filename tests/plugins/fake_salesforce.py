@@ -11,6 +11,8 @@ real gateway does against the local org for what the pipeline relies on:
   updates of an unknown id fail with ``INVALID_CROSS_REFERENCE_KEY``; upserts match on the external id;
   a field the object lacks fails that record with ``INVALID_FIELD``, a read-only one with
   ``INVALID_FIELD_FOR_INSERT_UPDATE``, a missing required one with ``REQUIRED_FIELD_MISSING``;
+- ``select``: records matching every ``Filter`` (``=``, ``!=``, ordering, ``IN``/``NOT IN``; null
+  as SOQL treats it: ``NOT IN`` leaves nulls out);
 - ``modified_between``: ids by ``LastModifiedDate`` in the window, oldest first, at most ``limit``;
 - ``fail_next(ref_or_sobject, error)``: the next write of a record fails with ``error`` (the local org's
   ``Faults`` for record-level failures).
@@ -22,14 +24,17 @@ real gateway over HTTP against the local org, so the two cannot drift apart.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import SalesforceCallError, UnknownFieldError
+from leadrelay.domain.queries import Filter
 from leadrelay.domain.writes import WriteKind, WriteOp, WriteResult
+from leadrelay.engine.values import as_timestamp
 from leadrelay_tools.localorg.ids import make_id, normalize_id
 from leadrelay_tools.localorg.metadata import load_schema
 from leadrelay_tools.localorg.schema import ObjectDef, Schema
@@ -99,6 +104,25 @@ class InMemorySalesforce:
         """Ids modified in ``[since, until]``, oldest first, at most ``limit``."""
         inside = [r for r in self._live(sobject) if since <= r["LastModifiedDate"] <= until]
         return [r["Id"] for r in sorted(inside, key=lambda r: r["LastModifiedDate"])][:limit]
+
+    def select(
+        self,
+        sobject: str,
+        fields: Sequence[str],
+        where: Sequence[Filter],
+        *,
+        time_left: Callable[[], float] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Records matching every filter (text compared case-insensitively, datetimes as instants)."""
+        operation = f"query {sobject}"
+        obj = self._object(sobject, operation)
+        names = [self._field_name(obj, name, operation) for name in fields]
+        tests = [(self._field_name(obj, f.field, operation), f) for f in where]
+        return [
+            {"Id": record["Id"]} | {name: record.get(name) for name in names}
+            for record in self._live(sobject)
+            if all(_matches(record.get(name), f) for name, f in tests)
+        ]
 
     def write(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
         """One result per op, in op order; a failed record never stops the others (``allOrNone`` false)."""
@@ -204,6 +228,37 @@ class InMemorySalesforce:
 
 def _folded(value: Any) -> Any:
     return value.casefold() if isinstance(value, str) else value
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def _comparable(value: Any) -> Any:
+    """Datetimes (objects or ISO text) as instants, text case-folded, as SOQL compares them."""
+    if isinstance(value, datetime):
+        return as_timestamp(value)
+    if isinstance(value, str) and as_timestamp(value) is not None and "T" in value:
+        return as_timestamp(value)
+    return _folded(value)
+
+
+def _matches(stored: Any, condition: Filter) -> bool:
+    if condition.op in ("IN", "NOT IN"):
+        inside = stored is not None and _comparable(stored) in {
+            _comparable(v) for v in cast(tuple[Any, ...], condition.value)
+        }
+        return inside if condition.op == "IN" else stored is not None and not inside
+    if condition.value is None or stored is None:
+        same = (stored is None) == (condition.value is None)
+        return same if condition.op == "=" else (not same if condition.op == "!=" else False)
+    return _COMPARE[condition.op](_comparable(stored), _comparable(condition.value))
 
 
 @pytest.fixture(scope="session")

@@ -19,10 +19,12 @@ from datetime import UTC, datetime
 from leadrelay.domain.events import EventSource
 from leadrelay.ports import (
     ActivityStore,
+    AlertLedger,
     DeadLetterSink,
     DecisionLog,
     Enqueuer,
     MaDirectory,
+    Notifier,
     PoolStates,
     SalesforceGateway,
 )
@@ -46,6 +48,8 @@ class Overrides:
     ma_directories: Mapping[EventSource, MaDirectory] | None = None
     pool_states: PoolStates | None = None
     decision_log: DecisionLog | None = None
+    alert_ledger: AlertLedger | None = None
+    notifier: Notifier | None = None
     clock: Clock | None = None
     sleep: Callable[[float], None] | None = None
     rng: random.Random | None = None

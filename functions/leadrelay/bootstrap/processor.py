@@ -12,6 +12,7 @@ import boto3
 import requests
 
 from leadrelay.adapters.activity_store import DynamoDBActivityStore
+from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger
 from leadrelay.adapters.dead_letters import DeadLetterQueue
 from leadrelay.adapters.decision_log import DirectoryDecisionLog, S3DecisionLog
 from leadrelay.adapters.ma import ma_directories
@@ -23,7 +24,9 @@ from leadrelay.adapters.salesforce import (
 )
 from leadrelay.adapters.salesforce.auth import SalesforceCredentials
 from leadrelay.adapters.salesforce.gateway import DEFAULT_TIMEOUT_SECONDS, ApiUsage
+from leadrelay.adapters.salesforce.notifications import SalesforceNotifier
 from leadrelay.adapters.secrets import SecretSource
+from leadrelay.adapters.slack import FanOut, SlackNotifier
 from leadrelay.bootstrap import NO_OVERRIDES, Overrides, utc_now
 from leadrelay.domain.deadletter import OperationsConfig
 from leadrelay.domain.events import EventSource
@@ -34,14 +37,22 @@ from leadrelay.pipeline.fields import PersonFields
 from leadrelay.pipeline.lookup import PersonContext, person_context
 from leadrelay.ports import (
     ActivityStore,
+    AlertLedger,
     DeadLetterSink,
     DecisionLog,
     MaDirectory,
+    Notifier,
     PoolStates,
     SalesforceGateway,
 )
 from leadrelay.rulefiles.bundle import RuleBundle, load_rule_bundle
-from leadrelay.settings import InspectionSettings, ProcessorSettings, SalesforceAccess, SettingsError
+from leadrelay.settings import (
+    AlertSettings,
+    InspectionSettings,
+    ProcessorSettings,
+    SalesforceAccess,
+    SettingsError,
+)
 
 # --- Salesforce ------------------------------------------------------------------------------------
 
@@ -89,6 +100,19 @@ def ma_directories_for(settings: ProcessorSettings) -> dict[EventSource, MaDirec
     return ma_directories(secrets, settings.ma_secret_name, http=http_session(settings))
 
 
+def notifiers(settings: AlertSettings, gateway: SalesforceGateway) -> Notifier | None:
+    """Salesforce custom notifications of the configured type, and Slack too when a webhook secret is
+    configured; ``None`` when no notification type is (or the gateway is a stand-in: then pass one)."""
+    if not settings.notification_type or not isinstance(gateway, SimpleSalesforceGateway):
+        return None
+    salesforce = SalesforceNotifier(gateway, settings.notification_type)
+    if not settings.slack_secret_name:
+        return salesforce
+    secrets, reference = SecretSource.from_settings(settings.secrets_file), settings.slack_secret_name
+    slack = SlackNotifier(lambda: str(secrets.get(reference)["slack_webhook_url"]), http_session(settings))
+    return FanOut(salesforce, slack)
+
+
 # --- the processor ---------------------------------------------------------------------------------
 
 
@@ -117,9 +141,17 @@ def processor_runtime(
         function_version=settings.function_version,
         source_queue=settings.ingest_queue_url,
     )
+    gateway = overrides.gateway or salesforce_gateway(settings, bundle, on_api_usage=on_api_usage)
+    notifier = overrides.notifier or notifiers(settings, gateway)
+    pool_states = overrides.pool_states or _pool_states(settings, bundle)
+    ledger = overrides.alert_ledger or (
+        DynamoDBAlertLedger(boto3.client("dynamodb"), settings.routing_table)
+        if settings.routing_table
+        else None
+    )
     pipeline = assemble_pipeline(
         bundle,
-        gateway=overrides.gateway or salesforce_gateway(settings, bundle, on_api_usage=on_api_usage),
+        gateway=gateway,
         activities=overrides.activities or activity_store(settings),
         dead_letters=overrides.dead_letters or _dead_letter_queue(settings, bundle.operations),
         ma_directories=(
@@ -127,8 +159,9 @@ def processor_runtime(
         ),
         config=config,
         overrides=overrides,
-        pool_states=overrides.pool_states or _pool_states(settings, bundle),
+        pool_states=pool_states,
         decision_log=overrides.decision_log or decision_log(settings),
+        alerts=(ledger, notifier) if ledger is not None and notifier is not None else None,
     )
     return ProcessorRuntime(pipeline, settings.time_margin_seconds)
 
@@ -144,10 +177,12 @@ def assemble_pipeline(
     overrides: Overrides = NO_OVERRIDES,
     pool_states: PoolStates | None = None,
     decision_log: DecisionLog | None = None,
+    alerts: tuple[AlertLedger, Notifier] | None = None,
 ) -> Pipeline:
     """The pipeline on a loaded rules directory and the given ports (``overrides``: clock, sleep, rng);
     ``pool_states`` keeps the routing pools' state when the rules route leads (default: in memory);
-    ``decision_log`` keeps the applied decisions (default: ``overrides.decision_log``, else none)."""
+    ``decision_log`` keeps the applied decisions (default: ``overrides.decision_log``, else none);
+    ``alerts`` (a ledger and a notifier) tells reps about the MQLs routed to them."""
     return Pipeline(
         rules=bundle.rules,
         ownership=bundle.ownership,
@@ -162,6 +197,7 @@ def assemble_pipeline(
         follow_up=first_response(bundle.sla, bundle.routing.file.stage) if bundle.routing else None,
         pool_states=_local_pool_states(bundle, pool_states or overrides.pool_states),
         decision_log=decision_log or overrides.decision_log,
+        alerts=alerts or _alerts(overrides),
         clock=overrides.clock or utc_now,
         sleep=overrides.sleep or time.sleep,
         rng=overrides.rng,
@@ -198,6 +234,12 @@ def record_reader(settings: InspectionSettings, overrides: Overrides = NO_OVERRI
         bundle=bundle,
         history_days=settings.activity_history_days,
     )
+
+
+def _alerts(overrides: Overrides) -> tuple[AlertLedger, Notifier] | None:
+    if overrides.alert_ledger is None or overrides.notifier is None:
+        return None
+    return overrides.alert_ledger, overrides.notifier
 
 
 def _local_pool_states(bundle: RuleBundle, given: PoolStates | None) -> PoolStates | None:

@@ -21,6 +21,26 @@ class AlertKind(StrEnum):
     HOT_LEAD = "hot_lead"
     SLA_REMINDER = "sla_reminder"
     SLA_BREACH = "sla_breach"
+    SLA_ESCALATION = "sla_escalation"
+
+
+TITLES = {
+    AlertKind.MQL_ASSIGNED: "新しい MQL が割り当てられました",
+    AlertKind.HOT_LEAD: "ホットリード",
+    AlertKind.SLA_REMINDER: "SLA リマインド: 初回対応の期限が近づいています",
+    AlertKind.SLA_BREACH: "SLA 違反: 対応期限を過ぎました",
+    AlertKind.SLA_ESCALATION: "SLA エスカレーション: 部下の MQL が未対応です",
+}
+"""The notification title per kind (the body is the alert's text)."""
+
+
+class NotificationError(RuntimeError):
+    """Alerts could not be delivered (the channel is named in the message); ``failed`` names which
+    (empty: none of them)."""
+
+    def __init__(self, message: str, *, failed: tuple[Alert, ...] = ()) -> None:
+        super().__init__(message)
+        self.failed = failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,3 +105,10 @@ def throttle(wanted: Sequence[Alert], sent: Iterable[Sent], policy: AlertPolicy,
         else:
             digests.setdefault(alert.rep_id, []).append(alert)
     return Throttled(tuple(send), {rep: tuple(alerts) for rep, alerts in digests.items()}, tuple(suppressed))
+
+
+def digest(alerts: Sequence[Alert]) -> Alert:
+    """One alert standing for several to the same rep (the budget's overflow), about the first's lead."""
+    first = alerts[0]
+    lines = "\n".join(alert.text for alert in alerts)
+    return Alert(first.rep_id, first.lead_id, first.kind, f"{len(alerts)} 件の通知をまとめました\n{lines}")

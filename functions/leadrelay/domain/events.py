@@ -58,6 +58,8 @@ class RecordChangeType(StrEnum):
     OWNER_CHANGED = "owner_changed"
     STATUS_CHANGED = "status_changed"
     TASK_COMPLETED = "task_completed"
+    EVENT_LOGGED = "event_logged"
+    """An Event (a meeting, a call) logged about a person: first contact, as a completed Task is."""
     TASK_CHANGED = "task_changed"
     """A Task Salesforce could not describe (a CDC gap): the processor reads it and, when it is
     completed, applies it as ``task_completed`` about its ``WhoId``."""
@@ -181,7 +183,7 @@ class CanonicalEvent(BaseModel):
     """Activity details (``url``, ``asset``, ``campaign``...); rules read them as ``event.attributes``."""
     fields: dict[str, Any] = Field(default_factory=dict)
     """Salesforce field values carried by the event (mapped MA fields, CDC field values), by API name."""
-    entity: Literal["Lead", "Contact", "Task"] | None = None
+    entity: Literal["Lead", "Contact", "Task", "Event"] | None = None
     """For record changes: the Salesforce object the change is on."""
     changed_fields: tuple[str, ...] = ()
     change: ChangeHeader | None = None

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from leadrelay.domain.pools import Absence, Rep, Skip, SkipReason
 from leadrelay.engine.values import as_timestamp
@@ -20,7 +21,6 @@ from leadrelay.engine.values import as_timestamp
 USER_FIELDS = ("Id", "IsActive", "TimeZoneSidKey", "ManagerId")
 OUT_OF_OFFICE_FIELDS = ("Id", "UserId", "StartDate", "EndDate", "IsEnabled")
 REASON_LENGTH = 255
-DEFAULT_TIME_ZONE = "Asia/Tokyo"
 
 
 class PoolMember(Protocol):
@@ -42,9 +42,20 @@ def pool_reps(
     for member in members:
         info = users.get(member.user) or users.get(member.user[:15])
         active = info is not None and info.active
-        time_zone = zone(info.time_zone if info else DEFAULT_TIME_ZONE)
+        time_zone = zone(info.time_zone if info else TOKYO)
         reps.append(Rep(member.user, time_zone, active, member.weight, info.absences if info else ()))
     return reps
+
+
+TOKYO = "Asia/Tokyo"
+
+
+def zone_info(key: str) -> ZoneInfo:
+    """The time zone a ``TimeZoneSidKey`` names; Asia/Tokyo for one Python does not know."""
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(TOKYO)
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,22 @@ class SlaOutput(Strict):
     closed_value: str = Field(
         default="Closed", min_length=1, description="The status once a lead is recycled."
     )
+    met_value: str = Field(default="Met", min_length=1, description="The status once first contact is made.")
+    breached_value: str = Field(default="Breached", min_length=1)
+    escalated_value: str = Field(default="Escalated", min_length=1)
+    started_at: FieldName | None = None
+    """When the clock started (the routing time); the SLA monitor counts every timer from it."""
+    actions: FieldName | None = None
+    """The timers already acted on (``sla.first_contact/remind …``): the monitor never acts twice."""
+    breached_at: FieldName | None = None
+    first_contact_at: FieldName | None = None
+
+    def clock_fields(self) -> Iterator[tuple[str, str]]:
+        """``(part, field)`` of every field the SLA clock uses, the status and due time included."""
+        for part in ("due_at", "status", "started_at", "actions", "breached_at", "first_contact_at"):
+            value = getattr(self, part)
+            if value is not None:
+                yield part, value
 
 
 class DecisionOutputs(Strict):
@@ -172,8 +188,8 @@ class DecisionOutputs(Strict):
         if self.score_reasons is not None:
             yield ("score_reasons", "field"), self.score_reasons.field
         if self.sla is not None:
-            yield ("sla", "due_at"), self.sla.due_at
-            yield ("sla", "status"), self.sla.status
+            for part, field in self.sla.clock_fields():
+                yield ("sla", part), field
         if self.attribution is not None:
             for part in ("first_source", "first_campaign", "last_source", "last_campaign"):
                 yield ("attribution", part), getattr(self.attribution, part)

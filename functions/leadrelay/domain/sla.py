@@ -61,6 +61,8 @@ class Timer(Strict):
     id: str = Field(min_length=1)
     after: After
     action: Action
+    reassign: bool = False
+    """``escalate`` only: give the lead to the owner's manager as well as alerting them."""
     description: str | None = None
 
 
@@ -146,6 +148,8 @@ def check_sla_file(model: SlaFile, ctx: CheckContext) -> None:
             _unique(f"{policy.id}/{timer.id}", f"{at}/timers/{number}/id", seen, ctx)
             if timer.after.unit is Unit.BUSINESS_DAYS and not float(timer.after.amount).is_integer():
                 ctx.error(f"{at}/timers/{number}/after/amount", "business days are whole days")
+            if timer.reassign and timer.action is not Action.ESCALATE:
+                ctx.error(f"{at}/timers/{number}/reassign", "only an escalate timer reassigns the lead")
 
 
 def _unique(key: str, at: str, seen: dict[str, str], ctx: CheckContext) -> None:

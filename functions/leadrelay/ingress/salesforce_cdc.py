@@ -1,4 +1,4 @@
-"""Change Data Capture for Lead, Contact and Task → record-change events.
+"""Change Data Capture for Lead, Contact, Task and Event → record-change events.
 
 * Lead/Contact ``CREATE`` → ``lead_created`` / ``contact_created``.
 * Lead/Contact ``UPDATE`` → ``owner_changed`` when ``OwnerId`` changed, ``status_changed`` when a
@@ -8,6 +8,7 @@
   true, and on an update ``Status``/``IsClosed`` among the changed fields) → ``task_completed``
   about the task's ``WhoId`` — the first-contact signal. Enrich Task change events with ``WhoId``
   (the channel member's enriched fields): an update event otherwise carries only changed fields.
+* Event ``CREATE`` (a meeting or call logged) → ``event_logged`` about its ``WhoId``: first contact too.
 * Gap events, ``GAP_OVERFLOW`` and changes whose ``recordIds`` is a wildcard (``00Q*``) → a notice,
   and the events that heal them (:mod:`leadrelay.ingress.salesforce_gaps`).
 * Deletes, undeletes and other entities → notices.
@@ -37,7 +38,8 @@ from leadrelay.ingress.values import (
     required_text,
 )
 
-PROCESSED_ENTITIES = ("Lead", "Contact", "Task")
+PROCESSED_ENTITIES = ("Lead", "Contact", "Task", "Event")
+ACTIVITIES = ("Task", "Event")
 CHANGE_TYPES = frozenset({"CREATE", "UPDATE", "DELETE", "UNDELETE", OVERFLOW, *GAP_CHANGE_TYPES})
 _NAME_PARTS = ("Salutation", "FirstName", "MiddleName", "LastName", "Suffix", "InformalName")
 _CREATED = {"Lead": T.LEAD_CREATED, "Contact": T.CONTACT_CREATED}
@@ -68,7 +70,7 @@ def parse_change_event(
 
     if entity not in PROCESSED_ENTITIES:
         return notice(
-            NoticeKind.NOT_PROCESSED, f"{entity} changes are not processed (only Lead, Contact, Task)"
+            NoticeKind.NOT_PROCESSED, f"{entity} changes are not processed (only Lead, Contact, Task, Event)"
         )
     if wildcard or change_type in GAP_CHANGE_TYPES or change_type == OVERFLOW:
         return parse_gap(
@@ -106,9 +108,10 @@ def _record_changes(
     if isinstance(types, str):
         return IngressResult.of(notices=[Notice(NoticeKind.NOT_PROCESSED, types, envelope.name, ids)])
     who = optional_salesforce_id(fields.get("WhoId"), jpath(envelope.path, "WhoId"))
-    if entity == "Task" and who is None:
+    if entity in ACTIVITIES and who is None:
         reason = (
-            "Task change carries no WhoId (enrich TaskChangeEvent with WhoId, or the task is about no person)"
+            f"{entity} change carries no WhoId (enrich {entity}ChangeEvent with WhoId, "
+            f"or the {entity.lower()} is about no person)"
         )
         return IngressResult.of(notices=[Notice(NoticeKind.NOT_PROCESSED, reason, envelope.name, ids)])
     email = optional_text(fields.get("Email"), jpath(envelope.path, "Email"))
@@ -156,6 +159,8 @@ def _types(
 ) -> list[T] | str:
     """The event types of a change, or why it yields none."""
     folded = {name.casefold() for name in changed}
+    if entity == "Event":
+        return [T.EVENT_LOGGED] if change_type == "CREATE" else "Event update is not a new contact"
     if entity == "Task":
         if change_type == "UPDATE" and not folded & {"status", "isclosed"}:
             return "Task update does not change Status"

@@ -19,6 +19,7 @@ from leadrelay.domain.events import EventSource
 from leadrelay.domain.ownership import OwnershipMap
 from leadrelay.domain.routing import RoutingTable
 from leadrelay.domain.sla import Policy, Timer
+from leadrelay.pipeline.assignment_alerts import AlertAssigned
 from leadrelay.pipeline.config import PipelineConfig
 from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.fields import PersonFields
@@ -30,9 +31,11 @@ from leadrelay.pipeline.state import BatchState
 from leadrelay.pipeline.steps import Step, StepContext, standard_steps
 from leadrelay.ports import (
     ActivityStore,
+    AlertLedger,
     DeadLetterSink,
     DecisionLog,
     MaDirectory,
+    Notifier,
     PoolStates,
     Rules,
     SalesforceGateway,
@@ -58,6 +61,7 @@ class Pipeline:
         pool_states: PoolStates | None = None,
         follow_up: tuple[Policy, Timer] | None = None,
         decision_log: DecisionLog | None = None,
+        alerts: tuple[AlertLedger, Notifier] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
@@ -84,6 +88,8 @@ class Pipeline:
             decision_log=decision_log,
         )
         """The steps, in order (a new stage is inserted here)."""
+        if self.routing is not None and alerts is not None:
+            self.steps.append(AlertAssigned(self.routing, *alerts))  # after the write
         letters = LetterWriter(operations, rules.version, self.config)
         self.settler = Settler(activities, dead_letters, letters, self.config, clock)
         self._clock = clock

@@ -17,32 +17,33 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from leadrelay.domain.attribution import attribution
 from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.domain.failures import ROUTING_STATE_ERROR, SalesforceCallError
 from leadrelay.domain.owners import (
     OUT_OF_OFFICE_FIELDS,
+    TOKYO,
     USER_FIELDS,
     Routed,
     UserInfo,
     direct_owner,
     pool_reps,
     user_infos,
+    zone_info,
 )
-from leadrelay.domain.ownership import DecisionOutputs
+from leadrelay.domain.ownership import DecisionOutputs, SlaOutput
 from leadrelay.domain.routing import Route, RoutingTable
 from leadrelay.domain.sla import Policy, Timer
 from leadrelay.domain.writeplan import WriteIntent
 from leadrelay.engine.decision import Decision
 from leadrelay.pipeline.assignment import PoolContentionError, assign_from_pool
 from leadrelay.pipeline.context import StepContext
+from leadrelay.pipeline.first_contact import mark_first_contacts
 from leadrelay.pipeline.state import BatchState
 from leadrelay.ports import PoolStates, SalesforceGateway
 
 logger = logging.getLogger(__name__)
-TOKYO = "Asia/Tokyo"
 
 
 @dataclass
@@ -62,7 +63,8 @@ class RouteLeads:
     def run(self, batch: BatchState, ctx: StepContext) -> None:
         """Route each entering lead; a failed read or a contended pool fails that lead's event (transient)."""
         self.routed = {}
-        self._recycle(batch)
+        mark_first_contacts(batch, self.outputs.sla)
+        self._recycle(batch)  # after: a lead recycled in this batch has its clock closed, not met
         entering = [(intent, batch.decisions[intent.event_keys[0]]) for intent in self._entering(batch)]
         if not entering:
             return
@@ -86,13 +88,14 @@ class RouteLeads:
             self.routed[key] = batch.routed[key] = routed
             history = batch.histories.get(people.get(key, ""), [])
             desired = {"OwnerId": routed.owner_id, **self._hand_off(routed, history)}
+            if self.follow_up is not None and self.outputs.sla is not None:
+                desired.update(_clock_start(self.outputs.sla, batch.now))
             follow_up = self._follow_up(routed, intent, users, batch.now)
             if follow_up is not None:
                 task, due = follow_up
                 batch.intents.append(task)
                 if self.outputs.sla is not None:
                     desired[self.outputs.sla.due_at] = due
-                    desired[self.outputs.sla.status] = self.outputs.sla.open_value
             batch.intents.append(
                 WriteIntent(
                     sobject=intent.sobject,
@@ -116,7 +119,7 @@ class RouteLeads:
             return None
         policy, breach = self.follow_up
         owner = users.get(routed.owner_id) or users.get(routed.owner_id[:15])
-        zone = _zone(owner.time_zone if owner else TOKYO)
+        zone = zone_info(owner.time_zone if owner else TOKYO)
         due = self.table.calendar.deadline(now, breach.after.span(), zone)
         desired: dict[str, Any] = {
             "Subject": f"MQL 初回コンタクト (期限 {due:%Y-%m-%d %H:%M})",
@@ -207,48 +210,53 @@ class RouteLeads:
             "event": event.model_dump(mode="json") if event is not None else {},
         }
         route = self.table.route(root, batch.now)
-        return self._owner(route, root["lead"], batch, users)
+        return resolve_owner(self.table, self.states, route, root["lead"], batch.now, users)
 
-    def _owner(
-        self, route: Route, lead: Mapping[str, Any], batch: BatchState, users: Mapping[str, UserInfo]
-    ) -> Routed:
-        target, now = route.target, batch.now
-        if target is None:
-            return Routed(route.fallback, route.row_id, "fallback (no row matched)")
-        if target.queue is not None:
-            return Routed(target.queue, route.row_id, "queue")
-        if target.user is not None:
-            return direct_owner(target.user, route.row_id, "user", route.fallback, users, now)
-        if target.account_owner:
-            owner = lead.get("LR_Matched_Account_Owner__c")  # filled by de-duplication (issue 12)
-            if not owner:
-                return Routed(route.fallback, route.row_id, "fallback (no matched account)")
-            return direct_owner(str(owner), route.row_id, "account_owner", route.fallback, users, now)
-        pool_name = str(target.pool)
-        pool = self.table.file.pools[pool_name]
-        reps = pool_reps(pool.members, users, _zone)
-        choice = assign_from_pool(
-            pool_name, reps, pool.rules(), self.states, now=now, calendar=self.table.calendar
-        )
-        if choice.user_id is None:
-            return Routed(
-                route.fallback,
-                route.row_id,
-                f"fallback (nobody available in pool {pool_name})",
-                choice.skipped,
-            )
-        return Routed(choice.user_id, route.row_id, f"pool {pool_name}", choice.skipped)
+
+def resolve_owner(
+    table: RoutingTable,
+    states: PoolStates,
+    route: Route,
+    lead: Mapping[str, Any],
+    now: datetime,
+    users: Mapping[str, UserInfo],
+) -> Routed:
+    """The owner a matched row gives the lead (a user, the account's owner, a queue, a pool's next rep),
+    else the row's fallback; what the route step writes and what routing rule tests check."""
+    target = route.target
+    if target is None:
+        return Routed(route.fallback, route.row_id, "fallback (no row matched)")
+    if target.queue is not None:
+        return Routed(target.queue, route.row_id, "queue")
+    if target.user is not None:
+        return direct_owner(target.user, route.row_id, "user", route.fallback, users, now)
+    if target.account_owner:
+        owner = lead.get("LR_Matched_Account_Owner__c")  # filled by de-duplication (issue 12)
+        if not owner:
+            return Routed(route.fallback, route.row_id, "fallback (no matched account)")
+        return direct_owner(str(owner), route.row_id, "account_owner", route.fallback, users, now)
+    pool_name = str(target.pool)
+    pool = table.file.pools[pool_name]
+    reps = pool_reps(pool.members, users, zone_info)
+    choice = assign_from_pool(pool_name, reps, pool.rules(), states, now=now, calendar=table.calendar)
+    if choice.user_id is None:
+        reason = f"fallback (nobody available in pool {pool_name})"
+        return Routed(route.fallback, route.row_id, reason, choice.skipped)
+    return Routed(choice.user_id, route.row_id, f"pool {pool_name}", choice.skipped)
+
+
+def _clock_start(sla: SlaOutput, now: datetime) -> dict[str, Any]:
+    """A new SLA clock: running, started now, no timer acted on, no breach, no contact yet."""
+    fields: dict[str, Any] = {sla.status: sla.open_value}
+    if sla.started_at:
+        fields[sla.started_at] = now
+    for cleared in (sla.actions, sla.breached_at, sla.first_contact_at):
+        if cleared:
+            fields[cleared] = None
+    return fields
 
 
 def _task_key(intent: WriteIntent) -> str:
     """``mql:<event key>`` (hashed when long: the key field holds 255 characters)."""
     key = f"mql:{intent.event_keys[0]}"
     return key if len(key) <= 255 else "mql:sha256=" + hashlib.sha256(key.encode()).hexdigest()
-
-
-def _zone(key: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(key)
-    except (ZoneInfoNotFoundError, ValueError):
-        logger.warning("unknown time zone %r: Asia/Tokyo used", key)
-        return ZoneInfo(TOKYO)

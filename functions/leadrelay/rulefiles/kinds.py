@@ -24,6 +24,7 @@ from leadrelay.engine.scoring import compile_scoring
 from leadrelay.engine.scoring_models import ScoringFile
 from leadrelay.ingress.mapping_model import MappingFile
 from leadrelay.rulefiles.dedupcases import DedupTestFile, check_dedup_tests
+from leadrelay.rulefiles.routingcases import RoutingTestFile, check_routing_tests
 from leadrelay.rulefiles.rulecases import RuleTestFile, check_rule_tests
 from pydantic import BaseModel
 
@@ -60,4 +61,5 @@ RULE_FILE_KINDS: dict[str, KindSpec] = {
     "sla": KindSpec(SlaFile, check_sla_file),
     "dedup": KindSpec(DedupFile, check_dedup_file),
     "dedup_tests": KindSpec(DedupTestFile, check_dedup_tests),
+    "routing_tests": KindSpec(RoutingTestFile, check_routing_tests),
 }

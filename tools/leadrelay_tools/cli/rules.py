@@ -40,6 +40,7 @@ from leadrelay_tools.cli.explanation import (
     stage_move,
 )
 from leadrelay_tools.cli.output import print_case_results, print_json
+from leadrelay_tools.cli.routing_tests import print_routing_report, run_routing_tests
 from leadrelay_tools.cli.simulate import add_simulate
 
 
@@ -232,12 +233,14 @@ def run_test(args: argparse.Namespace) -> int:
     report = run_cases(rules, files, name_filter=args.name_filter)
     report.problems.extend(problems)
     pairs = run_dedup_tests(args.path, name_filter=args.name_filter)
+    routing = run_routing_tests(args.path, name_filter=args.name_filter)
     if args.json:
-        print_json({**report.to_dict(), "dedup": pairs.to_dict()})
+        print_json({**report.to_dict(), "dedup": pairs.to_dict(), "routing": routing.to_dict()})
     else:
         print_test_report(report)
         print_dedup_report(pairs)
-    return 0 if report.ok and pairs.ok else 1
+        print_routing_report(routing)
+    return 0 if report.ok and pairs.ok and routing.ok else 1
 
 
 def read_test_files(directory: Path) -> tuple[list[tuple[str, RuleTestFile]], list[Diagnostic]]:
@@ -248,7 +251,7 @@ def read_test_files(directory: Path) -> tuple[list[tuple[str, RuleTestFile]], li
         return [], [
             Diagnostic(str(directory), "", "no tests directory (rule test cases live in rules/tests/)")
         ]
-    return read_models(directory, RuleTestFile, skip_kinds=frozenset({"dedup_tests"}))
+    return read_models(directory, RuleTestFile, skip_kinds=frozenset({"dedup_tests", "routing_tests"}))
 
 
 def print_test_report(report: RuleTestReport) -> None:

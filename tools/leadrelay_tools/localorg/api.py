@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
-from leadrelay_tools.localorg import bulk, identity
+from leadrelay_tools.localorg import bulk, identity, notifications
 from leadrelay_tools.localorg import resources as res
 from leadrelay_tools.localorg.changes import WriteContext
 from leadrelay_tools.localorg.describe import describe
@@ -140,7 +140,20 @@ def _dispatch(state: OrgState, req: Request, version: str, parts: list[str], ctx
         return _collections(state, req, parts[2:], params, ctx)
     if head == "sobjects":
         return _sobjects(state, req, version, parts[1:], params, ctx)
+    if parts == ["actions", "standard", notifications.ACTION] and method == "POST":
+        return _notify(state, _json(req), ctx)
     raise not_found()
+
+
+def _notify(state: OrgState, body: Any, ctx: WriteContext) -> res.Result:
+    def exists(sobject: str, record_id: str) -> dict[str, Any] | None:
+        obj = state.schema.get(sobject)
+        row = state.store.get(obj, record_id) if obj is not None else None
+        return row if row is not None and not row.get("IsDeleted") else None
+
+    return notifications.send(
+        body, exists=exists, sender_id=ctx.user_id, now=ctx.now, record=state.notifications.append
+    )
 
 
 def _sobjects(

@@ -136,3 +136,28 @@ def _parse_field(path: Path) -> FieldDef:
         restricted=_text(root, "valueSet/md:restricted") == "true",
         reference_to=(ref,) if (ref := _text(root, "referenceTo")) else (),
     )
+
+
+def load_notification_types(project_dir: Path | None = None) -> list[dict[str, str | bool | None]]:
+    """The custom notification types of the DX project (``notificationtypes/*.notiftype-meta.xml``) as
+    ``CustomNotificationType`` records: the org has what an admin deploys from ``infra/salesforce``."""
+    root = project_dir or default_metadata_dir()
+    types: list[dict[str, str | bool | None]] = []
+    for package in _package_dirs(root):
+        for path in sorted((package / "main" / "default" / "notificationtypes").glob("*.notiftype-meta.xml")):
+            try:
+                node = ET.parse(path).getroot()  # noqa: S314 - the project's own DX source
+            except ET.ParseError as exc:
+                raise MetadataError(f"{path}: not valid XML ({exc})") from exc
+            label = _text(node, "masterLabel") or path.name.split(".")[0]
+            types.append(
+                {
+                    "DeveloperName": path.name.split(".")[0],
+                    "MasterLabel": label,
+                    "CustomNotifTypeName": _text(node, "customNotifTypeName") or label,
+                    "Description": _text(node, "description"),
+                    "Desktop": _text(node, "desktop") == "true",
+                    "Mobile": _text(node, "mobile") == "true",
+                }
+            )
+    return types

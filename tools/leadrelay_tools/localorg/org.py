@@ -27,7 +27,8 @@ from leadrelay_tools.localorg.automation import DuplicateRule, LeadAssignmentRul
 from leadrelay_tools.localorg.changes import WriteContext
 from leadrelay_tools.localorg.dml import Engine
 from leadrelay_tools.localorg.faults import Faults
-from leadrelay_tools.localorg.metadata import load_schema
+from leadrelay_tools.localorg.metadata import load_notification_types, load_schema
+from leadrelay_tools.localorg.notifications import Notification
 from leadrelay_tools.localorg.resources import record_json
 from leadrelay_tools.localorg.server import OrgServer
 from leadrelay_tools.localorg.state import ApiCalls, OrgState, wall_clock
@@ -65,6 +66,7 @@ class LocalOrg:
         workdir: Path | None = None,
     ) -> None:
         schema = load_schema(metadata_dir)
+        self._metadata_dir = metadata_dir
         store = Store(schema, db_path)
         self.faults = faults or Faults()
         auth = Auth(find_user=self._find_user, session_seconds=session_seconds)
@@ -246,6 +248,11 @@ class LocalOrg:
             lambda ctx: self.state.engine.update(self._object(sobject), record_id, fields, ctx), user_id
         )
 
+    @property
+    def notifications(self) -> list[Notification]:
+        """Custom notifications delivered through the customNotificationAction, one per recipient."""
+        return list(self.state.notifications)
+
     def change_events(self, sobject: str | None = None) -> list[dict[str, Any]]:
         """Change Data Capture-shaped events of committed writes (``ChangeEventHeader`` + changed fields)."""
         return self.state.changes.events(sobject)
@@ -261,6 +268,7 @@ class LocalOrg:
             self.state.store.clear()
             self.state.cursors.clear()
             self.state.bulk.jobs.clear()
+            self.state.notifications.clear()
             self._seed_users()
             self.state.changes.clear()
             self.state.calls.clear()
@@ -306,6 +314,11 @@ class LocalOrg:
                 continue
             fields = {"Username": username, "FirstName": first, "LastName": last, "Email": username}
             self._write(lambda ctx, f=fields: self.state.engine.create(user, f, ctx), None)
+        kind = self._object("CustomNotificationType")
+        for notification_type in load_notification_types(self._metadata_dir):
+            if self.state.store.find(kind, "DeveloperName", notification_type["DeveloperName"]):
+                continue
+            self._write(lambda ctx, f=notification_type: self.state.engine.create(kind, f, ctx), None)
         self.state.changes.clear()
 
     def _seed_organization(self) -> None:

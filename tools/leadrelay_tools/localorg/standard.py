@@ -105,6 +105,18 @@ Type picklist(255) pick:TaskType
 TaskSubtype picklist(255) noupd rpick:TaskSubtype
 IsClosed boolean ro =false
 """,
+    ("Event", "00U"): """
+Subject combobox(255)
+WhoId reference ->Lead,Contact
+WhatId reference ->Account
+OwnerId reference ->User
+StartDateTime datetime
+EndDateTime datetime
+ActivityDateTime datetime
+DurationInMinutes int
+Description textarea(32000)
+Type picklist(255) pick:TaskType
+""",
     ("User", "005"): """
 Username string(80) req
 FirstName string(40)
@@ -121,6 +133,14 @@ StartDate datetime req
 EndDate datetime req
 IsEnabled boolean =true
 Message string(40)
+""",
+    ("CustomNotificationType", "0ML"): """
+DeveloperName string(40) req
+MasterLabel string(80) req
+CustomNotifTypeName string(80)
+Description string(255)
+Desktop boolean =true
+Mobile boolean =true
 """,
     ("Organization", "00D"): """
 Name string(80) req
@@ -161,8 +181,8 @@ def _parse_line(line: str) -> FieldDef:
 
 
 def standard_objects() -> list[ObjectDef]:
-    """Fresh definitions of the standard objects (Lead, Contact, Account, Task, User, OutOfOffice,
-    Organization)."""
+    """Fresh definitions of the standard objects (Lead, Contact, Account, Task, Event, User, OutOfOffice,
+    CustomNotificationType, Organization)."""
     objects = []
     for (name, prefix), table in _OBJECTS.items():
         obj = ObjectDef(name, prefix)

@@ -14,6 +14,7 @@ from leadrelay_tools.localorg.bulkjobs import BulkJobs
 from leadrelay_tools.localorg.changes import ChangeLog
 from leadrelay_tools.localorg.dml import Engine
 from leadrelay_tools.localorg.faults import Faults
+from leadrelay_tools.localorg.notifications import Notification
 from leadrelay_tools.localorg.schema import Schema
 from leadrelay_tools.localorg.store import Store
 
@@ -75,6 +76,8 @@ class OrgState:
     clock: Callable[[], datetime] = field(default=wall_clock)
     cursors: OrderedDict[str, tuple[str, list[dict[str, Any]]]] = field(default_factory=OrderedDict)
     bulk: BulkJobs = field(default_factory=BulkJobs)
+    notifications: list[Notification] = field(default_factory=list)
+    """Custom notifications delivered (the customNotificationAction), one per recipient, in order."""
     _cursor_seq: int = 0
 
     def add_cursor(self, api_version: str, records: list[dict[str, Any]]) -> str:

@@ -43,6 +43,10 @@ class RecordingGateway:
         """As the inner gateway."""
         return self.inner.modified_between(*args, **kwargs)
 
+    def select(self, *args: Any, **kwargs: Any) -> Any:
+        """As the inner gateway."""
+        return self.inner.select(*args, **kwargs)
+
     def write(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
         """Write ``ops`` (dry: pretend every one succeeded) and remember the successful ones."""
         if self.dry_run:

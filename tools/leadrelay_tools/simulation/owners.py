@@ -10,11 +10,10 @@ the fallback owner); without user lines, everyone named is taken as active.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
 from leadrelay.adapters.pool_states import InMemoryPoolStates
-from leadrelay.domain.owners import UserInfo, direct_owner, pool_reps
+from leadrelay.domain.owners import UserInfo, direct_owner, pool_reps, zone_info
 from leadrelay.domain.pools import PoolRules
 from leadrelay.domain.routing import RoutingTable
 from leadrelay.pipeline.assignment import assign_from_pool
@@ -59,14 +58,7 @@ def _owner(
         return routed.owner_id, None
     pool = table.file.pools[name]
     known = users or {m.user: UserInfo(m.user, active=True, time_zone="Asia/Tokyo") for m in pool.members}
-    reps = pool_reps(pool.members, known, _zone)
+    reps = pool_reps(pool.members, known, zone_info)
     rules = PoolRules(strategy=pool.strategy)
     choice = assign_from_pool(name, reps, rules, states, now=now, calendar=table.calendar)
     return (choice.user_id or destination.fallback), name
-
-
-def _zone(key: str) -> tzinfo:
-    try:
-        return ZoneInfo(key)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Asia/Tokyo")

@@ -22,7 +22,7 @@ What it guarantees (docs/salesforce-gateway.md has the long form):
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,12 +48,15 @@ from leadrelay.adapters.salesforce.errors import (
 )
 from leadrelay.adapters.salesforce.soql import (
     DEFAULT_MAX_QUERY_BYTES,
+    check_sobject,
     modified_between_query,
     select_in_queries,
+    select_where_query,
 )
 from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import OUT_OF_TIME, SalesforceCallError
 from leadrelay.domain.ownership import AUTO_ASSIGN_OFF
+from leadrelay.domain.queries import Filter
 from leadrelay.domain.writes import WriteKind, WriteOp, WriteResult
 
 T = TypeVar("T")
@@ -165,11 +168,34 @@ class SimpleSalesforceGateway:
         """Ids of ``sobject`` records whose ``LastModifiedDate`` lies in ``[since, until]``, oldest first,
         at most ``limit``: one bounded query, every page (``nextRecordsUrl``) followed."""
         soql = modified_between_query(sobject, since, until, limit=limit)
-        operation = f"query {sobject} by LastModifiedDate"
-        in_time = partial(self._in_time, operation, time_left)
-        with self._reporting_usage():
-            records = self._call(operation, partial(self._query, soql=soql, before_request=in_time))
+        records = self._select(f"query {sobject} by LastModifiedDate", soql, time_left)
         return [str(record["Id"]) for record in records]
+
+    def select(
+        self,
+        sobject: str,
+        fields: Sequence[str],
+        where: Sequence[Filter],
+        *,
+        time_left: Callable[[], float] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Records matching every filter: one escaped query, every page followed."""
+        soql = select_where_query(sobject, fields, where)
+        return self._select(
+            f"query {sobject} by {', '.join(f.field for f in where) or 'all'}", soql, time_left
+        )
+
+    def invoke_action(self, action: str, inputs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """``POST actions/standard/<action>`` with ``{"inputs": […]}``: one result per input, in order;
+        raises ``SalesforceCallError`` when the request fails (a 400: every input failed)."""
+        path = f"actions/standard/{check_sobject(action)}"
+        body = {"inputs": list(inputs)}
+
+        def post(sf: Salesforce) -> list[dict[str, Any]]:
+            return list(sf.restful(path, method="POST", json=body, **self._options()) or [])
+
+        with self._reporting_usage():
+            return self._call(f"POST {path}", post)
 
     def write(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
         """Creates, updates and upserts through sObject Collections; one result per op, in op order."""
@@ -180,6 +206,13 @@ class SimpleSalesforceGateway:
         return [by_ref[op.ref] for op in ops]
 
     # --- plumbing ---------------------------------------------------------------------------
+
+    def _select(
+        self, operation: str, soql: str, time_left: Callable[[], float] | None
+    ) -> list[dict[str, Any]]:
+        in_time = partial(self._in_time, operation, time_left)
+        with self._reporting_usage():
+            return self._call(operation, partial(self._query, soql=soql, before_request=in_time))
 
     def _send(self, request: CollectionRequest) -> list[WriteResult]:
         """One collection request; request-level failures become failed results for all its ops."""

@@ -14,6 +14,8 @@ from urllib.parse import quote_plus
 
 from simple_salesforce.format import format_soql
 
+from leadrelay.domain.queries import Filter, Scalar
+
 DEFAULT_MAX_QUERY_BYTES = 12_000
 """Budget for the percent-encoded ``q`` parameter: leaves room for the base URL and the headers."""
 
@@ -85,6 +87,31 @@ def modified_between_query(
         f"SELECT Id FROM {sobject} WHERE {field} >= {_literal(start)} AND {field} <= {_literal(end)} "  # noqa: S608
         f"ORDER BY {field}, Id LIMIT {int(limit)}"
     )
+
+
+def select_where_query(sobject: str, fields: Sequence[str], where: Sequence[Filter]) -> str:
+    """``SELECT Id, fields FROM sobject WHERE f1 AND f2 …``: names checked, values escaped, datetimes as
+    UTC literals in whole seconds."""
+    check_sobject(sobject)
+    columns = list(dict.fromkeys(["Id", *(check_field(name, sobject=sobject) for name in fields)]))
+    conditions = [
+        f"{check_field(f.field, sobject=sobject)} {f.op} "
+        + (
+            "(" + ", ".join(_value(v) for v in f.value) + ")"
+            if isinstance(f.value, tuple)
+            else _value(f.value)
+        )
+        for f in where
+    ]
+    # Names are checked above; every value goes through _value (format_soql or a datetime literal).
+    soql = f"SELECT {', '.join(columns)} FROM {sobject}"  # noqa: S608
+    return soql + (" WHERE " + " AND ".join(conditions) if conditions else "")
+
+
+def _value(value: Scalar) -> str:
+    if isinstance(value, datetime):
+        return _literal(value.astimezone(UTC).replace(microsecond=0))
+    return str(format_soql("{}", value))
 
 
 def _literal(moment: datetime) -> str:

@@ -1,0 +1,59 @@
+"""The SLA monitor's object graph: the rules (SLA policies, the routing calendar, the field map), the
+Salesforce gateway, the alert ledger in the routing state table and the notifiers, from
+:class:`~leadrelay.settings.SlaMonitorSettings`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import boto3
+
+from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger
+from leadrelay.adapters.salesforce.gateway import ApiUsage
+from leadrelay.adapters.slack import NO_NOTIFIER
+from leadrelay.bootstrap import NO_OVERRIDES, Clock, Overrides, utc_now
+from leadrelay.bootstrap.processor import notifiers, salesforce_gateway
+from leadrelay.domain.alerts import AlertPolicy
+from leadrelay.domain.calendar import BusinessCalendar
+from leadrelay.domain.sla_watch import SlaFieldsError
+from leadrelay.pipeline.sla_monitor import SlaMonitor
+from leadrelay.rulefiles.bundle import load_rule_bundle
+from leadrelay.settings import SlaMonitorSettings
+
+
+@dataclass(frozen=True)
+class SlaMonitorRuntime:
+    """The monitor, the clock it runs on and the time it keeps free at the end of an invocation."""
+
+    monitor: SlaMonitor
+    clock: Clock
+    time_margin_seconds: float
+
+
+def sla_monitor_runtime(
+    settings: SlaMonitorSettings,
+    overrides: Overrides = NO_OVERRIDES,
+    *,
+    on_api_usage: Callable[[ApiUsage], None] | None = None,
+) -> SlaMonitorRuntime:
+    """The monitor on the deployed rules; rules without SLA fields in ``ownership.json`` fail here."""
+    bundle = load_rule_bundle(settings.rules_path)
+    outputs = bundle.ownership.outputs
+    if outputs.sla is None or outputs.stage is None:
+        raise SlaFieldsError(
+            "rules/ownership.json: outputs.sla and outputs.stage are needed by the SLA monitor"
+        )
+    gateway = overrides.gateway or salesforce_gateway(settings, bundle, on_api_usage=on_api_usage)
+    monitor = SlaMonitor(
+        policies=bundle.sla.policies if bundle.sla else [],
+        sla=outputs.sla,
+        stage_field=outputs.stage,
+        calendar=bundle.routing.calendar if bundle.routing else BusinessCalendar(),
+        gateway=gateway,
+        ledger=overrides.alert_ledger
+        or DynamoDBAlertLedger(boto3.client("dynamodb"), settings.routing_table),
+        notifier=overrides.notifier or notifiers(settings, gateway) or NO_NOTIFIER,
+        alert_policy=AlertPolicy(per_rep_per_hour=settings.alerts_per_rep_per_hour),
+    )
+    return SlaMonitorRuntime(monitor, overrides.clock or utc_now, settings.time_margin_seconds)

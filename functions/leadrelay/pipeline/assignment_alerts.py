@@ -1,0 +1,76 @@
+"""The MQL-assigned alert: after the write, each rep who was given a lead in this batch is told once.
+
+For every lead the route step gave to a user and whose write was applied, one alert (kind
+``mql_assigned``) to the new owner: claimed in the alert ledger first (``<lead>/mql_assigned/<event>``,
+a conditional put), so a redelivered event never alerts twice, then throttled by the budget (a rep's
+alerts past ``per_rep_per_hour`` folded into one digest) and sent through the notifier (Salesforce
+custom notifications). An alert is a courtesy beside the assignment: a delivery failure is logged and
+its claim given back, never failing the events (the lead is already assigned and written).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from leadrelay.domain.alerts import Alert, AlertKind, AlertPolicy, NotificationError, digest, throttle
+from leadrelay.pipeline.context import StepContext
+from leadrelay.pipeline.routing_step import RouteLeads
+from leadrelay.pipeline.state import BatchState
+from leadrelay.ports import AlertLedger, Notifier
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class AlertAssigned:
+    """Tells each rep about the MQLs this batch assigned to them (after ``write``)."""
+
+    routing: RouteLeads
+    ledger: AlertLedger
+    notifier: Notifier
+    policy: AlertPolicy = field(default_factory=AlertPolicy)
+    name: str = "alert assigned"
+
+    def run(self, batch: BatchState, ctx: StepContext) -> None:
+        """Claim, throttle and send; failures are logged, never the batch's."""
+        claimed: list[tuple[str, Alert]] = []
+        for key, routed in self.routing.routed.items():
+            write = next((op for op in batch.plan if op.sobject == "Lead" and key in op.event_keys), None)
+            if (
+                key in batch.failures
+                or write is None
+                or not write.record_id
+                or not routed.owner_id.startswith("005")
+            ):
+                continue
+            alert = Alert(
+                routed.owner_id, write.record_id, AlertKind.MQL_ASSIGNED, _text(write.fields, batch, key)
+            )
+            event = hashlib.sha256(key.encode()).hexdigest()[:16]
+            claim = f"{write.record_id}/{AlertKind.MQL_ASSIGNED.value}/{event}"
+            if self.ledger.claim(claim, at=batch.now):
+                claimed.append((claim, alert))
+        if not claimed:
+            return
+        budget = throttle([alert for _, alert in claimed], (), self.policy, batch.now)
+        try:
+            self.notifier.notify([*budget.send, *(digest(alerts) for alerts in budget.digests.values())])
+        except NotificationError as error:
+            logger.warning("MQL-assigned alerts not delivered: %s", error)
+            failed = {alert.rep_id for alert in error.failed or [a for _, a in claimed]}
+            for claim, alert in claimed:
+                if alert.rep_id in failed:
+                    self.ledger.release(claim)
+
+
+def _text(fields: Mapping[str, Any], batch: BatchState, key: str) -> str:
+    """``山田 太郎 (株式会社サンプル商事)``: who the lead is, from the lead as read and as written."""
+    current = next((i.current for i in batch.intents if key in i.event_keys and i.sobject == "Lead"), {})
+    lead = {**current, **fields}
+    name = " ".join(str(lead[part]) for part in ("LastName", "FirstName") if lead.get(part))
+    company = lead.get("Company")
+    return f"{name} ({company})" if company else name or "MQL"

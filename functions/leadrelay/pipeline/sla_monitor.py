@@ -1,0 +1,183 @@
+"""The SLA monitor's run: find the open clocks, act on the timers that ran out, write and alert once.
+
+Every 15 minutes (EventBridge Scheduler → ``handlers/sla_monitor.py``):
+
+1. **Read**: one SOQL query per stage that has policies (the shipped two MQL policies share one) —
+   Leads in the stage, clock started early enough for a timer to have run out, status not closed —
+   and one read of their owners (``User``: time zone, manager). Pages are followed inside the query.
+2. **Plan** each clock (:func:`leadrelay.domain.sla_watch.plan_clock`, pure, given ``now``).
+3. **Alert**: each alert is claimed in the alert ledger first (a DynamoDB conditional put on
+   ``lead/policy/timer/clock start``); only the run that claims it sends it, so two runs — one after
+   the other or at once — never send one twice. The budget (:func:`leadrelay.domain.alerts.throttle`)
+   folds a rep's alerts past ``per_rep_per_hour`` into one digest. When delivery fails, the claims are
+   given back and those leads are not written: the next run tries them again.
+4. **Write** the status, breach time, actions taken (and the manager as owner when an escalation
+   reassigns) in sObject Collections: one request per 200 changed leads.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import groupby
+
+from leadrelay.domain.alerts import Alert, AlertPolicy, NotificationError, digest, throttle
+from leadrelay.domain.calendar import BusinessCalendar, Unit
+from leadrelay.domain.owners import TOKYO, USER_FIELDS, UserInfo, user_infos, zone_info
+from leadrelay.domain.ownership import SlaOutput
+from leadrelay.domain.queries import Filter
+from leadrelay.domain.sla import Policy
+from leadrelay.domain.sla_watch import (
+    LEAD_FIELDS,
+    ClockPlan,
+    OpenClock,
+    clock_fields,
+    open_clock,
+    plan_clock,
+)
+from leadrelay.domain.writes import WriteKind, WriteOp, WriteResult
+from leadrelay.ports import AlertLedger, Notifier, SalesforceGateway
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MonitorReport:
+    """What one run did (logged and published as metrics by the handler)."""
+
+    open_clocks: int = 0
+    actions: Mapping[str, int] = field(default_factory=dict)
+    """Actions taken by kind (``remind``, ``breach``, ``escalate``)."""
+    alerts_sent: int = 0
+    alerts_digested: int = 0
+    alerts_already_sent: int = 0
+    leads_written: int = 0
+    write_failures: int = 0
+    delivery_failed: int = 0
+    """Leads left for the next run because their alerts could not be delivered."""
+
+
+@dataclass
+class SlaMonitor:
+    """The monitor over the ports: the org, the alert ledger and the notifier."""
+
+    policies: Sequence[Policy]
+    sla: SlaOutput
+    stage_field: str
+    calendar: BusinessCalendar
+    gateway: SalesforceGateway
+    ledger: AlertLedger
+    notifier: Notifier
+    alert_policy: AlertPolicy = field(default_factory=AlertPolicy)
+
+    def run(self, now: datetime, *, time_left: Callable[[], float] | None = None) -> MonitorReport:
+        """One pass over every open clock; raises ``SalesforceCallError`` when a read fails."""
+        records = [
+            record
+            for stage, policies in _by_stage(self.policies)
+            for record in self._open(stage, policies, now, time_left)
+        ]
+        clocks = [c for c in (open_clock(r, self.sla, self.stage_field) for r in records) if c is not None]
+        owners = sorted({clock.owner_id for clock in clocks if clock.owner_id.startswith("005")})
+        users = user_infos(self.gateway.read("User", owners, USER_FIELDS, time_left=time_left), ())
+        plans = [plan for clock in clocks if (plan := self._plan(clock, users, now)) is not None]
+        plans, alerted = self._alert(plans, now)
+        results = self._write(plans)
+        failed = sum(1 for result in results if not result.success)
+        actions = Counter(action.action.value for plan in plans for action in plan.actions)
+        return MonitorReport(
+            open_clocks=len(clocks),
+            actions=dict(actions),
+            leads_written=len(results) - failed,
+            write_failures=failed,
+            **alerted,
+        )
+
+    def _open(
+        self, stage: str, policies: Sequence[Policy], now: datetime, time_left: Callable[[], float] | None
+    ) -> list[dict[str, object]]:
+        """One query: the stage's leads whose clock started before the earliest a timer can run out."""
+        started, actions = clock_fields(self.sla)
+        fields = [*LEAD_FIELDS, self.stage_field, self.sla.status, started, actions]
+        fields += [name for name in (self.sla.breached_at, self.sla.first_contact_at) if name]
+        where = [
+            Filter(self.stage_field, "=", stage),
+            Filter(started, "<=", now - _earliest(policies)),
+            Filter(self.sla.status, "NOT IN", (self.sla.closed_value,)),
+        ]
+        return self.gateway.select("Lead", fields, where, time_left=time_left)
+
+    def _plan(self, clock: OpenClock, users: Mapping[str, UserInfo], now: datetime) -> ClockPlan | None:
+        owner = users.get(clock.owner_id)
+        return plan_clock(
+            clock,
+            self.policies,
+            self.sla,
+            now=now,
+            calendar=self.calendar,
+            tz=zone_info(owner.time_zone if owner else TOKYO),
+            manager_id=owner.manager_id if owner else None,
+        )
+
+    def _alert(self, plans: list[ClockPlan], now: datetime) -> tuple[list[ClockPlan], dict[str, int]]:
+        """Claim, throttle and send; plans whose alerts could not be delivered are dropped (next run)."""
+        claimed: list[tuple[str, Alert]] = []
+        repeats = 0
+        for plan in plans:
+            for key, alert in plan.alerts:
+                if self.ledger.claim(key, at=now):
+                    claimed.append((key, alert))
+                else:
+                    repeats += 1
+        wanted = [alert for _, alert in claimed]
+        budget = throttle(wanted, (), self.alert_policy, now)
+        digested = sum(len(alerts) for alerts in budget.digests.values())
+        try:
+            self.notifier.notify([*budget.send, *(digest(alerts) for alerts in budget.digests.values())])
+        except NotificationError as error:
+            logger.warning("alerts not delivered: %s", error)
+            failed = {alert.rep_id for alert in error.failed or wanted}  # a digest fails its rep's alerts
+            for key, alert in claimed:
+                if alert.rep_id in failed:
+                    self.ledger.release(key)
+            undelivered = {alert.lead_id for alert in wanted if alert.rep_id in failed}
+            kept = [plan for plan in plans if plan.lead_id not in undelivered]
+            return kept, {
+                "alerts_sent": sum(1 for alert in budget.send if alert.rep_id not in failed),
+                "alerts_already_sent": repeats,
+                "delivery_failed": len(plans) - len(kept),
+            }
+        return plans, {
+            "alerts_sent": len(budget.send),
+            "alerts_digested": digested,
+            "alerts_already_sent": repeats,
+        }
+
+    def _write(self, plans: Sequence[ClockPlan]) -> list[WriteResult]:
+        ops = [
+            WriteOp(
+                ref=p.lead_id, sobject="Lead", kind=WriteKind.UPDATE, fields=p.fields, record_id=p.lead_id
+            )
+            for p in plans
+        ]
+        return self.gateway.write(ops) if ops else []
+
+
+def _by_stage(policies: Sequence[Policy]) -> list[tuple[str, list[Policy]]]:
+    ordered = sorted(policies, key=lambda policy: policy.stage)
+    return [(stage, list(group)) for stage, group in groupby(ordered, key=lambda policy: policy.stage)]
+
+
+def _earliest(policies: Sequence[Policy]) -> timedelta:
+    """A lower bound of the time before any timer of ``policies`` can run out (the query's cut-off):
+    calendar and working hours at least their amount, N business days at least N - 1 whole days."""
+    bounds = []
+    for policy in policies:
+        for timer in policy.timers:
+            amount = timer.after.amount
+            days = max(amount - 1, 0) if timer.after.unit is Unit.BUSINESS_DAYS else None
+            bounds.append(timedelta(days=days) if days is not None else timedelta(hours=amount))
+    return min(bounds, default=timedelta(0))
