@@ -19,5 +19,7 @@ pytest_plugins: list[str] = [
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The demo and the processor log decisions to a scratch directory, never into the checkout."""
+    """The demo and the processor write (decisions, exports, reports) to scratch directories, never into
+    the checkout."""
     os.environ.setdefault("LEADRELAY_DECISION_LOG_DIR", tempfile.mkdtemp(prefix="leadrelay-decisions-"))
+    os.environ.setdefault("LEADRELAY_DEMO_DIR", tempfile.mkdtemp(prefix="leadrelay-demo-"))

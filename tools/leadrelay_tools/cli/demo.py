@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from leadrelay.engine.decision import Decision
 from leadrelay.rulefiles.rulecases import Evaluator, format_points
 
 from leadrelay_tools.cli.demo_pipeline import PipelineDemo, format_pipeline_demo, run_pipeline_demo
+from leadrelay_tools.cli.demo_system import format_system_demo, run_system_demo
 from leadrelay_tools.cli.explanation import DEFAULT_RULES, LeadFile, lead_name, load_rule_set, stage_move
 from leadrelay_tools.cli.output import print_json, print_table
 from leadrelay_tools.cli.rules import InputError, read_lead_file
@@ -49,6 +51,14 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="where the pipeline logs its decisions for `leadrelay why` "
         f"(default: LEADRELAY_DECISION_LOG_DIR or {DEFAULT_LOG_DIR})",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path(os.environ.get("LEADRELAY_DEMO_DIR") or ".leadrelay"),
+        metavar="DIR",
+        help="where the whole hand-off writes its export and reports "
+        "(default: LEADRELAY_DEMO_DIR or .leadrelay)",
     )
     parser.set_defaults(func=run_demo)
 
@@ -144,8 +154,10 @@ def run_demo(args: argparse.Namespace) -> int:
     at = max((s.now or now for s in samples), default=now)
     pipeline = run_pipeline_demo(samples, args.rules, now=at, decision_log=args.decision_log)
     why = differences(rows, pipeline)
+    args.output.mkdir(parents=True, exist_ok=True)
+    system = run_system_demo(args.rules, args.examples.parent, args.output, now=now)
     if args.json:
-        payload = {"ruleset_version": rules.version, "rows": rows, "pipeline": pipeline}
+        payload = {"ruleset_version": rules.version, "rows": rows, "pipeline": pipeline, "system": system}
         print_json({**payload, "notes": notes, "differences": why})
         return 0
     print(f"leadrelay demo: {len(rows)} sample leads in {args.examples}, rule set {rules.version}\n")
@@ -156,4 +168,5 @@ def run_demo(args: argparse.Namespace) -> int:
     print("\nThe two tables " + ("agree." if not why else "differ:\n" + "\n".join(f"  {w}" for w in why)))
     if rows:
         print(f"\nWhy? leadrelay rules explain {args.examples / rows[0]['file']}")
+    print("\n" + format_system_demo(system))
     return 0

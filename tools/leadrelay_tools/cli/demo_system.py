@@ -14,25 +14,35 @@ sent, the dropped self-caused change, the dead letter with its class and owner.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import boto3
 from leadrelay.adapters.alert_ledger import InMemoryAlertLedger
 from leadrelay.adapters.salesforce.notifications import SalesforceNotifier
 from leadrelay.bootstrap import Overrides
 from leadrelay.bootstrap import processor as processor_root
 from leadrelay.ingress.signatures import generic_signature
+from leadrelay.pipeline.fields import PersonFields
 from leadrelay.rulefiles.bundle import load_rule_bundle
-from leadrelay.settings import ProcessorSettings
+from leadrelay.settings import ProcessorSettings, Settings
 
+from leadrelay_tools.cli.org import org_client
+from leadrelay_tools.cli.output import format_table
+from leadrelay_tools.localorg.notifications import Notification
+from leadrelay_tools.org_export import ActivityTable, write_export
 from leadrelay_tools.replay.environ import quiet_functions
 from leadrelay_tools.replay.lines import Line, WebhookLine, read_lines
 from leadrelay_tools.replay.local import local_environment, read_seed
 from leadrelay_tools.replay.runner import Replayer
 from leadrelay_tools.replay.verdicts import Row, Verdict
+from leadrelay_tools.simulation.page import html_report
+from leadrelay_tools.simulation.run import simulate
+from leadrelay_tools.simulation.summary import summarise
 
 SATO = "005RM0000000002YAA"
 """佐藤 花子, the first rep of the east pool: on leave during the demo."""
@@ -168,6 +178,8 @@ def run_system_demo(rules: Path, examples: Path, out_dir: Path, *, now: datetime
         rows = Replayer(settings, overrides=overrides).replay(lines)
         leads = [_lead(record) for record in env.org.records("Lead")]
         alerts = [_alert(n) for n in env.org.state.notifications]
+        reports = {"decision log": str(out_dir / "decision-log")}
+        reports["export"] = str(export_org(settings, rules, out_dir / "export.jsonl", now))
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.outcome.value] = counts.get(row.outcome.value, 0) + 1
@@ -178,7 +190,41 @@ def run_system_demo(rules: Path, examples: Path, out_dir: Path, *, now: datetime
         dropped=[_row(r) for r in rows if r.outcome is Verdict.DROPPED],
         dead_letters=[_row(r) for r in rows if r.outcome in (Verdict.DEAD_LETTERED, Verdict.FAILED)],
         outcomes=counts,
+        reports={**reports, "simulation": str(simulate_stricter(rules, out_dir, now))},
     )
+
+
+def export_org(settings: Settings, rules: Path, path: Path, now: datetime) -> Path:
+    """What the demo left in the local org and the activity table, as an export (Bulk API 2.0)."""
+    bundle = load_rule_bundle(rules)
+    fields = PersonFields(bundle.ownership, bundle.lead_fields)
+    table = ActivityTable(boto3.client("dynamodb"), str(settings.activity_table))
+    with path.open("w", encoding="utf-8") as out:
+        write_export(
+            out,
+            org_client(settings),
+            table,
+            objects=("Lead", "Contact"),
+            fields_for=lambda sobject: fields[sobject],  # type: ignore[index]
+            since=now - timedelta(days=90),
+            now=now,
+            wait=0.0,
+        )
+    return path
+
+
+def simulate_stricter(rules: Path, out_dir: Path, now: datetime) -> Path:
+    """The export under the shipped rules and under a stricter MQL line (engagement 50 → 60), as HTML."""
+    proposed = out_dir / "proposed-rules"
+    shutil.rmtree(proposed, ignore_errors=True)
+    shutil.copytree(rules, proposed)
+    lifecycle = json.loads((proposed / "lifecycle.json").read_text(encoding="utf-8"))
+    lifecycle["thresholds"]["mql_engagement"] = 60
+    (proposed / "lifecycle.json").write_text(json.dumps(lifecycle, ensure_ascii=False), encoding="utf-8")
+    simulation = simulate(out_dir / "export.jsonl", rules, proposed, now=now, workers=1)
+    page = out_dir / "simulation.html"
+    page.write_text(html_report(summarise(simulation)), encoding="utf-8")
+    return page
 
 
 def _lead(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -199,13 +245,8 @@ def _lead(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _alert(notification: Any) -> dict[str, Any]:
-    data = notification if isinstance(notification, Mapping) else getattr(notification, "__dict__", {})
-    return {
-        key: data.get(key)
-        for key in ("recipient", "recipient_id", "title", "body", "target_id")
-        if key in data
-    }
+def _alert(notification: Notification) -> dict[str, Any]:
+    return {"to": notification.recipient_id, "about": notification.target_id, "title": notification.title}
 
 
 def _row(row: Row) -> dict[str, Any]:
@@ -216,3 +257,36 @@ def _row(row: Row) -> dict[str, Any]:
         "event": row.key or row.event,
         "reason": row.reason,
     }
+
+
+LEAD_COLUMNS = ("lead", "company", "fit", "engagement", "stage", "owner", "sla due", "reasons")
+
+
+def format_system_demo(demo: SystemDemo) -> str:
+    """The whole hand-off for the terminal: one short section per thing that happened."""
+    routed = [lead for lead in demo.leads if lead["routing"]]
+    counts = ", ".join(f"{count} {outcome.replace('_', '-')}" for outcome, count in demo.outcomes.items())
+    parts = [
+        "The whole hand-off (examples/replay.jsonl and the demo's webhooks through the webhook, Salesforce "
+        f"events and processor functions; moto and a local org in this process): {counts}\n",
+        format_table(demo.leads, LEAD_COLUMNS, max_width=48),
+    ]
+    parts.append("\nRouted MQLs: " + ("none" if not routed else ""))
+    parts += [
+        f"  {lead['lead']}: {lead['routing']}, first contact due {lead['sla due']}"
+        for lead in demo.leads
+        if lead["routing"]
+    ]
+    parts.append("Alerts sent (Salesforce custom notifications): " + ("none" if not demo.alerts else ""))
+    parts += [f"  to {alert['to']} about {alert['about']}: {alert['title']}" for alert in demo.alerts]
+    parts.append("Duplicates: " + ("none found" if not demo.duplicates else ""))
+    parts += [
+        f"  {lead['lead']} ({lead['company']}) → {lead['duplicate_of']}: {lead['match']}"
+        for lead in demo.duplicates
+    ]
+    parts.append("Dropped: " + ("none" if not demo.dropped else ""))
+    parts += [f"  line {row['line']} {row['source']}: {row['reason']}" for row in demo.dropped]
+    parts.append("Dead letters: " + ("none" if not demo.dead_letters else ""))
+    parts += [f"  line {row['line']} {row['event']}: {row['reason']}" for row in demo.dead_letters]
+    parts.append("Written: " + ", ".join(f"{name} {path}" for name, path in demo.reports.items()))
+    return "\n".join(parts)
