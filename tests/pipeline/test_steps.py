@@ -35,6 +35,7 @@ def test_the_processor_runs_its_steps_in_order(fake_salesforce: InMemorySalesfor
         "heal",
         "enrich",
         "resolve",
+        "match",
         "record activities",
         "evaluate",
         "route",

@@ -150,6 +150,7 @@ def assemble_pipeline(
         routing=bundle.routing,
         follow_up=first_response(bundle.sla, bundle.routing.file.stage) if bundle.routing else None,
         pool_states=_local_pool_states(bundle, pool_states or overrides.pool_states),
+        match=bundle.match,
         clock=overrides.clock or utc_now,
         sleep=overrides.sleep or time.sleep,
         rng=overrides.rng,
