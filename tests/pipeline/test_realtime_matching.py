@@ -130,3 +130,14 @@ def test_every_comparison_is_in_the_decisions_trace(fake_salesforce: InMemorySal
     ]
     assert hits[0]["points"] == 0.0
     assert "person exact" in hits[0]["detail"]
+
+
+def test_a_business_card_of_an_existing_contact_attaches_to_the_contact(local_org: LocalOrg) -> None:
+    contact = {"LastName": "Yamada", "FirstName": "Taro", "Email": WEB_FORM, "Phone": "03-1234-5678"}
+    keys = match_keys(load_match_rules(RULES).record("Contact", contact), "Contact")  # as backfilled
+    contact_id = local_org.insert("Contact", {**contact, **keys}, user_id=local_org.integration_user_id)
+
+    Processor(local_org).run(page_view("t-yamada@sample.co.jp", fields=CARD))
+
+    assert local_org.records("Lead") == []
+    assert local_org.record("Contact", contact_id)["LR_Engagement_Score__c"] == 15  # type: ignore[index]

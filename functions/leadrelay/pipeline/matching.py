@@ -105,6 +105,7 @@ class MatchPeople:
                 Compared(pair, sobject, raw, self.rules.pair(pair).compare(record, self._of(sobject, raw)))
                 for sobject, pair in PERSON_PAIRS
                 for raw in found[sobject]
+                if not raw.get("IsConverted")  # a converted Lead lives on as its Contact
             ]
             best = decisive(compared)
             ref = target_ref(target)
