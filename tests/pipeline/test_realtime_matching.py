@@ -12,13 +12,13 @@ from typing import Any
 
 from leadrelay.adapters.activity_store import InMemoryActivityStore
 from leadrelay.domain.errors import ErrorDetail
-from leadrelay.domain.events import CanonicalEvent
+from leadrelay.domain.events import CanonicalEvent, ChangeHeader, EventKind, EventSource, Identity
 from leadrelay.domain.matching.keys import match_keys
 from leadrelay.pipeline import Outcome
 from leadrelay.rulefiles.dedup_runner import load_match_rules
 from leadrelay_tools.localorg import LocalOrg
 
-from tests.pipeline.support import RULES, leads_by_email, make_pipeline, message, page_view
+from tests.pipeline.support import NOW, RULES, leads_by_email, make_pipeline, message, page_view
 from tests.plugins.fake_salesforce import InMemorySalesforce
 from tests.routing.test_routing_step import SUZUKI, becomes_mql, seed_lead
 
@@ -141,3 +141,32 @@ def test_a_business_card_of_an_existing_contact_attaches_to_the_contact(local_or
 
     assert local_org.records("Lead") == []
     assert local_org.record("Contact", contact_id)["LR_Engagement_Score__c"] == 15  # type: ignore[index]
+
+
+def account_changed(account_id: str) -> CanonicalEvent:
+    """An Account change as ingress makes it of an ``AccountChangeEvent`` (a person renamed it)."""
+    return CanonicalEvent(
+        idempotency_key=f"0002c8e1-7f4b-43a2:1:{account_id}",
+        kind=EventKind.RECORD_CHANGE,
+        type="account_changed",
+        source=EventSource.SALESFORCE,
+        occurred_at=NOW,
+        identity=Identity(salesforce_id=account_id),
+        entity="Account",
+        changed_fields=("Name",),
+        change=ChangeHeader(record_id=account_id, change_type="UPDATE"),
+    )
+
+
+def test_an_account_change_stamps_its_keys_and_makes_it_matchable(local_org: LocalOrg) -> None:
+    account = {"Name": "株式会社サンプル商事", "Website": "https://www.sample.co.jp", "OwnerId": SUZUKI}
+    account_id = local_org.insert("Account", account)
+    processor = Processor(local_org)
+
+    report, _ = processor.run(account_changed(account_id))
+    processor.run(page_view("t-yamada@sample.co.jp", fields=CARD))
+
+    stamped = local_org.record("Account", account_id)
+    assert [result.outcome for result in report.results.values()] == [Outcome.APPLIED]
+    assert (stamped["LR_Match_Company__c"], stamped["LR_Match_Domain__c"]) == ("snprsyz", "sample.co.jp")  # type: ignore[index]
+    assert leads_by_email(local_org)["t-yamada@sample.co.jp"]["LR_Matched_Account__c"] == account_id

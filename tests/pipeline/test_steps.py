@@ -34,6 +34,7 @@ def test_the_processor_runs_its_steps_in_order(fake_salesforce: InMemorySalesfor
         "parse",
         "heal",
         "enrich",
+        "account keys",
         "resolve",
         "match",
         "record activities",

@@ -20,6 +20,7 @@ from leadrelay.domain.matching.match_rules import MatchRules
 from leadrelay.domain.ownership import OwnershipMap
 from leadrelay.domain.routing import RoutingTable
 from leadrelay.domain.sla import Policy, Timer
+from leadrelay.pipeline.account_keys import StampAccountKeys
 from leadrelay.pipeline.config import PipelineConfig
 from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.fields import PersonFields
@@ -76,6 +77,7 @@ class Pipeline:
             resync_max_records=self.config.resync_max_records,
             routing=self.routing,
             matching=MatchPeople(gateway, match, self.fields) if match is not None else None,
+            account_keys=StampAccountKeys(gateway, match) if match is not None else None,
         )
         """The steps, in order (a new stage is inserted here)."""
         letters = LetterWriter(operations, rules.version, self.config)

@@ -218,13 +218,16 @@ def standard_steps(
     resync_max_records: int = 10_000,
     routing: Step | None = None,
     matching: Step | None = None,
+    account_keys: Step | None = None,
 ) -> list[Step]:
-    """The processor's steps, in order (``matching``, when the rules match people (``dedup.json``),
-    after identities are resolved; ``routing``, when the rules route leads, after the rules)."""
+    """The processor's steps, in order (``account_keys`` and ``matching``, when the rules match people
+    (``dedup.json``), before and after identities are resolved; ``routing``, when the rules route
+    leads, after the rules)."""
     return [
         ParseMessages(),
         HealGaps(gateway, resync_max_records),
         EnrichFromMa(enricher),
+        *([account_keys] if account_keys is not None else []),
         ResolveIdentities(gateway, fields),
         *([matching] if matching is not None else []),
         RecordActivities(activities, history_days),
