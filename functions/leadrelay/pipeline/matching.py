@@ -30,6 +30,7 @@ from leadrelay.domain.failures import SalesforceCallError
 from leadrelay.domain.identity import PLACEHOLDER, NewLead, Person, PersonObject, new_lead_fields
 from leadrelay.domain.matching.keys import Clause, key_clauses, key_fields, match_keys
 from leadrelay.domain.matching.linking import (
+    CandidateIndex,
     Compared,
     account_fields,
     candidate_fields,
@@ -95,24 +96,25 @@ class MatchPeople:
         new = [(t, self._record(t, events)) for t, events in batch.targets if isinstance(t, NewLead)]
         if not new:
             return list(batch.targets)
+        records = [record for _, record in new]
         found = {
-            sobject: self._query(sobject, pair, [r for _, r in new], self.fields[sobject], ctx)
+            sobject: self._candidates(sobject, pair, records, self.fields[sobject], ctx)
             for sobject, pair in PERSON_PAIRS
         }
         resolved: dict[str, Person | NewLead] = {}
         for target, record in new:
             compared = [
-                Compared(pair, sobject, raw, self.rules.pair(pair).compare(record, self._of(sobject, raw)))
+                compared
                 for sobject, pair in PERSON_PAIRS
-                for raw in found[sobject]
-                if not raw.get("IsConverted")  # a converted Lead lives on as its Contact
+                for compared in found[sobject].compare(pair, sobject, record)
             ]
             best = decisive(compared)
             ref = target_ref(target)
             batch.match_hits.setdefault(ref, []).extend(trace_hits(compared))
             if best is not None and best.decision.outcome is Outcome.MATCH:
                 resolved[ref] = Person("Contact" if best.sobject == "Contact" else "Lead", best.record)
-                batch.match_hits[target_ref(resolved[ref])] = batch.match_hits.pop(ref)
+                hits = batch.match_hits.pop(ref)
+                batch.match_hits.setdefault(target_ref(resolved[ref]), []).extend(hits)
                 logger.info(
                     "matched an existing person", extra={"sobject": best.sobject, "rule": best.decision.rule}
                 )
@@ -125,39 +127,67 @@ class MatchPeople:
         leads = [(t, self._record(t, events)) for t, events in targets if t.sobject == "Lead"]
         if not leads or "lead_account" not in self.rules.pairs:
             return
-        accounts = self._query("Account", "lead_account", [r for _, r in leads], ACCOUNT_FIELDS, ctx)
-        matcher = self.rules.pair("lead_account")
+        records = [record for _, record in leads]
+        accounts = self._candidates("Account", "lead_account", records, ACCOUNT_FIELDS, ctx)
         for target, record in leads:
-            compared = [
-                Compared("lead_account", "Account", raw, matcher.compare(record, self._of("Account", raw)))
-                for raw in accounts
-            ]
+            compared = accounts.compare("lead_account", "Account", record)
             ref = target_ref(target)
             batch.match_hits.setdefault(ref, []).extend(trace_hits(compared))
             batch.stamps.setdefault(ref, {}).update(account_fields(decisive(compared)))
 
-    def _query(
+    def _candidates(
         self, sobject: str, pair: str, records: Sequence[MatchRecord], fields: Sequence[str], ctx: StepContext
-    ) -> list[dict[str, Any]]:
+    ) -> Candidates:
+        """The records of ``sobject`` sharing a stored key with any of ``records``: one query."""
         if pair not in self.rules.pairs:
-            return []
+            return Candidates(self.rules, [], [])
         clauses: list[Clause] = key_clauses(self.rules.pair(pair), records, sobject)
         if not clauses:
-            return []
+            return Candidates(self.rules, [], [])
         find: Callable[[], list[dict[str, Any]]] = partial(
             self.gateway.find_any, sobject, clauses, fields, time_left=ctx.retrier.remaining
         )
-        return ctx.retrier.call(find, name=f"query {sobject} by match keys")
+        raws = [
+            raw
+            for raw in ctx.retrier.call(find, name=f"query {sobject} by match keys")
+            if not raw.get("IsConverted")  # a converted Lead lives on as its Contact
+        ]
+        return Candidates(self.rules, raws, [_features(self.rules, sobject, raw) for raw in raws])
 
     def _record(self, target: Person | NewLead, events: Sequence[CanonicalEvent]) -> MatchRecord:
         """The record as it is (an existing person) or as it will be created (a new Lead; the placeholder
         of a name or company no event carried is no name)."""
         if isinstance(target, Person):
-            return self._of(target.sobject, target.record)
-        return self._of("Lead", new_lead_fields(target.identity, events))
+            return _features(self.rules, target.sobject, target.record)
+        return _features(self.rules, "Lead", new_lead_fields(target.identity, events))
 
-    def _of(self, sobject: str, raw: Mapping[str, Any]) -> MatchRecord:
-        return self.rules.record(sobject, {k: v for k, v in raw.items() if v != PLACEHOLDER})
+
+def _features(rules: MatchRules, sobject: str, raw: Mapping[str, Any]) -> MatchRecord:
+    """A record's match features (the placeholder of a name or company no event carried is no name)."""
+    return rules.record(sobject, {k: v for k, v in raw.items() if v != PLACEHOLDER})
+
+
+class Candidates:
+    """One query's records, normalised once and filed under the pair's blocking keys."""
+
+    def __init__(self, rules: MatchRules, raws: list[dict[str, Any]], records: list[MatchRecord]) -> None:
+        self.rules = rules
+        self.raws = raws
+        self.records = records
+        self._indexes: dict[str, CandidateIndex] = {}
+
+    def compare(self, pair: str, sobject: str, record: MatchRecord) -> list[Compared]:
+        """``record`` compared with the candidates sharing one of its blocking keys."""
+        matcher = self.rules.pair(pair) if self.raws else None
+        if matcher is None:
+            return []
+        index = self._indexes.get(pair)
+        if index is None:
+            index = self._indexes[pair] = CandidateIndex(matcher, self.records, self.rules.max_block)
+        return [
+            Compared(pair, sobject, self.raws[i], matcher.compare(record, self.records[i]))
+            for i in index.sharing(record)
+        ]
 
 
 def _merged(targets: Sequence[Target], resolved: dict[str, Person | NewLead]) -> list[Target]:

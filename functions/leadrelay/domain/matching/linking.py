@@ -16,12 +16,13 @@ routing table's ``account_owner`` target reads. Every comparison lands in the de
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from leadrelay.domain.dedup_rules import Outcome
-from leadrelay.domain.matching.match_rules import MatchDecision
+from leadrelay.domain.matching.match_rules import MatchDecision, PairMatcher
+from leadrelay.domain.matching.record import MatchRecord
 from leadrelay.engine.decision import RuleHit
 
 POTENTIAL_DUPLICATE = "LR_Potential_Duplicate__c"
@@ -48,6 +49,27 @@ class Compared:
     def record_id(self) -> str:
         """The existing record's id."""
         return str(self.record["Id"])
+
+
+class CandidateIndex:
+    """Existing records filed under a pair's blocking keys: an incoming record is compared only with
+    those that share one of its keys (a key shared by more than ``max_block`` records tells no one
+    apart and is skipped), never with every record a batch's query returned."""
+
+    def __init__(self, matcher: PairMatcher, records: Sequence[MatchRecord], max_block: int) -> None:
+        self._matcher = matcher
+        blocks: dict[str, list[int]] = {}
+        for index, record in enumerate(records):
+            for key in matcher.blocking_keys(record):
+                blocks.setdefault(key, []).append(index)
+        self._blocks = {key: members for key, members in blocks.items() if len(members) <= max_block}
+
+    def sharing(self, record: MatchRecord) -> list[int]:
+        """The indexes of the records sharing a blocking key with ``record``, in order."""
+        found: dict[int, None] = {}
+        for key in self._matcher.blocking_keys(record):
+            found.update(dict.fromkeys(self._blocks.get(key, ())))
+        return sorted(found)
 
 
 def decisive(compared: Iterable[Compared]) -> Compared | None:
