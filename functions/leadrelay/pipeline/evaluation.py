@@ -66,7 +66,7 @@ def evaluate_person(
             WriteIntent(
                 sobject=target.sobject,
                 event_keys=(event.idempotency_key,),
-                desired={**created, **stamped, **wanted},
+                desired={**created, **wanted, **stamped},  # the decision first (reports list it first)
                 current=current,
                 record_id=target.record_id if isinstance(target, Person) else None,
                 external_key=target.key if isinstance(target, NewLead) else None,
