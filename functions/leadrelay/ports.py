@@ -45,6 +45,19 @@ class SalesforceGateway(Protocol):
         """
         ...
 
+    def find_any(
+        self,
+        sobject: str,
+        clauses: Sequence[Mapping[str, Sequence[str]]],
+        fields: Sequence[str],
+        *,
+        time_left: Callable[[], float] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Records of ``sobject`` that satisfy any clause, each once; a clause (field → values) holds
+        when every one of its fields is one of its values (text compared case-insensitively). One
+        escaped SOQL query (``OR`` over the clauses), more only when the values outgrow the URI limit."""
+        ...
+
     def read(
         self,
         sobject: str,

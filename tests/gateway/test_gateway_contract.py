@@ -154,6 +154,36 @@ def test_values_nobody_has_find_nothing(backend: Backend) -> None:
     assert backend.gateway.find("Contact", "Email", [], ["Id"]) == []
 
 
+def test_find_any_returns_each_record_satisfying_any_clause_once(backend: Backend) -> None:
+    keys = {"LR_Match_Name__c": "taroyamada", "LR_Match_Company__c": "snprsyz"}
+    taro = backend.insert(
+        "Lead", {"LastName": "山田", "Company": "サンプル商事", **keys, "LR_Match_Email__c": TARO}
+    )
+    namesake = backend.insert(
+        "Lead", {"LastName": "山田", "Company": "テスト物産", "LR_Match_Name__c": "taroyamada"}
+    )
+    clauses = [
+        {"LR_Match_Email__c": [TARO.upper()]},
+        {"LR_Match_Name__c": ["taroyamada"], "LR_Match_Company__c": ["snprsyz"]},
+    ]
+
+    found = backend.gateway.find_any("Lead", clauses, ["LastName", "Company"])
+
+    assert found == [{"Id": taro, "LastName": "山田", "Company": "サンプル商事"}]
+    assert namesake not in {record["Id"] for record in found}
+
+
+def test_find_any_escapes_values_and_names_an_unknown_field(backend: Backend) -> None:
+    backend.insert("Account", {"Name": "O'Brien & Co.", "LR_Match_Company__c": "o'brn"})
+
+    found = backend.gateway.find_any("Account", [{"LR_Match_Company__c": ["o'brn"]}], ["Name"])
+    with pytest.raises(UnknownFieldError) as raised:
+        backend.gateway.find_any("Account", [{"LR_Match_Company__c": ["o'brn"]}], ["Nickname__c"])
+
+    assert [record["Name"] for record in found] == ["O'Brien & Co."]
+    assert raised.value.field == "Nickname__c"
+
+
 def test_records_modified_in_a_window_come_oldest_first_and_at_most_limit(backend: Backend) -> None:
     ids = [backend.insert("Contact", {"LastName": name}) for name in ("佐藤", "鈴木", "高橋")]
     since, until = datetime.now(UTC) - timedelta(hours=1), datetime.now(UTC) + timedelta(hours=1)

@@ -138,9 +138,14 @@ def test_a_change_without_an_api_origin_reaches_leadrelay(origin: str, change_bu
 
 def test_change_events_of_objects_leadrelay_does_not_watch_are_dropped(change_bus: Bus) -> None:
     assert (
-        change_bus.delivered(_change_event("AccountChangeEvent", commit_user=SALES_USER, changeOrigin=""))
+        change_bus.delivered(_change_event("OpportunityChangeEvent", commit_user=SALES_USER, changeOrigin=""))
         == []
     )
+
+
+def test_account_changes_by_people_reach_leadrelay_for_their_match_keys(change_bus: Bus) -> None:
+    event = _change_event("AccountChangeEvent", commit_user=SALES_USER, changeOrigin="")
+    assert len(change_bus.delivered(event)) == 1
 
 
 def test_lead_activity_platform_events_reach_leadrelay(platform_bus: Bus) -> None:

@@ -2,7 +2,8 @@
 
 The fields come from the code, not from a list kept beside it: what the processor reads is
 ``PersonFields`` over the shipped rules (identity fields, every field ``ownership.json`` names, the
-``lead.*`` fields the rules read); what it writes is what ``ObjectOwnership.may_write`` allows (Leads
+``lead.*`` fields the rules read, the fields the match rules compare) and the Account fields of
+lead-to-account matching; what it writes is what ``ObjectOwnership.may_write`` allows (Leads
 are created, Contacts only updated: ``domain.identity``). `make salesforce-check` converts the same source
 with the real Salesforce CLI.
 """
@@ -16,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from leadrelay.domain.matching.keys import key_fields
 from leadrelay.ingress import salesforce as salesforce_ingress
 from leadrelay.pipeline.fields import PERSON_OBJECTS, PersonFields
+from leadrelay.pipeline.matching import ACCOUNT_FIELDS, MATCH_READ_FIELDS
 from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay_tools.localorg.standard import standard_objects
 
@@ -65,7 +68,7 @@ def permission_set() -> ET.Element:
 def usage() -> dict[str, dict[str, bool]]:
     """Object → field → whether leadrelay writes it (``False``: reads only)."""
     bundle = load_rule_bundle(ROOT / "rules")
-    fields = PersonFields(bundle.ownership, bundle.lead_fields)
+    fields = PersonFields(bundle.ownership, [*bundle.lead_fields, *MATCH_READ_FIELDS])
     used: dict[str, dict[str, bool]] = {}
     for sobject in PERSON_OBJECTS:
         ownership = bundle.ownership.for_object(sobject)
@@ -76,6 +79,7 @@ def usage() -> dict[str, dict[str, bool]]:
     task = bundle.ownership.for_object("Task")  # the routed owner's follow-up Task, upserted on its key
     assert task is not None
     used["Task"] = {name: True for name in task.leadrelay if name.endswith("__c")}
+    used["Account"] = {name: name in key_fields("Account") for name in ACCOUNT_FIELDS}  # lead-to-account
     return used
 
 
@@ -156,6 +160,15 @@ def test_leadrelay_may_create_and_edit_leads_edit_contacts_and_delete_nothing(
     assert (lead["allowCreate"], lead["allowEdit"], lead["allowRead"]) == ("true", "true", "true")
     assert (contact["allowCreate"], contact["allowEdit"], contact["allowRead"]) == ("false", "true", "true")
     assert {lead["allowDelete"], contact["allowDelete"], lead["modifyAllRecords"]} == {"false"}
+
+
+def test_lead_to_account_matching_reads_every_account_and_edits_only_their_match_keys(
+    permission_set: ET.Element,
+) -> None:
+    account = _object_permission(permission_set, "Account")
+
+    assert (account["allowRead"], account["viewAllRecords"], account["allowEdit"]) == ("true", "true", "true")
+    assert (account["allowCreate"], account["allowDelete"], account["modifyAllRecords"]) == ("false",) * 3
 
 
 def test_lookups_see_every_lead_and_contact_whoever_owns_it(permission_set: ET.Element) -> None:

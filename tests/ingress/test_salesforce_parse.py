@@ -47,7 +47,7 @@ def test_account_change_events_name_the_entity_and_records_in_the_report() -> No
     (notice,) = result.notices
     assert notice.event_name == "AccountChangeEvent"
     assert notice.record_ids == ("001RM000005a9tGYAQ",)
-    assert "Account changes are not processed" in notice.reason
+    assert notice.reason == "Account update does not change its Name, Website or Phone"  # a Fax number
 
 
 def test_an_unknown_platform_event_is_reported_by_its_api_name() -> None:
@@ -484,3 +484,21 @@ def test_a_lone_surrogate_in_a_relayed_event_is_replaced_so_the_event_can_be_que
     envelope = lead_activity(Activity_Type__c="download", Asset__c="製造業DX白書 \ud83d")
     (event,) = parse_salesforce_event(envelope).events
     assert "\ud83d" not in event.model_dump_json()
+
+
+def test_an_account_renamed_by_a_person_becomes_account_changed_about_the_account() -> None:
+    renamed = change_event(
+        "Account",
+        record_ids=("001RM000005a9tGYAQ",),
+        changed=("Name", "LastModifiedDate"),
+        fields={"Name": "株式会社サンプル商事"},
+    )
+
+    (event,) = parse_salesforce_event(renamed, received_at=NOW).events
+
+    assert (event.type, event.entity, event.identity.salesforce_id) == (
+        "account_changed",
+        "Account",
+        "001RM000005a9tGYAQ",
+    )
+    assert event.fields["Name"] == "株式会社サンプル商事"

@@ -44,7 +44,25 @@ LEADRELAY_FIELDS = {
     "LR_Need_Confirmed__c": "Checkbox",
     "LR_Timeline_Confirmed__c": "Checkbox",
     "LR_Opportunity_Stage__c": "Text",
+    **dict.fromkeys(
+        (
+            "LR_Match_Email__c",
+            "LR_Match_Phone__c",
+            "LR_Match_Name__c",
+            "LR_Match_Company__c",
+            "LR_Match_Domain__c",
+        ),
+        "Text",
+    ),
 }
+LEAD_ONLY_FIELDS = {
+    "LR_Potential_Duplicate__c": "Text",
+    "LR_Match_Score__c": "Number",
+    "LR_Match_Reasons__c": "LongTextArea",
+    "LR_Matched_Account__c": "Lookup",
+    "LR_Matched_Account_Owner__c": "Lookup",
+}
+"""What the real-time match writes on a lead (issue 12): its potential duplicate and matched account."""
 
 
 @pytest.mark.parametrize("sobject", ["Lead", "Contact"])
@@ -56,7 +74,7 @@ def test_dx_source_declares_leadrelay_fields_on_leads_and_contacts(sobject: str)
         assert root.findtext(f"{NS}fullName") == path.name.removesuffix(".field-meta.xml")
         declared[root.findtext(f"{NS}fullName")] = root.findtext(f"{NS}type")
 
-    assert declared == LEADRELAY_FIELDS
+    assert declared == {**LEADRELAY_FIELDS, **(LEAD_ONLY_FIELDS if sobject == "Lead" else {})}
 
 
 def test_the_platform_event_is_high_volume_and_published_after_commit() -> None:

@@ -143,7 +143,8 @@ def test_a_batch_asks_one_query_per_object_and_key_kind_and_writes_in_one_collec
     people = [f"tanaka{i:03d}@example-kogyo.co.jp" for i in range(150)]
     run(pipeline, clock, *(page_view(p, minutes_ago=m) for p in people for m in (5, 50)))
     calls = local_org.api_calls
-    assert calls.total - before == 3  # Lead by Email, Contact by Email, one upsert collection
+    # Lead by Email, Contact by Email; Lead, Contact and Account by match keys; one upsert collection
+    assert calls.total - before == 6
     assert len(local_org.records("Lead")) == 151
 
 

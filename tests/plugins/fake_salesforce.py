@@ -7,6 +7,7 @@ real gateway does against the local org for what the pipeline relies on:
 - ``find``/``read``: records whose field equals one of the values (text compared case-insensitively,
   as SOQL does), with ``Id`` and the asked fields (names spelled as the org spells them) as the local
   org answers; an unknown field raises ``UnknownFieldError`` naming it (the gateway's ``INVALID_FIELD``);
+- ``find_any``: records satisfying any clause (every field of the clause one of its values);
 - ``write``: one ``WriteResult`` per op, in op order; creates get a new id of the object's key prefix;
   updates of an unknown id fail with ``INVALID_CROSS_REFERENCE_KEY``; upserts match on the external id;
   a field the object lacks fails that record with ``INVALID_FIELD``, a read-only one with
@@ -79,6 +80,28 @@ class InMemorySalesforce:
             {"Id": record["Id"]} | {name: record.get(name) for name in names}
             for record in self._live(sobject)
             if _folded(record.get(key)) in wanted
+        ]
+
+    def find_any(
+        self,
+        sobject: str,
+        clauses: Sequence[Mapping[str, Sequence[str]]],
+        fields: Sequence[str],
+        *,
+        time_left: Callable[[], float] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Records of ``sobject`` satisfying any clause (each field one of its values), with ``fields``."""
+        operation = f"query {sobject} by match keys"
+        obj = self._object(sobject, operation)
+        names = [self._field_name(obj, name, operation) for name in fields]
+        wanted = [
+            {self._field_name(obj, key, operation): {_folded(v) for v in values} for key, values in c.items()}
+            for c in clauses
+        ]
+        return [
+            {"Id": record["Id"]} | {name: record.get(name) for name in names}
+            for record in self._live(sobject)
+            if any(c and all(_folded(record.get(k)) in v for k, v in c.items()) for c in wanted)
         ]
 
     def read(

@@ -198,6 +198,7 @@ def assemble_pipeline(
         pool_states=_local_pool_states(bundle, pool_states or overrides.pool_states),
         decision_log=decision_log or overrides.decision_log,
         alerts=alerts or _alerts(overrides),
+        match=bundle.match,
         clock=overrides.clock or utc_now,
         sleep=overrides.sleep or time.sleep,
         rng=overrides.rng,

@@ -63,6 +63,9 @@ class RecordChangeType(StrEnum):
     TASK_CHANGED = "task_changed"
     """A Task Salesforce could not describe (a CDC gap): the processor reads it and, when it is
     completed, applies it as ``task_completed`` about its ``WhoId``."""
+    ACCOUNT_CHANGED = "account_changed"
+    """An Account created, or its name, website or phone changed: the processor stamps its match keys
+    (lead-to-account matching, docs/matching.md)."""
     RECORDS_CHANGED = "records_changed"
     """A re-sync window (``GAP_OVERFLOW``, wildcard ``recordIds``): the processor re-reads every
     record of ``entity`` modified in ``window`` and re-evaluates each."""
@@ -183,7 +186,7 @@ class CanonicalEvent(BaseModel):
     """Activity details (``url``, ``asset``, ``campaign``...); rules read them as ``event.attributes``."""
     fields: dict[str, Any] = Field(default_factory=dict)
     """Salesforce field values carried by the event (mapped MA fields, CDC field values), by API name."""
-    entity: Literal["Lead", "Contact", "Task", "Event"] | None = None
+    entity: Literal["Lead", "Contact", "Task", "Event", "Account"] | None = None
     """For record changes: the Salesforce object the change is on."""
     changed_fields: tuple[str, ...] = ()
     change: ChangeHeader | None = None

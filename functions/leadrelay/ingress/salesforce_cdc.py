@@ -9,6 +9,9 @@
   about the task's ``WhoId`` — the first-contact signal. Enrich Task change events with ``WhoId``
   (the channel member's enriched fields): an update event otherwise carries only changed fields.
 * Event ``CREATE`` (a meeting or call logged) → ``event_logged`` about its ``WhoId``: first contact too.
+* Account ``CREATE``, and an ``UPDATE`` of its ``Name``, ``Website`` or ``Phone`` → ``account_changed``
+  (the processor stamps the Account's match keys); other Account updates and Account gaps → notices
+  (gaps are healed by the backfill).
 * Gap events, ``GAP_OVERFLOW`` and changes whose ``recordIds`` is a wildcard (``00Q*``) → a notice,
   and the events that heal them (:mod:`leadrelay.ingress.salesforce_gaps`).
 * Deletes, undeletes and other entities → notices.
@@ -38,8 +41,10 @@ from leadrelay.ingress.values import (
     required_text,
 )
 
-PROCESSED_ENTITIES = ("Lead", "Contact", "Task", "Event")
+PROCESSED_ENTITIES = ("Lead", "Contact", "Task", "Event", "Account")
 ACTIVITIES = ("Task", "Event")
+ACCOUNT_MATCH_FIELDS = frozenset({"name", "website", "phone"})
+"""Account fields its match keys are made of (case-folded): an update of another field changes none."""
 CHANGE_TYPES = frozenset({"CREATE", "UPDATE", "DELETE", "UNDELETE", OVERFLOW, *GAP_CHANGE_TYPES})
 _NAME_PARTS = ("Salutation", "FirstName", "MiddleName", "LastName", "Suffix", "InformalName")
 _CREATED = {"Lead": T.LEAD_CREATED, "Contact": T.CONTACT_CREATED}
@@ -70,8 +75,11 @@ def parse_change_event(
 
     if entity not in PROCESSED_ENTITIES:
         return notice(
-            NoticeKind.NOT_PROCESSED, f"{entity} changes are not processed (only Lead, Contact, Task, Event)"
+            NoticeKind.NOT_PROCESSED,
+            f"{entity} changes are not processed (only Lead, Contact, Task, Event, Account)",
         )
+    if entity == "Account" and (wildcard or change_type in GAP_CHANGE_TYPES or change_type == OVERFLOW):
+        return notice(NoticeKind.NOT_PROCESSED, f"{change_type} on Account is healed by the backfill")
     if wildcard or change_type in GAP_CHANGE_TYPES or change_type == OVERFLOW:
         return parse_gap(
             envelope,
@@ -161,6 +169,10 @@ def _types(
     folded = {name.casefold() for name in changed}
     if entity == "Event":
         return [T.EVENT_LOGGED] if change_type == "CREATE" else "Event update is not a new contact"
+    if entity == "Account":
+        if change_type == "UPDATE" and not folded & ACCOUNT_MATCH_FIELDS:
+            return "Account update does not change its Name, Website or Phone"
+        return [T.ACCOUNT_CHANGED]
     if entity == "Task":
         if change_type == "UPDATE" and not folded & {"status", "isclosed"}:
             return "Task update does not change Status"

@@ -1,7 +1,7 @@
 """One batch of ingest messages through the whole pipeline; docs/processor.md tells the story.
 
-The pipeline runs its steps (:mod:`leadrelay.pipeline.steps`: parse → heal → enrich → resolve → record
-activities → evaluate → plan → write) over one :class:`~leadrelay.pipeline.state.BatchState`, then
+The pipeline runs its steps (:mod:`leadrelay.pipeline.steps`: parse → heal → enrich → resolve → match → record
+activities → evaluate → route → plan → write) over one :class:`~leadrelay.pipeline.state.BatchState`, then
 settles it (:mod:`leadrelay.pipeline.settling`): every message ends APPLIED, DEAD_LETTERED or RETRY.
 The pipeline takes ports only (gateway, activity store, dead-letter sink, MA directories); it imports
 nothing from AWS.
@@ -16,13 +16,16 @@ from datetime import UTC, datetime
 
 from leadrelay.domain.deadletter import OperationsConfig
 from leadrelay.domain.events import EventSource
+from leadrelay.domain.matching.match_rules import MatchRules
 from leadrelay.domain.ownership import OwnershipMap
 from leadrelay.domain.routing import RoutingTable
 from leadrelay.domain.sla import Policy, Timer
+from leadrelay.pipeline.account_keys import StampAccountKeys
 from leadrelay.pipeline.assignment_alerts import AlertAssigned
 from leadrelay.pipeline.config import PipelineConfig
 from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.fields import PersonFields
+from leadrelay.pipeline.matching import MATCH_READ_FIELDS, MatchPeople
 from leadrelay.pipeline.messages import BatchReport, InboundMessage
 from leadrelay.pipeline.retrying import Retrier
 from leadrelay.pipeline.routing_step import RouteLeads
@@ -62,13 +65,14 @@ class Pipeline:
         follow_up: tuple[Policy, Timer] | None = None,
         decision_log: DecisionLog | None = None,
         alerts: tuple[AlertLedger, Notifier] | None = None,
+        match: MatchRules | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
         self.rules = rules
         self.config = config or PipelineConfig()
-        self.fields = PersonFields(ownership, rule_fields)
+        self.fields = PersonFields(ownership, [*rule_fields, *(MATCH_READ_FIELDS if match else ())])
         self.routing: RouteLeads | None = None
         """The routing step, when the rules route leads (``routing.json``)."""
         if routing is not None:
@@ -86,6 +90,8 @@ class Pipeline:
             resync_max_records=self.config.resync_max_records,
             routing=self.routing,
             decision_log=decision_log,
+            matching=MatchPeople(gateway, match, self.fields) if match is not None else None,
+            account_keys=StampAccountKeys(gateway, match) if match is not None else None,
         )
         """The steps, in order (a new stage is inserted here)."""
         if self.routing is not None and alerts is not None:

@@ -36,12 +36,14 @@ def evaluate_person(
     rules: Rules,
     ownership: OwnershipMap,
     now: datetime,
+    stamped: Mapping[str, Any] | None = None,
 ) -> PersonEvaluation:
     """Evaluate ``events`` (oldest first) for ``target`` and turn each decision into a write intent.
 
     A new Lead's intents carry the fields it is created with (name, e-mail, company… from the
     events; only those the ownership map lets leadrelay set on creation, so the rules see the record
-    as it will be); the planner writes them only on creation.
+    as it will be); the planner writes them only on creation. ``stamped`` (the match step's match keys,
+    potential duplicate and matched account) joins every intent, and the record the rules see.
     """
     ordered = sorted(events, key=lambda e: (e.occurred_at, e.idempotency_key))
     if isinstance(target, NewLead):
@@ -52,6 +54,8 @@ def evaluate_person(
         created = {}
         record = dict(target.record)
         current = target.record
+    stamped = dict(stamped or {})
+    record.update(stamped)
     result = PersonEvaluation()
     for event in ordered:
         context = {"lead": record, "activities": list(activities), "event": event.model_dump(mode="json")}
@@ -62,7 +66,7 @@ def evaluate_person(
             WriteIntent(
                 sobject=target.sobject,
                 event_keys=(event.idempotency_key,),
-                desired={**created, **wanted},
+                desired={**created, **wanted, **stamped},  # the decision first (reports list it first)
                 current=current,
                 record_id=target.record_id if isinstance(target, Person) else None,
                 external_key=target.key if isinstance(target, NewLead) else None,

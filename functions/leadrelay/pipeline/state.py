@@ -14,10 +14,11 @@ from typing import Any
 
 from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.events import CanonicalEvent
+from leadrelay.domain.identity import NewLead, Person
 from leadrelay.domain.owners import Routed
 from leadrelay.domain.writeplan import WriteIntent
 from leadrelay.domain.writes import WriteOp, WriteResult
-from leadrelay.engine.decision import Decision
+from leadrelay.engine.decision import Decision, RuleHit
 from leadrelay.pipeline.messages import InboundMessage
 from leadrelay.pipeline.recording import Target
 from leadrelay.pipeline.writing import Failure
@@ -48,6 +49,11 @@ class BatchState:
         self.targets: list[Target] = []
         self.histories: Mapping[str, list[dict[str, Any]]] = {}
         self.decisions: dict[str, Decision] = {}
+        self.stamps: dict[str, dict[str, Any]] = {}
+        """Fields the match step adds to each target's write (match keys, potential duplicate, matched
+        account), by :func:`target_ref`."""
+        self.match_hits: dict[str, list[RuleHit]] = {}
+        """The match step's comparisons per target (:func:`target_ref`), added to its decisions' trace."""
         self.intents: list[WriteIntent] = []
         self.plan: list[WriteOp] = []
         self.writes: dict[str, WriteOp] = {}
@@ -80,3 +86,8 @@ class BatchState:
     def deliveries(self, key: str) -> int:
         """How often SQS has delivered the event (the most of the messages carrying it)."""
         return max(self.by_id[m].receive_count for m in self.message_ids[key])
+
+
+def target_ref(target: Person | NewLead) -> str:
+    """A target's key within a batch: the record id, or ``new:<identity key>`` for a Lead to create."""
+    return target.record_id if isinstance(target, Person) else f"new:{target.key}"

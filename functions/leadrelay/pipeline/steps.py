@@ -1,23 +1,23 @@
 """The processor's pipeline as an ordered list of steps over one :class:`BatchState`.
 
-parse → heal (CDC gaps) → enrich (MA ids) → resolve identities → record activities → evaluate rules →
-plan writes → write; then the batch is settled (:mod:`leadrelay.pipeline.settling`). A step reads
-what earlier steps produced and adds its own; it fails the events it cannot carry further
-(``batch.fail``) and leaves the rest to the next step. A new stage (de-duplication, routing, SLA
-timers) is a new step in :func:`standard_steps`, not an edit inside another one.
+parse → heal (CDC gaps) → enrich (MA ids) → resolve identities → match (名寄せ) → record activities →
+evaluate rules → route → plan writes → write; then the batch is settled
+(:mod:`leadrelay.pipeline.settling`). A step reads what earlier steps produced and adds its own; it
+fails the events it cannot carry further (``batch.fail``) and leaves the rest to the next step. A new
+stage (SLA timers) is a new step in :func:`standard_steps`, not an edit inside another one.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 
 from leadrelay.domain.duplicates import link_to_duplicate
 from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.domain.failures import RULE_EVALUATION_ERROR, SalesforceCallError
-from leadrelay.domain.identity import Person, Unresolved
+from leadrelay.domain.identity import Unresolved
 from leadrelay.domain.ownership import OwnershipMap
 from leadrelay.domain.writeplan import plan_writes
 from leadrelay.pipeline.context import Step, StepContext
@@ -29,7 +29,7 @@ from leadrelay.pipeline.healing import HealGaps
 from leadrelay.pipeline.messages import parse_message
 from leadrelay.pipeline.recording import Target, record_and_read
 from leadrelay.pipeline.resolution import resolve_people
-from leadrelay.pipeline.state import BatchState
+from leadrelay.pipeline.state import BatchState, target_ref
 from leadrelay.pipeline.writing import write_with_retries
 from leadrelay.ports import ActivityStore, DecisionLog, Rules, SalesforceGateway
 
@@ -96,8 +96,7 @@ class ResolveIdentities:
                 )
                 batch.fail(key, ctx.failure([error]))
                 continue
-            ref = resolution.record_id if isinstance(resolution, Person) else f"new:{resolution.key}"
-            targets.setdefault(ref, (resolution, []))[1].append(event)
+            targets.setdefault(target_ref(resolution), (resolution, []))[1].append(event)
         batch.targets = list(targets.values())
 
 
@@ -132,6 +131,7 @@ class EvaluateRules:
     def run(self, batch: BatchState, ctx: StepContext) -> None:
         """An engine error fails that person's events, never the batch."""
         for person, events in batch.targets:
+            ref = target_ref(person)
             try:
                 evaluation = evaluate_person(
                     person,
@@ -140,6 +140,7 @@ class EvaluateRules:
                     rules=self.rules,
                     ownership=self.ownership,
                     now=batch.now,
+                    stamped=batch.stamps.get(ref, {}),
                 )
             except Exception as exc:  # an engine bug must not hold the whole batch
                 logger.error(
@@ -153,7 +154,11 @@ class EvaluateRules:
                 for event in events:
                     batch.fail(event.idempotency_key, ctx.failure([error]))
                 continue
-            batch.decisions.update(evaluation.decisions)
+            hits = tuple(batch.match_hits.get(ref, ()))
+            batch.decisions.update(
+                (key, replace(decision, trace=(*(decision.trace or ()), *hits)) if hits else decision)
+                for key, decision in evaluation.decisions.items()
+            )
             batch.intents.extend(evaluation.intents)
 
 
@@ -215,14 +220,19 @@ def standard_steps(
     resync_max_records: int = 10_000,
     routing: Step | None = None,
     decision_log: DecisionLog | None = None,
+    matching: Step | None = None,
+    account_keys: Step | None = None,
 ) -> list[Step]:
-    """The processor's steps, in order (``routing``, when the rules route leads, after the rules;
-    logging the applied decisions last, when a decision log is configured)."""
+    """The processor's steps, in order (``account_keys`` and ``matching``, when the rules match people
+    (``dedup.json``), before and after identities are resolved; ``routing``, when the rules route
+    leads, after the rules; logging the applied decisions last, when a decision log is configured)."""
     return [
         ParseMessages(),
         HealGaps(gateway, resync_max_records),
         EnrichFromMa(enricher),
+        *([account_keys] if account_keys is not None else []),
         ResolveIdentities(gateway, fields),
+        *([matching] if matching is not None else []),
         RecordActivities(activities, history_days),
         EvaluateRules(rules, ownership),
         *([routing] if routing is not None else []),

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from leadrelay.domain.deadletter import DEFAULT_OPERATIONS, OperationsConfig
+from leadrelay.domain.matching.match_rules import MatchRules
 from leadrelay.domain.ownership import OwnershipMap, check_ownership
 from leadrelay.domain.routing import RoutingFile, RoutingTable, compile_routing
 from leadrelay.domain.sla import SlaFile
 from leadrelay.engine import RuleSet, RuleSetError
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic, pointer
+from leadrelay.rulefiles.dedup_runner import DEDUP_FILE, load_match_rules
 from leadrelay.rulefiles.documents import OWNERSHIP_FILE, read_document, rule_files
 from leadrelay.rulefiles.loader import load_rules
 from pydantic import BaseModel, ValidationError
@@ -42,6 +44,8 @@ class RuleBundle:
     """``routing.json`` compiled, when the directory has one (no file: leads are not routed)."""
     sla: SlaFile | None = None
     """``sla.json``, when the directory has one (the routed owner's Task is due at its first deadline)."""
+    match: MatchRules | None = None
+    """``dedup.json`` compiled, when the directory has one (the processor matches people and accounts)."""
 
 
 def load_rule_bundle(path: str | Path) -> RuleBundle:
@@ -61,10 +65,24 @@ def load_rule_bundle(path: str | Path) -> RuleBundle:
         operations = _read(directory / OPERATIONS_FILE, OperationsConfig, problems)
     routing = _routing(directory / ROUTING_FILE, rules.score_names, problems)
     sla = _read(directory / SLA_FILE, SlaFile, problems) if (directory / SLA_FILE).exists() else None
+    match = _match_rules(directory, problems)
     if problems or ownership is None or operations is None:
         raise RuleSetError(problems, source=str(directory))
     fields = tuple(dict.fromkeys(_lead_fields(directory)))
-    return RuleBundle(rules, ownership, operations, fields, routing, sla)
+    return RuleBundle(rules, ownership, operations, fields, routing, sla, match)
+
+
+def _match_rules(directory: Path, problems: list[Diagnostic]) -> MatchRules | None:
+    """``dedup.json`` compiled once, its readings library warmed (no first batch pays for it)."""
+    if not (directory / DEDUP_FILE).exists():
+        return None
+    try:
+        rules = load_match_rules(directory)
+    except RuleSetError as error:
+        problems.extend(error.errors)
+        return None
+    rules.record("Lead", {"LastName": "山田", "Company": "サンプル商事"})
+    return rules
 
 
 def _routing(file: Path, scores: tuple[str, ...], problems: list[Diagnostic]) -> RoutingTable | None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from leadrelay.domain.matching.match_rules import MatchRules
 
-from leadrelay_tools.dedup.keys import MATCH_KEY_FIELDS, keys_for, source_columns
+from leadrelay_tools.dedup.keys import key_fields, keys_for, source_columns
 from leadrelay_tools.dedup.reading import Row
 
 NULL = "#N/A"
@@ -87,7 +87,7 @@ def backfill(
     done = read_journal(journal).get(sobject, set())
     available = {f["name"] for f in getattr(client, sobject).describe()["fields"]}
     columns = source_columns(rules, sobject, available)
-    stored = [name for name in MATCH_KEY_FIELDS if name in available]
+    stored = [name for name in key_fields(sobject) if name in available]
     result = Backfilled(sobject)
     batch: list[dict[str, str]] = []
     for _, row, _ in query_rows(client, sobject, list(dict.fromkeys([*columns, *stored])), wait):

@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from leadrelay.domain.matching.match_keys import MATCH_KEY_FIELDS
+from leadrelay.domain.matching.keys import key_fields
 
 from leadrelay_tools.localorg.schema import FieldDef, ObjectDef, Schema
 from leadrelay_tools.localorg.standard import standard_objects
@@ -67,7 +67,7 @@ def _add_match_keys(objects: dict[str, ObjectDef]) -> None:
     does not define them yet."""
     for name in ("Lead", "Contact", "Account"):
         obj = objects[name]
-        for key in MATCH_KEY_FIELDS:
+        for key in key_fields(name):
             if obj.field(key) is None:
                 obj.add(FieldDef(name=key, type="string", label=key, length=255, external_id=True))
 

@@ -89,6 +89,7 @@ OwnerId reference ->User
 Name string(255) req
 Industry picklist(255) pick:Industry
 Website url(255)
+Phone phone(40)
 NumberOfEmployees int
 OwnerId reference ->User
 """,

@@ -35,6 +35,10 @@ class RecordingGateway:
         """As the inner gateway."""
         return self.inner.find(*args, **kwargs)
 
+    def find_any(self, *args: Any, **kwargs: Any) -> Any:
+        """As the inner gateway."""
+        return self.inner.find_any(*args, **kwargs)
+
     def read(self, *args: Any, **kwargs: Any) -> Any:
         """As the inner gateway."""
         return self.inner.read(*args, **kwargs)

@@ -50,6 +50,7 @@ from leadrelay.adapters.salesforce.soql import (
     DEFAULT_MAX_QUERY_BYTES,
     check_sobject,
     modified_between_query,
+    select_any_queries,
     select_in_queries,
     select_where_query,
 )
@@ -144,6 +145,26 @@ class SimpleSalesforceGateway:
             for soql in queries:
                 records.extend(self._call(operation, partial(self._query, soql=soql, before_request=in_time)))
         return records
+
+    def find_any(
+        self,
+        sobject: str,
+        clauses: Sequence[Mapping[str, Sequence[str]]],
+        fields: Sequence[str],
+        *,
+        time_left: Callable[[], float] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Records satisfying any clause, each once (``select_any_queries``); as ``find`` for time and
+        errors."""
+        by_id: dict[str, dict[str, Any]] = {}
+        queries = select_any_queries(sobject, clauses, fields, max_query_bytes=self._max_query_bytes)
+        operation = f"query {sobject} by match keys"
+        in_time = partial(self._in_time, operation, time_left)
+        with self._reporting_usage():
+            for soql in queries:
+                found = self._call(operation, partial(self._query, soql=soql, before_request=in_time))
+                by_id.update((str(record["Id"]), record) for record in found)
+        return list(by_id.values())
 
     def read(
         self,

@@ -8,7 +8,7 @@ chunks are measured by their encoded length, not by a count of values.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote_plus
 
@@ -64,6 +64,50 @@ def select_in_queries(
         used += size
     if chunk:
         yield format_soql(template, chunk)
+
+
+def select_any_queries(
+    sobject: str,
+    clauses: Sequence[Mapping[str, Sequence[str]]],
+    fields: Sequence[str],
+    *,
+    max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES,
+) -> Iterator[str]:
+    """``SELECT fields FROM sobject WHERE (a IN (…) AND b IN (…)) OR c IN (…)``: the clauses in as few
+    queries as fit ``max_query_bytes`` each when percent-encoded; a clause too long for one query is
+    split by halving its longest IN list (the halves select the same records). ``Id`` is always selected."""
+    check_sobject(sobject)
+    columns = list(dict.fromkeys(["Id", *(check_field(name, sobject=sobject) for name in fields)]))
+    # Names are checked above and in _conditions; values go through format_soql there.
+    head = f"SELECT {', '.join(columns)} FROM {sobject} WHERE "  # noqa: S608
+    fixed, joiner = _encoded_length(head), _encoded_length(" OR ")
+    chunk: list[str] = []
+    used = fixed
+    for clause in clauses:
+        for condition in _conditions(sobject, clause, max_query_bytes - fixed):
+            size = _encoded_length(condition)
+            if chunk and used + joiner + size > max_query_bytes:
+                yield head + " OR ".join(chunk)
+                chunk, used = [], fixed
+            used += size + (joiner if chunk else 0)
+            chunk.append(condition)
+    if chunk:
+        yield head + " OR ".join(chunk)
+
+
+def _conditions(sobject: str, clause: Mapping[str, Sequence[str]], budget: int) -> list[str]:
+    """One clause as conditions that each fit ``budget`` (none for a clause with an empty list)."""
+    lists = {check_field(name, sobject=sobject): list(dict.fromkeys(v)) for name, v in clause.items()}
+    if not lists or not all(lists.values()):
+        return []
+    parts = [format_soql(f"{name} IN {{}}", values) for name, values in lists.items()]
+    text = parts[0] if len(parts) == 1 else f"({' AND '.join(parts)})"
+    longest = max(lists, key=lambda name: len(lists[name]))
+    if _encoded_length(text) <= budget or len(lists[longest]) == 1:
+        return [text]
+    middle = len(lists[longest]) // 2
+    halves = (lists[longest][:middle], lists[longest][middle:])
+    return [c for half in halves for c in _conditions(sobject, {**lists, longest: half}, budget)]
 
 
 def modified_between_query(

@@ -92,7 +92,8 @@ class _Rule:
     outcome: Outcome
 
 
-def _parts(record: MatchRecord, part: str) -> tuple[str, ...]:
+def blocking_part(record: MatchRecord, part: str) -> tuple[str, ...]:
+    """The values of one blocking part (``email``, ``person``, ``company_sound`` …) of a record."""
     if part == "email":
         email = record.email
         return (email.address,) if email is not None and not email.role_mailbox else ()
@@ -129,7 +130,7 @@ class PairMatcher:
         """The keys under which ``record`` is filed: two records are compared when they share one."""
         keys: list[str] = []
         for index, parts in enumerate(self.blocking):
-            values = [_parts(record, part) for part in parts]
+            values = [blocking_part(record, part) for part in parts]
             keys.extend(f"{index}:{'|'.join(combo)}" for combo in product(*values))
         return keys
 

@@ -1,0 +1,172 @@
+"""名寄せ in the processor (issue 12, items 3–4): the real pipeline against the local org, shipped rules.
+
+A person leadrelay creates carries match keys; a business card of someone the org already has attaches
+to them instead of making a second Lead; a namesake at another company is someone else; a possible
+duplicate is created but flagged for review; a lead's company matched to an Account gives routing the
+account's owner. Every comparison is in the decision's trace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leadrelay.adapters.activity_store import InMemoryActivityStore
+from leadrelay.domain.errors import ErrorDetail
+from leadrelay.domain.events import CanonicalEvent, ChangeHeader, EventKind, EventSource, Identity
+from leadrelay.domain.matching.keys import match_keys
+from leadrelay.pipeline import Outcome
+from leadrelay.rulefiles.dedup_runner import load_match_rules
+from leadrelay_tools.localorg import LocalOrg
+
+from tests.pipeline.support import NOW, RULES, leads_by_email, make_pipeline, message, page_view
+from tests.plugins.fake_salesforce import InMemorySalesforce
+from tests.routing.test_routing_step import SUZUKI, becomes_mql, seed_lead
+
+WEB_FORM = "taro.yamada@sample.co.jp"
+FORM = {"FirstName": "Taro", "LastName": "Yamada", "Company": "Sample Shoji K.K.", "Phone": "03-1234-5678"}
+CARD = {"LastName": "山田", "FirstName": "太郎", "Company": "㈱サンプル商事", "Phone": "03-1234-5678"}
+
+
+class Processor:
+    """The pipeline over one org and one activity store, batch after batch."""
+
+    def __init__(self, org: LocalOrg | InMemorySalesforce) -> None:
+        self.org = org
+        self.store = InMemoryActivityStore()
+
+    def run(self, *events: CanonicalEvent) -> Any:
+        pipeline, clock, sink = make_pipeline(self.org, store=self.store)
+        report = pipeline.run([message(event) for event in events], remaining=clock.remaining)
+        return report, sink
+
+
+def existing_lead(processor: Processor) -> dict[str, Any]:
+    """Taro Yamada of Sample Shoji K.K., created by leadrelay from a web form (so it has its keys)."""
+    processor.run(page_view(WEB_FORM, fields=FORM))
+    return leads_by_email(processor.org)[WEB_FORM]
+
+
+def test_a_lead_leadrelay_creates_carries_its_match_keys(local_org: LocalOrg) -> None:
+    processor = Processor(local_org)
+    lead = existing_lead(processor)
+
+    assert {name: lead[name] for name in lead if name.startswith("LR_Match_")} == {
+        "LR_Match_Email__c": "taro.yamada@sample.co.jp",
+        "LR_Match_Phone__c": "+81312345678",
+        "LR_Match_Name__c": "taroyamada",
+        "LR_Match_Company__c": "snprsyz",
+        "LR_Match_Domain__c": "sample.co.jp",
+        "LR_Match_Score__c": None,
+        "LR_Match_Reasons__c": None,
+    }
+
+
+def test_a_business_card_of_an_existing_lead_attaches_to_it_and_creates_no_lead(local_org: LocalOrg) -> None:
+    processor = Processor(local_org)
+    lead = existing_lead(processor)
+    score_before = lead["LR_Engagement_Score__c"]
+
+    report, _ = processor.run(page_view("t-yamada@sample.co.jp", fields=CARD))
+
+    assert [result.outcome for result in report.results.values()] == [Outcome.APPLIED]
+    assert list(leads_by_email(local_org)) == [WEB_FORM]
+    assert leads_by_email(local_org)[WEB_FORM]["LR_Engagement_Score__c"] > score_before  # its history grew
+
+
+def test_a_namesake_at_another_company_becomes_a_lead_of_their_own(local_org: LocalOrg) -> None:
+    processor = Processor(local_org)
+    existing_lead(processor)
+    namesake = {**CARD, "Company": "株式会社テスト物産", "Phone": "06-1111-2222"}
+
+    processor.run(page_view("yamada@test-bussan.co.jp", fields=namesake))
+
+    other = leads_by_email(local_org)["yamada@test-bussan.co.jp"]
+    assert other["LR_Potential_Duplicate__c"] is None
+    assert other["LR_Match_Company__c"] == "tstbsn"
+
+
+def test_a_possible_duplicate_is_created_and_flagged_for_review(local_org: LocalOrg) -> None:
+    processor = Processor(local_org)
+    lead = existing_lead(processor)
+    private = {"LastName": "山田", "FirstName": "太郎", "Company": "サンプル商事"}  # free mail, no phone
+
+    processor.run(page_view("taro.y@gmail.com", fields=private))
+
+    flagged = leads_by_email(local_org)["taro.y@gmail.com"]
+    assert flagged["LR_Potential_Duplicate__c"] == lead["Id"]
+    assert flagged["LR_Match_Score__c"] == 8.0
+    assert flagged["LR_Match_Reasons__c"].startswith(f"Lead {lead['Id']}: candidate (score), score 8:")
+    assert "person exact" in flagged["LR_Match_Reasons__c"]
+
+
+def test_a_lead_matched_to_an_account_goes_to_the_accounts_owner(local_org: LocalOrg) -> None:
+    rules = load_match_rules(RULES)
+    account = {"Name": "株式会社サンプル商事", "Website": "https://www.sample.co.jp", "OwnerId": SUZUKI}
+    keys = match_keys(rules.record("Account", account), "Account")  # as the backfill stamps them
+    account_id = local_org.insert("Account", {**account, **keys})
+    seed_lead(local_org, WEB_FORM, NumberOfEmployees=5000)  # 株式会社サンプル商事, no match keys yet
+
+    Processor(local_org).run(*becomes_mql(WEB_FORM))
+
+    lead = leads_by_email(local_org)[WEB_FORM]
+    assert (lead["LR_Matched_Account__c"], lead["LR_Matched_Account_Owner__c"]) == (account_id, SUZUKI)
+    assert lead["OwnerId"] == SUZUKI
+    assert lead["LR_Routing_Reason__c"].startswith("routing.enterprise → account_owner")
+
+
+def test_every_comparison_is_in_the_decisions_trace(fake_salesforce: InMemorySalesforce) -> None:
+    processor = Processor(fake_salesforce)
+    lead = existing_lead(processor)
+    fake_salesforce.fail_next(
+        lead["Id"], ErrorDetail(status_code="FIELD_CUSTOM_VALIDATION_EXCEPTION", message="x")
+    )
+
+    _, sink = processor.run(page_view("t-yamada@sample.co.jp", fields=CARD))
+
+    (letter,) = sink.letters
+    hits = [hit for hit in letter.decision["trace"] if hit["score"] == "dedup"]
+    assert [(hit["rule_id"], hit["values"]["record_id"]) for hit in hits] == [
+        ("dedup.lead_lead.match", lead["Id"])
+    ]
+    assert hits[0]["points"] == 0.0
+    assert "person exact" in hits[0]["detail"]
+
+
+def test_a_business_card_of_an_existing_contact_attaches_to_the_contact(local_org: LocalOrg) -> None:
+    contact = {"LastName": "Yamada", "FirstName": "Taro", "Email": WEB_FORM, "Phone": "03-1234-5678"}
+    keys = match_keys(load_match_rules(RULES).record("Contact", contact), "Contact")  # as backfilled
+    contact_id = local_org.insert("Contact", {**contact, **keys}, user_id=local_org.integration_user_id)
+
+    Processor(local_org).run(page_view("t-yamada@sample.co.jp", fields=CARD))
+
+    assert local_org.records("Lead") == []
+    assert local_org.record("Contact", contact_id)["LR_Engagement_Score__c"] == 15  # type: ignore[index]
+
+
+def account_changed(account_id: str) -> CanonicalEvent:
+    """An Account change as ingress makes it of an ``AccountChangeEvent`` (a person renamed it)."""
+    return CanonicalEvent(
+        idempotency_key=f"0002c8e1-7f4b-43a2:1:{account_id}",
+        kind=EventKind.RECORD_CHANGE,
+        type="account_changed",
+        source=EventSource.SALESFORCE,
+        occurred_at=NOW,
+        identity=Identity(salesforce_id=account_id),
+        entity="Account",
+        changed_fields=("Name",),
+        change=ChangeHeader(record_id=account_id, change_type="UPDATE"),
+    )
+
+
+def test_an_account_change_stamps_its_keys_and_makes_it_matchable(local_org: LocalOrg) -> None:
+    account = {"Name": "株式会社サンプル商事", "Website": "https://www.sample.co.jp", "OwnerId": SUZUKI}
+    account_id = local_org.insert("Account", account)
+    processor = Processor(local_org)
+
+    report, _ = processor.run(account_changed(account_id))
+    processor.run(page_view("t-yamada@sample.co.jp", fields=CARD))
+
+    stamped = local_org.record("Account", account_id)
+    assert [result.outcome for result in report.results.values()] == [Outcome.APPLIED]
+    assert (stamped["LR_Match_Company__c"], stamped["LR_Match_Domain__c"]) == ("snprsyz", "sample.co.jp")  # type: ignore[index]
+    assert leads_by_email(local_org)["t-yamada@sample.co.jp"]["LR_Matched_Account__c"] == account_id
