@@ -28,10 +28,11 @@ demo: $(STAMP)
 test: $(STAMP) lint typecheck rules-check template-check salesforce-check pytest pythons
 
 ## test-fast: the inner loop: lint and every test outside the slow tier, on two workers, property tests on
-## an eighth of their examples (tests/tiers.py)
+## an eighth of their examples (tests/tiers.py); compiled bytecode is kept between runs even where the
+## environment turns it off (PYTHONDONTWRITEBYTECODE), so workers and CLI subprocesses import it
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
-	LEADRELAY_FAST_TESTS=1 $(BIN)/pytest -n 2 -m "not slow"
+	PYTHONDONTWRITEBYTECODE= LEADRELAY_FAST_TESTS=1 $(BIN)/pytest -n 2 -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ import pytest
 import tests.tiers  # noqa: F401  (loads the fast tier's Hypothesis profile before any test module)
 
 pytest_plugins: list[str] = [
+    "tests.plugins.botocore_data",
     "tests.plugins.localorg",
     "tests.plugins.dead_letters",
     "tests.plugins.sqs_limits",

@@ -11,6 +11,7 @@ leadrelay_tools`` (the CLI, the local org, replay, the demo) sits above them all
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,7 +93,10 @@ def _imports(module: str, path: Path) -> Iterator[Import]:
     yield from visit(ast.parse(path.read_text(encoding="utf-8")), False)
 
 
-IMPORTS = [found for module, path in MODULES.items() for found in _imports(module, path)]
+@functools.cache
+def all_imports() -> list[Import]:
+    """Every import of every module (parsed when a test first asks, not while the suite is collected)."""
+    return [found for module, path in MODULES.items() for found in _imports(module, path)]
 
 
 def _within(name: str, prefix: str) -> bool:
@@ -115,7 +119,7 @@ def test_every_module_of_the_function_package_has_a_layer() -> None:
 def test_imports_only_go_down_the_layers() -> None:
     upward = [
         _where(found)
-        for found in IMPORTS
+        for found in all_imports()
         if (mine := _layer(found.module)) is not None
         and (theirs := _layer(found.target)) is not None
         and theirs > mine
@@ -125,7 +129,9 @@ def test_imports_only_go_down_the_layers() -> None:
 
 def test_the_function_package_never_imports_the_tools() -> None:
     offenders = [
-        _where(f) for f in IMPORTS if _within(f.module, "leadrelay") and _within(f.target, "leadrelay_tools")
+        _where(f)
+        for f in all_imports()
+        if _within(f.module, "leadrelay") and _within(f.target, "leadrelay_tools")
     ]
     assert not offenders, f"leadrelay_tools does not ship to Lambda: {offenders}"
 
@@ -133,7 +139,7 @@ def test_the_function_package_never_imports_the_tools() -> None:
 def test_the_local_org_is_a_stand_in_that_knows_nothing_of_the_tools_around_it() -> None:
     offenders = [
         _where(f)
-        for f in IMPORTS
+        for f in all_imports()
         if _within(f.module, "leadrelay_tools.localorg")
         and _within(f.target, "leadrelay_tools")
         and not _within(f.target, "leadrelay_tools.localorg")
@@ -145,7 +151,7 @@ def test_the_pure_layers_import_no_io_library_and_no_adapter() -> None:
     forbidden = (*IO_MODULES, "leadrelay.adapters", "leadrelay.handlers", "leadrelay.bootstrap")
     offenders = [
         _where(found)
-        for found in IMPORTS
+        for found in all_imports()
         if any(_within(found.module, pure) for pure in PURE)
         and any(_within(found.target, bad) for bad in forbidden)
     ]
@@ -165,7 +171,7 @@ def test_the_core_never_reads_the_clock() -> None:
 def test_no_function_level_imports_of_our_own_modules() -> None:
     offenders = [
         _where(found)
-        for found in IMPORTS
+        for found in all_imports()
         if found.in_function
         and found.target.split(".")[0] in ("leadrelay", "leadrelay_tools")
         and not any(_within(found.module, allowed) for allowed in LAZY_IMPORTS_ALLOWED)
@@ -175,7 +181,7 @@ def test_no_function_level_imports_of_our_own_modules() -> None:
 
 def test_no_import_cycles() -> None:
     graph: dict[str, set[str]] = {name: set() for name in MODULES}
-    for found in IMPORTS:
+    for found in all_imports():
         if found.target in MODULES and found.target != found.module:
             graph[found.module].add(found.target)
     cycles = [component for component in _strongly_connected(graph) if len(component) > 1]

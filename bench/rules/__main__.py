@@ -6,10 +6,10 @@
    mismatches and exits 1 if any.
 3. Times each (the least CPU time of this process over N rounds, garbage collector off, so other
    work on a shared machine weighs little) and prints leads/s and the ratios, plus the median time
-   to load and compile the shipped rules, each beside its target (PASS/FAIL). A third engine line
-   adds what the processor does with a trace (the top-5 reasons text), for an honest figure of
-   the production path: trace details are formatted only when read. Targets are
-   reported, never asserted: the exit code only says whether the results agree.
+   to load and compile the shipped rules (CPU time, its wall time beside it), each beside its target
+   (PASS/FAIL). A third engine line adds what the processor does with a trace (the top-5 reasons
+   text), for an honest figure of the production path: trace details are formatted only when read.
+   Targets are reported, never asserted: the exit code only says whether the results agree.
 
 This agreement check is the only place the reference is compared with the engine: an admin who
 edits ``rules/`` breaks no test, only this benchmark's comparison (update the reference too).
@@ -63,14 +63,17 @@ def best_of(repeats: int, contenders: dict[str, Callable[[], object]]) -> dict[s
     return best
 
 
-def load_ms(repeats: int) -> float:
-    """Median wall time of ``load_rules`` on the shipped rules (read, parse, validate, compile), in ms."""
-    samples = []
+def load_ms(repeats: int) -> tuple[float, float]:
+    """Median CPU time and median wall time of ``load_rules`` on the shipped rules (read, parse,
+    validate, compile), in ms. The CPU time is the figure: on a shared machine the wall time also
+    counts the other processes' turns."""
+    cpu, wall = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, clock = time.perf_counter(), time.process_time()
         load_rules(RULES_DIR)
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+        cpu.append((time.process_time() - clock) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    return statistics.median(cpu), statistics.median(wall)
 
 
 def mismatches(rules: RuleSet, contexts: Contexts, stages: Counter[str]) -> list[str]:
@@ -144,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
     )
     hand, off, on, reasons = timings["hand"], timings["off"], timings["on"], timings["reasons"]
-    load = load_ms(51)
+    load, load_wall = load_ms(51)
 
     def rate(seconds: float) -> float:
         return len(contexts) / seconds
@@ -164,8 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(trace on, then the top-5 reasons the processor writes; details are formatted when read)"
     )
     print(
-        f"{'load + compile rules':<22}{load:>10.2f} ms       (median of 51)       "
-        f"target ≤ {TARGET_LOAD_MS:g} ms  {verdict(load <= TARGET_LOAD_MS)}"
+        f"{'load + compile rules':<22}{load:>10.2f} ms CPU   (median of 51)       "
+        f"target ≤ {TARGET_LOAD_MS:g} ms  {verdict(load <= TARGET_LOAD_MS)}  (wall {load_wall:.2f} ms)"
     )
     return 0
 

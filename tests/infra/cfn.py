@@ -15,8 +15,6 @@ from typing import Any
 
 import boto3
 from cfnlint.decode import decode  # type: ignore[import-untyped]
-from samtranslator.parser.parser import Parser  # type: ignore[import-untyped]
-from samtranslator.translator.translator import Translator  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
@@ -84,6 +82,11 @@ def transform(template: Mapping[str, Any], region: str = "us-east-1") -> dict[st
     sam.setdefault("Globals", {}).setdefault("Function", {})["CodeUri"] = "s3://bucket/functions.zip"
     for layer in resources_of_type(sam, "AWS::Serverless::LayerVersion").values():
         layer["Properties"]["ContentUri"] = "s3://bucket/rules.zip"
+    # The SAM translator is imported here, by the tests that transform: every test process collects
+    # this module, and the import alone costs about half a second of CPU.
+    from samtranslator.parser.parser import Parser  # type: ignore[import-untyped]
+    from samtranslator.translator.translator import Translator  # type: ignore[import-untyped]
+
     translator = Translator(None, Parser(), boto_session=boto3.session.Session(region_name=region))
     translated: dict[str, Any] = translator.translate(sam, parameter_values={}, get_managed_policy_map=dict)
     return translated

@@ -180,8 +180,9 @@ def send(queues: Queues, *bodies: str) -> None:
 
 
 def dead_letters(queues: Queues) -> list[DeadLetter]:
-    """The envelopes waiting in the dead-letter queue."""
-    return [stored.letter for stored in DeadLetterQueue(queues.sqs, queues.dlq_url).peek()]
+    """The envelopes waiting in the dead-letter queue (moto answers a short poll with every message, so
+    the read is not confirmed by a long poll)."""
+    return [stored.letter for stored in DeadLetterQueue(queues.sqs, queues.dlq_url, wait_seconds=0).peek()]
 
 
 def processor_environment(org: LocalOrg, queues: Queues, workdir: Path, rules: Path) -> dict[str, str]:

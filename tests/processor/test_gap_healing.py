@@ -18,7 +18,7 @@ from leadrelay_tools.localorg import LocalOrg
 from tests.ingress.builders import FakeLambdaContext, change_event, emitted_metrics, with_changes
 from tests.plugins.dead_letters import Queues
 from tests.plugins.ingress import IngressAws
-from tests.processor.harness import EventSourceMapping, LambdaClock, cold_start, dead_letters
+from tests.processor.harness import EventSourceMapping, LambdaClock, dead_letters, handler_with
 
 CONTEXT: Any = FakeLambdaContext(function_name="leadrelay-salesforce-events")
 COMMIT = datetime(2026, 11, 21, 5, 16, 58, tzinfo=UTC)
@@ -41,14 +41,14 @@ def _gap(entity: str, change_type: str, record_ids: tuple[str, ...], transaction
     return with_changes(raw, commitTimestamp=int(COMMIT.timestamp() * 1000))
 
 
-def _deliver(
-    aws: IngressAws, processor: ModuleType, queues: Queues, *events: dict[str, Any]
-) -> EventSourceMapping:
-    """Each event through the Salesforce events function, then the processor until the queue drains."""
+def _deliver(aws: IngressAws, queues: Queues, *events: dict[str, Any]) -> EventSourceMapping:
+    """Each event through the Salesforce events function, then the processor (built from the environment
+    the test set, its backoff advancing the Lambda clock) until the queue drains."""
     runtime = aws.salesforce_runtime()
     for raw in events:
         handle(raw, CONTEXT, runtime)
-    mapping = EventSourceMapping(queues, processor.handler, LambdaClock())
+    clock = LambdaClock()
+    mapping = EventSourceMapping(queues, handler_with(sleep=clock.sleep), clock)
     mapping.drain()
     return mapping
 
@@ -65,7 +65,7 @@ def test_a_lead_gap_re_reads_the_lead_and_writes_its_scores(
 ) -> None:
     lead_id = _lead(local_org, "佐藤", "東都精機株式会社")
 
-    _deliver(ingress_aws, processor, queues, _gap("Lead", change_type, (lead_id,), "tx-gap-lead"))
+    _deliver(ingress_aws, queues, _gap("Lead", change_type, (lead_id,), "tx-gap-lead"))
 
     assert _scored(local_org, lead_id)
     assert queues.counts() == (0, 0)
@@ -76,7 +76,7 @@ def test_a_contact_gap_re_reads_the_contact_and_writes_its_scores(
 ) -> None:
     contact_id = local_org.insert("Contact", {"LastName": "鈴木", "Email": "ichiro.suzuki@toto-seiki.co.jp"})
 
-    _deliver(ingress_aws, processor, queues, _gap("Contact", "GAP_UPDATE", (contact_id,), "tx-gap-contact"))
+    _deliver(ingress_aws, queues, _gap("Contact", "GAP_UPDATE", (contact_id,), "tx-gap-contact"))
 
     assert _scored(local_org, contact_id, "Contact")
 
@@ -86,7 +86,7 @@ def test_a_gap_delete_has_nothing_to_re_read_and_changes_nothing(
 ) -> None:
     lead_id = _lead(local_org, "佐藤", "東都精機株式会社")
 
-    _deliver(ingress_aws, processor, queues, _gap("Lead", "GAP_DELETE", (lead_id,), "tx-gap-delete"))
+    _deliver(ingress_aws, queues, _gap("Lead", "GAP_DELETE", (lead_id,), "tx-gap-delete"))
 
     assert not _scored(local_org, lead_id)
     assert queues.counts() == (0, 0)
@@ -110,7 +110,7 @@ def test_an_overflow_or_wildcard_re_evaluates_every_lead_modified_around_its_com
     _at(local_org, COMMIT - timedelta(minutes=3))
     changed = [_lead(local_org, "山田", "株式会社サンプル商事"), _lead(local_org, "高橋", "浪速電機株式会社")]
 
-    _deliver(ingress_aws, processor, queues, _gap("Lead", change_type, record_ids, "tx-overflow"))
+    _deliver(ingress_aws, queues, _gap("Lead", change_type, record_ids, "tx-overflow"))
 
     assert [_scored(local_org, lead_id) for lead_id in changed] == [True, True]
     assert not _scored(local_org, earlier)
@@ -124,7 +124,7 @@ def test_a_window_whose_re_read_fails_once_comes_back_and_every_lead_is_re_evalu
     leads = [_lead(local_org, "山田", "株式会社サンプル商事"), _lead(local_org, "中村", "浪速電機株式会社")]
     local_org.faults.target("Company", "浪速電機株式会社", "UNABLE_TO_LOCK_ROW", times=5)
 
-    mapping = _deliver(ingress_aws, processor, queues, _gap("Lead", "GAP_OVERFLOW", (), "tx-overflow-locked"))
+    mapping = _deliver(ingress_aws, queues, _gap("Lead", "GAP_OVERFLOW", (), "tx-overflow-locked"))
 
     assert local_org.faults.injected["UNABLE_TO_LOCK_ROW"] == 5  # every attempt of the first delivery
     assert mapping.invocations == 2
@@ -144,7 +144,7 @@ def test_a_window_larger_than_allowed_is_dead_lettered_with_its_reason(
     for family_name in ("山田", "佐藤", "鈴木"):
         _lead(local_org, family_name, "株式会社サンプル商事")
 
-    _deliver(ingress_aws, cold_start(), queues, _gap("Lead", "GAP_OVERFLOW", (), "tx-overflow-large"))
+    _deliver(ingress_aws, queues, _gap("Lead", "GAP_OVERFLOW", (), "tx-overflow-large"))
 
     (letter,) = dead_letters(queues)
     assert letter.error.status_code == "RESYNC_WINDOW_TOO_LARGE"
@@ -162,7 +162,7 @@ def test_a_task_gap_on_a_completed_task_re_evaluates_the_person_it_is_about(
     lead_id = _lead(local_org, "佐藤", "東都精機株式会社")
     task_id = _task(local_org, lead_id, "Completed")
 
-    _deliver(ingress_aws, processor, queues, _gap("Task", change_type, (task_id,), "tx-gap-task"))
+    _deliver(ingress_aws, queues, _gap("Task", change_type, (task_id,), "tx-gap-task"))
 
     assert _scored(local_org, lead_id)
     assert queues.counts() == (0, 0)
@@ -174,7 +174,7 @@ def test_a_task_gap_on_an_open_task_is_applied_with_nothing_to_do(
     lead_id = _lead(local_org, "佐藤", "東都精機株式会社")
     task_id = _task(local_org, lead_id, "In Progress")
 
-    _deliver(ingress_aws, processor, queues, _gap("Task", "GAP_UPDATE", (task_id,), "tx-gap-open-task"))
+    _deliver(ingress_aws, queues, _gap("Task", "GAP_UPDATE", (task_id,), "tx-gap-open-task"))
 
     assert not _scored(local_org, lead_id)
     assert queues.counts() == (0, 0)
@@ -197,9 +197,7 @@ def test_task_gaps_with_nothing_to_re_read_are_counted_and_queue_nothing(
     lead_id = _lead(local_org, "佐藤", "東都精機株式会社")
     _task(local_org, lead_id, "Completed")
 
-    mapping = _deliver(
-        ingress_aws, processor, queues, _gap("Task", change_type, record_ids, "tx-task-notice")
-    )
+    mapping = _deliver(ingress_aws, queues, _gap("Task", change_type, record_ids, "tx-task-notice"))
 
     metrics = emitted_metrics(capsys.readouterr().out)
     assert metrics.get("GapEventsReceived", 0) + metrics.get("OverflowEventsReceived", 0) == 1

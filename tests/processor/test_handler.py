@@ -12,7 +12,6 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from leadrelay.adapters.dead_letters import DeadLetterQueue
 from leadrelay.engine import RuleSetError
 from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay.settings import Settings
@@ -25,6 +24,7 @@ from tests.processor.harness import (
     FakeLambdaContext,
     LambdaClock,
     cold_start,
+    dead_letters,
     handler_with,
     send,
     sqs_event,
@@ -107,10 +107,7 @@ def test_dead_letters_reach_the_queue_with_reason_class_and_owner(
     local_org.faults.target("Email", HANAKO, message="MQL には会社名が必要です")
     send(queues, page_view(HANAKO).model_dump_json(), "{not json")
     EventSourceMapping(queues, processor.handler, LambdaClock()).drain()
-    letters = {
-        stored.letter.error.status_code: stored.letter
-        for stored in DeadLetterQueue(queues.sqs, queues.dlq_url).peek()
-    }
+    letters = {letter.error.status_code: letter for letter in dead_letters(queues)}
     assert set(letters) == {"FIELD_CUSTOM_VALIDATION_EXCEPTION", "INVALID_EVENT"}
     validation = letters["FIELD_CUSTOM_VALIDATION_EXCEPTION"]
     assert (validation.owner, validation.function_version, validation.source_queue) == (

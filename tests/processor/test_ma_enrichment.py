@@ -16,7 +16,6 @@ from types import ModuleType
 
 import boto3
 import pytest
-from leadrelay.adapters.dead_letters import DeadLetterQueue
 from leadrelay.domain.events import CanonicalEvent, EventKind, EventSource, Identity
 from leadrelay_tools.localorg import LocalOrg
 
@@ -27,6 +26,7 @@ from tests.processor.harness import (
     EventSourceMapping,
     LambdaClock,
     cold_start,
+    dead_letters,
     handler_with,
     processor_environment,
 )
@@ -110,8 +110,7 @@ def test_a_contact_hubspot_does_not_know_is_dead_lettered_for_marketing_ops(
     processor: ModuleType, queues: Queues, local_org: LocalOrg, local_ma: LocalMa
 ) -> None:
     drain(processor, queues, visit("99999"))
-    [stored] = DeadLetterQueue(queues.sqs, queues.dlq_url).peek()
-    letter = stored.letter
+    [letter] = dead_letters(queues)
     assert (letter.error.status_code, letter.owner) == ("MA_PERSON_NOT_FOUND", "marketing_ops")
     assert "hubspot does not know the person with id 99999" in letter.error.message
     assert "replay" in letter.error.message
@@ -181,13 +180,13 @@ def test_an_ma_outage_holds_back_only_that_mas_events_until_the_last_delivery_de
     local_ma.state.hubspot_unavailable = 10_000
     drain(processor, queues, visit("51401"), page_view(HANAKO).model_dump_json())
     assert set(leads_by_email(local_org)) == {HANAKO}  # the e-mail event did not wait for HubSpot
-    [stored] = DeadLetterQueue(queues.sqs, queues.dlq_url).peek()
-    assert (stored.letter.error.status_code, stored.letter.error_class.value) == (
+    [letter] = dead_letters(queues)
+    assert (letter.error.status_code, letter.error_class.value) == (
         "MA_UNAVAILABLE",
         "transient",
     )
-    assert stored.letter.event is not None
-    assert stored.letter.event.identity.ma_id == "51401"
+    assert letter.event is not None
+    assert letter.event.identity.ma_id == "51401"
 
 
 def test_a_cached_person_is_asked_for_again_once_the_cache_time_has_passed(

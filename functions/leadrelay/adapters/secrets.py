@@ -16,11 +16,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError, TransformParameterError
+from botocore.exceptions import BotoCoreError
 
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -53,8 +55,16 @@ class SecretSource:
     ) -> None:
         self._local = local
         self._max_age = _max_age() if max_age is None else max_age
-        self._secrets = SecretsProvider(boto3_client=secretsmanager) if local is None else None
-        self._ssm = SSMProvider(boto3_client=ssm) if local is None else None
+        self._clients = (secretsmanager, ssm)
+
+    @cached_property
+    def _secrets(self) -> SecretsProvider:
+        # Built on first use: a provider without a client opens a boto3 session of its own.
+        return SecretsProvider(boto3_client=self._clients[0])
+
+    @cached_property
+    def _ssm(self) -> SSMProvider:
+        return SSMProvider(boto3_client=self._clients[1])
 
     @classmethod
     def local_file(cls, path: str | Path) -> SecretSource:
@@ -83,16 +93,15 @@ class SecretSource:
                 raise SecretUnavailableError(f"secret {reference} is not in the local secrets file")
             return self._local[reference]
         try:
-            if reference.startswith(SSM_PREFIX) and self._ssm is not None:
+            if reference.startswith(SSM_PREFIX):
                 name = reference[len(SSM_PREFIX) :]
                 return self._ssm.get(name, max_age=self._max_age, transform="json", decrypt=True)
-            if self._secrets is not None:
-                return self._secrets.get(reference, max_age=self._max_age, transform="json")
-        except GetParameterError as exc:  # the AWS error (never the value): no credentials, not found, denied
+            return self._secrets.get(reference, max_age=self._max_age, transform="json")
+        # The AWS error (never the value): no region, no credentials, not found, denied.
+        except (GetParameterError, BotoCoreError) as exc:
             raise SecretUnavailableError(f"secret {reference} cannot be read: {exc}") from exc
         except TransformParameterError as exc:
             raise SecretUnavailableError(f"secret {reference} is not JSON") from exc
-        raise SecretUnavailableError(f"secret {reference} has no source")  # pragma: no cover
 
 
 class WebhookSecrets:

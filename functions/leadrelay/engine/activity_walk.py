@@ -30,10 +30,15 @@ Passes = Sequence[tuple[int, ActivityPass]]
 def walk_lines(passes: Passes, code: CodeBuilder) -> list[str]:
     """Statements setting every activities rule's count and decay variables (rule index, pass)."""
     lines: list[str] = []
+    if passes:  # every count and sum starts at zero (one line each: less source to compile)
+        lines += [
+            " = ".join([*(walk.count for _, walk in passes), "0"]),
+            " = ".join([*(walk.decayed for _, walk in passes), "0.0"]),
+        ]
     members: dict[str, list[tuple[int, ActivityPass]]] = {}
     for index, walk in passes:
-        lines += [tag(index), f"{walk.count} = 0", f"{walk.decayed} = 0.0"]
         if walk.kinds is None:
+            lines.append(tag(index))
             tally, half_life = code.bind(walk.selector.tally), code.bind(walk.half_life)
             lines.append(f"{walk.count}, {walk.decayed} = {tally}(frame, {half_life})")
             continue

@@ -47,6 +47,7 @@ class CodeBuilder:
         self._roots: dict[str, str] = {}
         self._functions: dict[str, str] = {}
         self._tags: list[int] = []
+        self._lines: list[str] = []
 
     def bind(self, value: Any) -> str:
         """A name under which ``value`` is available to the generated code."""
@@ -95,13 +96,8 @@ class CodeBuilder:
         source = "\n".join(self._functions.values())
         namespace = dict(self.namespace)
         exec(compile(source, self.filename, "exec"), namespace)  # noqa: S102 -- our generated source
-        lines = source.splitlines(keepends=True)
-        linecache.cache[self.filename] = (len(source), None, lines, self.filename)
-        tag = -1
-        for line in lines:
-            found = _TAG.match(line)
-            tag = int(found.group(1)) if found else tag
-            self._tags.append(tag)
+        self._lines = source.splitlines(keepends=True)
+        linecache.cache[self.filename] = (len(source), None, self._lines, self.filename)
         functions: dict[str, Callable[..., Any]] = {}
         for name, text in self._functions.items():
             functions[name] = namespace[name]
@@ -111,12 +107,23 @@ class CodeBuilder:
     def locate(self, error: BaseException) -> int | None:
         """The tag of the generated line ``error`` was raised from (deepest such frame), if any."""
         found = None
+        tags = self._line_tags()
         trace: TracebackType | None = error.__traceback__
         while trace is not None:
-            if trace.tb_frame.f_code.co_filename == self.filename and 0 < trace.tb_lineno <= len(self._tags):
-                found = self._tags[trace.tb_lineno - 1]
+            if trace.tb_frame.f_code.co_filename == self.filename and 0 < trace.tb_lineno <= len(tags):
+                found = tags[trace.tb_lineno - 1]
             trace = trace.tb_next
         return None if found is None or found < 0 else found
+
+    def _line_tags(self) -> list[int]:
+        """The rule tag of each generated line (read from the tag comments when first asked: on an error)."""
+        if not self._tags:
+            tag = -1
+            for line in self._lines:
+                found = _TAG.match(line)
+                tag = int(found.group(1)) if found else tag
+                self._tags.append(tag)
+        return self._tags
 
 
 def remembered(code: CodeBuilder, target: str, variables: Sequence[str], value: Sequence[str]) -> list[str]:
@@ -135,11 +142,15 @@ def remembered(code: CodeBuilder, target: str, variables: Sequence[str], value: 
         f"if {target} is None:",
         f"    {target} = {value[0]}",
         *indent(value[1:], 1),
-        "    if _ok:",
-        f"        if len({cache}) >= {CACHE_LIMIT}:",
-        f"            {cache}.clear()",
-        f"        {cache}[{key}] = {target}",
+        f"    if _ok: {code.bind(remember)}({cache}, {key}, {target})",  # a miss: rare, so a call
     ]
+
+
+def remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Store ``value`` under ``key`` in a ``remembered`` cache (emptied first when it is full)."""
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
 
 
 def tag(number: int) -> str:

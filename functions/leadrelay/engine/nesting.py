@@ -10,6 +10,7 @@ parsed and by a walk of an already parsed document.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ TOO_DEEP: Final = (
 _STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 """A string literal (the unrolled form: no backtracking per character)."""
 _BRACKETS: Final = re.compile(r"[^{}\[\]]+")
+_STEP: Final = {"{": 1, "[": 1, "}": -1, "]": -1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +57,21 @@ def too_deep_in_text(text: str) -> TooDeep | None:
 def _deepest(text: str) -> int:
     """An upper bound of how deep ``text`` nests: its brackets outside string literals, counted.
 
-    Fast (the strings and everything but brackets go in two regex passes); a string left open
-    only leaves more brackets to count, so the bound never undercounts the exact scan's depth.
+    Fast (the strings and everything but brackets go in a split or regex pass and a regex pass, the
+    depths are summed in C); a string left open only leaves more brackets to count (or, split, hides
+    what JSON reads as that string too), so the bound never undercounts what the parser would nest.
+    A closer with nothing open (broken JSON) is counted the slow way: never below zero.
     """
+    # Without an escaped quote, the text between string literals is every other piece between quotes.
+    outside = _STRING.sub("", text) if '\\"' in text else "".join(text.split('"')[::2])
+    brackets = _BRACKETS.sub("", outside)
+    if not brackets:
+        return 0
+    depths = list(itertools.accumulate(map(_STEP.__getitem__, brackets)))
+    if min(depths) >= 0:
+        return max(depths)
     depth = deepest = 0
-    for bracket in _BRACKETS.sub("", _STRING.sub("", text)):
+    for bracket in brackets:
         if bracket in "{[":
             depth += 1
             deepest = max(deepest, depth)

@@ -13,12 +13,14 @@ import json
 import time
 from collections.abc import Callable
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import jwt
 import requests
+from jwt.algorithms import RSAAlgorithm
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_validator
 
 from leadrelay.adapters.salesforce.errors import error_from_exception
@@ -138,7 +140,17 @@ def jwt_assertion(credentials: SalesforceCredentials, *, now: float) -> str:
         "aud": credentials.jwt_audience(),
         "exp": int(now) + ASSERTION_LIFETIME_SECONDS,
     }
-    return jwt.encode(claims, credentials.private_key.get_secret_value(), algorithm="RS256")
+    return jwt.encode(claims, _signing_key(credentials.private_key.get_secret_value()), algorithm="RS256")
+
+
+_RS256 = RSAAlgorithm(RSAAlgorithm.SHA256)
+
+
+@lru_cache(maxsize=8)
+def _signing_key(pem: str) -> Any:
+    """The private key, parsed once per key (OpenSSL checks an RSA key each time it parses one: tens of
+    milliseconds, which every login of a warm function would pay again); errors are PyJWT's own."""
+    return _RS256.prepare_key(pem)
 
 
 def token_request(credentials: SalesforceCredentials, *, now: float) -> dict[str, str]:
