@@ -30,6 +30,8 @@ from leadrelay_tools.local_pipeline import coerced_record
 from leadrelay_tools.localorg.metadata import load_schema
 
 DEFAULT_EXAMPLES = Path("examples/leads")
+SYSTEM_EXAMPLES = ("replay.jsonl", "replay-seed.json", "replay-secrets.json")
+"""What the whole hand-off replays, next to the sample leads' directory."""
 COLUMNS = ("lead", "company", "fit", "engagement", "stage", "top reasons")
 
 
@@ -154,8 +156,11 @@ def run_demo(args: argparse.Namespace) -> int:
     at = max((s.now or now for s in samples), default=now)
     pipeline = run_pipeline_demo(samples, args.rules, now=at, decision_log=args.decision_log)
     why = differences(rows, pipeline)
-    args.output.mkdir(parents=True, exist_ok=True)
-    system = run_system_demo(args.rules, args.examples.parent, args.output, now=now)
+    deliveries = args.examples.parent
+    system = None
+    if all((deliveries / name).is_file() for name in SYSTEM_EXAMPLES):
+        args.output.mkdir(parents=True, exist_ok=True)
+        system = run_system_demo(args.rules, deliveries, args.output, now=now)
     if args.json:
         payload = {"ruleset_version": rules.version, "rows": rows, "pipeline": pipeline, "system": system}
         print_json({**payload, "notes": notes, "differences": why})
@@ -168,5 +173,8 @@ def run_demo(args: argparse.Namespace) -> int:
     print("\nThe two tables " + ("agree." if not why else "differ:\n" + "\n".join(f"  {w}" for w in why)))
     if rows:
         print(f"\nWhy? leadrelay rules explain {args.examples / rows[0]['file']}")
-    print("\n" + format_system_demo(system))
+    if system is None:
+        print(f"\nThe whole hand-off is left out: {deliveries} has no {' and '.join(SYSTEM_EXAMPLES)}")
+    else:
+        print("\n" + format_system_demo(system))
     return 0
