@@ -124,10 +124,10 @@ def _facts(args: argparse.Namespace, period: Period, now: datetime) -> FunnelFac
             raise FileNotFoundError(2, "no such export file", str(args.input))
         return from_export(args.input, period)
     rules = args.rules or Path(os.environ.get("LEADRELAY_RULES_PATH") or DEFAULT_RULES)
-    return from_log(args.log or default_log_dir(), period, _deadline(rules), as_of=min(now, period.end))
+    return from_log(args.log or default_log_dir(), period, sla_deadline(rules), as_of=min(now, period.end))
 
 
-def _deadline(rules: Path) -> Callable[[datetime], datetime] | None:
+def sla_deadline(rules: Path) -> Callable[[datetime], datetime] | None:
     """The first-contact SLA's breach deadline for a lead that entered MQL at a moment (in Japan), from
     ``sla.json`` on ``routing.json``'s business calendar; ``None`` when the rules have no such policy."""
     bundle = load_rule_bundle(rules)

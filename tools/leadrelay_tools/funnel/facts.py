@@ -99,16 +99,23 @@ mql AS (
   SELECT rid, min(logged_at) AS mql_at, arg_min(event_source, logged_at) AS source,
          arg_min(rep, logged_at) AS rep
   FROM moves WHERE stage = 'MQL' AND logged_at >= ? AND logged_at < ? GROUP BY rid
+),
+reached AS (
+  SELECT m.rid, bool_or(s.stage = 'SQL') AS reached_sql, bool_or(s.stage = 'Customer') AS won
+  FROM mql m JOIN moves s ON s.rid = m.rid AND s.logged_at >= m.mql_at GROUP BY m.rid
+),
+contacted AS (
+  SELECT m.rid, min(c.occurred_at) AS first_contact_at
+  FROM mql m JOIN entries c ON c.rid = m.rid AND c.event_type = 'task_completed' AND c.occurred_at >= m.mql_at
+  GROUP BY m.rid
 )
-SELECT m.rid, m.mql_at, m.source, m.rep,
-  EXISTS (SELECT 1 FROM moves s WHERE s.rid = m.rid AND s.stage = 'SQL' AND s.logged_at >= m.mql_at),
-  EXISTS (SELECT 1 FROM moves w WHERE w.rid = m.rid AND w.stage = 'Customer' AND w.logged_at >= m.mql_at),
-  (SELECT min(c.occurred_at) FROM entries c
-    WHERE c.rid = m.rid AND c.event_type = 'task_completed' AND c.occurred_at >= m.mql_at)
-FROM mql m ORDER BY m.mql_at, m.rid
+SELECT m.rid, m.mql_at, m.source, m.rep, coalesce(r.reached_sql, false), coalesce(r.won, false),
+       c.first_contact_at
+FROM mql m LEFT JOIN reached r ON r.rid = m.rid LEFT JOIN contacted c ON c.rid = m.rid
+ORDER BY m.mql_at, m.rid
 """
 """The MQL cohort of a period, one row per lead (its first MQL entry in the period); SQL, won and the
-first completed Task count from that entry to the end of the log."""
+first completed Task count from that entry to the end of the log (docs/kpis.md has the same in Athena)."""
 
 
 def from_log(
