@@ -30,7 +30,7 @@ PUBLISHING_MODULES = {
 PUBLISHES = re.compile(r"\badd_metric\(|\bsingle_metric\(|\bcount\(metrics,")
 LITERAL_COUNTS = re.compile(r'\bcount\(metrics, "(\w+)"')
 SHOWN_BEFORE_PUBLISHED = {"SlaBreaches", "TimeToFirstContact"}
-"""On the dashboard, published by the SLA monitor (issue 13; docs/kpis.md) rather than by these functions."""
+"""On the dashboard before any function here publishes them: the SLA monitor's (issue 13; docs/kpis.md)."""
 
 
 def published_metrics() -> set[str]:
@@ -78,7 +78,7 @@ def test_every_published_metric_is_on_the_dashboard(template: dict[str, Any]) ->
 
 
 def test_the_dashboard_shows_only_metrics_something_publishes(template: dict[str, Any]) -> None:
-    assert dashboard_metrics(dashboard_body(template)) - published_metrics() == SHOWN_BEFORE_PUBLISHED
+    assert dashboard_metrics(dashboard_body(template)) - published_metrics() <= SHOWN_BEFORE_PUBLISHED
 
 
 @pytest.mark.parametrize(

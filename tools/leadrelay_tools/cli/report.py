@@ -105,7 +105,7 @@ def parse_period(since: str, until: str | None, *, today: date) -> Period:
     except ValueError:
         raise ValueError(f"--until {until!r} is not a date (YYYY-MM-DD)") from None
     days = DAYS.match(since)
-    if days:
+    if days and int(days.group(1)) > 0:
         return Period(last - timedelta(days=int(days.group(1)) - 1), last)
     try:
         first = date.fromisoformat(since)
