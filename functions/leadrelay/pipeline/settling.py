@@ -173,7 +173,9 @@ def tally(batch: BatchState, applied: Collection[str]) -> BatchTally:
     for key, decision in batch.decisions.items():
         if batch.parents.get(key, key) in applied:
             entered.update({move.to_stage for move in decision.transitions})
-    routed = Counter(route_of(routed) for key, routed in batch.routed.items() if key in applied)
+    routed = Counter(
+        route_of(routed) for key, routed in batch.routed.items() if batch.parents.get(key, key) in applied
+    )
     return BatchTally(entered=dict(entered), routed=dict(routed))
 
 
