@@ -160,6 +160,10 @@ def test_replay_with_a_seed_record_the_org_refuses_names_the_record(leadrelay: R
         (("demo", "--examples", "{tmp}/nowhere"), "nowhere: no such directory of sample leads"),
         (("demo", "--rules", "{tmp}/nowhere"), "nowhere"),
         (("local-org", "--faults", "lock=often"), "'often' is not a number"),
+        (("report", "--log", "{tmp}/nowhere"), "no decision log under"),
+        (("report", "--since", "3 months"), "--since '3 months' is neither a number of days"),
+        (("report", "--since", "0d"), "--since '0d' is neither a number of days"),
+        (("report", "--input", "{tmp}/export.jsonl"), "export.jsonl: no such export file"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, tuple) else value,
 )

@@ -24,6 +24,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from leadrelay.adapters.funnel_metrics import publish_funnel
 from leadrelay.adapters.salesforce.metrics import api_usage_publisher
 from leadrelay.bootstrap import processor as processor_root
 from leadrelay.bootstrap.processor import ProcessorRuntime
@@ -81,10 +82,11 @@ def outcome_reporter(report: BatchReport) -> Callable[[SQSRecord], str]:
 
 
 def log_report(report: BatchReport) -> None:
-    """Counts per outcome (as metrics and one log line); one line per message not applied."""
+    """Counts per outcome and the funnel's counts (as metrics), one log line; one per message not applied."""
     counts = report.counts()
     for outcome, name in OUTCOME_METRICS.items():
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=counts[outcome])
+    publish_funnel(metrics, report)
     logger.info("batch processed", extra={"outcomes": {k.value: v for k, v in counts.items()}})
     for result in (r for r in report.results.values() if r.outcome is not Outcome.APPLIED):
         logger.warning(

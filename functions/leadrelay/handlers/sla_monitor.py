@@ -19,6 +19,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from leadrelay.adapters.salesforce.metrics import api_usage_publisher
 from leadrelay.bootstrap import sla_monitor as monitor_root
 from leadrelay.bootstrap.sla_monitor import SlaMonitorRuntime
+from leadrelay.domain.sla import Action
 from leadrelay.handlers.ingress_support import MaskingFormatter
 from leadrelay.settings import METRICS_NAMESPACE, SlaMonitorSettings
 
@@ -43,12 +44,27 @@ def handle(event: dict[str, Any], context: LambdaContext, runtime: SlaMonitorRun
         "leads_written": report.leads_written,
         "write_failures": report.write_failures,
         "delivery_failed": report.delivery_failed,
-        **{f"actions_{kind}": count for kind, count in report.actions.items()},
+        **{f"actions_{action.value}": report.actions.get(action.value, 0) for action in Action},
     }
     for name, value in counts.items():
-        metrics.add_metric(name="Sla" + name.title().replace("_", ""), unit=MetricUnit.Count, value=value)
+        metrics.add_metric(name=SLA_MONITOR_METRICS[name], unit=MetricUnit.Count, value=value)
     logger.info("sla monitor pass", extra={"counts": counts})
     return counts
+
+
+SLA_MONITOR_METRICS = {
+    "open_clocks": "SlaOpenClocks",
+    "alerts_sent": "SlaAlertsSent",
+    "alerts_digested": "SlaAlertsDigested",
+    "alerts_already_sent": "SlaAlertsAlreadySent",
+    "leads_written": "SlaLeadsWritten",
+    "write_failures": "SlaWriteFailures",
+    "delivery_failed": "SlaDeliveryFailed",
+    "actions_remind": "SlaReminders",
+    "actions_breach": "SlaBreaches",
+    "actions_escalate": "SlaEscalations",
+}
+"""What one pass publishes (a fixed set: the dashboard draws each, docs/kpis.md lists them)."""
 
 
 @cache

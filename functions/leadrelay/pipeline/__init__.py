@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from leadrelay.pipeline.batch import Pipeline
 from leadrelay.pipeline.config import PipelineConfig
-from leadrelay.pipeline.messages import BatchReport, InboundMessage, MessageResult, Outcome
+from leadrelay.pipeline.messages import BatchReport, BatchTally, InboundMessage, MessageResult, Outcome
 
 __all__ = [
     "BatchReport",
+    "BatchTally",
     "InboundMessage",
     "MessageResult",
     "Outcome",

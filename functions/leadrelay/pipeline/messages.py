@@ -50,12 +50,25 @@ class MessageResult:
 
 
 @dataclass(frozen=True, slots=True)
+class BatchTally:
+    """What a batch did to the funnel, counted over the events it applied (for the processor's metrics)."""
+
+    entered: Mapping[str, int] = field(default_factory=dict)
+    """People who entered each lifecycle stage in this batch, by stage (``{"MQL": 2, "SQL": 1}``)."""
+    routed: Mapping[str, int] = field(default_factory=dict)
+    """Leads routed in this batch, by route: a pool's name, or ``user``, ``queue``, ``account_owner``,
+    ``fallback`` (bounded by ``routing.json``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class BatchReport:
     """The outcome of every message of a batch, by message id."""
 
     results: Mapping[str, MessageResult] = field(default_factory=dict)
     dead_letters: tuple[DeadLetter, ...] = ()
     """The envelopes sent to the dead-letter queue (one per event, however many messages carried it)."""
+    tally: BatchTally = field(default_factory=BatchTally)
+    """Stage entries and routes of the applied events."""
 
     def result_of(self, message_id: str) -> MessageResult:
         """The result for ``message_id`` (``KeyError`` if it was not in the batch)."""

@@ -9,15 +9,17 @@ back to the queue rather than being lost.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from leadrelay.domain.deadletter import DeadLetter, OperationsConfig, dead_letter_for, unreadable_event
 from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import classify
+from leadrelay.domain.owners import Routed
 from leadrelay.pipeline.config import PipelineConfig
-from leadrelay.pipeline.messages import BatchReport, InboundMessage, MessageResult, Outcome
+from leadrelay.pipeline.messages import BatchReport, BatchTally, InboundMessage, MessageResult, Outcome
 from leadrelay.pipeline.state import BatchState
 from leadrelay.pipeline.writing import Failure
 from leadrelay.ports import ActivityStore, DeadLetterSink
@@ -113,8 +115,11 @@ class Settler:
             for message_id in message_ids:
                 letters[message_id] = letter
         self._send(letters, results)
+        applied = {r.event_key for r in results.values() if r.outcome is Outcome.APPLIED and r.event_key}
         return BatchReport(
-            results, dead_letters=tuple({letter.id: letter for letter in letters.values()}.values())
+            results,
+            dead_letters=tuple({letter.id: letter for letter in letters.values()}.values()),
+            tally=tally(batch, applied),
         )
 
     def _retries(self, batch: BatchState, key: str) -> bool:
@@ -159,3 +164,24 @@ class Settler:
         for message_id, letter in letters.items():
             key = letter.event.idempotency_key if letter.event else None
             results[message_id] = MessageResult(message_id, outcome, key, letter.error.status_code)
+
+
+def tally(batch: BatchState, applied: Collection[str]) -> BatchTally:
+    """The stages entered and the routes taken by the events settled as applied (``applied``: their keys;
+    an event re-read from a re-sync window counts when its window was applied)."""
+    entered: Counter[str] = Counter()
+    for key, decision in batch.decisions.items():
+        if batch.parents.get(key, key) in applied:
+            entered.update({move.to_stage for move in decision.transitions})
+    routed = Counter(
+        route_of(routed) for key, routed in batch.routed.items() if batch.parents.get(key, key) in applied
+    )
+    return BatchTally(entered=dict(entered), routed=dict(routed))
+
+
+def route_of(routed: Routed) -> str:
+    """The route of a routed lead, as a bounded metric dimension: the pool's name for a pool, else
+    ``user``, ``queue``, ``account_owner`` or ``fallback``."""
+    if routed.via.startswith("pool "):
+        return routed.via.removeprefix("pool ")
+    return "fallback" if routed.via.startswith("fallback") else routed.via

@@ -18,7 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from leadrelay_tools.cli.output import terminal_safe_output
 
-_COMMAND_MODULES = ("demo", "rules", "dlq", "local_org", "replay", "org", "dedup", "why", "export")
+_COMMAND_MODULES = ("demo", "rules", "dlq", "local_org", "replay", "org", "dedup", "why", "export", "report")
 DEBUG_FLAG = "--debug"
 
 
