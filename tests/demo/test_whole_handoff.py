@@ -54,3 +54,18 @@ def test_the_decision_log_export_and_simulation_page_are_written(demo: SystemDem
     assert list(Path(demo.reports["decision log"]).glob("decisions/dt=*/*.jsonl"))
     assert Path(demo.reports["export"]).read_text(encoding="utf-8").startswith('{"kind":"export"')
     assert "funnel" in charts_in(Path(demo.reports["simulation"]).read_text(encoding="utf-8"))
+
+
+def test_the_business_card_in_katakana_joins_yamadas_lead_instead_of_making_one(demo: SystemDemo) -> None:
+    [card] = demo.duplicates
+
+    assert card["lead"] == "generic:demo-card-1"
+    assert card["duplicate_of"] == lead(demo, "山田 太郎")["id"]
+    assert "match" in str(card["match"])
+    assert "ヤマダ タロウ" not in {row["lead"] for row in demo.leads}
+
+
+def test_the_kpi_page_charts_the_mql_the_demo_made(demo: SystemDemo) -> None:
+    charts = charts_in(Path(demo.reports["KPIs"]).read_text(encoding="utf-8"))
+
+    assert charts
