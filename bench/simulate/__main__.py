@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from leadrelay import load_rules
 from leadrelay_tools.export_format import header_line, person_line, user_line
+from leadrelay_tools.simulation.baseline import rules_with_thresholds
 from leadrelay_tools.simulation.page import html_report
 from leadrelay_tools.simulation.run import simulate
 from leadrelay_tools.simulation.summary import summarise
@@ -54,11 +54,7 @@ def write_export(path: Path, count: int, seed: int) -> None:
 
 def proposed_rules(scratch: Path) -> Path:
     """The shipped rules with ``mql_engagement`` 50 → 60."""
-    rules = shutil.copytree(RULES_DIR, scratch / "proposed")
-    lifecycle = json.loads((rules / "lifecycle.json").read_text(encoding="utf-8"))
-    lifecycle["thresholds"]["mql_engagement"] = 60
-    (rules / "lifecycle.json").write_text(json.dumps(lifecycle, ensure_ascii=False), encoding="utf-8")
-    return rules
+    return rules_with_thresholds(RULES_DIR, scratch / "proposed", mql_engagement=60)
 
 
 def reference_seconds(export: Path) -> float:

@@ -15,6 +15,7 @@ import pytest
 from leadrelay_tools.cli.main import main
 from leadrelay_tools.export_format import header_line, person_line, user_line
 from leadrelay_tools.reports.html import charts_in
+from leadrelay_tools.simulation.baseline import rules_with_thresholds
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules"
@@ -95,11 +96,7 @@ def export(tmp_path: Path) -> Path:
 @pytest.fixture
 def stricter(tmp_path: Path) -> Path:
     """The shipped rules with the MQL engagement threshold raised from 50 to 60 (one line)."""
-    rules = shutil.copytree(RULES, tmp_path / "proposed")
-    lifecycle = json.loads((rules / "lifecycle.json").read_text(encoding="utf-8"))
-    lifecycle["thresholds"]["mql_engagement"] = 60
-    (rules / "lifecycle.json").write_text(json.dumps(lifecycle, ensure_ascii=False), encoding="utf-8")
-    return rules
+    return rules_with_thresholds(RULES, tmp_path / "proposed", mql_engagement=60)
 
 
 def git(repo: Path, *args: str) -> None:

@@ -6,11 +6,9 @@ decision's reasons under a failure. Exit status is the caller's: ``DedupTestRepo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
+from leadrelay.engine.diagnostics import RuleSetError
 from leadrelay.rulefiles.dedup_runner import (
     DEDUP_FILE,
     DedupCaseResult,
@@ -19,30 +17,11 @@ from leadrelay.rulefiles.dedup_runner import (
     run_dedup_cases,
 )
 
+from leadrelay_tools.cli.case_reports import CaseReport
 from leadrelay_tools.cli.output import print_case_results
 
-
-@dataclass
-class DedupTestReport:
-    """The pair cases' results and the problems that stopped them (a broken dedup.json or test file)."""
-
-    results: list[DedupCaseResult] = field(default_factory=list)
-    problems: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when every case passed and every file was readable."""
-        return not self.problems and all(result.passed for result in self.results)
-
-    def to_dict(self) -> dict[str, Any]:
-        """``leadrelay rules test --json``: the ``dedup`` part."""
-        return {
-            "ok": self.ok,
-            "passed": sum(1 for result in self.results if result.passed),
-            "failed": sum(1 for result in self.results if not result.passed),
-            "problems": [problem.to_dict() for problem in self.problems],
-            "results": [result.to_dict() for result in self.results],
-        }
+DedupTestReport = CaseReport[DedupCaseResult]
+"""The pair cases' results and the problems that stopped them."""
 
 
 def run_dedup_tests(directory: Path, *, name_filter: str | None = None) -> DedupTestReport:

@@ -3,8 +3,6 @@ simulation page (the shipped rules against a stricter MQL line) and the funnel K
 
 from __future__ import annotations
 
-import json
-import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from leadrelay_tools.funnel.facts import TOKYO, Period, from_log
 from leadrelay_tools.funnel.kpis import GroupBy, report
 from leadrelay_tools.funnel.page import html_page
 from leadrelay_tools.org_export import ActivityTable, write_export
+from leadrelay_tools.simulation.baseline import rules_with_thresholds
 from leadrelay_tools.simulation.page import html_report
 from leadrelay_tools.simulation.run import simulate
 from leadrelay_tools.simulation.summary import summarise
@@ -58,12 +57,7 @@ def kpi_page(rules: Path, out_dir: Path, now: datetime) -> Path:
 
 def simulate_stricter(rules: Path, out_dir: Path, now: datetime) -> Path:
     """The export under the shipped rules and under a stricter MQL line (engagement 50 → 60), as HTML."""
-    proposed = out_dir / "proposed-rules"
-    shutil.rmtree(proposed, ignore_errors=True)
-    shutil.copytree(rules, proposed)
-    lifecycle = json.loads((proposed / "lifecycle.json").read_text(encoding="utf-8"))
-    lifecycle["thresholds"]["mql_engagement"] = 60
-    (proposed / "lifecycle.json").write_text(json.dumps(lifecycle, ensure_ascii=False), encoding="utf-8")
+    proposed = rules_with_thresholds(rules, out_dir / "proposed-rules", mql_engagement=60)
     simulation = simulate(out_dir / "export.jsonl", rules, proposed, now=now, workers=1)
     page = out_dir / "simulation.html"
     page.write_text(html_report(summarise(simulation)), encoding="utf-8")

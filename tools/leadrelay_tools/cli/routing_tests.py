@@ -9,7 +9,7 @@ in the owner's time zone. PASS/FAIL per case with the differences and what happe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,13 +18,14 @@ from leadrelay.domain.owners import Routed, UserInfo, zone_info
 from leadrelay.domain.pools import Absence, PoolState
 from leadrelay.domain.routing import RoutingTable
 from leadrelay.domain.sla import SlaFile, deadlines
-from leadrelay.engine.diagnostics import Diagnostic, RuleSetError, pointer
+from leadrelay.engine.diagnostics import RuleSetError, pointer
 from leadrelay.pipeline.routing_step import resolve_owner
 from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
 from leadrelay.rulefiles.reading import read_models
 from leadrelay.rulefiles.routingcases import RoutingTestCase, RoutingTestFile, local_day
 
+from leadrelay_tools.cli.case_reports import CaseReport
 from leadrelay_tools.cli.output import print_case_results
 
 ROUTING_FILE = "routing.json"
@@ -63,27 +64,8 @@ class RoutingCaseResult:
         }
 
 
-@dataclass
-class RoutingTestReport:
-    """The routing cases' results and the problems that stopped them."""
-
-    results: list[RoutingCaseResult] = field(default_factory=list)
-    problems: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when every case passed and every file was readable."""
-        return not self.problems and all(result.passed for result in self.results)
-
-    def to_dict(self) -> dict[str, Any]:
-        """``leadrelay rules test --json``: the ``routing`` part."""
-        return {
-            "ok": self.ok,
-            "passed": sum(1 for result in self.results if result.passed),
-            "failed": sum(1 for result in self.results if not result.passed),
-            "problems": [problem.to_dict() for problem in self.problems],
-            "results": [result.to_dict() for result in self.results],
-        }
+RoutingTestReport = CaseReport[RoutingCaseResult]
+"""The routing cases' results and the problems that stopped them."""
 
 
 def run_routing_tests(directory: Path, *, name_filter: str | None = None) -> RoutingTestReport:

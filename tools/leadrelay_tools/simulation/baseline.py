@@ -7,6 +7,7 @@ the working tree is never touched, so an admin compares their uncommitted edit w
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 import tarfile
@@ -47,3 +48,16 @@ def baseline_rules(baseline: str, rules: Path) -> Iterator[Path]:
 def _git(git: str, cwd: Path, *args: str) -> bytes | None:
     done = subprocess.run([git, *args], cwd=cwd, capture_output=True, check=False)  # noqa: S603
     return done.stdout if done.returncode == 0 else None
+
+
+def rules_with_thresholds(rules: Path, into: Path, **thresholds: float) -> Path:
+    """A copy of ``rules`` at ``into`` with named thresholds of ``lifecycle.json`` changed (a proposal to
+    simulate: ``rules_with_thresholds(rules, tmp, mql_engagement=60)``)."""
+    shutil.rmtree(into, ignore_errors=True)
+    shutil.copytree(rules, into)
+    lifecycle = json.loads((into / "lifecycle.json").read_text(encoding="utf-8"))
+    lifecycle["thresholds"].update(thresholds)
+    (into / "lifecycle.json").write_text(
+        json.dumps(lifecycle, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return into
