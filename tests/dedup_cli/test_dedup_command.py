@@ -111,6 +111,7 @@ def test_a_missing_input_is_one_sentence(tmp_path: Path, capsys: pytest.CaptureF
     assert out.strip() == f"leadrelay dedup: {tmp_path / 'nowhere.csv'}: no such file"
 
 
+@pytest.mark.slow  # volume: several worker processes / a thousand records
 def test_one_worker_and_two_workers_write_the_same_pairs_and_clusters(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

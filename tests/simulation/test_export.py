@@ -82,6 +82,7 @@ def test_the_users_come_after_the_people(
     assert all(isinstance(user["record"]["IsActive"], bool) for user in users)
 
 
+@pytest.mark.slow  # volume: several worker processes / a thousand records
 def test_a_thousand_leads_take_a_few_api_calls_not_a_thousand(
     org: LocalOrg, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -150,6 +150,7 @@ def test_the_owner_a_dropped_lead_would_have_had_is_taken_off_that_reps_load(
     assert set(result["load_per_pool"]) <= {"inside_sales_east", "inside_sales_west"}
 
 
+@pytest.mark.slow  # volume: several worker processes / a thousand records
 def test_two_workers_report_exactly_what_one_does(
     export: Path, stricter: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
