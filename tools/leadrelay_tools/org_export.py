@@ -30,7 +30,12 @@ EXTRA_FIELDS = ("Id", "OwnerId", "CreatedDate", "LastModifiedDate", "Status", "L
 """Read besides the processor's fields, for reports (owner, funnel dates, conversion)."""
 USER_FIELDS = ("Id", "Name", "IsActive", "TimeZoneSidKey", "ManagerId")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_NUMBER_TYPES = {"int": int, "double": float, "currency": float, "percent": float}
+_NUMBER_TYPES: dict[str, Callable[[str], float]] = {
+    "int": lambda text: int(float(text)),
+    "double": float,
+    "currency": float,
+    "percent": float,
+}
 
 
 @dataclass
@@ -101,7 +106,7 @@ def typed(row: Mapping[str, str], types: Mapping[str, str]) -> dict[str, Any]:
             record[name] = text.lower() == "true"
         elif kind in _NUMBER_TYPES:
             try:
-                record[name] = _NUMBER_TYPES[kind](float(text)) if kind == "int" else float(text)
+                record[name] = _NUMBER_TYPES[kind](text)
             except ValueError:
                 record[name] = text
         else:

@@ -18,7 +18,6 @@ from typing import Any
 
 from leadrelay.domain.alerts import Alert, AlertKind, AlertPolicy, NotificationError, digest, throttle
 from leadrelay.pipeline.context import StepContext
-from leadrelay.pipeline.routing_step import RouteLeads
 from leadrelay.pipeline.state import BatchState
 from leadrelay.ports import AlertLedger, Notifier
 
@@ -29,7 +28,6 @@ logger = logging.getLogger(__name__)
 class AlertAssigned:
     """Tells each rep about the MQLs this batch assigned to them (after ``write``)."""
 
-    routing: RouteLeads
     ledger: AlertLedger
     notifier: Notifier
     policy: AlertPolicy = field(default_factory=AlertPolicy)
@@ -38,7 +36,7 @@ class AlertAssigned:
     def run(self, batch: BatchState, ctx: StepContext) -> None:
         """Claim, throttle and send; failures are logged, never the batch's."""
         claimed: list[tuple[str, Alert]] = []
-        for key, routed in self.routing.routed.items():
+        for key, routed in batch.routed.items():
             write = next((op for op in batch.plan if op.sobject == "Lead" and key in op.event_keys), None)
             if (
                 key in batch.failures

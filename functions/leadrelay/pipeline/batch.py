@@ -95,7 +95,7 @@ class Pipeline:
         )
         """The steps, in order (a new stage is inserted here)."""
         if self.routing is not None and alerts is not None:
-            self.steps.append(AlertAssigned(self.routing, *alerts))  # after the write
+            self.steps.append(AlertAssigned(*alerts))  # after the write
         letters = LetterWriter(operations, rules.version, self.config)
         self.settler = Settler(activities, dead_letters, letters, self.config, clock)
         self._clock = clock

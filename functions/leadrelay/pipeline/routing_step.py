@@ -57,12 +57,9 @@ class RouteLeads:
     follow_up: tuple[Policy, Timer] | None = None
     """The first-contact policy and its breach timer: the owner's Task is due at that deadline."""
     name: str = "route"
-    routed: dict[str, Routed] = field(default_factory=dict)
-    """The last batch's routing by event key (for logs and tests)."""
 
     def run(self, batch: BatchState, ctx: StepContext) -> None:
         """Route each entering lead; a failed read or a contended pool fails that lead's event (transient)."""
-        self.routed = {}
         mark_first_contacts(batch, self.outputs.sla)
         self._recycle(batch)  # after: a lead recycled in this batch has its clock closed, not met
         entering = [(intent, batch.decisions[intent.event_keys[0]]) for intent in self._entering(batch)]
@@ -85,7 +82,7 @@ class RouteLeads:
                 )
                 batch.fail(key, ctx.failure([detail]))
                 continue
-            self.routed[key] = batch.routed[key] = routed
+            batch.routed[key] = routed
             history = batch.histories.get(people.get(key, ""), [])
             desired = {"OwnerId": routed.owner_id, **self._hand_off(routed, history)}
             if self.follow_up is not None and self.outputs.sla is not None:

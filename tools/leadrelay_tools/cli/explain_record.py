@@ -25,6 +25,7 @@ from leadrelay.engine.misses import Misses
 from leadrelay.pipeline.lookup import PersonContext, RecordNotFoundError
 from leadrelay.settings import InspectionSettings, Settings, SettingsError
 
+from leadrelay_tools.cli.environments import SeedError, function_settings
 from leadrelay_tools.cli.explanation import (
     DEFAULT_RULES,
     LeadFile,
@@ -33,7 +34,6 @@ from leadrelay_tools.cli.explanation import (
     print_misses,
 )
 from leadrelay_tools.cli.output import print_json
-from leadrelay_tools.replay.environ import quiet_functions
 
 
 class RecordInputError(Exception):
@@ -118,22 +118,10 @@ def stored_values(person: PersonContext, reader: RecordReader) -> dict[str, Any]
 
 @contextlib.contextmanager
 def _environment(args: argparse.Namespace) -> Iterator[Settings]:
-    if args.org == "config":
-        yield Settings.from_env()
-        return
-    from leadrelay_tools.replay.local import local_environment, read_seed
-
     try:
-        seed = read_seed(args.seed) if args.seed else None
-    except ValueError as error:
+        with function_settings(
+            args.org, rules_path=DEFAULT_RULES, seed=args.seed, replay=args.replay, secrets=args.secrets
+        ) as settings:
+            yield settings
+    except SeedError as error:
         raise RecordInputError(str(error)) from None
-    with (
-        quiet_functions(verbose=False),
-        local_environment(rules_path=DEFAULT_RULES, secrets_file=args.secrets, seed=seed) as env,
-    ):
-        if args.replay:
-            from leadrelay_tools.replay.lines import read_lines
-            from leadrelay_tools.replay.runner import Replayer
-
-            Replayer(env.settings).replay(read_lines(args.replay))
-        yield env.settings

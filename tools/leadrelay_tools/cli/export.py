@@ -10,10 +10,9 @@ process, seeds it and replays deliveries through the real functions first (the e
 from __future__ import annotations
 
 import argparse
-import contextlib
 import re
 import sys
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,10 +22,10 @@ from leadrelay.pipeline.fields import PersonFields
 from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay.settings import Settings
 
+from leadrelay_tools.cli.environments import function_settings
 from leadrelay_tools.cli.org import OrgError, org_client
 from leadrelay_tools.cli.output import ProgressBar
 from leadrelay_tools.org_export import ActivityTable, write_export
-from leadrelay_tools.replay.environ import quiet_functions
 
 EXAMPLES = Path("examples")
 DEFAULT_RULES = Path("rules")
@@ -113,27 +112,19 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextlib.contextmanager
-def _settings(args: argparse.Namespace) -> Iterator[Settings]:
-    if args.org == "config":
-        yield Settings.from_env()
-        return
-    from leadrelay_tools.replay.lines import read_lines
-    from leadrelay_tools.replay.local import local_environment, read_seed
-    from leadrelay_tools.replay.runner import Replayer
+def _settings(args: argparse.Namespace) -> AbstractContextManager[Settings]:
+    """The settings ``--org`` names; locally, the examples are seeded and replayed unless told otherwise."""
+    return function_settings(
+        args.org,
+        rules_path=args.rules,
+        seed=_existing(args.seed or EXAMPLES / "replay-seed.json"),
+        replay=_existing(args.replay or EXAMPLES / "replay.jsonl"),
+        secrets=_existing(args.secrets or EXAMPLES / "replay-secrets.json"),
+    )
 
-    seed_file = args.seed or EXAMPLES / "replay-seed.json"
-    replay_file = args.replay or EXAMPLES / "replay.jsonl"
-    secrets = args.secrets or EXAMPLES / "replay-secrets.json"
-    seed = read_seed(seed_file) if seed_file.is_file() else None
-    known_secrets = secrets if secrets.is_file() else None
-    with (
-        quiet_functions(verbose=False),
-        local_environment(rules_path=args.rules, secrets_file=known_secrets, seed=seed) as env,
-    ):
-        if replay_file.is_file():
-            Replayer(env.settings).replay(read_lines(replay_file))
-        yield env.settings
+
+def _existing(path: Path) -> Path | None:
+    return path if path.is_file() else None
 
 
 def _fail(message: str) -> int:
