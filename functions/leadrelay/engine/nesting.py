@@ -125,22 +125,26 @@ def too_deep_in_document(document: Any) -> str | None:
 
 
 def _document_depth(document: Any) -> int:
-    """How deep ``document`` nests (objects and arrays; the top level is 1, a scalar 0)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if type(value) is dict:
-            children: Any = value.values()
-        elif type(value) is list:
-            children = value
-        elif isinstance(value, dict | list):
-            children = value.values() if isinstance(value, dict) else value
-        else:
-            continue
-        deepest = max(deepest, depth)
-        if depth <= MAX_NESTING:
-            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    """How deep ``document`` nests (objects and arrays; the top level is 1, a scalar 0), counted no
+    further than one level past :data:`MAX_NESTING` (so the recursion is bounded)."""
+    return _depth(document, 1)
+
+
+def _depth(value: Any, level: int) -> int:
+    if isinstance(value, dict):
+        children: Any = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return 0
+    if level > MAX_NESTING:
+        return level
+    deepest = level
+    for child in children:
+        if isinstance(child, dict | list):
+            found = _depth(child, level + 1)
+            if found > deepest:
+                deepest = found
     return deepest
 
 

@@ -203,13 +203,10 @@ def _activities(rule: ActivitiesRule, compiler: ConditionCompiler, at: str, targ
         return RuleHit(rule_id, score, capped(total, cap), values, explain=(detail, (matches, total)))
 
     code = compiler.code
-    total = f"{code.bind(per)} * {count if half_life is None else decayed}"
-    if cap is None:
-        points = "_p"
-    else:
-        limit = code.bind(cap)
-        points = f"((_p if _p <= {limit} else {limit}) if _p >= 0 else max(_p, -{limit}))"
-    lines = [f"if {count}:", f"    _p = {total}", *indent(target.add(points, f"({count}, {decayed})"))]
+    points = f"{code.bind(per)} * {count if half_life is None else decayed}"
+    if cap is not None:
+        points = f"{code.bind(capped)}({points}, {code.bind(cap)})"
+    lines = [f"if {count}:", *indent(target.add(points, f"({count}, {decayed})"))]
     return _Built(lines, hit, (), walk, ((label, count),))
 
 

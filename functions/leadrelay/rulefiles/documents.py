@@ -36,7 +36,36 @@ def read_document(path: Path) -> RuleDocument:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        return RuleDocument(name, None, (Diagnostic(name, "", f"cannot read the file: {error}"),))
+        return _unreadable(name, error)
+    return parse_text(name, text)
+
+
+def read_documents_of_kinds(directory: Path, kinds: tuple[str, ...]) -> list[RuleDocument]:
+    """The rule files in ``directory`` (not its subdirectories) that may be of ``kinds``, read and parsed.
+
+    A file whose text does not name one of ``kinds`` as a JSON string (``"scoring"``) cannot be of
+    those kinds and is neither parsed nor returned: loading the engine's two files does not pay
+    for parsing the others (which their own loaders read and report on).
+    """
+    documents: list[RuleDocument] = []
+    for path in rule_files(directory, recursive=False):
+        name = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            documents.append(_unreadable(name, error))
+            continue
+        if any(f'"{kind}"' in text for kind in kinds):
+            documents.append(parse_text(name, text))
+    return documents
+
+
+def _unreadable(name: str, error: OSError | UnicodeDecodeError) -> RuleDocument:
+    return RuleDocument(name, None, (Diagnostic(name, "", f"cannot read the file: {error}"),))
+
+
+def parse_text(name: str, text: str) -> RuleDocument:
+    """The rule file ``name`` parsed from its ``text``: too-deep nesting and broken JSON located."""
     too_deep = too_deep_in_text(text)
     if too_deep is not None:
         problem = Diagnostic(name, too_deep.pointer, TOO_DEEP, line=too_deep.line, column=too_deep.column)

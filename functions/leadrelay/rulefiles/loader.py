@@ -19,7 +19,7 @@ from typing import Any
 
 from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
 from leadrelay.engine.ruleset import RuleSet, build_rule_set
-from leadrelay.rulefiles.documents import RuleDocument, read_document, rule_files
+from leadrelay.rulefiles.documents import RuleDocument, read_document, read_documents_of_kinds, rule_files
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
 from leadrelay.rulefiles.positions import locate
 from leadrelay.rulefiles.reading import ENGINE_KINDS, rule_set_directory
@@ -74,7 +74,7 @@ def load_rules(path: str | Path) -> RuleSet:
     where = str(directory)
     if not directory.is_dir():
         raise RuleSetError([Diagnostic(where, "", "no such rules directory")], source=where)
-    documents = [read_document(file) for file in rule_files(directory, recursive=False)]
+    documents = read_documents_of_kinds(directory, ENGINE_KINDS)
     chosen, problems = _engine_documents(documents, where)
     if problems:
         raise RuleSetError(problems, source=where)
