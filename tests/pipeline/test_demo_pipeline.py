@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from leadrelay_tools.cli.demo import read_samples
@@ -43,14 +44,25 @@ def test_the_pipeline_writes_the_same_scores_and_stage_the_rules_give() -> None:
 def test_leadrelay_demo_prints_the_leads_as_the_pipeline_left_them(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["demo", "--examples", str(EXAMPLES), "--rules", str(RULES)]) == 0
+    assert main(["demo", "--leads-only", "--examples", str(EXAMPLES), "--rules", str(RULES)]) == 0
     out = capsys.readouterr().out
     assert "Through the pipeline" in out
     assert "Dead letters: none" in out
+    assert "The whole hand-off is left out (--leads-only)." in out
+
+
+def test_leadrelay_demo_goes_on_to_the_whole_hand_off(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    argv = ["demo", "--examples", str(EXAMPLES), "--rules", str(RULES), "--output", str(tmp_path)]
+    assert main([*argv, "--decision-log", str(tmp_path / "decisions")]) == 0
+    out = capsys.readouterr().out
+    assert "The whole hand-off (examples/replay.jsonl" in out
+    assert "Routed MQLs: \n  山田 太郎" in out
 
 
 def test_leadrelay_demo_json_carries_the_pipeline_result(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--json", "--examples", str(EXAMPLES), "--rules", str(RULES)]) == 0
+    assert main(["demo", "--json", "--leads-only", "--examples", str(EXAMPLES), "--rules", str(RULES)]) == 0
     document = json.loads(capsys.readouterr().out)
     assert len(document["pipeline"]["leads"]) == len(read_samples(EXAMPLES))
     assert document["pipeline"]["api_calls"] <= 7  # 5, and routing's Users and OutOfOffice reads

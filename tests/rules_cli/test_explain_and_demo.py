@@ -105,7 +105,7 @@ def test_explain_json_carries_the_whole_decision_with_its_trace(cli: CLI) -> Non
 def test_demo_prints_one_aligned_row_per_sample_lead(cli: CLI) -> None:
     samples = read_samples(EXAMPLES)
 
-    run = cli("demo", "--examples", EXAMPLES, "--rules", SHIPPED_RULES)
+    run = cli("demo", "--leads-only", "--examples", EXAMPLES, "--rules", SHIPPED_RULES)
 
     lines = run.out.splitlines()
     header = next(line for line in lines if line.startswith("lead "))
@@ -133,7 +133,7 @@ def test_demo_rows_give_scores_stage_and_reasons_per_sample() -> None:
 
 
 def test_demo_json_lists_the_rows(cli: CLI) -> None:
-    payload = cli("demo", "--examples", EXAMPLES, "--rules", SHIPPED_RULES, "--json").json()
+    payload = cli("demo", "--leads-only", "--examples", EXAMPLES, "--rules", SHIPPED_RULES, "--json").json()
 
     assert len(payload["rows"]) == len(list(EXAMPLES.glob("*.json")))
     assert payload["rows"][0]["decision"]["scores"] == {"fit": 40, "engagement": 58}
@@ -173,7 +173,7 @@ def test_demo_writes_full_width_employees_as_a_number_and_both_tables_agree(cli:
 
 
 def test_the_demo_says_why_a_converted_sample_differs_in_the_org(cli: CLI) -> None:
-    run = cli("demo", "--examples", EXAMPLES, "--rules", SHIPPED_RULES)
+    run = cli("demo", "--leads-only", "--examples", EXAMPLES, "--rules", SHIPPED_RULES)
 
     assert "The two tables differ:" in run.out
     assert "James Wilson: the rules give fit 52, engagement 20, stage Opportunity" in run.out

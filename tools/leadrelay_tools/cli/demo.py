@@ -62,6 +62,12 @@ def register(subparsers: Any) -> None:
         help="where the whole hand-off writes its export and reports "
         "(default: LEADRELAY_DEMO_DIR or .leadrelay)",
     )
+    parser.add_argument(
+        "--leads-only",
+        action="store_true",
+        help="only the sample leads' table and pipeline; leave out the whole hand-off (a quicker loop "
+        "while editing rules)",
+    )
     parser.set_defaults(func=run_demo)
 
 
@@ -158,7 +164,7 @@ def run_demo(args: argparse.Namespace) -> int:
     why = differences(rows, pipeline)
     deliveries = args.examples.parent
     system = None
-    if all((deliveries / name).is_file() for name in SYSTEM_EXAMPLES):
+    if not args.leads_only and all((deliveries / name).is_file() for name in SYSTEM_EXAMPLES):
         args.output.mkdir(parents=True, exist_ok=True)
         system = run_system_demo(args.rules, deliveries, args.output, now=now)
     if args.json:
@@ -173,7 +179,9 @@ def run_demo(args: argparse.Namespace) -> int:
     print("\nThe two tables " + ("agree." if not why else "differ:\n" + "\n".join(f"  {w}" for w in why)))
     if rows:
         print(f"\nWhy? leadrelay rules explain {args.examples / rows[0]['file']}")
-    if system is None:
+    if args.leads_only:
+        print("\nThe whole hand-off is left out (--leads-only).")
+    elif system is None:
         print(f"\nThe whole hand-off is left out: {deliveries} has no {' and '.join(SYSTEM_EXAMPLES)}")
     else:
         print("\n" + format_system_demo(system))

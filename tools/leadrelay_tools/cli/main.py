@@ -1,7 +1,9 @@
 """Entry point of the ``leadrelay`` console script.
 
 Each sub-command lives in its own module exposing ``register(subparsers)``; the module sets
-``func`` on its parser, which receives the parsed arguments and returns the exit code.
+``func`` on its parser, which receives the parsed arguments and returns the exit code. Only the
+module of the command on the command line is imported (``leadrelay rules validate`` does not load
+DuckDB, plotly or the local org); ``leadrelay --help`` imports them all to list them.
 
 A user's situation (no region, no credentials, an endpoint out of reach, a secret or file that cannot
 be read) ends as one sentence on stderr and exit 1 (:mod:`leadrelay_tools.cli.failures`); ``--debug``,
@@ -18,7 +20,19 @@ from importlib.metadata import PackageNotFoundError, version
 
 from leadrelay_tools.cli.output import terminal_safe_output
 
-_COMMAND_MODULES = ("demo", "rules", "dlq", "local_org", "replay", "org", "dedup", "why", "export", "report")
+_COMMAND_MODULES = {
+    "demo": "demo",
+    "rules": "rules",
+    "dlq": "dlq",
+    "local-org": "local_org",
+    "replay": "replay",
+    "org": "org",
+    "dedup": "dedup",
+    "why": "why",
+    "export": "export",
+    "report": "report",
+}
+"""Each command's name on the command line → its module in ``leadrelay_tools.cli``."""
 DEBUG_FLAG = "--debug"
 
 
@@ -30,8 +44,9 @@ def package_version() -> str:
         return "0+unknown"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser, sub-commands included."""
+def build_parser(words: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser for the command line ``words``: with only the command they name, every command when
+    they name none (``--help``, a typo), none for ``--version`` alone."""
     parser = argparse.ArgumentParser(
         prog="leadrelay",
         description="A rule engine beside Salesforce: scoring, lifecycle and write-back for the MA hand-off.",
@@ -39,9 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"leadrelay {package_version()}")
     parser.add_argument(DEBUG_FLAG, action="store_true", help="show the traceback when a command fails")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in _COMMAND_MODULES:
-        importlib.import_module(f"leadrelay_tools.cli.{name}").register(subparsers)
+    for module in _modules_for(words):
+        importlib.import_module(f"leadrelay_tools.cli.{module}").register(subparsers)
     return parser
+
+
+def _modules_for(words: Sequence[str]) -> list[str]:
+    named = [word for word in words if not word.startswith("-")][:1]
+    if named and named[0] in _COMMAND_MODULES:
+        return [_COMMAND_MODULES[named[0]]]
+    if not named and "--version" in words:
+        return []
+    return list(_COMMAND_MODULES.values())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,8 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     debug = DEBUG_FLAG in words
     with terminal_safe_output():
-        parser = build_parser()
-        args = parser.parse_args([word for word in words if word != DEBUG_FLAG])
+        words = [word for word in words if word != DEBUG_FLAG]
+        args = build_parser(words).parse_args(words)
         args.debug = debug
         try:
             code: int = args.func(args)
