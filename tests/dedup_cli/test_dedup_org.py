@@ -47,7 +47,20 @@ def test_from_org_finds_a_lead_and_a_contact_of_one_person(
     contact = org.Contact.create({key: YAMADA_CARD[key] for key in ("LastName", "FirstName", "Email")})["id"]
     pairs = tmp_path / "pairs.csv"
 
-    code = main(["dedup", "--from-org", "--output", str(pairs), "--rules", str(RULES), "--wait", "0"])
+    code = main(
+        [
+            "dedup",
+            "--from-org",
+            "--output",
+            str(pairs),
+            "--rules",
+            str(RULES),
+            "--wait",
+            "0",
+            "--workers",
+            "1",
+        ]
+    )
 
     assert code == 0, capsys.readouterr().err
     rows = list(csv.DictReader(pairs.open(encoding="utf-8")))
