@@ -42,6 +42,8 @@ class Company:
     postal_code: str
     corporate_number: str | None
     form: str
+    mailboxes: set[int] = field(default_factory=set)
+    """The hashes of the addresses given out at the domain: one mailbox is one person's."""
 
 
 @dataclass
@@ -115,11 +117,19 @@ def _companies(count: int, rng: random.Random) -> list[Company]:
 
 
 def _email(person: Person, rng: random.Random, domain: str) -> str:
+    """A new mailbox at the company's ``domain``: a namesake of someone who works there gets the
+    next free number (taro.yamada2@), as mail administrators do — never another person's address."""
     family, given = person.family[2].lower(), person.given[2].lower()
     local = rng.choice(
         [f"{given}.{family}", f"{given[0]}.{family}", f"{family}.{given}", f"{given[0]}{family}"]
     )
-    return f"{local}@{domain}"
+    address, number = f"{local}@{domain}", 1
+    taken = person.company.mailboxes
+    while hash(address) in taken:
+        number += 1
+        address = f"{local}{number}@{domain}"
+    taken.add(hash(address))
+    return address
 
 
 def _free_mail(person: Person, rng: random.Random) -> str:

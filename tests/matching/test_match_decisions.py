@@ -117,16 +117,43 @@ def test_a_namesake_at_another_company_is_distinct() -> None:
     assert decide(a, b).outcome is Outcome.DISTINCT
 
 
-def test_another_address_at_the_same_domain_weighs_against_but_name_and_company_still_match() -> None:
-    """One person with two work addresses is likelier than two people of one full name at one company."""
+def test_another_address_at_the_same_domain_without_a_shared_direct_line_is_for_review() -> None:
+    """Two people of one full name at one company each have a mailbox there: a false merge would
+    misroute an MQL, so one name with two work addresses is a candidate, not a match."""
     a = {"LastName": "佐藤", "FirstName": "健", "Email": "ken.sato@sample.co.jp", **SAMPLE}
     b = {"LastName": "佐藤", "FirstName": "健", "Email": "k.sato@sample.co.jp", **SAMPLE}
 
     decision = decide(a, b)
 
-    assert decision.outcome is Outcome.MATCH
+    assert decision.outcome is Outcome.CANDIDATE
     assert decision.level("email") == "same_domain"
-    assert next(r.weight for r in decision.reasons if r.comparison == "email") < 0
+    assert decision.rule == "namesakes_at_one_company"
+
+
+def test_a_numbered_mailbox_is_another_person_not_a_typo() -> None:
+    a = {"LastName": "佐藤", "FirstName": "健", "Email": "ken.sato@sample.co.jp", **SAMPLE}
+    b = {"LastName": "佐藤", "FirstName": "健", "Email": "ken.sato2@sample.co.jp", **SAMPLE}
+
+    assert decide(a, b).level("email") == "same_domain"
+
+
+def test_two_work_addresses_and_one_direct_line_are_one_person() -> None:
+    a = {
+        **SAMPLE,
+        "LastName": "佐藤",
+        "FirstName": "健",
+        "Email": "ken.sato@sample.co.jp",
+        "Phone": "03-1234-5678",
+    }
+    b = {
+        **SAMPLE,
+        "LastName": "佐藤",
+        "FirstName": "健",
+        "Email": "k.sato@sample.co.jp",
+        "Phone": "0312345678",
+    }
+
+    assert decide(a, b).outcome is Outcome.MATCH
 
 
 def test_a_namesake_with_only_a_name_and_a_free_mail_address_is_not_merged() -> None:
