@@ -171,25 +171,22 @@ def compile_lifecycle(
 def _machine_lines(
     code: CodeBuilder, branches: Mapping[str, list[int]], targets: list[str], conditions: list[str]
 ) -> list[str]:
-    """The body of ``advance(root, frame, stage)``: a branch per stage trying its transitions in order."""
-    lines = ["now = frame.now", "fired = []", "visited = (stage,)", "while True:"]
-    keyword = "if"
+    """The body of ``advance(root, frame, stage)``: each transition once, in file order, tried when the
+    stage is one it leaves from — so a stage's transitions are tried in the order the file gives."""
+    sources: dict[int, list[str]] = {}
     for stage, indexes in branches.items():
-        lines.append(f"    {keyword} stage == {code.bind(stage)}:")
-        keyword = "elif"
         for index in indexes:
-            target = code.bind(targets[index])
-            lines += indent(
-                [
-                    tag(index),
-                    f"if {target} not in visited and {conditions[index]}:",
-                    f"    fired.append({index})",
-                    f"    stage = {target}",
-                    "    visited += (stage,)",
-                    "    continue",
-                ],
-                2,
-            )
+            sources.setdefault(index, []).append(stage)
+    lines = ["now = frame.now", "fired = []", "visited = (stage,)", "while True:"]
+    for index in sorted(sources):
+        target, leaving = code.bind(targets[index]), code.bind(frozenset(sources[index]))
+        lines += indent(
+            [
+                tag(index),
+                f"if stage in {leaving} and {target} not in visited and {conditions[index]}:",
+                f"    fired.append({index}); stage = {target}; visited += (stage,); continue",
+            ]
+        )
     lines += indent([tag(-1), "return stage, fired"])
     return lines
 
