@@ -87,7 +87,10 @@ def test_reading_of_company_names_across_scripts() -> None:
         ({"Phone": "03-1234-0000"}, {"Phone": "0312340000"}, "same_switchboard"),
         ({"Phone": "03-1234-5678 内線12"}, {"Phone": "03-1234-5678 内線34"}, "same_switchboard"),
         ({"MobilePhone": "090-1111-2222"}, {"Phone": "090 1111 2222"}, "same_direct"),
-        ({"Phone": "03-1234-5678"}, {"Phone": "06-1234-5678"}, "different"),
+        ({"Phone": "03-1234-5678"}, {"Phone": "06-1234-5678"}, "different_direct"),
+        ({"MobilePhone": "090-1111-2222"}, {"MobilePhone": "080-3333-4444"}, "different_direct"),
+        ({"Phone": "03-1234-5678"}, {"MobilePhone": "090-1111-2222"}, "different"),
+        ({"Phone": "03-1234-0000"}, {"Phone": "06-1234-0000"}, "different"),
     ],
 )
 def test_phone(a: dict[str, str], b: dict[str, str], expected: str) -> None:

@@ -79,7 +79,7 @@ SIMILARITY_METHODS = frozenset({"jaro_winkler", "token_set", "reading"})
 METHOD_LEVELS: dict[str, tuple[str, ...]] = {
     "exact": ("same", "different", "missing"),
     "normalised": ("same", "different", "missing"),
-    "phone": ("same_direct", "same_switchboard", "different", "missing"),
+    "phone": ("same_direct", "same_switchboard", "different_direct", "different", "missing"),
     "email": ("same_personal", "same_role", "typo", "same_domain", "different", "missing"),
     "domain": ("same", "different", "missing"),
     "corporate_number": ("same", "different", "missing"),
@@ -87,7 +87,8 @@ METHOD_LEVELS: dict[str, tuple[str, ...]] = {
 """The fixed levels of the categorical methods (similarity methods add their own above ``different``).
 ``email``'s ``same_domain``: two different personal addresses at one company domain — colleagues,
 more often than one person with two addresses; ``typo``: the same, one edit apart (a mistyped
-address, or t.sato@/k.sato@: weigh it as no evidence)."""
+address, or t.sato@/k.sato@: weigh it as no evidence). ``phone``'s ``different_direct``: no number in
+common, and both have a mobile, or both a direct desk line — one person rarely has two of a kind."""
 FIELDLESS_METHODS = frozenset({"phone", "email", "domain", "corporate_number"})
 
 BlockingPart = Literal[

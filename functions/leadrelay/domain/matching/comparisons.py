@@ -12,7 +12,7 @@ either side has no value.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import token_set_ratio
@@ -79,8 +79,22 @@ def _phone(a: MatchRecord, b: MatchRecord) -> str:
         return MISSING
     shared = [(p, q) for p in a.phones for q in b.phones if p.e164 == q.e164]
     if not shared:
-        return DIFFERENT
+        return "different_direct" if _two_of_a_kind(a.phones, b.phones) else DIFFERENT
     return "same_direct" if any(_direct(p, q) for p, q in shared) else "same_switchboard"
+
+
+def _two_of_a_kind(left: Sequence[PhoneKey], right: Sequence[PhoneKey]) -> bool:
+    """Both sides have a mobile, or both a direct desk line (none shared): one person seldom has two
+    mobiles or two desks, while a desk line on one record and a mobile on the other is one person's
+    two numbers as often as not."""
+    for mobile in (True, False):
+        if _has_direct(left, mobile=mobile) and _has_direct(right, mobile=mobile):
+            return True
+    return False
+
+
+def _has_direct(phones: Sequence[PhoneKey], *, mobile: bool) -> bool:
+    return any(p.mobile is mobile and not (p.switchboard or p.extension) for p in phones)
 
 
 def _direct(p: PhoneKey, q: PhoneKey) -> bool:
