@@ -13,6 +13,7 @@ from leadrelay_tools.cli.main import main
 from leadrelay_tools.localorg import LocalOrg
 
 from tests.pipeline.support import make_pipeline, message, page_view
+from tests.report.support import SUZUKI, SUZUKI_HANAKO, TANAKA, november, sla_monitor_runs
 from tests.routing.test_routing_step import SATO, becomes_mql, seed_lead
 
 EMAIL = "taro.yamada@sample-shoji.co.jp"
@@ -104,3 +105,23 @@ def test_something_that_is_not_a_record_id_is_refused(capsys: pytest.CaptureFixt
 
     assert code == 2
     assert "is not a Salesforce record id" in err
+
+
+def test_the_sla_monitors_actions_take_their_place_among_the_processors_decisions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = sla_monitor_runs(november(tmp_path / "log"))
+
+    code, out, _ = why(capsys, SUZUKI_HANAKO, "--log", str(log), "--json")
+
+    changes = json.loads(out)["changes"]
+    assert code == 0
+    assert [change["event"].split(" @ ")[0] for change in changes] == [
+        "marketo page_view",  # entered MQL, routed to 鈴木
+        "sla_monitor sla_remind",
+        "sla_monitor sla_breach",
+        "sla_monitor sla_escalate",
+        "salesforce page_view",  # MQL → SQL
+    ]
+    assert changes[2]["sla"].startswith("breach, due 2026-11-13 10:00 Asia/Tokyo; status Breached")
+    assert changes[3]["owner"] == f"{TANAKA} (escalated from {SUZUKI})"

@@ -11,7 +11,7 @@ import pytest
 from leadrelay_tools.cli.main import main
 from leadrelay_tools.reports.html import charts_in
 
-from tests.report.support import SATO, SUZUKI, november
+from tests.report.support import SATO, SUZUKI, november, sla_monitor_runs
 
 NOVEMBER = ("--since", "2026-11-01", "--until", "2026-11-30")
 
@@ -62,6 +62,18 @@ def test_a_lead_still_inside_its_deadline_is_not_judged_yet(
 ) -> None:
     total = as_json(capsys, log, "--until", "2026-11-18")["total"]  # 高橋's MQL day: 48 h not over
     assert (total["mqls"], total["sla_met"], total["sla_breached"]) == (4, 2, 1)
+
+
+@pytest.mark.parametrize("by", ["week", "source", "rep"])
+def test_the_sla_monitors_reminders_breaches_and_reassignments_change_no_kpi(
+    log: Path, capsys: pytest.CaptureFixture[str], by: str
+) -> None:
+    before = as_json(capsys, log, "--by", by)
+
+    sla_monitor_runs(log)
+
+    assert len(list(log.glob("decisions/dt=*/sla-*.jsonl"))) == 2
+    assert as_json(capsys, log, "--by", by) == before  # no second MQL, contact or rep for 鈴木花子, 高橋美咲
 
 
 @pytest.mark.parametrize(
