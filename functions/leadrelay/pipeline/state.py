@@ -60,6 +60,9 @@ class BatchState:
         """The write that carries out each event (for its dead letter)."""
         self.routed: dict[str, Routed] = {}
         """Where routing sent each event's lead, by event key."""
+        self.first_contacts: dict[str, float] = {}
+        """Seconds from a lead's SLA clock start (its routing) to its first contact, by the key of the
+        contact's event (for the ``TimeToFirstContact`` metric once the write is applied)."""
         self.written: dict[str, WriteResult] = {}
         """The successful result of each write, by op ref (a new Lead's id is here)."""
         self.failures: dict[str, Failure] = {}
