@@ -124,6 +124,19 @@ def test_the_page_draws_the_weekly_trend(
     assert rates == {"MQL→SQL %": [100.0, 0.0], "SLA compliance %": [50.0, 50.0]}
 
 
+def test_a_single_week_is_one_labelled_week_not_a_stretched_date_axis(
+    log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "kpis.html"
+    report(capsys, "--log", log, "--since", "2026-11-16", "--until", "2026-11-22", "--html", page)
+
+    charts = charts_in(page.read_text(encoding="utf-8"))
+
+    for name in ("weekly-volume", "weekly-rates"):
+        assert charts[name]["layout"]["xaxis"]["type"] == "category"
+        assert {tuple(series["x"]) for series in charts[name]["data"]} == {("2026-11-16",)}
+
+
 def test_the_page_needs_no_network(log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = tmp_path / "kpis.html"
     report(capsys, "--log", log, *NOVEMBER, "--html", page)
