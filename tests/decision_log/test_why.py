@@ -51,6 +51,10 @@ def test_the_history_shows_each_score_stage_and_owner_change_with_its_rules(
     assert mql["stage"]["to"] == "MQL"
     assert mql["owner"].startswith(SATO)
     assert any("→ MQL" in rule for rule in mql["rules"])
+    # routed at 2026-11-20 18:05 JST (Friday): 48 calendar hours → Sunday 18:05, when 佐藤's Task is due
+    assert mql["sla"] == (
+        "clock started; follow-up Task due 2026-11-22 18:05 Asia/Tokyo (sla.first_contact/breach)"
+    )
     moved = [change["scores"]["engagement"] for change in changes[1:] if "engagement" in change["scores"]]
     assert all(step["before"] != step["after"] for step in moved)
 

@@ -105,6 +105,7 @@ def history_changes(entries: Sequence[Mapping[str, Any]]) -> list[Change]:
                     stage=stage,
                     owner=None if routing is None else f"{owner} ({routing['row_id']} → {routing['via']})",
                     rules=_rules(entry, moved),
+                    sla=_follow_up(entry.get("sla")),
                 )
             )
         scores.update({k: v for k, v in (entry.get("scores") or {}).items() if v is not None})
@@ -132,6 +133,15 @@ def _sla_change(entry: Mapping[str, Any]) -> Change:
         rules=[f"{sla['policy_id']}/{sla['timer_id']}"],
         sla="; ".join(parts),
     )
+
+
+def _follow_up(sla: Mapping[str, Any] | None) -> str | None:
+    """The SLA clock routing started: the owner's follow-up Task and when it is due."""
+    if not sla:
+        return None
+    zone = str(sla.get("time_zone") or "UTC")
+    due = _local_minute(sla["deadline"], zone)
+    return f"clock started; follow-up Task due {due} {zone} ({sla['policy_id']}/{sla['timer_id']})"
 
 
 def _local_minute(value: Any, zone: str) -> str:

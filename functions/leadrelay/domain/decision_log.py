@@ -26,6 +26,8 @@ from leadrelay.engine.decision import Decision
 
 SCHEMA_VERSION = 2
 """The entry's layout; a reader meets older lines by this number (2 added ``sla``; 1 lines have none)."""
+FOLLOW_UP = "follow_up"
+"""``SlaReason.action`` of the processor's routing entry: the owner's follow-up Task was written."""
 SLA_MONITOR_SOURCE = "sla_monitor"
 """``event_source`` of the SLA monitor's entries (their ``event_type`` is ``sla_<action>``)."""
 DEFAULT_PREFIX = "decisions/"
@@ -71,14 +73,16 @@ class RoutingReason(BaseModel):
 
 
 class SlaReason(BaseModel):
-    """Why the SLA monitor acted on a lead: the timer that ran out and what it did about it."""
+    """Why the SLA monitor acted on a lead: the timer that ran out and what it did about it; on the
+    processor's routing entry (``action`` ``follow_up``), the clock it started and the owner's Task."""
 
     model_config = ConfigDict(frozen=True)
 
     policy_id: str
     timer_id: str
     action: str
-    """``remind``, ``breach`` or ``escalate`` (``rules/sla.json``)."""
+    """``remind``, ``breach`` or ``escalate`` (``rules/sla.json``); ``follow_up`` on the processor's
+    routing entry: the owner's follow-up Task, due at the policy's breach deadline."""
     started_at: datetime
     """When the lead's clock started (it entered the policy's stage)."""
     deadline: datetime
@@ -122,7 +126,8 @@ class DecisionEntry(BaseModel):
     written: list[str] = Field(default_factory=list)
     """The fields leadrelay wrote for this event's person in this batch."""
     sla: SlaReason | None = None
-    """The SLA monitor's action (its entries only; ``None`` on the processor's)."""
+    """The SLA monitor's action; on the processor's entry that routed a lead to a rep, the clock it
+    started and the follow-up Task (``follow_up``); otherwise ``None``."""
 
 
 def reasons_of(decision: Decision, limit: int = TOP_REASONS) -> list[RuleReason]:
@@ -154,6 +159,21 @@ def object_key(logged_at: datetime, batch: str, prefix: str = DEFAULT_PREFIX) ->
 def to_json_lines(entries: Sequence[DecisionEntry]) -> bytes:
     """The entries as UTF-8 JSON Lines (one object per line, a final newline)."""
     return b"".join(entry.model_dump_json().encode() + b"\n" for entry in entries)
+
+
+def follow_up_reason(
+    policy_id: str, timer_id: str, due: datetime, *, started_at: datetime, owner_id: str
+) -> SlaReason:
+    """The SLA clock routing started and the owner's follow-up Task, due at ``due`` (in the owner's zone)."""
+    return SlaReason(
+        policy_id=policy_id,
+        timer_id=timer_id,
+        action=FOLLOW_UP,
+        started_at=started_at,
+        deadline=due,
+        time_zone=str(due.tzinfo or UTC),
+        owner_id=owner_id,
+    )
 
 
 def routing_reason(owner_id: str, row_id: str, via: str, skipped: Iterable[tuple[str, str]]) -> RoutingReason:
