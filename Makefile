@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test test-fast setup lint typecheck rules-check pytest pythons bench template-check salesforce-cli salesforce-check clean tools-node
+.PHONY: demo test test-fast setup lint typecheck rules-check pytest pythons bench template-check salesforce-cli salesforce-check clean tools-node screenshots
 
 $(STAMP): pyproject.toml
 	@echo "setup: creating $(VENV) with $(PYTHON) (first run only; pyproject.toml changes refresh it)"
@@ -97,6 +97,12 @@ pythons: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## screenshots: the README's pictures of the two report pages (docs/images/*.png), made with headless
+## Chromium from the benchmarks' seeded data, 500 leads (tools/screenshots.py; without --synthetic it
+## photographs the pages `make demo` writes); says so in one sentence when Chromium is missing
+screenshots: $(STAMP)
+	@$(BIN)/python tools/screenshots.py --synthetic 500
 
 clean:
 	rm -rf $(VENV) .venv-3.* .aws-sam .mypy_cache .ruff_cache .tools $(SF_DIR)/node_modules

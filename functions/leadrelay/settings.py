@@ -156,6 +156,12 @@ class SlaMonitorSettings(AlertSettings):
     notification_type: str | None = "LeadRelay_Alert"
     time_margin_seconds: float = Field(default=5.0, ge=0)
     """Time kept free at the end of an invocation."""
+    decision_log_bucket: str | None = None
+    """The S3 bucket of the decision log: each reminder, breach and escalation with its reasons."""
+    decision_log_prefix: str = "decisions/"
+    """The key prefix of the decision log's date partitions (the processor's)."""
+    decision_log_dir: Path | None = None
+    """Local mode: the directory of the decision log (instead of a bucket). Neither set: no log."""
 
 
 class InspectionSettings(SalesforceAccess):

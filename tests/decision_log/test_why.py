@@ -13,6 +13,7 @@ from leadrelay_tools.cli.main import main
 from leadrelay_tools.localorg import LocalOrg
 
 from tests.pipeline.support import make_pipeline, message, page_view
+from tests.report.support import SUZUKI, SUZUKI_HANAKO, TANAKA, november, sla_monitor_runs
 from tests.routing.test_routing_step import SATO, becomes_mql, seed_lead
 
 EMAIL = "taro.yamada@sample-shoji.co.jp"
@@ -50,6 +51,10 @@ def test_the_history_shows_each_score_stage_and_owner_change_with_its_rules(
     assert mql["stage"]["to"] == "MQL"
     assert mql["owner"].startswith(SATO)
     assert any("→ MQL" in rule for rule in mql["rules"])
+    # routed at 2026-11-20 18:05 JST (Friday): 48 calendar hours → Sunday 18:05, when 佐藤's Task is due
+    assert mql["sla"] == (
+        "clock started; follow-up Task due 2026-11-22 18:05 Asia/Tokyo (sla.first_contact/breach)"
+    )
     moved = [change["scores"]["engagement"] for change in changes[1:] if "engagement" in change["scores"]]
     assert all(step["before"] != step["after"] for step in moved)
 
@@ -104,3 +109,23 @@ def test_something_that_is_not_a_record_id_is_refused(capsys: pytest.CaptureFixt
 
     assert code == 2
     assert "is not a Salesforce record id" in err
+
+
+def test_the_sla_monitors_actions_take_their_place_among_the_processors_decisions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = sla_monitor_runs(november(tmp_path / "log"))
+
+    code, out, _ = why(capsys, SUZUKI_HANAKO, "--log", str(log), "--json")
+
+    changes = json.loads(out)["changes"]
+    assert code == 0
+    assert [change["event"].split(" @ ")[0] for change in changes] == [
+        "marketo page_view",  # entered MQL, routed to 鈴木
+        "sla_monitor sla_remind",
+        "sla_monitor sla_breach",
+        "sla_monitor sla_escalate",
+        "salesforce page_view",  # MQL → SQL
+    ]
+    assert changes[2]["sla"].startswith("breach, due 2026-11-13 10:00 Asia/Tokyo; status Breached")
+    assert changes[3]["owner"] == f"{TANAKA} (escalated from {SUZUKI})"

@@ -3,9 +3,11 @@ queryable with Athena over exactly the columns the processor writes."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from leadrelay.domain.decision_log import DecisionEntry
+import pytest
+from leadrelay.domain.decision_log import DecisionEntry, SlaReason
 
 from tests.infra.cfn import policy_statements
 
@@ -20,6 +22,15 @@ def test_the_glue_table_has_a_column_for_every_field_of_a_decision_entry(templat
     columns = [column["Name"] for column in table["StorageDescriptor"]["Columns"]]
 
     assert columns == list(DecisionEntry.model_fields)
+
+
+def test_the_sla_column_has_a_field_for_every_field_of_an_sla_reason(template: dict[str, Any]) -> None:
+    table = template["Resources"]["DecisionLogTable"]["Properties"]["TableInput"]
+    [column] = [c for c in table["StorageDescriptor"]["Columns"] if c["Name"] == "sla"]
+
+    fields = re.findall(r"(\w+):string", column["Type"])
+
+    assert fields == list(SlaReason.model_fields)
 
 
 def test_the_glue_table_projects_its_date_partitions_onto_the_processors_keys(
@@ -47,13 +58,22 @@ def test_decisions_expire_after_the_retention_parameter(template: dict[str, Any]
     assert retention["ExpirationInDays"] == {"Ref": "DecisionLogRetentionDays"}
 
 
-def test_the_processor_may_only_put_objects_under_the_logs_prefix(deployed: dict[str, Any]) -> None:
+@pytest.mark.parametrize("function", ["ProcessorFunction", "SlaMonitorFunction"])
+def test_the_processor_and_the_sla_monitor_may_only_put_objects_under_the_logs_prefix(
+    deployed: dict[str, Any], function: str
+) -> None:
     granted = [
         statement
         for where, statement in policy_statements(deployed)
-        if where.startswith("ProcessorFunctionRole") and "DecisionLogBucket" in repr(statement["Resource"])
+        if where.startswith(f"{function}Role") and "DecisionLogBucket" in repr(statement["Resource"])
     ]
 
     [statement] = granted
     assert statement["Action"] == ["s3:PutObject"]
     assert statement["Resource"] == {"Fn::Sub": "${DecisionLogBucket.Arn}/decisions/*"}
+
+
+def test_the_sla_monitor_writes_to_the_processors_bucket(functions: dict[str, Any]) -> None:
+    variables = functions["SlaMonitorFunction"]["Environment"]["Variables"]
+
+    assert variables["LEADRELAY_DECISION_LOG_BUCKET"] == {"Ref": "DecisionLogBucket"}

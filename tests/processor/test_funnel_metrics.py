@@ -1,5 +1,5 @@
 """The processor publishes the funnel's metrics — MQLs, SQLs, leads routed per route, dead letters per
-owner — as CloudWatch EMF lines in the ``LeadRelay`` namespace (moto, local org)."""
+owner, time to first contact — as CloudWatch EMF lines in the ``LeadRelay`` namespace (moto, local org)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from leadrelay.ingress.salesforce import parse_salesforce_event
 from leadrelay_tools.localorg import LocalOrg
 
-from tests.pipeline.support import HANAKO, page_view
+from tests.ingress.builders import eventbridge
+from tests.pipeline.support import HANAKO, NOW, page_view
 from tests.plugins.dead_letters import Queues
 from tests.processor.harness import EventSourceMapping, LambdaClock, handler_with, send
-from tests.routing.test_routing_step import becomes_mql, seed_lead
+from tests.routing.test_routing_step import SATO, becomes_mql, seed_lead
 
 TARO = "taro.yamada@sample-shoji.co.jp"
 
@@ -21,6 +23,16 @@ TARO = "taro.yamada@sample-shoji.co.jp"
 def emf_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
     """Every EMF object the invocations printed."""
     return [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+
+
+def unit_of(lines: list[dict[str, Any]], metric: str) -> set[str]:
+    """The units ``metric`` was published in."""
+    return {
+        m.get("Unit", "")
+        for line in lines
+        for m in line["_aws"]["CloudWatchMetrics"][0]["Metrics"]
+        if m["Name"] == metric
+    }
 
 
 def values(lines: list[dict[str, Any]], metric: str, **dimensions: str) -> list[float]:
@@ -96,3 +108,36 @@ def test_a_lead_whose_rep_confirms_two_bant_items_counts_one_sql(
     lines = emf_lines(capsys)
     assert values(lines, "SQLs", service="processor") == [1.0]
     assert values(lines, "MQLs", service="processor") == [0.0]
+
+
+def test_a_first_contact_publishes_the_seconds_since_the_lead_was_routed(
+    processor: ModuleType, queues: Queues, local_org: LocalOrg, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lead_id = seed_lead(local_org, TARO)
+    drain(queues, *(event.model_dump_json() for event in becomes_mql(TARO)))  # routed to 佐藤 at NOW
+    routed = local_org.record("Lead", lead_id) or {}
+    assert (routed["OwnerId"], routed["LR_SLA_Status__c"]) == (SATO, "On Track")
+    task = {"Subject": "初回架電", "WhoId": lead_id, "OwnerId": SATO, "Status": "Completed"}
+    local_org.insert("Task", task, user_id=SATO)
+    change = eventbridge("TaskChangeEvent", local_org.change_events("Task")[-1])
+    [contact] = parse_salesforce_event(change, received_at=NOW).events
+    emf_lines(capsys)  # the routing batch's lines
+
+    drain(queues, contact.model_dump_json())
+
+    lines = emf_lines(capsys)
+    waited = (contact.occurred_at - NOW).total_seconds()
+    assert waited > 0
+    assert values(lines, "TimeToFirstContact", service="processor") == [pytest.approx(waited, abs=0.001)]
+    assert unit_of(lines, "TimeToFirstContact") == {"Seconds"}  # as the dashboard and docs/kpis.md draw it
+    assert (local_org.record("Lead", lead_id) or {})["LR_SLA_Status__c"] == "Met"
+
+
+def test_a_batch_without_a_first_contact_publishes_no_time_to_first_contact(
+    processor: ModuleType, queues: Queues, local_org: LocalOrg, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed_lead(local_org, TARO)
+
+    drain(queues, *(event.model_dump_json() for event in becomes_mql(TARO)))
+
+    assert values(emf_lines(capsys), "TimeToFirstContact") == []  # no zero to drag the mean down

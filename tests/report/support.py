@@ -23,13 +23,21 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from leadrelay.adapters.decision_log import DirectoryDecisionLog
 from leadrelay.domain.decision_log import DecisionEntry, StageMove, routing_reason
+from leadrelay.domain.sla import Action
+from leadrelay.domain.sla_watch import OpenClock, plan_clock
+from leadrelay.pipeline.sla_logging import run_id, sla_entries
+from leadrelay.rulefiles.bundle import load_rule_bundle
 
-SATO, SUZUKI = "005RM0000000002YAA", "005RM0000000003YAA"
+from tests.pipeline.support import RULES
+
+SATO, SUZUKI, TANAKA = "005RM0000000002YAA", "005RM0000000003YAA", "005RM0000000004YAA"
 YAMADA, SUZUKI_HANAKO, SATO_JIRO, TAKAHASHI, ITO, WATANABE = (f"00QRM0000000{n:02d}1AAA" for n in range(1, 7))
 _keys = itertools.count(1)
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def jst(day: str, hour: int = 10) -> datetime:
@@ -101,4 +109,43 @@ def november(log_dir: Path) -> Path:
     log = DirectoryDecisionLog(log_dir)
     for number, one in enumerate(entries):
         log.append([one], batch=f"batch{number:03d}")
+    return log_dir
+
+
+def sla_monitor_runs(log_dir: Path) -> Path:
+    """What the SLA monitor logged about the two leads it found untouched: 鈴木花子 and 高橋美咲, each
+    reminded, breached and escalated at 72 h to 鈴木's manager 田中, who takes them (an escalation that
+    reassigns) — the shipped sla.json, planned and logged by the monitor's own code, one run each."""
+    bundle = load_rule_bundle(RULES)
+    assert bundle.sla is not None
+    assert bundle.routing is not None
+    assert bundle.ownership.outputs.sla is not None
+    policies = [
+        policy.model_copy(
+            update={
+                "timers": [
+                    t.model_copy(update={"reassign": t.action is Action.ESCALATE}) for t in policy.timers
+                ]
+            }
+        )
+        for policy in bundle.sla.policies
+    ]
+    log = DirectoryDecisionLog(log_dir)
+    for lead, started in ((SUZUKI_HANAKO, jst("2026-11-11")), (TAKAHASHI, jst("2026-11-18"))):
+        now = started + timedelta(hours=73)
+        clock = OpenClock(lead, SUZUKI, "MQL", started, "On Track", name="株式会社サンプル商事")
+        plan = plan_clock(
+            clock,
+            policies,
+            bundle.ownership.outputs.sla,
+            now=now,
+            calendar=bundle.routing.calendar,
+            tz=TOKYO,
+            manager_id=TANAKA,
+        )
+        assert plan is not None
+        entries = sla_entries(
+            [plan], bundle.ownership.outputs.sla, now=now, ruleset_version=bundle.rules.version, notified={}
+        )
+        log.append(entries, batch=run_id(entries))
     return log_dir

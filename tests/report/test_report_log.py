@@ -11,7 +11,7 @@ import pytest
 from leadrelay_tools.cli.main import main
 from leadrelay_tools.reports.html import charts_in
 
-from tests.report.support import SATO, SUZUKI, november
+from tests.report.support import SATO, SUZUKI, november, sla_monitor_runs
 
 NOVEMBER = ("--since", "2026-11-01", "--until", "2026-11-30")
 
@@ -64,6 +64,18 @@ def test_a_lead_still_inside_its_deadline_is_not_judged_yet(
     assert (total["mqls"], total["sla_met"], total["sla_breached"]) == (4, 2, 1)
 
 
+@pytest.mark.parametrize("by", ["week", "source", "rep"])
+def test_the_sla_monitors_reminders_breaches_and_reassignments_change_no_kpi(
+    log: Path, capsys: pytest.CaptureFixture[str], by: str
+) -> None:
+    before = as_json(capsys, log, "--by", by)
+
+    sla_monitor_runs(log)
+
+    assert len(list(log.glob("decisions/dt=*/sla-*.jsonl"))) == 2
+    assert as_json(capsys, log, "--by", by) == before  # no second MQL, contact or rep for 鈴木花子, 高橋美咲
+
+
 @pytest.mark.parametrize(
     ("by", "rows"),
     [
@@ -110,6 +122,19 @@ def test_the_page_draws_the_weekly_trend(
         "SQLs": (["2026-11-09", "2026-11-16"], [2, 0]),
     }
     assert rates == {"MQL→SQL %": [100.0, 0.0], "SLA compliance %": [50.0, 50.0]}
+
+
+def test_a_single_week_is_one_labelled_week_not_a_stretched_date_axis(
+    log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "kpis.html"
+    report(capsys, "--log", log, "--since", "2026-11-16", "--until", "2026-11-22", "--html", page)
+
+    charts = charts_in(page.read_text(encoding="utf-8"))
+
+    for name in ("weekly-volume", "weekly-rates"):
+        assert charts[name]["layout"]["xaxis"]["type"] == "category"
+        assert {tuple(series["x"]) for series in charts[name]["data"]} == {("2026-11-16",)}
 
 
 def test_the_page_needs_no_network(log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

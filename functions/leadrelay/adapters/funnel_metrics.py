@@ -5,7 +5,10 @@ Per processor batch, from its report (:class:`~leadrelay.pipeline.BatchTally` an
 - ``MQLs`` and ``SQLs``: people who entered the stage (a count, zero included, no extra dimension);
 - ``LeadsRouted`` by ``route``: a pool's name from ``routing.json``, or ``user``, ``queue``,
   ``account_owner``, ``fallback``;
-- ``DeadLetters`` by ``owner``: the owner ``operations.json`` names for the failure's category.
+- ``DeadLetters`` by ``owner``: the owner ``operations.json`` names for the failure's category;
+- ``TimeToFirstContact`` (seconds): for each lead first contacted in the batch (a Task completed or an
+  Event logged), the time from its routing — the SLA clock's start, in the MQL hand-off — to the contact;
+  nothing when nobody was first contacted (an average over the values published, never a zero).
 
 Both dimensions take their values from the rule files, so the number of metrics (each one billed) is
 bounded by the rules, never by the data. docs/kpis.md lists every metric and the dashboard's widgets.
@@ -25,15 +28,18 @@ STAGE_METRICS = {"MQL": "MQLs", "SQL": "SQLs"}
 """The stages whose entries are counted, and the metric of each."""
 ROUTED_METRIC = "LeadsRouted"
 DEAD_LETTER_METRIC = "DeadLetters"
-FUNNEL_METRICS = (*STAGE_METRICS.values(), ROUTED_METRIC, DEAD_LETTER_METRIC)
+FIRST_CONTACT_METRIC = "TimeToFirstContact"
+FUNNEL_METRICS = (*STAGE_METRICS.values(), ROUTED_METRIC, DEAD_LETTER_METRIC, FIRST_CONTACT_METRIC)
 """Every metric this module publishes."""
 
 
 def publish_funnel(metrics: Metrics, report: BatchReport) -> None:
-    """Add the batch's stage entries to ``metrics`` and print one dimensioned metric per route and per
-    dead-letter owner seen in it (in the function's ``service``)."""
+    """Add the batch's stage entries and first-contact times to ``metrics`` and print one dimensioned
+    metric per route and per dead-letter owner seen in it (in the function's ``service``)."""
     for stage, name in STAGE_METRICS.items():
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=report.tally.entered.get(stage, 0))
+    for seconds in report.tally.first_contact_seconds:
+        metrics.add_metric(name=FIRST_CONTACT_METRIC, unit=MetricUnit.Seconds, value=round(seconds, 3))
     _per_dimension(metrics, ROUTED_METRIC, "route", report.tally.routed)
     owners = Counter(letter.owner for letter in report.dead_letters)
     _per_dimension(metrics, DEAD_LETTER_METRIC, "owner", owners)

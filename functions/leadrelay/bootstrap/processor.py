@@ -52,6 +52,7 @@ from leadrelay.settings import (
     ProcessorSettings,
     SalesforceAccess,
     SettingsError,
+    SlaMonitorSettings,
 )
 
 # --- Salesforce ------------------------------------------------------------------------------------
@@ -262,7 +263,7 @@ def _pool_states(settings: ProcessorSettings, bundle: RuleBundle) -> DynamoDBPoo
     return DynamoDBPoolStates(boto3.client("dynamodb"), settings.routing_table)
 
 
-def decision_log(settings: ProcessorSettings) -> DecisionLog | None:
+def decision_log(settings: ProcessorSettings | SlaMonitorSettings) -> DecisionLog | None:
     """The decision log the settings name: the S3 bucket, else (local mode) the directory, else none."""
     if settings.decision_log_bucket:
         return S3DecisionLog(boto3.client("s3"), settings.decision_log_bucket, settings.decision_log_prefix)

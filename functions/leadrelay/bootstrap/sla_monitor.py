@@ -1,6 +1,6 @@
 """The SLA monitor's object graph: the rules (SLA policies, the routing calendar, the field map), the
-Salesforce gateway, the alert ledger in the routing state table and the notifiers, from
-:class:`~leadrelay.settings.SlaMonitorSettings`."""
+Salesforce gateway, the alert ledger in the routing state table, the notifiers and the decision log
+(the processor's bucket or directory), from :class:`~leadrelay.settings.SlaMonitorSettings`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger
 from leadrelay.adapters.salesforce.gateway import ApiUsage
 from leadrelay.adapters.slack import NO_NOTIFIER
 from leadrelay.bootstrap import NO_OVERRIDES, Clock, Overrides, utc_now
-from leadrelay.bootstrap.processor import notifiers, salesforce_gateway
+from leadrelay.bootstrap.processor import decision_log, notifiers, salesforce_gateway
 from leadrelay.domain.alerts import AlertPolicy
 from leadrelay.domain.calendar import BusinessCalendar
 from leadrelay.domain.sla_watch import SlaFieldsError
@@ -55,5 +55,7 @@ def sla_monitor_runtime(
         or DynamoDBAlertLedger(boto3.client("dynamodb"), settings.routing_table),
         notifier=overrides.notifier or notifiers(settings, gateway) or NO_NOTIFIER,
         alert_policy=AlertPolicy(per_rep_per_hour=settings.alerts_per_rep_per_hour),
+        decision_log=overrides.decision_log or decision_log(settings),
+        ruleset_version=bundle.rules.version,
     )
     return SlaMonitorRuntime(monitor, overrides.clock or utc_now, settings.time_margin_seconds)

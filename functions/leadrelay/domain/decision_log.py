@@ -6,20 +6,30 @@ event that caused it and when. A batch's entries are one JSON Lines object under
 (:func:`object_key`: ``decisions/dt=2026-12-04/<batch>.jsonl``), the same layout on S3 (a Glue table
 over it, queried with Athena) and in a local directory (read with DuckDB by ``leadrelay why``).
 The batch id is a digest of its events, so a redelivered batch rewrites its own object, never a second.
+
+The SLA monitor logs its actions the same way (one object per run, ``sla-<digest>.jsonl``): each
+reminder, breach and escalation is an entry of ``event_source`` ``sla_monitor`` whose :class:`SlaReason`
+names the policy and timer that ran out, its business-calendar deadline, the status and owner it left,
+and the alert sent. Such entries move no score and no stage and carry no ``routing``, so the funnel's
+counts (MQLs, routed leads, first contacts) read exactly what they read without them.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from leadrelay.engine.decision import Decision
 
-SCHEMA_VERSION = 1
-"""The entry's layout; a reader meets older lines by this number."""
+SCHEMA_VERSION = 2
+"""The entry's layout; a reader meets older lines by this number (2 added ``sla``; 1 lines have none)."""
+FOLLOW_UP = "follow_up"
+"""``SlaReason.action`` of the processor's routing entry: the owner's follow-up Task was written."""
+SLA_MONITOR_SOURCE = "sla_monitor"
+"""``event_source`` of the SLA monitor's entries (their ``event_type`` is ``sla_<action>``)."""
 DEFAULT_PREFIX = "decisions/"
 TOP_REASONS = 12
 """The rule hits kept per entry, largest contribution first (the full trace is in the record's reasons)."""
@@ -62,6 +72,36 @@ class RoutingReason(BaseModel):
     skipped: list[dict[str, str]] = Field(default_factory=list)
 
 
+class SlaReason(BaseModel):
+    """Why the SLA monitor acted on a lead: the timer that ran out and what it did about it; on the
+    processor's routing entry (``action`` ``follow_up``), the clock it started and the owner's Task."""
+
+    model_config = ConfigDict(frozen=True)
+
+    policy_id: str
+    timer_id: str
+    action: str
+    """``remind``, ``breach`` or ``escalate`` (``rules/sla.json``); ``follow_up`` on the processor's
+    routing entry: the owner's follow-up Task, due at the policy's breach deadline."""
+    started_at: datetime
+    """When the lead's clock started (it entered the policy's stage)."""
+    deadline: datetime
+    """When the timer ran out, on the business calendar in the owner's time zone."""
+    time_zone: str
+    status: str | None = None
+    """The SLA status the action wrote (``None``: left as it was)."""
+    owner_id: str
+    """The lead's owner when the timer ran out."""
+    new_owner_id: str | None = None
+    """The owner's manager, when an escalation reassigned the lead."""
+    alert_to: str | None = None
+    """Who was alerted for this action (``None``: nobody, e.g. a reminder folded into a breach alert)."""
+    alert_kind: str | None = None
+    notified: str | None = None
+    """How the alert went: ``sent``, ``digest`` (folded into the rep's digest), ``sent_before`` (an
+    earlier run sent it: the alert ledger held its key)."""
+
+
 class DecisionEntry(BaseModel):
     """One applied decision about one person, as one line of the log."""
 
@@ -85,6 +125,9 @@ class DecisionEntry(BaseModel):
     routing: RoutingReason | None = None
     written: list[str] = Field(default_factory=list)
     """The fields leadrelay wrote for this event's person in this batch."""
+    sla: SlaReason | None = None
+    """The SLA monitor's action; on the processor's entry that routed a lead to a rep, the clock it
+    started and the follow-up Task (``follow_up``); otherwise ``None``."""
 
 
 def reasons_of(decision: Decision, limit: int = TOP_REASONS) -> list[RuleReason]:
@@ -109,12 +152,28 @@ def batch_id(event_keys: Iterable[str]) -> str:
 
 def object_key(logged_at: datetime, batch: str, prefix: str = DEFAULT_PREFIX) -> str:
     """Where a batch's entries live: ``<prefix>dt=YYYY-MM-DD/<batch>.jsonl`` (UTC date partitions)."""
-    return f"{prefix}dt={logged_at:%Y-%m-%d}/{batch}.jsonl"
+    day = logged_at.astimezone(UTC) if logged_at.tzinfo else logged_at
+    return f"{prefix}dt={day:%Y-%m-%d}/{batch}.jsonl"
 
 
 def to_json_lines(entries: Sequence[DecisionEntry]) -> bytes:
     """The entries as UTF-8 JSON Lines (one object per line, a final newline)."""
     return b"".join(entry.model_dump_json().encode() + b"\n" for entry in entries)
+
+
+def follow_up_reason(
+    policy_id: str, timer_id: str, due: datetime, *, started_at: datetime, owner_id: str
+) -> SlaReason:
+    """The SLA clock routing started and the owner's follow-up Task, due at ``due`` (in the owner's zone)."""
+    return SlaReason(
+        policy_id=policy_id,
+        timer_id=timer_id,
+        action=FOLLOW_UP,
+        started_at=started_at,
+        deadline=due,
+        time_zone=str(due.tzinfo or UTC),
+        owner_id=owner_id,
+    )
 
 
 def routing_reason(owner_id: str, row_id: str, via: str, skipped: Iterable[tuple[str, str]]) -> RoutingReason:

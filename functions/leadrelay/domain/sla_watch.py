@@ -24,6 +24,7 @@ from typing import Any
 
 from leadrelay.domain.alerts import Alert, AlertKind
 from leadrelay.domain.calendar import BusinessCalendar
+from leadrelay.domain.owners import TOKYO
 from leadrelay.domain.ownership import SlaOutput
 from leadrelay.domain.sfvalues import salesforce_value
 from leadrelay.domain.sla import Action, Clock, DueAction, Policy, Stop, Timer, due_actions
@@ -104,6 +105,16 @@ class ClockPlan:
     alerts: tuple[tuple[str, Alert], ...] = ()
     """``(ledger key, alert)``: the key makes an alert once only (per lead, timer and clock start)."""
     actions: tuple[DueAction, ...] = field(default_factory=tuple)
+    clock: OpenClock | None = None
+    """The clock the plan is for (its start, owner and stage: the decision log's reasons)."""
+    time_zone: str = TOKYO
+    """The owner's time zone the deadlines were counted in."""
+
+
+def alert_key(clock: OpenClock, action: DueAction) -> str:
+    """``<lead>/<policy>/<timer>/<clock start>``: the alert ledger's key of ``action`` on ``clock`` (an
+    action is alerted once per clock start), and the decision log's event key of it."""
+    return f"{clock.lead_id}/{taken_key(action)}/{clock.started_at:%Y%m%dT%H%M%SZ}"
 
 
 def plan_clock(
@@ -135,7 +146,7 @@ def plan_clock(
     escalated = clock.status == sla.escalated_value
     for action, timer in due:
         later = any(a.policy_id == action.policy_id and a.action is not Action.REMIND for a, _ in due)
-        key = f"{clock.lead_id}/{taken_key(action)}/{clock.started_at:%Y%m%dT%H%M%SZ}"
+        key = alert_key(clock, action)
         text = f"{clock.name}: {action.policy_id} 期限 {action.deadline.astimezone(tz):%Y-%m-%d %H:%M}"
         if action.action is Action.REMIND and not later and clock.owner_id.startswith("005"):
             alerts.append((key, Alert(clock.owner_id, clock.lead_id, AlertKind.SLA_REMINDER, text)))
@@ -153,7 +164,14 @@ def plan_clock(
                 alerts.append((key, Alert(manager_id, clock.lead_id, AlertKind.SLA_ESCALATION, text)))
                 if timer.reassign:
                     fields["OwnerId"] = manager_id
-    return ClockPlan(clock.lead_id, fields, tuple(alerts), tuple(action for action, _ in due))
+    return ClockPlan(
+        clock.lead_id,
+        fields,
+        tuple(alerts),
+        tuple(action for action, _ in due),
+        clock=clock,
+        time_zone=str(tz),
+    )
 
 
 def _joined(keys: Sequence[str]) -> str:

@@ -1,10 +1,11 @@
 """The last step: every decision applied in this batch appended to the decision log, with its reasons.
 
 One entry per applied event (its write succeeded, or there was nothing to write): the person, scores,
-stage move and the rule hits behind them, the routing decision, the fields written, the rule set's
-version and the event. The batch's entries are one object; if the log cannot keep them, the events
-go back to the queue (``DECISION_LOG_ERROR``, transient) — their writes are idempotent, and the
-retried batch rewrites its object — so no applied decision goes unlogged.
+stage move and the rule hits behind them, the routing decision (with the SLA clock it started and the
+owner's follow-up Task), the fields written, the rule set's version and the event. The batch's entries
+are one object; if the log cannot keep them, the events go back to the queue (``DECISION_LOG_ERROR``,
+transient) — their writes are idempotent, and the retried batch rewrites its object — so no applied
+decision goes unlogged.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from leadrelay.domain.decision_log import (
     DecisionEntry,
     DecisionLogError,
     batch_id,
+    follow_up_reason,
     moves_of,
     reasons_of,
     routing_reason,
@@ -66,6 +68,7 @@ def decision_entries(batch: BatchState) -> list[DecisionEntry]:
             write = batch.writes.get(key)
             result = batch.written.get(write.ref) if write is not None else None
             routed = batch.routed.get(key)
+            follow_up = batch.follow_ups.get(key)
             entries.append(
                 DecisionEntry(
                     logged_at=batch.now,
@@ -90,6 +93,9 @@ def decision_entries(batch: BatchState) -> list[DecisionEntry]:
                         ((skip.user_id, skip.reason.value) for skip in routed.skipped),
                     ),
                     written=sorted(write.fields) if write is not None else [],
+                    sla=None
+                    if follow_up is None or routed is None
+                    else follow_up_reason(*follow_up, started_at=batch.now, owner_id=routed.owner_id),
                 )
             )
     return entries

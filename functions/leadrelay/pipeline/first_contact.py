@@ -6,7 +6,9 @@ names (:mod:`leadrelay.ingress.salesforce_cdc`). When that record is a Lead whos
 status ``On Track``, ``Breached`` or ``Escalated``) and that has no first-contact time yet, the lead's
 write gets the first-contact time (the event's) and, when the clock was on track, the status ``Met``: a
 late contact stops the clock and keeps the breach on record. The SLA monitor then leaves the
-first-contact policy of that lead alone (:mod:`leadrelay.domain.sla_watch`).
+first-contact policy of that lead alone (:mod:`leadrelay.domain.sla_watch`). The time from the clock's
+start (the lead's routing, in the MQL hand-off's write) to the contact is kept on the batch for the
+``TimeToFirstContact`` metric, published once the write is applied.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import replace
 from leadrelay.domain.events import RecordChangeType
 from leadrelay.domain.ownership import SlaOutput
 from leadrelay.domain.sfvalues import is_blank
+from leadrelay.engine.values import as_timestamp
 from leadrelay.pipeline.state import BatchState
 
 FIRST_CONTACT = frozenset({RecordChangeType.TASK_COMPLETED.value, RecordChangeType.EVENT_LOGGED.value})
@@ -37,7 +40,12 @@ def mark_first_contacts(batch: BatchState, sla: SlaOutput | None) -> int:
         if not running or not is_blank(intent.current.get(sla.first_contact_at)):
             continue
         marked.add(person)
-        desired: dict[str, object] = {sla.first_contact_at: min(event.occurred_at for event in contacts)}
+        first = min(contacts, key=lambda event: event.occurred_at)
+        started = as_timestamp(intent.current.get(sla.started_at)) if sla.started_at else None
+        if started is not None:
+            waited = first.occurred_at.timestamp() - started
+            batch.first_contacts[first.idempotency_key] = max(waited, 0.0)
+        desired: dict[str, object] = {sla.first_contact_at: first.occurred_at}
         if status == sla.open_value:
             desired[sla.status] = sla.met_value
         batch.intents.append(replace(intent, desired=desired, routed=False))

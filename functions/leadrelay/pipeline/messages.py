@@ -58,6 +58,9 @@ class BatchTally:
     routed: Mapping[str, int] = field(default_factory=dict)
     """Leads routed in this batch, by route: a pool's name, or ``user``, ``queue``, ``account_owner``,
     ``fallback`` (bounded by ``routing.json``)."""
+    first_contact_seconds: tuple[float, ...] = ()
+    """For each lead first contacted in this batch, the seconds from its routing (SLA clock start) to
+    the contact."""
 
 
 @dataclass(frozen=True, slots=True)

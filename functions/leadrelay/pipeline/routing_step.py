@@ -88,9 +88,10 @@ class RouteLeads:
             if self.follow_up is not None and self.outputs.sla is not None:
                 desired.update(_clock_start(self.outputs.sla, batch.now))
             follow_up = self._follow_up(routed, intent, users, batch.now)
-            if follow_up is not None:
+            if follow_up is not None and self.follow_up is not None:
                 task, due = follow_up
                 batch.intents.append(task)
+                batch.follow_ups[key] = (self.follow_up[0].id, self.follow_up[1].id, due)
                 if self.outputs.sla is not None:
                     desired[self.outputs.sla.due_at] = due
             batch.intents.append(

@@ -167,7 +167,8 @@ class Settler:
 
 
 def tally(batch: BatchState, applied: Collection[str]) -> BatchTally:
-    """The stages entered and the routes taken by the events settled as applied (``applied``: their keys;
+    """The stages entered, the routes taken and the first contacts' waits of the events settled as applied
+    (``applied``: their keys;
     an event re-read from a re-sync window counts when its window was applied)."""
     entered: Counter[str] = Counter()
     for key, decision in batch.decisions.items():
@@ -176,7 +177,10 @@ def tally(batch: BatchState, applied: Collection[str]) -> BatchTally:
     routed = Counter(
         route_of(routed) for key, routed in batch.routed.items() if batch.parents.get(key, key) in applied
     )
-    return BatchTally(entered=dict(entered), routed=dict(routed))
+    waits = tuple(
+        seconds for key, seconds in batch.first_contacts.items() if batch.parents.get(key, key) in applied
+    )
+    return BatchTally(entered=dict(entered), routed=dict(routed), first_contact_seconds=waits)
 
 
 def route_of(routed: Routed) -> str:

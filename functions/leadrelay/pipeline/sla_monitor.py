@@ -11,7 +11,11 @@ Every 15 minutes (EventBridge Scheduler → ``handlers/sla_monitor.py``):
    the other or at once — never send one twice. The budget (:func:`leadrelay.domain.alerts.throttle`)
    folds a rep's alerts past ``per_rep_per_hour`` into one digest. When delivery fails, the claims are
    given back and those leads are not written: the next run tries them again.
-4. **Write** the status, breach time, actions taken (and the manager as owner when an escalation
+4. **Log** each action taken — its policy, timer and deadline, the status and owner it leaves, the alert
+   and how it went — to the decision log (:mod:`leadrelay.pipeline.sla_logging`), one object per run,
+   before the write: a run whose log fails raises before writing, so the next run takes the actions
+   again (alerts already claimed are not sent twice) and logs them; none goes unlogged.
+5. **Write** the status, breach time, actions taken (and the manager as owner when an escalation
    reassigns) in sObject Collections: one request per 200 changed leads.
 """
 
@@ -39,7 +43,8 @@ from leadrelay.domain.sla_watch import (
     plan_clock,
 )
 from leadrelay.domain.writes import WriteKind, WriteOp, WriteResult
-from leadrelay.ports import AlertLedger, Notifier, SalesforceGateway
+from leadrelay.pipeline.sla_logging import run_id, sla_entries
+from leadrelay.ports import AlertLedger, DecisionLog, Notifier, SalesforceGateway
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +63,8 @@ class MonitorReport:
     write_failures: int = 0
     delivery_failed: int = 0
     """Leads left for the next run because their alerts could not be delivered."""
+    decisions_logged: int = 0
+    """Actions appended to the decision log."""
 
 
 @dataclass
@@ -72,9 +79,14 @@ class SlaMonitor:
     ledger: AlertLedger
     notifier: Notifier
     alert_policy: AlertPolicy = field(default_factory=AlertPolicy)
+    decision_log: DecisionLog | None = None
+    """Where the actions are logged (``None``: not logged)."""
+    ruleset_version: str = ""
+    """The deployed rule set's version, on every entry."""
 
     def run(self, now: datetime, *, time_left: Callable[[], float] | None = None) -> MonitorReport:
-        """One pass over every open clock; raises ``SalesforceCallError`` when a read fails."""
+        """One pass over every open clock at ``now``; raises ``SalesforceCallError`` when a read fails and
+        ``DecisionLogError`` when the log cannot keep the run's actions (before anything is written)."""
         records = [
             record
             for stage, policies in _by_stage(self.policies)
@@ -84,7 +96,8 @@ class SlaMonitor:
         owners = sorted({clock.owner_id for clock in clocks if clock.owner_id.startswith("005")})
         users = user_infos(self.gateway.read("User", owners, USER_FIELDS, time_left=time_left), ())
         plans = [plan for clock in clocks if (plan := self._plan(clock, users, now)) is not None]
-        plans, alerted = self._alert(plans, now)
+        plans, alerted, notified = self._alert(plans, now)
+        logged = self._log(plans, now, notified)
         results = self._write(plans)
         failed = sum(1 for result in results if not result.success)
         actions = Counter(action.action.value for plan in plans for action in plan.actions)
@@ -93,6 +106,7 @@ class SlaMonitor:
             actions=dict(actions),
             leads_written=len(results) - failed,
             write_failures=failed,
+            decisions_logged=logged,
             **alerted,
         )
 
@@ -122,9 +136,13 @@ class SlaMonitor:
             manager_id=owner.manager_id if owner else None,
         )
 
-    def _alert(self, plans: list[ClockPlan], now: datetime) -> tuple[list[ClockPlan], dict[str, int]]:
-        """Claim, throttle and send; plans whose alerts could not be delivered are dropped (next run)."""
+    def _alert(
+        self, plans: list[ClockPlan], now: datetime
+    ) -> tuple[list[ClockPlan], dict[str, int], dict[str, str]]:
+        """Claim, throttle and send; plans whose alerts could not be delivered are dropped (next run).
+        Also returns how each alert went, by ledger key (``sent``, ``digest``, ``sent_before``)."""
         claimed: list[tuple[str, Alert]] = []
+        notified: dict[str, str] = {}
         repeats = 0
         for plan in plans:
             for key, alert in plan.alerts:
@@ -132,9 +150,12 @@ class SlaMonitor:
                     claimed.append((key, alert))
                 else:
                     repeats += 1
+                    notified[key] = "sent_before"
         wanted = [alert for _, alert in claimed]
         budget = throttle(wanted, (), self.alert_policy, now)
         digested = sum(len(alerts) for alerts in budget.digests.values())
+        folded = {alert for alerts in budget.digests.values() for alert in alerts}
+        notified |= {key: "digest" if alert in folded else "sent" for key, alert in claimed}
         try:
             self.notifier.notify([*budget.send, *(digest(alerts) for alerts in budget.digests.values())])
         except NotificationError as error:
@@ -145,16 +166,28 @@ class SlaMonitor:
                     self.ledger.release(key)
             undelivered = {alert.lead_id for alert in wanted if alert.rep_id in failed}
             kept = [plan for plan in plans if plan.lead_id not in undelivered]
-            return kept, {
+            counts = {
                 "alerts_sent": sum(1 for alert in budget.send if alert.rep_id not in failed),
                 "alerts_already_sent": repeats,
                 "delivery_failed": len(plans) - len(kept),
             }
-        return plans, {
+            return kept, counts, notified
+        counts = {
             "alerts_sent": len(budget.send),
             "alerts_digested": digested,
             "alerts_already_sent": repeats,
         }
+        return plans, counts, notified
+
+    def _log(self, plans: Sequence[ClockPlan], now: datetime, notified: Mapping[str, str]) -> int:
+        """The run's actions as one object of the decision log; raises ``DecisionLogError``."""
+        if self.decision_log is None:
+            return 0
+        version = self.ruleset_version
+        entries = sla_entries(plans, self.sla, now=now, ruleset_version=version, notified=notified)
+        if entries:
+            self.decision_log.append(entries, batch=run_id(entries))
+        return len(entries)
 
     def _write(self, plans: Sequence[ClockPlan]) -> list[WriteResult]:
         ops = [

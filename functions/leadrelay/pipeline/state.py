@@ -60,6 +60,12 @@ class BatchState:
         """The write that carries out each event (for its dead letter)."""
         self.routed: dict[str, Routed] = {}
         """Where routing sent each event's lead, by event key."""
+        self.follow_ups: dict[str, tuple[str, str, datetime]] = {}
+        """The owner's follow-up Task of each routed event's lead: the first-contact policy, its breach
+        timer and the deadline the Task is due at (for the decision log)."""
+        self.first_contacts: dict[str, float] = {}
+        """Seconds from a lead's SLA clock start (its routing) to its first contact, by the key of the
+        contact's event (for the ``TimeToFirstContact`` metric once the write is applied)."""
         self.written: dict[str, WriteResult] = {}
         """The successful result of each write, by op ref (a new Lead's id is here)."""
         self.failures: dict[str, Failure] = {}

@@ -1,8 +1,9 @@
 """``leadrelay why RECORD_ID``: a record's decision history from the decision log.
 
 Each decision that changed the record's scores, stage or owner, oldest first, with the rules that made
-the change. The log is a directory (``--log``, default ``LEADRELAY_DECISION_LOG_DIR`` or
-``.leadrelay/decision-log``, where the demo writes it); for the S3 log, copy the partitions you need
+the change, and each SLA action (reminder, breach, escalation) with its deadline and the alert sent.
+The log is a directory (``--log``, default ``LEADRELAY_DECISION_LOG_DIR`` or ``.leadrelay/decision-log``,
+where the demo writes it); for the S3 log, copy the partitions you need
 (``aws s3 sync s3://BUCKET/decisions/dt=2026-12-01 DIR/decisions/dt=2026-12-01``) or query the Glue
 table with Athena (docs/decision-log.md).
 """
@@ -22,7 +23,7 @@ from leadrelay_tools.decision_history import DecisionLogNotFoundError, history_c
 
 DEFAULT_LOG_DIR = Path(".leadrelay/decision-log")
 RECORD_ID = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$")
-COLUMNS = ("at", "event", "scores", "stage", "owner", "rules")
+COLUMNS = ("at", "event", "scores", "stage", "owner", "rules", "sla")
 
 
 def default_log_dir() -> Path:
@@ -36,7 +37,7 @@ def register(subparsers: Any) -> None:
         "why",
         help="a record's decision history: each change of score, stage and owner, and its rules",
         description="Read the decision log and print each decision that changed the record's scores, "
-        "stage or owner, oldest first, with the rules that caused it.",
+        "stage or owner, oldest first, with the rules that caused it, and each SLA action.",
     )
     parser.add_argument("record_id", metavar="RECORD_ID", help="the Lead or Contact id (15 or 18 characters)")
     parser.add_argument(
@@ -101,4 +102,5 @@ def _row(change: dict[str, Any]) -> dict[str, Any]:
         "stage": "" if stage is None else f"{stage['from']} → {stage['to']}",
         "owner": change["owner"] or "",
         "rules": "; ".join(change["rules"]),
+        "sla": change["sla"] or "",
     }

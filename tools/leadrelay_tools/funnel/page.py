@@ -72,16 +72,14 @@ def html_page(report: KpiReport, title: str) -> str:
     )
     page.heading("Weekly trend")
     weeks = [row.group for row in report.weeks]
-    page.chart(
-        "weekly-volume",
-        bars(
-            "MQLs and SQLs per MQL week (Monday, JST)",
-            weeks,
-            {"MQLs": [r.mqls for r in report.weeks], "SQLs": [r.sqls for r in report.weeks]},
-            y="leads",
-        ),
+    volume = bars(
+        "MQLs and SQLs per MQL week (Monday, JST)",
+        weeks,
+        {"MQLs": [r.mqls for r in report.weeks], "SQLs": [r.sqls for r in report.weeks]},
+        y="leads",
     )
-    page.chart("weekly-rates", _rates(report, weeks))
+    page.chart("weekly-volume", _by_week(volume))
+    page.chart("weekly-rates", _by_week(_rates(report, weeks)))
     page.heading(f"By {report.by.value}")
     rows = [cells(report.total), *(cells(row) for row in report.rows)]
     page.table(rows, list(COLUMNS.values()))
@@ -106,6 +104,13 @@ def _rates(report: KpiReport, weeks: list[str]) -> go.Figure:
     figure.update_layout(
         title="Rates per MQL week", yaxis_title="%", yaxis_range=[0, 105], template="plotly_white"
     )
+    return figure
+
+
+def _by_week(figure: go.Figure) -> go.Figure:
+    """Weeks as labels (``2026-11-16``), one per Monday: a date axis would stretch a single week over
+    milliseconds."""
+    figure.update_xaxes(type="category", title="week (Monday)")
     return figure
 
 
