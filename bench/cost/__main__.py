@@ -20,7 +20,8 @@ from pathlib import Path
 
 from leadrelay_tools.replay.environ import quiet_functions
 
-from bench.cost.measure import SHAPES, Shape, measure_in_memory, measure_on_moto
+from bench.cost.in_memory import measure_in_memory
+from bench.cost.measure import SHAPES, Shape, measure_on_moto
 from bench.cost.meters import WRITES
 from bench.cost.model import (
     PRICES,

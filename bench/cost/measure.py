@@ -1,11 +1,10 @@
-"""One traffic shape through the real handlers, twice: on moto and the local org (counting every AWS
-request, DynamoDB unit, Salesforce API call and logged byte), and with every adapter in memory (timing
-our own code's CPU). Both runs build the functions through the composition root, as Lambda does."""
+"""One traffic shape through the real handlers on moto and the local org, counting every AWS request,
+DynamoDB unit, Salesforce API call and logged byte (``bench.cost.in_memory`` runs the same traffic with
+every adapter in memory). The functions are built through the composition root, as Lambda builds them."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import random
@@ -14,23 +13,17 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from functools import partial
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
 import boto3
-from leadrelay.adapters.activity_store import InMemoryActivityStore
-from leadrelay.adapters.ingest_queue import PlainEnqueuer, message_body
-from leadrelay.adapters.pool_states import InMemoryPoolStates
 from leadrelay.bootstrap import Overrides
 from leadrelay.bootstrap import ingress as ingress_root
 from leadrelay.bootstrap import processor as processor_root
-from leadrelay.domain.decision_log import DecisionEntry
 from leadrelay.handlers import processor, salesforce_events, webhook
-from leadrelay.settings import ProcessorSettings, SalesforceEventsSettings, Settings, WebhookSettings
-from leadrelay_tools.local_pipeline import InMemoryDeadLetters
-from leadrelay_tools.replay.invocation import CollectingQueue, ReplayClock, ReplayContext, http_api_event
+from leadrelay.settings import ProcessorSettings, SalesforceEventsSettings, WebhookSettings
+from leadrelay_tools.replay.invocation import ReplayClock, ReplayContext, http_api_event
 from leadrelay_tools.replay.lines import WebhookLine
 from leadrelay_tools.replay.local import REGION, local_environment
 
@@ -47,8 +40,7 @@ from bench.ingress.traffic import (
 )
 from tests.ingress.builders import change_event
 from tests.plugins.dead_letters import Queues
-from tests.plugins.fake_salesforce import InMemorySalesforce
-from tests.processor.harness import EventSourceMapping, FakeLambdaContext, LambdaClock, sqs_event
+from tests.processor.harness import EventSourceMapping, LambdaClock
 
 FUNCTIONS = ("webhook", "salesforce_events", "processor")
 DECISION_BUCKET = "leadrelay-decisions-bench"
@@ -84,7 +76,7 @@ class Run:
     applied: int = 0
 
 
-def _requests(
+def requests_of(
     shape: Shape, pool: list[Person], known: list[Person], events: int, seed: int = 11
 ) -> list[Any]:
     """The shape's requests: webhook lines, or change events (built once the Leads have ids)."""
@@ -113,7 +105,7 @@ def _change(lead_id: str, number: int) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _metered_logs(meter: LogMeter) -> Iterator[None]:
+def metered_logs(meter: LogMeter) -> Iterator[None]:
     """The functions' log handlers and stdout (EMF metrics) into ``meter``, at INFO."""
     logger = logging.getLogger("leadrelay")
     streams = [
@@ -130,7 +122,7 @@ def _metered_logs(meter: LogMeter) -> Iterator[None]:
             handler.setStream(stream)
 
 
-def _timed(run: Run, name: str, call: Callable[[], Any], *, meters: tuple[Any, ...] = ()) -> Any:
+def timed(run: Run, name: str, call: Callable[[], Any], *, meters: tuple[Any, ...] = ()) -> Any:
     for meter in meters:
         meter.function = name
     wall, cpu = time.perf_counter(), time.process_time()
@@ -171,7 +163,7 @@ def measure_on_moto(shape: Shape, batch: int, events: int, rules: Path) -> tuple
             def invoke(event: dict[str, Any], context: Any) -> Any:
                 before = env.org.api_calls
                 try:
-                    return _timed(run, "processor", lambda: handler(event, context), meters=(aws, logs))
+                    return timed(run, "processor", lambda: handler(event, context), meters=(aws, logs))
                 finally:
                     after = env.org.api_calls
                     for kind in set(after.by_kind):
@@ -184,9 +176,9 @@ def measure_on_moto(shape: Shape, batch: int, events: int, rules: Path) -> tuple
 
             mapping = EventSourceMapping(queues, invoke, LambdaClock(), batch_size=batch)
             waiting = 0
-            with _metered_logs(logs):
-                for number, request in enumerate(_requests(shape, pool, known, events), start=1):
-                    waiting += _ingest(run, shape, request, number, hook, relay, clock, lead_ids, (aws, logs))
+            with metered_logs(logs):
+                for number, request in enumerate(requests_of(shape, pool, known, events), start=1):
+                    waiting += ingest(run, shape, request, number, hook, relay, clock, lead_ids, (aws, logs))
                     aws.function = logs.function = "poller"
                     while waiting >= batch:
                         waiting -= max(mapping.poll(), 1)
@@ -197,7 +189,7 @@ def measure_on_moto(shape: Shape, batch: int, events: int, rules: Path) -> tuple
     return _counts(shape, run, aws, logs), run, aws
 
 
-def _ingest(
+def ingest(
     run: Run,
     shape: Shape,
     request: Any,
@@ -211,7 +203,7 @@ def _ingest(
     """One request through its ingress handler; returns the events it enqueued."""
     if shape.source == "salesforce":
         envelope = _change(lead_ids[request % len(lead_ids)], number)
-        answer = _timed(
+        answer = timed(
             run,
             "salesforce_events",
             lambda: salesforce_events.handle(envelope, cast(Any, ReplayContext()), relay),
@@ -221,7 +213,7 @@ def _ingest(
     else:
         line = cast(WebhookLine, request)
         clock.now = line.received_at or clock.now
-        response = _timed(
+        response = timed(
             run,
             "webhook",
             lambda: webhook.handle(http_api_event(line), cast(Any, ReplayContext()), hook),
@@ -275,72 +267,3 @@ def _counts(shape: Shape, run: Run, aws: AwsMeter, logs: LogMeter) -> Counts:
         if entry
         else Counts(0, 0, 0, 0, 0, 0, 0, {})
     )
-
-
-class _ListDecisionLog:
-    """The decision log in memory."""
-
-    def __init__(self) -> None:
-        self.batches: dict[str, list[DecisionEntry]] = {}
-
-    def append(self, entries: Any, *, batch: str) -> None:
-        self.batches[batch] = list(entries)
-
-
-def measure_in_memory(shape: Shape, batch: int, events: int, rules: Path) -> Run:
-    """The same traffic with every adapter in memory: our code's CPU per invocation, nothing else."""
-    pool = people(max(40, events // 5))
-    known = pool[: len(pool) * 3 // 5]
-    run, logs = Run(), LogMeter()
-    org = InMemorySalesforce()
-    lead_ids = [org.insert("Lead", fields) for fields in known_leads(known)]
-    with tempfile.TemporaryDirectory(prefix="bench-cost-") as workdir:
-        secrets = Path(workdir) / "secrets.json"
-        secrets.write_text(json.dumps({"leadrelay/webhooks": SECRETS}), encoding="utf-8")
-        settings = Settings(
-            rules_path=rules,
-            secrets_file=secrets,
-            ingest_queue_url=f"https://sqs.{REGION}.amazonaws.com/123456789012/leadrelay-ingest",
-            dlq_url=f"https://sqs.{REGION}.amazonaws.com/123456789012/leadrelay-dead-letters",
-            integration_user_id="0055f000007LrLyAAK",
-            function_version="bench",
-            activity_table="leadrelay-activities",  # named, never used: the store and the org are in memory
-            sf_credentials_file=Path(workdir) / "unused.json",
-        )
-        queue = CollectingQueue()
-        clock = ReplayClock()
-        seams = Overrides(enqueuer=PlainEnqueuer(queue), clock=clock)
-        hook = ingress_root.webhook_runtime(WebhookSettings.of(settings), seams)
-        relay = ingress_root.salesforce_events_runtime(SalesforceEventsSettings.of(settings), seams)
-        runtime = processor_root.processor_runtime(
-            ProcessorSettings.of(settings),
-            Overrides(
-                gateway=org,
-                activities=InMemoryActivityStore(),
-                dead_letters=InMemoryDeadLetters(),
-                pool_states=InMemoryPoolStates(),
-                decision_log=_ListDecisionLog(),
-            ),
-        )
-        handler = processor.make_handler(lambda: runtime)
-        waiting: list[str] = []
-        with _metered_logs(logs):
-            for number, request in enumerate(_requests(shape, pool, known, events), start=1):
-                _ingest(run, shape, request, number, hook, relay, clock, lead_ids, (logs,))
-                waiting.extend(message_body(event) for event in queue.take())
-                while len(waiting) >= batch or (waiting and number * shape.events_per_request >= events):
-                    chunk, waiting = waiting[:batch], waiting[batch:]
-                    event = sqs_event([_message(body) for body in chunk], "arn:aws:sqs:us-east-1:1:bench")
-                    context = cast(Any, FakeLambdaContext(LambdaClock()))
-                    _timed(run, "processor", partial(handler, event, context), meters=(logs,))
-    return run
-
-
-def _message(body: str) -> dict[str, Any]:
-    now = int(datetime.now(UTC).timestamp() * 1000)
-    return {
-        "MessageId": str(uuid.uuid4()),
-        "ReceiptHandle": hashlib.sha1(body.encode(), usedforsecurity=False).hexdigest(),
-        "Body": body,
-        "Attributes": {"ApproximateReceiveCount": "1", "ApproximateFirstReceiveTimestamp": str(now)},
-    }
