@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test test-fast setup lint typecheck rules-check pytest pythons bench template-check salesforce-cli salesforce-check clean tools-node screenshots
+.PHONY: demo test test-fast setup lint typecheck rules-check pytest pythons bench template-check sam-build salesforce-cli salesforce-check clean tools-node screenshots
 
 $(STAMP): pyproject.toml
 	@echo "setup: creating $(VENV) with $(PYTHON) (first run only; pyproject.toml changes refresh it)"
@@ -25,7 +25,7 @@ demo: $(STAMP)
 	@$(BIN)/leadrelay demo
 
 ## test: set up, then run every check CI runs
-test: $(STAMP) lint typecheck rules-check template-check salesforce-check pytest pythons
+test: $(STAMP) lint typecheck rules-check template-check sam-build salesforce-check pytest pythons
 
 ## test-fast: the inner loop: lint and every test outside the slow tier, on two workers, property tests on
 ## an eighth of their examples (tests/tiers.py); compiled bytecode is kept between runs even where the
@@ -48,6 +48,19 @@ rules-check: $(STAMP)
 template-check: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 	SAM_CLI_TELEMETRY=0 $(BIN)/sam validate --lint --template template.yaml --region us-east-1
+
+## sam-build: `sam build` without a container, as a deploy does (python3.13: the template's runtime, found via
+## pyenv or on PATH; --cached keeps unchanged functions between runs and pip keeps its downloads), then check
+## that the artifact holds the functions' code and runtime dependencies only (no test stand-ins, no tools)
+SAM_PYTHON ?= 3.13
+sam-build: $(STAMP)
+	@bin=$$(ls -d "$$(pyenv root 2>/dev/null)"/versions/$(SAM_PYTHON).*/bin 2>/dev/null | tail -1); \
+	if [ -z "$$bin" ] && command -v python$(SAM_PYTHON) >/dev/null; then bin=$$(dirname "$$(command -v python$(SAM_PYTHON))"); fi; \
+	if [ -z "$$bin" ]; then echo "sam-build: python$(SAM_PYTHON) not found (pyenv install $(SAM_PYTHON) or put it on PATH)" >&2; exit 1; fi; \
+	echo "sam-build: sam build with $$("$$bin/python$(SAM_PYTHON)" --version)"; \
+	PATH="$$bin:$$PATH" SAM_CLI_TELEMETRY=0 $(BIN)/sam build --template template.yaml --build-dir .aws-sam/build \
+	  --cached --cache-dir .aws-sam/cache
+	LEADRELAY_REQUIRE_SAM_BUILD=1 $(BIN)/pytest -q -p no:xdist tests/infra/test_built_artifact.py
 
 ## salesforce-cli: the pinned Salesforce CLI in infra/salesforce/node_modules (npm ci; once per lock file)
 SF_DIR   := infra/salesforce

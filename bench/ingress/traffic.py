@@ -107,10 +107,10 @@ def webhook_traffic(events: int, pool: list[Person], known: list[Person], seed: 
         roll = rng.random()
         if roll < 0.5:
             size = min(25, events - sent)
-            lines.append(_hubspot([rng.choice(known) for _ in range(size)], at, counter, rng))
+            lines.append(hubspot_request([rng.choice(known) for _ in range(size)], at, counter, rng))
         elif roll < 0.7:
             size = 1
-            lines.append(_marketo(rng.choice(pool), at, counter, rng))
+            lines.append(marketo_request(rng.choice(pool), at, counter, rng))
         else:
             size = min(10, events - sent)
             lines.append(_generic([rng.choice(pool) for _ in range(size)], at, counter, rng))
@@ -118,7 +118,8 @@ def webhook_traffic(events: int, pool: list[Person], known: list[Person], seed: 
     return lines
 
 
-def _hubspot(who: list[Person], at: datetime, counter: int, rng: random.Random) -> WebhookLine:
+def hubspot_request(who: list[Person], at: datetime, counter: int, rng: random.Random) -> WebhookLine:
+    """A signed HubSpot app webhook: one contact property change per person in ``who``."""
     millis = int(at.timestamp() * 1000)
     batch = []
     for i, person in enumerate(who):
@@ -152,7 +153,8 @@ def _hubspot(who: list[Person], at: datetime, counter: int, rng: random.Random) 
     return WebhookLine(provider="hubspot", headers=headers, body=body, received_at=at)
 
 
-def _marketo(person: Person, at: datetime, counter: int, rng: random.Random) -> WebhookLine:
+def marketo_request(person: Person, at: datetime, counter: int, rng: random.Random) -> WebhookLine:
+    """A Marketo webhook (shared-secret header) for one activity of ``person``."""
     body = {
         "source": "marketo",
         "leadId": 300_000 + person.number,

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+import boto3
+
 from leadrelay.adapters.ingest_queue import IdempotentEnqueuer, PlainEnqueuer, SqsEventQueue
 from leadrelay.adapters.mapping_files import load_mappings
 from leadrelay.adapters.secrets import SecretSource, WebhookSecrets
@@ -24,11 +26,15 @@ from leadrelay.settings import IngressSettings, SalesforceEventsSettings, Webhoo
 
 
 def enqueuer(settings: IngressSettings) -> Enqueuer:
-    """The idempotent enqueuer on the ingest queue and the idempotency table (plain without a table)."""
+    """The idempotent enqueuer on the ingest queue and the idempotency table (plain without a table).
+
+    Its DynamoDB client comes from boto3's default session, as the queue's does (Powertools would
+    otherwise open a session of its own: slower to start, and outside the session's event hooks that
+    ``bench.cost`` counts requests with)."""
     queue = SqsEventQueue(settings.ingest_queue_url)
     if not settings.idempotency_table:
         return PlainEnqueuer(queue)
-    return IdempotentEnqueuer(queue, settings.idempotency_table)
+    return IdempotentEnqueuer(queue, settings.idempotency_table, dynamodb=boto3.client("dynamodb"))
 
 
 @dataclass
