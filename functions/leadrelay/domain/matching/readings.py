@@ -11,8 +11,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import pykakasi
-
 from leadrelay.domain.matching.text import fold
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -44,6 +42,8 @@ _ROMAJI_FOLDS = (
 
 @lru_cache(maxsize=1)
 def _converter() -> Any:
+    import pykakasi  # with its dictionary: the module alone imports wrapt and deprecated (tens of ms)
+
     return pykakasi.kakasi()  # type: ignore[no-untyped-call]
 
 
