@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from leadrelay.adapters.aws_clients import AwsClients
 from leadrelay.adapters.ingest_queue import IdempotentEnqueuer, PlainEnqueuer, SqsEventQueue
 from leadrelay.adapters.mapping_files import load_mappings
 from leadrelay.adapters.secrets import SecretSource, WebhookSecrets
@@ -23,12 +24,16 @@ from leadrelay.settings import IngressSettings, SalesforceEventsSettings, Webhoo
 # --- ingress -----------------------------------------------------------------------------------------
 
 
-def enqueuer(settings: IngressSettings) -> Enqueuer:
-    """The idempotent enqueuer on the ingest queue and the idempotency table (plain without a table)."""
-    queue = SqsEventQueue(settings.ingest_queue_url)
+def enqueuer(settings: IngressSettings, clients: AwsClients | None = None) -> Enqueuer:
+    """The idempotent enqueuer on the ingest queue and the idempotency table (plain without a table).
+
+    Its SQS and DynamoDB clients come from one boto3 session (``clients``): Powertools' idempotency layer
+    would otherwise open a session of its own and read botocore's endpoint data a second time."""
+    clients = clients or AwsClients()
+    queue = SqsEventQueue(settings.ingest_queue_url, client=clients.client("sqs"))
     if not settings.idempotency_table:
         return PlainEnqueuer(queue)
-    return IdempotentEnqueuer(queue, settings.idempotency_table)
+    return IdempotentEnqueuer(queue, settings.idempotency_table, dynamodb=clients.client("dynamodb"))
 
 
 @dataclass
@@ -44,13 +49,14 @@ class WebhookRuntime:
 
 
 def webhook_runtime(settings: WebhookSettings, overrides: Overrides = NO_OVERRIDES) -> WebhookRuntime:
-    """Mappings from ``rules/mappings``, the webhook secrets, the enqueuer."""
+    """Mappings from ``rules/mappings``, the webhook secrets, the enqueuer (one boto3 session)."""
+    clients = AwsClients()
     return WebhookRuntime(
         mappings=load_mappings(settings.rules_path),
         secrets=WebhookSecrets(
-            SecretSource.from_settings(settings.secrets_file), settings.webhook_secret_name
+            SecretSource.from_settings(settings.secrets_file, clients), settings.webhook_secret_name
         ),
-        enqueuer=overrides.enqueuer or enqueuer(settings),
+        enqueuer=overrides.enqueuer or enqueuer(settings, clients),
         max_body_bytes=settings.webhook_max_body_bytes,
         public_url=settings.webhook_public_url,
         clock=overrides.clock or utc_now,
