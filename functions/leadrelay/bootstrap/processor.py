@@ -92,15 +92,19 @@ def salesforce_gateway(
     )
 
 
-def ma_directories_for(settings: ProcessorSettings) -> dict[EventSource, MaDirectory]:
+def ma_directories_for(
+    settings: ProcessorSettings, clients: AwsClients | None = None
+) -> dict[EventSource, MaDirectory]:
     """The MA directories the MA secret has credentials for (none when no secret is configured)."""
     if not settings.ma_secret_name:
         return {}
-    secrets = SecretSource.from_settings(settings.secrets_file)
+    secrets = SecretSource.from_settings(settings.secrets_file, clients)
     return ma_directories(secrets, settings.ma_secret_name, http=http_session(settings))
 
 
-def notifiers(settings: AlertSettings, gateway: SalesforceGateway) -> Notifier | None:
+def notifiers(
+    settings: AlertSettings, gateway: SalesforceGateway, clients: AwsClients | None = None
+) -> Notifier | None:
     """Salesforce custom notifications of the configured type, and Slack too when a webhook secret is
     configured; ``None`` when no notification type is (or the gateway is a stand-in: then pass one)."""
     if not settings.notification_type or not isinstance(gateway, SimpleSalesforceGateway):
@@ -108,7 +112,8 @@ def notifiers(settings: AlertSettings, gateway: SalesforceGateway) -> Notifier |
     salesforce = SalesforceNotifier(gateway, settings.notification_type)
     if not settings.slack_secret_name:
         return salesforce
-    secrets, reference = SecretSource.from_settings(settings.secrets_file), settings.slack_secret_name
+    secrets = SecretSource.from_settings(settings.secrets_file, clients)
+    reference = settings.slack_secret_name
     slack = SlackNotifier(lambda: str(secrets.get(reference)["slack_webhook_url"]), http_session(settings))
     return FanOut(salesforce, slack)
 
@@ -132,8 +137,8 @@ def processor_runtime(
 ) -> ProcessorRuntime:
     """The pipeline on the configured rules and adapters; an invalid rule set raises ``RuleSetError``
     naming every problem, an unreadable secret raises with the secret's name. One boto3 client per
-    service, each created when the pipeline first calls it (the dead-letter queue's only when a message
-    is dead-lettered)."""
+    service, the MA and Slack secrets' included, each created when first called (the dead-letter queue's
+    only when a message is dead-lettered)."""
     bundle = load_rule_bundle(settings.rules_path)
     clients = AwsClients()
     config = PipelineConfig(
@@ -145,7 +150,7 @@ def processor_runtime(
         source_queue=settings.ingest_queue_url,
     )
     gateway = overrides.gateway or salesforce_gateway(settings, bundle, on_api_usage=on_api_usage)
-    notifier = overrides.notifier or notifiers(settings, gateway)
+    notifier = overrides.notifier or notifiers(settings, gateway, clients)
     pool_states = overrides.pool_states or _pool_states(settings, bundle, clients)
     ledger = overrides.alert_ledger or (
         DynamoDBAlertLedger(clients.lazy("dynamodb"), settings.routing_table)
@@ -158,7 +163,9 @@ def processor_runtime(
         activities=overrides.activities or activity_store(settings, clients),
         dead_letters=overrides.dead_letters or _dead_letter_queue(settings, bundle.operations, clients),
         ma_directories=(
-            overrides.ma_directories if overrides.ma_directories is not None else ma_directories_for(settings)
+            overrides.ma_directories
+            if overrides.ma_directories is not None
+            else ma_directories_for(settings, clients)
         ),
         config=config,
         overrides=overrides,
