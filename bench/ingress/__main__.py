@@ -1,7 +1,7 @@
 """``python -m bench.ingress``: 10,000 webhook events: webhook handler → ingest queue → processor → org.
 
 Everything runs in this process on the functions' own code: the webhook function's handler and runtime
-(``bootstrap.ingress.webhook_runtime``: mappings, secrets, Powertools idempotency, the SQS sender), the ingest
+(``bootstrap.webhook.webhook_runtime``: mappings, secrets, Powertools idempotency, the SQS sender), the ingest
 queue and tables on moto, the processor's handler (``make_handler`` on ``bootstrap.processor``:
 Powertools batch processing, the pipeline, the Salesforce gateway) fed by a stand-in for Lambda's SQS
 event source mapping, and the local org.

@@ -14,6 +14,7 @@ from leadrelay.adapters.ingest_queue import SqsEventQueue
 from leadrelay.bootstrap import Overrides
 from leadrelay.bootstrap import ingress as ingress_root
 from leadrelay.bootstrap import processor as processor_root
+from leadrelay.bootstrap import webhook as webhook_root
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.handlers import processor, webhook
 from leadrelay.ingress.webhooks import WebhookRequest, find_mapping, parse_webhook
@@ -79,7 +80,7 @@ def run_full_path(env: LocalEnvironment, traffic: list[WebhookLine], batch_size:
     clock = ReplayClock()
     settings = WebhookSettings.of(env.settings)
     recorder = RecordingEnqueuer(ingress_root.enqueuer(settings))
-    runtime = ingress_root.webhook_runtime(settings, Overrides(clock=clock, enqueuer=recorder))
+    runtime = webhook_root.webhook_runtime(settings, Overrides(clock=clock, enqueuer=recorder))
     processor = TimedProcessor(env, batch_size)
     arrived: dict[str, float] = {}
     waiting, ingress = 0, 0.0
@@ -134,7 +135,7 @@ def sqs_round_trip(env: LocalEnvironment, bodies: list[str], batch_size: int) ->
 
 def parse_only(env: LocalEnvironment, traffic: list[WebhookLine]) -> Timings:
     """Signature check and mapping of every request (``parse_webhook``), no AWS and no Salesforce."""
-    runtime = ingress_root.webhook_runtime(WebhookSettings.of(env.settings))
+    runtime = webhook_root.webhook_runtime(WebhookSettings.of(env.settings))
     accepted = 0
     started = time.perf_counter()
     for line in traffic:

@@ -12,18 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from leadrelay.domain.alerts import Alert
-from leadrelay.domain.deadletter import DeadLetter
-from leadrelay.domain.decision_log import DecisionEntry
-from leadrelay.domain.enrichment import MaPerson
-from leadrelay.domain.events import CanonicalEvent
-from leadrelay.domain.pools import PoolState
-from leadrelay.domain.queries import Filter
-from leadrelay.domain.writes import WriteOp, WriteResult
-from leadrelay.engine.decision import Decision
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the ingress functions import this module without the core's models
     from aws_lambda_powertools.utilities.typing import LambdaContext
+
+    from leadrelay.domain.alerts import Alert
+    from leadrelay.domain.deadletter import DeadLetter
+    from leadrelay.domain.decision_log import DecisionEntry
+    from leadrelay.domain.enrichment import MaPerson
+    from leadrelay.domain.events import CanonicalEvent
+    from leadrelay.domain.pools import PoolState
+    from leadrelay.domain.queries import Filter
+    from leadrelay.domain.writes import WriteOp, WriteResult
+    from leadrelay.engine.decision import Decision
 
 
 class SalesforceGateway(Protocol):

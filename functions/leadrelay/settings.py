@@ -33,7 +33,7 @@ class SettingsError(ValueError):
 class FunctionSettings(BaseModel):
     """What every function reads (field ``x`` is read from ``LEADRELAY_X``)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)  # each function builds its own
 
     rules_path: Path = Path("rules")
     """The rules directory (rules, ownership, operations and mappings live there)."""

@@ -138,7 +138,8 @@ def test_addresses_are_masked_inside_a_json_log_line_too(address: tuple[str, str
 
     reason = json.loads(mask_pii(line))["reason"]
 
-    assert local.strip('"') not in reason.removesuffix(f"{domain}'")
+    masked = reason.removeprefix("found ").removesuffix(f"{domain}'")  # a local part "ou" is in "found"
+    assert local.strip('"') not in masked
 
 
 @given(number=japanese_numbers() | international_numbers(), context=st.sampled_from(CONTEXTS))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from leadrelay.bootstrap import Overrides
-from leadrelay.bootstrap.ingress import salesforce_events_runtime
+from leadrelay.bootstrap.salesforce_events import salesforce_events_runtime
 from leadrelay.handlers import salesforce_events
 from leadrelay.handlers.salesforce_events import UnreadableEventError, handle
 from leadrelay.settings import SalesforceEventsSettings

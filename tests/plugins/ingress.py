@@ -14,7 +14,8 @@ import pytest
 from leadrelay.adapters.ingest_queue import IdempotentEnqueuer, SqsEventQueue
 from leadrelay.adapters.mapping_files import load_mappings
 from leadrelay.adapters.secrets import SecretSource, WebhookSecrets
-from leadrelay.bootstrap.ingress import SalesforceEventsRuntime, WebhookRuntime
+from leadrelay.bootstrap.salesforce_events import SalesforceEventsRuntime
+from leadrelay.bootstrap.webhook import WebhookRuntime
 from leadrelay.domain.events import CanonicalEvent, parse_canonical_event
 from leadrelay.ingress.loops import LoopGuard
 

@@ -24,6 +24,8 @@ from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvi
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError, TransformParameterError
 from botocore.exceptions import BotoCoreError
 
+from leadrelay.adapters.aws_clients import AwsClients
+
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_ssm import SSMClient
@@ -82,9 +84,14 @@ class SecretSource:
         return cls(local=document)
 
     @classmethod
-    def from_settings(cls, secrets_file: Path | None) -> SecretSource:
-        """The local file when one is configured (``LEADRELAY_SECRETS_FILE``), else AWS."""
-        return cls.local_file(secrets_file) if secrets_file is not None else cls()
+    def from_settings(cls, secrets_file: Path | None, clients: AwsClients | None = None) -> SecretSource:
+        """The local file when one is configured (``LEADRELAY_SECRETS_FILE``), else AWS (through
+        ``clients``: the function's boto3 session, each client created when first called)."""
+        if secrets_file is not None:
+            return cls.local_file(secrets_file)
+        if clients is None:
+            return cls()
+        return cls(secretsmanager=clients.lazy("secretsmanager"), ssm=clients.lazy("ssm"))
 
     def get(self, reference: str) -> Any:
         """The secret's JSON value; raises :class:`SecretUnavailableError`."""

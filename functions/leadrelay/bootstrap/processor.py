@@ -8,11 +8,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import boto3
 import requests
 
 from leadrelay.adapters.activity_store import DynamoDBActivityStore
 from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger
+from leadrelay.adapters.aws_clients import AwsClients
 from leadrelay.adapters.dead_letters import DeadLetterQueue
 from leadrelay.adapters.decision_log import DirectoryDecisionLog, S3DecisionLog
 from leadrelay.adapters.ma import ma_directories
@@ -93,15 +93,19 @@ def salesforce_gateway(
     )
 
 
-def ma_directories_for(settings: ProcessorSettings) -> dict[EventSource, MaDirectory]:
+def ma_directories_for(
+    settings: ProcessorSettings, clients: AwsClients | None = None
+) -> dict[EventSource, MaDirectory]:
     """The MA directories the MA secret has credentials for (none when no secret is configured)."""
     if not settings.ma_secret_name:
         return {}
-    secrets = SecretSource.from_settings(settings.secrets_file)
+    secrets = SecretSource.from_settings(settings.secrets_file, clients)
     return ma_directories(secrets, settings.ma_secret_name, http=http_session(settings))
 
 
-def notifiers(settings: AlertSettings, gateway: SalesforceGateway) -> Notifier | None:
+def notifiers(
+    settings: AlertSettings, gateway: SalesforceGateway, clients: AwsClients | None = None
+) -> Notifier | None:
     """Salesforce custom notifications of the configured type, and Slack too when a webhook secret is
     configured; ``None`` when no notification type is (or the gateway is a stand-in: then pass one)."""
     if not settings.notification_type or not isinstance(gateway, SimpleSalesforceGateway):
@@ -109,7 +113,8 @@ def notifiers(settings: AlertSettings, gateway: SalesforceGateway) -> Notifier |
     salesforce = SalesforceNotifier(gateway, settings.notification_type)
     if not settings.slack_secret_name:
         return salesforce
-    secrets, reference = SecretSource.from_settings(settings.secrets_file), settings.slack_secret_name
+    secrets = SecretSource.from_settings(settings.secrets_file, clients)
+    reference = settings.slack_secret_name
     slack = SlackNotifier(lambda: str(secrets.get(reference)["slack_webhook_url"]), http_session(settings))
     return FanOut(salesforce, slack)
 
@@ -132,8 +137,11 @@ def processor_runtime(
     on_api_usage: Callable[[ApiUsage], None] | None = None,
 ) -> ProcessorRuntime:
     """The pipeline on the configured rules and adapters; an invalid rule set raises ``RuleSetError``
-    naming every problem, an unreadable secret raises with the secret's name."""
+    naming every problem, an unreadable secret raises with the secret's name. One boto3 client per
+    service, the MA and Slack secrets' included, each created when first called (the dead-letter queue's
+    only when a message is dead-lettered)."""
     bundle = load_rule_bundle(settings.rules_path)
+    clients = AwsClients()
     config = PipelineConfig(
         backoff=Backoff(attempt_time=DEFAULT_TIMEOUT_SECONDS),  # a retry starts only if it can finish
         max_receive_count=settings.max_receive_count,
@@ -143,25 +151,27 @@ def processor_runtime(
         source_queue=settings.ingest_queue_url,
     )
     gateway = overrides.gateway or salesforce_gateway(settings, bundle, on_api_usage=on_api_usage)
-    notifier = overrides.notifier or notifiers(settings, gateway)
-    pool_states = overrides.pool_states or _pool_states(settings, bundle)
+    notifier = overrides.notifier or notifiers(settings, gateway, clients)
+    pool_states = overrides.pool_states or _pool_states(settings, bundle, clients)
     ledger = overrides.alert_ledger or (
-        DynamoDBAlertLedger(boto3.client("dynamodb"), settings.routing_table)
+        DynamoDBAlertLedger(clients.lazy("dynamodb"), settings.routing_table)
         if settings.routing_table
         else None
     )
     pipeline = assemble_pipeline(
         bundle,
         gateway=gateway,
-        activities=overrides.activities or activity_store(settings),
-        dead_letters=overrides.dead_letters or _dead_letter_queue(settings, bundle.operations),
+        activities=overrides.activities or activity_store(settings, clients),
+        dead_letters=overrides.dead_letters or _dead_letter_queue(settings, bundle.operations, clients),
         ma_directories=(
-            overrides.ma_directories if overrides.ma_directories is not None else ma_directories_for(settings)
+            overrides.ma_directories
+            if overrides.ma_directories is not None
+            else ma_directories_for(settings, clients)
         ),
         config=config,
         overrides=overrides,
         pool_states=pool_states,
-        decision_log=overrides.decision_log or decision_log(settings),
+        decision_log=overrides.decision_log or decision_log(settings, clients),
         alerts=(ledger, notifier) if ledger is not None and notifier is not None else None,
     )
     return ProcessorRuntime(pipeline, settings.time_margin_seconds)
@@ -251,7 +261,9 @@ def _local_pool_states(bundle: RuleBundle, given: PoolStates | None) -> PoolStat
     return InMemoryPoolStates()
 
 
-def _pool_states(settings: ProcessorSettings, bundle: RuleBundle) -> DynamoDBPoolStates | None:
+def _pool_states(
+    settings: ProcessorSettings, bundle: RuleBundle, clients: AwsClients
+) -> DynamoDBPoolStates | None:
     """The pools' state table; required when the rules route leads (their state must outlive a container)."""
     if bundle.routing is None:
         return None
@@ -260,27 +272,35 @@ def _pool_states(settings: ProcessorSettings, bundle: RuleBundle) -> DynamoDBPoo
             "ProcessorSettings: LEADRELAY_ROUTING_TABLE is not set (rules/routing.json routes leads; "
             "the pools keep their state in that DynamoDB table)"
         )
-    return DynamoDBPoolStates(boto3.client("dynamodb"), settings.routing_table)
+    return DynamoDBPoolStates(clients.lazy("dynamodb"), settings.routing_table)
 
 
-def decision_log(settings: ProcessorSettings | SlaMonitorSettings) -> DecisionLog | None:
+def decision_log(
+    settings: ProcessorSettings | SlaMonitorSettings, clients: AwsClients | None = None
+) -> DecisionLog | None:
     """The decision log the settings name: the S3 bucket, else (local mode) the directory, else none."""
     if settings.decision_log_bucket:
-        return S3DecisionLog(boto3.client("s3"), settings.decision_log_bucket, settings.decision_log_prefix)
+        s3 = (clients or AwsClients()).lazy("s3")
+        return S3DecisionLog(s3, settings.decision_log_bucket, settings.decision_log_prefix)
     if settings.decision_log_dir:
         return DirectoryDecisionLog(settings.decision_log_dir, settings.decision_log_prefix)
     return None
 
 
-def activity_store(settings: ProcessorSettings | InspectionSettings) -> DynamoDBActivityStore:
+def activity_store(
+    settings: ProcessorSettings | InspectionSettings, clients: AwsClients | None = None
+) -> DynamoDBActivityStore:
     """The DynamoDB activity store the settings name (replay's dry run reads it without writing)."""
     ttl = timedelta(days=settings.activity_ttl_days)
-    return DynamoDBActivityStore(boto3.client("dynamodb"), settings.activity_table, ttl=ttl)
+    dynamodb = (clients or AwsClients()).lazy("dynamodb")
+    return DynamoDBActivityStore(dynamodb, settings.activity_table, ttl=ttl)
 
 
-def _dead_letter_queue(settings: ProcessorSettings, operations: OperationsConfig) -> DeadLetterQueue:
+def _dead_letter_queue(
+    settings: ProcessorSettings, operations: OperationsConfig, clients: AwsClients
+) -> DeadLetterQueue:
     return DeadLetterQueue(
-        boto3.client("sqs"),
+        clients.lazy("sqs"),
         settings.dlq_url,
         source_queue_url=settings.ingest_queue_url,
         operations=operations,

@@ -56,7 +56,9 @@ class Strict(BaseModel):
     """Base of every rule-file model, whatever its kind and layer: unknown keys are errors, models are
     immutable, and a field with an alias (``$schema``, ``not``) may also be given by its name."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: a model's validator is built when it first validates, so a function pays only for
+    # the rule-file models it reads (the webhook reads mappings, never scoring rules); cold start.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class RuleFile(Strict):

@@ -15,8 +15,8 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from leadrelay.bootstrap import ingress as ingress_root
-from leadrelay.bootstrap.ingress import SalesforceEventsRuntime
+from leadrelay.bootstrap import salesforce_events as salesforce_events_root
+from leadrelay.bootstrap.salesforce_events import SalesforceEventsRuntime
 from leadrelay.handlers.ingress_support import count, ingress_logger, ingress_metrics, report_notices
 from leadrelay.ingress.loops import LoopGuard
 from leadrelay.ingress.results import IngressError, IngressResult
@@ -85,7 +85,7 @@ def handle(
 @cache
 def default_runtime() -> SalesforceEventsRuntime:
     """The runtime built from the environment, once per execution environment (``cache_clear()`` resets)."""
-    return ingress_root.salesforce_events_runtime(SalesforceEventsSettings.from_env())
+    return salesforce_events_root.salesforce_events_runtime(SalesforceEventsSettings.from_env())
 
 
 def handler(event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:

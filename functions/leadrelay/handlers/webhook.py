@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from leadrelay.adapters.ingest_queue import ConcurrentDeliveryError, EnqueueError, oversized
 from leadrelay.adapters.secrets import SecretUnavailableError
-from leadrelay.bootstrap import ingress as ingress_root
-from leadrelay.bootstrap.ingress import WebhookRuntime
+from leadrelay.bootstrap import webhook as webhook_root
+from leadrelay.bootstrap.webhook import WebhookRuntime
 from leadrelay.handlers.ingress_support import count, ingress_logger, ingress_metrics, report_notices
 from leadrelay.ingress.json_body import encodable
 from leadrelay.ingress.results import IngressError, RejectionKind
@@ -155,7 +155,7 @@ def handle(event: Mapping[str, Any], context: LambdaContext, runtime: WebhookRun
 @cache
 def default_runtime() -> WebhookRuntime:
     """The runtime built from the environment, once per execution environment (``cache_clear()`` resets)."""
-    return ingress_root.webhook_runtime(WebhookSettings.from_env())
+    return webhook_root.webhook_runtime(WebhookSettings.from_env())
 
 
 def handler(event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -28,10 +28,10 @@ from leadrelay.domain.events import (
 )
 from leadrelay.ingress.mapping_model import MappingFile
 from leadrelay.ingress.results import IngressError, IngressResult, Notice, NoticeKind
-from leadrelay.ingress.salesforce import normalised_label
 from leadrelay.ingress.values import (
     build_event,
     jpath,
+    normalised_label,
     optional_salesforce_id,
     optional_text,
     parse_instant,

@@ -32,6 +32,7 @@ from leadrelay.ingress.salesforce_gaps import DEFAULT_RESYNC_MARGIN
 from leadrelay.ingress.values import (
     build_event,
     jpath,
+    normalised_label,
     optional_salesforce_id,
     optional_text,
     parse_instant,
@@ -123,11 +124,6 @@ def _activity_time(envelope: Envelope, received_at: datetime | None) -> datetime
     if moment is None:
         raise IngressError("is required (no CreatedDate or envelope time either)", path=envelope.path)
     return moment
-
-
-def normalised_label(value: str) -> str:
-    """``"Page View"`` / ``"page-view"`` / ``"PAGE_VIEW"`` → ``page_view``."""
-    return "_".join(value.replace("-", " ").replace("_", " ").lower().split())
 
 
 def activity_type_of(label: str) -> ActivityType:

@@ -90,6 +90,11 @@ def optional_salesforce_id(value: Any, path: str) -> str | None:
     return text
 
 
+def normalised_label(value: str) -> str:
+    """``"Page View"`` / ``"page-view"`` / ``"PAGE_VIEW"`` → ``page_view``."""
+    return "_".join(value.replace("-", " ").replace("_", " ").lower().split())
+
+
 def parse_timezone(value: str) -> tzinfo:
     """``UTC``, a fixed offset (``+09:00``) or an IANA name (``Asia/Tokyo``, needs the system tz data)."""
     if value.upper() in {"UTC", "Z"}:

@@ -73,7 +73,8 @@ def load_rule_bundle(path: str | Path) -> RuleBundle:
 
 
 def _match_rules(directory: Path, problems: list[Diagnostic]) -> MatchRules | None:
-    """``dedup.json`` compiled once, its readings library warmed (no first batch pays for it)."""
+    """``dedup.json`` compiled once. pykakasi's dictionary is not loaded here: the first record with a
+    name in kanji or kana loads it (``matching.readings``), so a batch of romaji names never pays for it."""
     if not (directory / DEDUP_FILE).exists():
         return None
     try:
@@ -81,7 +82,6 @@ def _match_rules(directory: Path, problems: list[Diagnostic]) -> MatchRules | No
     except RuleSetError as error:
         problems.extend(error.errors)
         return None
-    rules.record("Lead", {"LastName": "山田", "Company": "サンプル商事"})
     return rules
 
 

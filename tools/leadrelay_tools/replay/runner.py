@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, cast
 from leadrelay.adapters.ingest_queue import IdempotentEnqueuer, PlainEnqueuer
 from leadrelay.adapters.secrets import SecretUnavailableError
 from leadrelay.bootstrap import NO_OVERRIDES, Overrides
-from leadrelay.bootstrap import ingress as ingress_root
 from leadrelay.bootstrap import processor as processor_root
+from leadrelay.bootstrap import salesforce_events as salesforce_events_root
+from leadrelay.bootstrap import webhook as webhook_root
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.handlers import salesforce_events, webhook
 from leadrelay.ingress.results import IngressError
@@ -92,8 +93,10 @@ class Replayer:
         self.enqueuer = RecordingEnqueuer(inner)
         self.clock = ReplayClock()
         seams = Overrides(enqueuer=self.enqueuer, clock=self.clock)
-        self.webhooks = ingress_root.webhook_runtime(WebhookSettings.of(settings), seams)
-        self.salesforce = ingress_root.salesforce_events_runtime(SalesforceEventsSettings.of(settings), seams)
+        self.webhooks = webhook_root.webhook_runtime(WebhookSettings.of(settings), seams)
+        self.salesforce = salesforce_events_root.salesforce_events_runtime(
+            SalesforceEventsSettings.of(settings), seams
+        )
         self.pipeline, self.recorder = recording_pipeline(settings, overrides, dry_run=dry_run)
         self.batch_size = batch_size
         self.started = datetime.now(UTC)

@@ -4,6 +4,9 @@
 or 207 Multi-Status (``results`` for the found, ``errors`` with ``OBJECT_NOT_FOUND`` naming the rest).
 A 429 (the app's rate limit) carries ``Retry-After``; it becomes ``MA_RATE_LIMITED`` with that hint,
 and the pipeline waits or hands the events back to the queue.
+
+The SDK is imported with the first lookup, not with this module: most events carry an e-mail address,
+and the processor's cold start should not pay for a client it may never call (tests/test_cold_imports.py).
 """
 
 from __future__ import annotations
@@ -11,12 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from hubspot import HubSpot
-from hubspot.crm.contacts import (
-    ApiException,
-    BatchReadInputSimplePublicObjectId,
-    SimplePublicObjectId,
-)
 from urllib3.exceptions import HTTPError
 
 from leadrelay.domain.enrichment import (
@@ -54,6 +51,8 @@ class HubSpotDirectory:
         ids = list(dict.fromkeys(ma_ids))
         if not ids:
             return {}
+        from hubspot.crm.contacts import BatchReadInputSimplePublicObjectId, SimplePublicObjectId
+
         api = self._api()
         found: dict[str, MaPerson] = {}
         for start in range(0, len(ids), BATCH_LIMIT):
@@ -81,6 +80,8 @@ class HubSpotDirectory:
             raise MaDirectoryError(MA_AUTH_FAILED, "the MA secret has no HubSpot access_token")
         host = str(settings.get("base_url") or "").rstrip("/")
         if self._client is None or self._client[0] != (token, host):
+            from hubspot import HubSpot
+
             options = {"host": host} if host else {}
             # HubSpot's 207 errors carry fewer keys than the client's generated models demand (no
             # ``links``, no ``errors``); with validation on, the client would reject the very answer
@@ -91,6 +92,8 @@ class HubSpotDirectory:
 
     @staticmethod
     def _read(api: Any, request: Any) -> list[Any]:
+        from hubspot.crm.contacts import ApiException
+
         try:
             response = api.read(request, archived=False, _request_timeout=TIMEOUT_SECONDS)
         except ApiException as exc:

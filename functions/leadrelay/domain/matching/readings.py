@@ -1,14 +1,15 @@
 """Readings of Japanese text through pykakasi: kanji/kana → hiragana and Hepburn romaji.
 
-pykakasi ships its dictionary in the wheel (no MeCab, no system package). Its converter is built
-once, on first use, and readings are cached because names repeat.
+pykakasi ships its dictionary in the wheel (no MeCab, no system package). Loading it costs about half a
+second and ~100 MB, so its converter is built on the first text that needs it — one with a character
+outside printable ASCII (kanji, kana, accented Latin) — and never for romaji or digits alone, whose
+readings are the text itself (pykakasi returns printable ASCII unchanged; tests/matching/test_readings.py
+holds it to that). Readings are cached because names repeat.
 """
 
 import re
 from functools import lru_cache
 from typing import Any
-
-import pykakasi
 
 from leadrelay.domain.matching.text import fold
 
@@ -41,12 +42,26 @@ _ROMAJI_FOLDS = (
 
 @lru_cache(maxsize=1)
 def _converter() -> Any:
+    import pykakasi  # with its dictionary: the module alone imports wrapt and deprecated (tens of ms)
+
     return pykakasi.kakasi()  # type: ignore[no-untyped-call]
+
+
+def needs_dictionary(text: str) -> bool:
+    """Whether reading ``text`` needs pykakasi's dictionary (anything but printable ASCII does)."""
+    return not (text.isascii() and text.isprintable())
+
+
+def dictionary_loaded() -> bool:
+    """Whether this process has built pykakasi's converter (loaded its dictionary) yet."""
+    return _converter.cache_info().currsize > 0
 
 
 @lru_cache(maxsize=65536)
 def hiragana(value: str) -> str:
     """The hiragana reading of ``value`` (romaji and digits pass through)."""
+    if not needs_dictionary(value):
+        return value
     return "".join(part["hira"] for part in _converter().convert(value))
 
 
@@ -57,7 +72,8 @@ def romaji(value: str) -> str:
     ``山田太郎``, ``やまだたろう`` and ``Yamada Taro`` give ``yamadataro``; ``Shoji``, ``shouji`` and
     ``syoji`` all give ``syozi``.
     """
-    raw = "".join(part["hepburn"] for part in _converter().convert(fold(value)))
+    text = fold(value)
+    raw = "".join(part["hepburn"] for part in _converter().convert(text)) if needs_dictionary(text) else text
     key = _TRAILING_OH.sub("o", _NON_ALNUM.sub("", raw.lower()))
     for before, after in _ROMAJI_FOLDS:
         key = key.replace(before, after)

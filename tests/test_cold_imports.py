@@ -1,0 +1,63 @@
+"""What each function's handler module imports: a cold start pays for every module, so a handler loads
+only what its first event can need (issue 15; ``python -m bench.coldstart`` measures the time).
+
+Each handler is imported in a fresh interpreter and ``sys.modules`` is read: the ingress functions never
+load the Salesforce or HubSpot clients, the processing core or the matching libraries; the processor
+loads the HubSpot SDK with the first HubSpot lookup and pykakasi's dictionary with the first name in
+kanji or kana, not at import.
+"""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+PROCESSING = (
+    "simple_salesforce",
+    "zeep",
+    "jwt",
+    "hubspot",
+    "pykakasi",
+    "jaconv",
+    "phonenumbers",
+    "rapidfuzz",
+    "leadrelay.domain.matching",
+    "leadrelay.pipeline",
+    "leadrelay.engine.ruleset",
+    "leadrelay.domain.deadletter",
+    "leadrelay.domain.decision_log",
+)
+"""What only the processor needs."""
+LATER = ("hubspot", "pykakasi")
+"""What the processor loads when an event first needs it."""
+
+
+def loaded(handler: str, candidates: tuple[str, ...]) -> list[str]:
+    probe = f"import json, sys, {handler}; print(json.dumps([m for m in {candidates!r} if m in sys.modules]))"
+    done = subprocess.run(  # noqa: S603 - our interpreter, fixed arguments
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd="functions"
+    )
+    return list(json.loads(done.stdout))
+
+
+OTHER_INGRESS = {
+    "leadrelay.handlers.webhook": ("leadrelay.ingress.salesforce", "leadrelay.ingress.loops"),
+    "leadrelay.handlers.salesforce_events": (
+        "leadrelay.ingress.mapping",
+        "leadrelay.adapters.secrets",
+        "aws_lambda_powertools.event_handler",
+    ),
+}
+"""What one ingress function never needs from the other: the Salesforce parsing, the webhook mappings."""
+
+
+@pytest.mark.parametrize("handler", list(OTHER_INGRESS))
+def test_an_ingress_handler_loads_nothing_only_the_processor_or_the_other_ingress_function_needs(
+    handler: str,
+) -> None:
+    assert loaded(handler, PROCESSING + OTHER_INGRESS[handler]) == []
+
+
+def test_the_processor_loads_the_hubspot_sdk_and_pykakasi_only_when_an_event_needs_them() -> None:
+    assert loaded("leadrelay.handlers.processor", LATER) == []
