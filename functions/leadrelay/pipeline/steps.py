@@ -222,10 +222,12 @@ def standard_steps(
     decision_log: DecisionLog | None = None,
     matching: Step | None = None,
     account_keys: Step | None = None,
+    duplicate_links: Step | None = None,
 ) -> list[Step]:
     """The processor's steps, in order (``account_keys`` and ``matching``, when the rules match people
     (``dedup.json``), before and after identities are resolved; ``routing``, when the rules route
-    leads, after the rules; logging the applied decisions last, when a decision log is configured)."""
+    leads, after the rules; ``duplicate_links`` (naming the batch's new Leads that may be one another)
+    after the write; logging the applied decisions last, when a decision log is configured)."""
     return [
         ParseMessages(),
         HealGaps(gateway, resync_max_records),
@@ -238,6 +240,7 @@ def standard_steps(
         *([routing] if routing is not None else []),
         PlanWrites(ownership),
         WriteToSalesforce(gateway, ownership),
+        *([duplicate_links] if duplicate_links is not None else []),
         *([LogDecisions(decision_log)] if decision_log is not None else []),
     ]
 
