@@ -28,7 +28,7 @@ from leadrelay.domain.dedup_rules import Outcome
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.domain.failures import SalesforceCallError
 from leadrelay.domain.identity import PLACEHOLDER, NewLead, Person, PersonObject, new_lead_fields
-from leadrelay.domain.matching.keys import Clause, key_clauses, key_fields, match_keys
+from leadrelay.domain.matching.keys import KEY_FIELDS, Clause, key_clauses, key_fields, match_keys
 from leadrelay.domain.matching.linking import (
     POTENTIAL_DUPLICATE,
     CandidateIndex,
@@ -62,6 +62,8 @@ MATCH_READ_FIELDS = (
 left out for Contact)."""
 ACCOUNT_FIELDS = ("Name", "Website", "Phone", "OwnerId", *key_fields("Account"))
 """What the Account query reads."""
+CORPORATE_NUMBER_FIELD = KEY_FIELDS["corporate_number"]
+"""Where a Lead's 法人番号 is stored; an MA mapping or a form names it as an event field."""
 PERSON_PAIRS: tuple[tuple[PersonObject, str], ...] = (("Lead", "lead_lead"), ("Contact", "lead_contact"))
 
 
@@ -90,6 +92,8 @@ class MatchPeople:
         for person, events in targets:
             stamp = batch.stamps.setdefault(target_ref(person), {})
             stamp.update(match_keys(self._record(person, events), person.sobject))
+            if isinstance(person, NewLead) and person.sobject == "Lead":  # never an unverified number
+                stamp.setdefault(CORPORATE_NUMBER_FIELD, None)
         batch.targets = targets
 
     def _people(self, batch: BatchState, ctx: StepContext) -> list[Target]:
@@ -172,13 +176,25 @@ class MatchPeople:
         """The record as it is (an existing person) or as it will be created (a new Lead; the placeholder
         of a name or company no event carried is no name)."""
         if isinstance(target, Person):
-            return _features(self.rules, target.sobject, target.record)
+            raw = dict(target.record)
+            raw.update((name, value) for name, value in _carried(events).items() if not raw.get(name))
+            return _features(self.rules, target.sobject, raw)
         return _features(self.rules, "Lead", new_lead_fields(target.identity, events))
+
+
+def _carried(events: Sequence[CanonicalEvent]) -> dict[str, Any]:
+    """What the events say of an existing person that the match reads besides the record: the
+    法人番号 an MA or form sends (the newest event's; the record's own value wins when it has one)."""
+    carried: dict[str, Any] = {}
+    for event in sorted(events, key=lambda e: e.occurred_at):
+        if event.fields.get(CORPORATE_NUMBER_FIELD):
+            carried[CORPORATE_NUMBER_FIELD] = event.fields[CORPORATE_NUMBER_FIELD]
+    return carried
 
 
 def _features(rules: MatchRules, sobject: str, raw: Mapping[str, Any]) -> MatchRecord:
     """A record's match features (the placeholder of a name or company no event carried is no name)."""
-    return rules.record(sobject, {k: v for k, v in raw.items() if v != PLACEHOLDER})
+    return rules.record(sobject, {k: v for k, v in raw.items() if v not in (PLACEHOLDER, None)})
 
 
 class Candidates:
