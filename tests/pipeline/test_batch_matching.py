@@ -34,7 +34,11 @@ def test_a_card_and_a_form_of_one_person_in_one_batch_make_one_lead(local_org: L
     form = page_view(FORM_EMAIL, fields=FORM, minutes_ago=30)
     card = page_view(CARD_EMAIL, fields=CARD, minutes_ago=10)
 
+    before = local_org.api_calls
     report = run_batch(local_org, card, form)  # delivered in the other order: the earliest event is kept
+
+    # Lead and Contact by e-mail; Lead, Contact and Account by match keys: the batch is compared in memory
+    assert local_org.api_calls["query"] - before["query"] == 5
 
     assert [result.outcome for result in report.results.values()] == [Outcome.APPLIED] * 2  # type: ignore[attr-defined]
     lead = leads_by_email(local_org)[FORM_EMAIL]
@@ -48,8 +52,11 @@ def test_a_possible_duplicate_in_one_batch_is_created_and_names_the_other_lead(l
     form = page_view(FORM_EMAIL, fields={**FORM, "Phone": ""}, minutes_ago=30)
     private = page_view("yamada.taro@gmail.com", fields={**CARD, "Phone": ""}, minutes_ago=10)
 
+    before = local_org.api_calls
     run_batch(local_org, private, form)
 
+    assert local_org.api_calls["query"] - before["query"] == 5
+    assert local_org.api_calls.total - before.total == 7  # the upsert, then the flagged Lead's link
     leads = leads_by_email(local_org)
     kept, flagged = leads[FORM_EMAIL], leads["yamada.taro@gmail.com"]
     assert kept["LR_Potential_Duplicate__c"] is None
