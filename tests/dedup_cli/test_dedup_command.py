@@ -17,7 +17,7 @@ SATO = "00Q3,佐藤,花子,株式会社みらい製作所,hanako.sato@mirai-seis
 
 
 def dedup(
-    tmp_path: Path, source: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, source: Path, capsys: pytest.CaptureFixture[str], *options: str
 ) -> tuple[int, list[list[str]], str]:
     pairs, clusters = tmp_path / "pairs.csv", tmp_path / "clusters.csv"
     argv = [
@@ -32,6 +32,7 @@ def dedup(
         str(RULES),
         "--workers",  # one process: these tests specify what is found (the worker test compares 1 and 2)
         "1",
+        *options,
     ]
     code = main(argv)
     captured = capsys.readouterr()
@@ -111,6 +112,35 @@ def test_a_missing_input_is_one_sentence(tmp_path: Path, capsys: pytest.CaptureF
 
     assert code == 2
     assert out.strip() == f"leadrelay dedup: {tmp_path / 'nowhere.csv'}: no such file"
+
+
+def test_more_records_than_one_run_holds_is_one_sentence_naming_the_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_text(HEADER + YAMADA + YAMADA_CARD + SATO, encoding="utf-8")
+
+    code, _, out = dedup(tmp_path, source, capsys, "--max-records", "2")
+
+    assert code == 2
+    assert out.count("\n") == 1
+    assert "Traceback" not in out
+    assert out.startswith(
+        "leadrelay dedup: more than 2 records: one run compares at most 2 (--max-records, at most"
+    )
+    assert "8,388,608" in out
+    assert "split the input" in out
+
+
+def test_max_records_past_what_the_index_can_number_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_text(HEADER + YAMADA, encoding="utf-8")
+
+    code, _, out = dedup(tmp_path, source, capsys, "--max-records", "8388609")
+
+    assert (code, out.strip()) == (2, "leadrelay dedup: --max-records is 1 to 8,388,608")
 
 
 @pytest.mark.slow  # volume: several worker processes / a thousand records

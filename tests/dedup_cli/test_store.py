@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from leadrelay.domain.matching.match_rules import candidate_pairs
 from leadrelay.rulefiles.dedup_runner import load_match_rules
-from leadrelay_tools.dedup.store import Store, key_hashes, pack, unpack
+from leadrelay_tools.dedup.store import MAX_RECORDS, Store, StoreFullError, key_hashes, pack, unpack
 
 from bench.dedup.synth import generate
 
@@ -54,3 +55,21 @@ def test_a_new_lead_finds_the_stored_records_it_shares_a_key_with() -> None:
     )
 
     assert store.lookup(key_hashes(matcher.blocking_keys(card)), RULES.max_block) == [0]
+
+
+def test_a_store_past_its_capacity_says_so_in_one_sentence() -> None:
+    store = Store(capacity=2)  # the limit injected: no need for 8,388,608 records
+    store.add("00Q1", b"a", [1])
+    store.add("00Q2", b"b", [1])
+
+    with pytest.raises(StoreFullError) as refused:
+        store.add("00Q3", b"c", [1])
+
+    assert len(store) == 2
+    assert str(refused.value).startswith("more than 2 records: one run compares at most 2")
+    assert "\n" not in str(refused.value)
+
+
+def test_a_store_cannot_hold_more_than_its_index_can_number() -> None:
+    with pytest.raises(ValueError, match="1 to 8,388,608 records"):
+        Store(capacity=MAX_RECORDS + 1)

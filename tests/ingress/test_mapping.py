@@ -100,6 +100,19 @@ def test_marketo_name_and_company_tokens_become_salesforce_fields() -> None:
     }
 
 
+def test_a_marketo_corporate_number_token_becomes_the_leads_corporate_number() -> None:
+    payload = {
+        **reference("marketo_webhook_payload_template.json")["rendered_example"],
+        "corporateNumber": "4011001098993",
+    }
+
+    (event,) = _map("marketo", payload).events
+
+    assert event.fields == {
+        "LR_Corporate_Number__c": "4011001098993"
+    }  # 法人番号: normalised by the processor
+
+
 def test_a_generic_event_maps_its_attributes_and_fields() -> None:
     (event,) = _map("generic", json.loads(generic_body())).events
 

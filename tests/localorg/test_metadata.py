@@ -61,6 +61,7 @@ LEAD_ONLY_FIELDS = {
     "LR_Match_Reasons__c": "LongTextArea",
     "LR_Matched_Account__c": "Lookup",
     "LR_Matched_Account_Owner__c": "Lookup",
+    "LR_Corporate_Number__c": "Text",
 }
 """What the real-time match writes on a lead (issue 12): its potential duplicate and matched account."""
 

@@ -111,7 +111,7 @@ def test_an_existing_lead_is_updated_by_id_and_its_ma_fields_are_left_alone(loca
     assert lead is not None
     assert lead["Company"] == "サンプル商事"
     assert lead["LR_Engagement_Score__c"] == 15
-    assert lead["LR_External_Key__c"] is None
+    assert lead["LR_External_Key__c"] == f"email#{TARO}"  # first touched: its history key
     assert local_org.api_calls["collections_update"] == 1
 
 

@@ -170,3 +170,46 @@ def test_an_account_change_stamps_its_keys_and_makes_it_matchable(local_org: Loc
     assert [result.outcome for result in report.results.values()] == [Outcome.APPLIED]
     assert (stamped["LR_Match_Company__c"], stamped["LR_Match_Domain__c"]) == ("snprsyz", "sample.co.jp")  # type: ignore[index]
     assert leads_by_email(local_org)["t-yamada@sample.co.jp"]["LR_Matched_Account__c"] == account_id
+
+
+CORPORATE_NUMBER = "4011001098993"  # a valid 法人番号 (check digit 4)
+
+
+def test_a_lead_whose_corporate_number_an_account_has_is_matched_to_it_and_stores_it(
+    local_org: LocalOrg,
+) -> None:
+    rules = load_match_rules(RULES)
+    account = {"Name": "株式会社サンプル商事", "LR_Corporate_Number__c": CORPORATE_NUMBER, "OwnerId": SUZUKI}
+    account_id = local_org.insert(
+        "Account", {**account, **match_keys(rules.record("Account", account), "Account")}
+    )
+    form = {
+        **FORM,
+        "Company": "SSC Holdings",
+        "LR_Corporate_Number__c": "４０１１-００１０-９８９９３",
+    }  # as typed
+
+    Processor(local_org).run(page_view("t.yamada@ssc-hd.co.jp", fields=form))
+
+    lead = leads_by_email(local_org)["t.yamada@ssc-hd.co.jp"]
+    assert lead["LR_Corporate_Number__c"] == CORPORATE_NUMBER  # stored normalised: a match key
+    assert lead["LR_Matched_Account__c"] == account_id  # the same 法人番号 whatever the name
+
+
+def test_a_different_corporate_number_is_another_company_whatever_the_name(local_org: LocalOrg) -> None:
+    rules = load_match_rules(RULES)
+    account = {"Name": "株式会社サンプル商事", "Website": "https://www.sample.co.jp", "OwnerId": SUZUKI}
+    account["LR_Corporate_Number__c"] = CORPORATE_NUMBER
+    local_org.insert("Account", {**account, **match_keys(rules.record("Account", account), "Account")})
+    form = {**FORM, "Company": "サンプル商事", "LR_Corporate_Number__c": "1234567890123"}  # invalid: ignored
+    other = {**CARD, "LastName": "鈴木", "Phone": "03-1234-0000", "LR_Corporate_Number__c": "7123456789012"}
+
+    Processor(local_org).run(page_view(WEB_FORM, fields=form), page_view("suzuki@sample.co.jp", fields=other))
+
+    leads = leads_by_email(local_org)
+    assert leads[WEB_FORM]["LR_Corporate_Number__c"] is None  # an unverified number is not stored
+    assert leads[WEB_FORM]["LR_Matched_Account__c"] is not None  # the name and the domain match
+    assert leads["suzuki@sample.co.jp"]["LR_Corporate_Number__c"] == "7123456789012"
+    assert (
+        leads["suzuki@sample.co.jp"]["LR_Matched_Account__c"] is None
+    )  # same name and domain, another 法人番号

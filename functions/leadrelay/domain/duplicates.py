@@ -6,6 +6,12 @@ effect, so :func:`link_to_duplicate` turns the refused create into an update of 
 a record of the same object first, else the first match (a Lead's duplicate may be a Contact). Only
 fields leadrelay owns are written (an update never sets the MA's or people's fields), and write-once
 fields are left alone, since the existing record may already hold them.
+
+``LR_External_Key__c`` is a unique External ID: Salesforce refuses a second record with the same key
+(``DUPLICATE_VALUE``). leadrelay gives an existing record its history key the first time it writes it
+(``writeplan``); when another record already holds that key (two Leads of one address, one of them
+created by leadrelay), :func:`without_taken_key` writes the same update again without the key: the
+record keeps no key, and its history stays under its e-mail as before.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from leadrelay.domain.ownership import OwnershipMap
 from leadrelay.domain.writes import WriteKind, WriteOp
 
 DUPLICATES_DETECTED = "DUPLICATES_DETECTED"
+DUPLICATE_VALUE = "DUPLICATE_VALUE"
 
 
 def link_to_duplicate(op: WriteOp, error: ErrorDetail, ownership: OwnershipMap) -> WriteOp | None:
@@ -43,3 +50,19 @@ def link_to_duplicate(op: WriteOp, error: ErrorDetail, ownership: OwnershipMap) 
 
 def _preferred(sobject: str, matches: tuple[DuplicateMatch, ...]) -> DuplicateMatch:
     return next((match for match in matches if match.sobject == sobject), matches[0])
+
+
+def without_taken_key(op: WriteOp, error: ErrorDetail, ownership: OwnershipMap) -> WriteOp | None:
+    """``op`` without the external key another record already holds, when that is why Salesforce
+    refused the update (``DUPLICATE_VALUE`` naming the field); ``None`` otherwise."""
+    owners = ownership.for_object(op.sobject)
+    id_field = owners.external_id_field if owners else None
+    if error.status_code != DUPLICATE_VALUE or op.kind is not WriteKind.UPDATE or not id_field:
+        return None
+    named = id_field.casefold() in (name.casefold() for name in error.fields) or id_field.casefold() in (
+        error.message.casefold()
+    )
+    if not named or id_field not in op.fields:
+        return None
+    fields = {name: value for name, value in op.fields.items() if name != id_field}
+    return op.model_copy(update={"fields": fields}) if fields else None

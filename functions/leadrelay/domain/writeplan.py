@@ -86,6 +86,8 @@ class WriteIntent:
     An existing record is addressed by ``record_id``; a record that may not exist yet by
     ``external_key`` (upserted through the object's ``external_id_field``). ``current`` holds the
     record's values as read from Salesforce (empty for a new record); ``desired`` the values wanted.
+    An existing record may carry ``external_key`` too: the key it is given (its activity-history key)
+    when leadrelay writes it and it has none yet, so its history follows it if its e-mail changes.
     """
 
     sobject: str
@@ -184,6 +186,7 @@ def _coalesce(intents: Sequence[WriteIntent], ownership: OwnershipMap) -> list[_
             records[key] = record
         record.event_keys.extend(k for k in intent.event_keys if k not in record.event_keys)
         record.routed = record.routed or intent.routed
+        record.external_key = record.external_key or intent.external_key
         obj = ownership.for_object(intent.sobject)
         for name, value in intent.desired.items():
             folded = name.casefold()
@@ -201,7 +204,7 @@ def _coalesce(intents: Sequence[WriteIntent], ownership: OwnershipMap) -> list[_
 
 def _refs(records: Sequence[_Record]) -> list[str]:
     """Record id, or external key — qualified by object when two objects share an external key."""
-    keys = [r.record_id or r.external_key or "" for r in records]
+    keys = [r.record_id or r.external_key or "" for r in records]  # an existing record by its id
     shared = {k for k in keys if keys.count(k) > 1}
     return [f"{r.sobject}:{k}" if k in shared else k for r, k in zip(records, keys, strict=True)]
 
@@ -229,9 +232,11 @@ def _op(
     record: _Record, obj: ObjectOwnership | None, ref: str, changes: dict[str, Any], keys: tuple[str, ...]
 ) -> WriteOp:
     common: dict[str, Any] = {"ref": ref, "sobject": record.sobject, "event_keys": keys}
-    if record.record_id:
-        return WriteOp(kind=WriteKind.UPDATE, fields=changes, record_id=record.record_id, **common)
     id_field = obj.external_id_field if obj else None
+    if record.record_id:
+        if id_field and record.external_key and is_blank(record.current.get(id_field.casefold())):
+            changes[id_field] = record.external_key  # first touched: the key its history is kept under
+        return WriteOp(kind=WriteKind.UPDATE, fields=changes, record_id=record.record_id, **common)
     if id_field is None:
         return WriteOp(kind=WriteKind.CREATE, fields=changes, **common)
     changes[id_field] = record.external_key  # Salesforce matches upserted records by the body's key

@@ -23,6 +23,7 @@ from leadrelay.domain.sla import Policy, Timer
 from leadrelay.pipeline.account_keys import StampAccountKeys
 from leadrelay.pipeline.assignment_alerts import AlertAssigned
 from leadrelay.pipeline.config import PipelineConfig
+from leadrelay.pipeline.duplicate_links import LinkBatchDuplicates
 from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.fields import PersonFields
 from leadrelay.pipeline.matching import MATCH_READ_FIELDS, MatchPeople
@@ -92,6 +93,7 @@ class Pipeline:
             decision_log=decision_log,
             matching=MatchPeople(gateway, match, self.fields) if match is not None else None,
             account_keys=StampAccountKeys(gateway, match) if match is not None else None,
+            duplicate_links=LinkBatchDuplicates(gateway) if match is not None else None,
         )
         """The steps, in order (a new stage is inserted here)."""
         if self.routing is not None and alerts is not None:

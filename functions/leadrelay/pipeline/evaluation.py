@@ -69,7 +69,7 @@ def evaluate_person(
                 desired={**created, **wanted, **stamped},  # the decision first (reports list it first)
                 current=current,
                 record_id=target.record_id if isinstance(target, Person) else None,
-                external_key=target.key if isinstance(target, NewLead) else None,
+                external_key=target.key,  # a new Lead's upsert key; an existing record's if it has none
             )
         )
         record.update(wanted)

@@ -28,8 +28,9 @@ from leadrelay.domain.dedup_rules import Outcome
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.domain.failures import SalesforceCallError
 from leadrelay.domain.identity import PLACEHOLDER, NewLead, Person, PersonObject, new_lead_fields
-from leadrelay.domain.matching.keys import Clause, key_clauses, key_fields, match_keys
+from leadrelay.domain.matching.keys import KEY_FIELDS, Clause, key_clauses, key_fields, match_keys
 from leadrelay.domain.matching.linking import (
+    POTENTIAL_DUPLICATE,
     CandidateIndex,
     Compared,
     account_fields,
@@ -61,6 +62,8 @@ MATCH_READ_FIELDS = (
 left out for Contact)."""
 ACCOUNT_FIELDS = ("Name", "Website", "Phone", "OwnerId", *key_fields("Account"))
 """What the Account query reads."""
+CORPORATE_NUMBER_FIELD = KEY_FIELDS["corporate_number"]
+"""Where a Lead's 法人番号 is stored; an MA mapping or a form names it as an event field."""
 PERSON_PAIRS: tuple[tuple[PersonObject, str], ...] = (("Lead", "lead_lead"), ("Contact", "lead_contact"))
 
 
@@ -89,37 +92,52 @@ class MatchPeople:
         for person, events in targets:
             stamp = batch.stamps.setdefault(target_ref(person), {})
             stamp.update(match_keys(self._record(person, events), person.sobject))
+            if isinstance(person, NewLead) and person.sobject == "Lead":  # never an unverified number
+                stamp.setdefault(CORPORATE_NUMBER_FIELD, None)
         batch.targets = targets
 
     def _people(self, batch: BatchState, ctx: StepContext) -> list[Target]:
-        """Each new Lead compared with the Leads and Contacts sharing a blocking key; matches merged."""
-        new = [(t, self._record(t, events)) for t, events in batch.targets if isinstance(t, NewLead)]
+        """Each new Lead compared with the Leads and Contacts sharing a blocking key, then with the
+        batch's earlier new Leads (:func:`arrival_order`); matches merged, candidates flagged."""
+        new = sorted(
+            ((t, self._record(t, events), events) for t, events in batch.targets if isinstance(t, NewLead)),
+            key=lambda item: arrival_order(item[0], item[2]),
+        )
         if not new:
             return list(batch.targets)
-        records = [record for _, record in new]
+        records = [record for _, record, _ in new]
         found = {
             sobject: self._candidates(sobject, pair, records, self.fields[sobject], ctx)
             for sobject, pair in PERSON_PAIRS
         }
+        within = WithinBatch(self.rules, records)
         resolved: dict[str, Person | NewLead] = {}
-        for target, record in new:
+        for position, (target, record, _) in enumerate(new):
             compared = [
                 compared
                 for sobject, pair in PERSON_PAIRS
                 for compared in found[sobject].compare(pair, sobject, record)
             ]
             best = decisive(compared)
+            if best is None or best.decision.outcome is not Outcome.MATCH:
+                compared.extend(within.compare(position, record))
+                best = decisive(compared)
             ref = target_ref(target)
             batch.match_hits.setdefault(ref, []).extend(trace_hits(compared))
             if best is not None and best.decision.outcome is Outcome.MATCH:
-                resolved[ref] = Person("Contact" if best.sobject == "Contact" else "Lead", best.record)
+                resolved[ref] = within.target(best) or Person(
+                    "Contact" if best.sobject == "Contact" else "Lead", best.record
+                )
                 hits = batch.match_hits.pop(ref)
                 batch.match_hits.setdefault(target_ref(resolved[ref]), []).extend(hits)
-                logger.info(
-                    "matched an existing person", extra={"sobject": best.sobject, "rule": best.decision.rule}
-                )
-            else:
-                batch.stamps.setdefault(ref, {}).update(candidate_fields(best))
+                logger.info("matched a person", extra={"sobject": best.sobject, "rule": best.decision.rule})
+                continue
+            within.keep(position, target)
+            flag = candidate_fields(best)
+            if best is not None and within.target(best) is not None:  # its id is known once it is created
+                batch.batch_duplicates[ref] = best.record_id
+                flag.pop(POTENTIAL_DUPLICATE, None)
+            batch.stamps.setdefault(ref, {}).update(flag)
         return _merged(batch.targets, resolved)
 
     def _accounts(self, batch: BatchState, targets: Sequence[Target], ctx: StepContext) -> None:
@@ -158,13 +176,25 @@ class MatchPeople:
         """The record as it is (an existing person) or as it will be created (a new Lead; the placeholder
         of a name or company no event carried is no name)."""
         if isinstance(target, Person):
-            return _features(self.rules, target.sobject, target.record)
+            raw = dict(target.record)
+            raw.update((name, value) for name, value in _carried(events).items() if not raw.get(name))
+            return _features(self.rules, target.sobject, raw)
         return _features(self.rules, "Lead", new_lead_fields(target.identity, events))
+
+
+def _carried(events: Sequence[CanonicalEvent]) -> dict[str, Any]:
+    """What the events say of an existing person that the match reads besides the record: the
+    法人番号 an MA or form sends (the newest event's; the record's own value wins when it has one)."""
+    carried: dict[str, Any] = {}
+    for event in sorted(events, key=lambda e: e.occurred_at):
+        if event.fields.get(CORPORATE_NUMBER_FIELD):
+            carried[CORPORATE_NUMBER_FIELD] = event.fields[CORPORATE_NUMBER_FIELD]
+    return carried
 
 
 def _features(rules: MatchRules, sobject: str, raw: Mapping[str, Any]) -> MatchRecord:
     """A record's match features (the placeholder of a name or company no event carried is no name)."""
-    return rules.record(sobject, {k: v for k, v in raw.items() if v != PLACEHOLDER})
+    return rules.record(sobject, {k: v for k, v in raw.items() if v not in (PLACEHOLDER, None)})
 
 
 class Candidates:
@@ -188,6 +218,53 @@ class Candidates:
             Compared(pair, sobject, self.raws[i], matcher.compare(record, self.records[i]))
             for i in index.sharing(record)
         ]
+
+
+def arrival_order(target: NewLead, events: Sequence[CanonicalEvent]) -> tuple[str, str]:
+    """The order the batch's new people are compared in, and so which one is kept when two are one:
+    the person whose earliest event happened first, then the lower identity key (deterministic
+    whatever order the queue delivered the messages in)."""
+    first = min((event.occurred_at for event in events), default=None)
+    return (first.isoformat() if first else "", target.key)
+
+
+class WithinBatch:
+    """The batch's new Leads compared with each other (``lead_lead``, the same rules and outcomes as
+    with existing records): each with the earlier ones still kept (not merged into another) that
+    share a blocking key. A comparison's ``record`` is ``{"Id": "new:<identity key>"}``."""
+
+    def __init__(self, rules: MatchRules, records: Sequence[MatchRecord]) -> None:
+        self._matcher = rules.pair("lead_lead") if "lead_lead" in rules.pairs else None
+        self._records = list(records)
+        self._index = None
+        if self._matcher is not None:
+            self._index = CandidateIndex(self._matcher, self._records, rules.max_block)
+        self._kept: dict[int, NewLead] = {}
+        self._by_ref: dict[str, NewLead] = {}
+
+    def compare(self, position: int, record: MatchRecord) -> list[Compared]:
+        """``record`` (at ``position`` in arrival order) compared with the earlier kept new Leads."""
+        if self._matcher is None or self._index is None:
+            return []
+        return [
+            Compared(
+                "lead_lead",
+                "Lead",
+                {"Id": target_ref(self._kept[i])},
+                self._matcher.compare(record, self._records[i]),
+            )
+            for i in self._index.sharing(record)
+            if i < position and i in self._kept
+        ]
+
+    def keep(self, position: int, target: NewLead) -> None:
+        """``target`` stays a Lead of its own: later new Leads are compared with it."""
+        self._kept[position] = target
+        self._by_ref[target_ref(target)] = target
+
+    def target(self, compared: Compared) -> NewLead | None:
+        """The new Lead of this batch ``compared`` was made with (``None`` for an existing record)."""
+        return self._by_ref.get(compared.record_id)
 
 
 def _merged(targets: Sequence[Target], resolved: dict[str, Person | NewLead]) -> list[Target]:

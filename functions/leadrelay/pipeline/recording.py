@@ -74,15 +74,42 @@ def record_and_read(
         if isinstance(result, Exception):
             recorded.failed[event.idempotency_key] = store_error(result)
     people = recorded.remaining(targets)
-    for key, history in _read(store, list(dict.fromkeys(p.key for p, _ in people)), since, in_time).items():
-        if isinstance(history, Exception):
+    keys = {person.key: history_keys(person, events) for person, events in people}
+    read = _read(
+        store, list(dict.fromkeys(k for person_keys in keys.values() for k in person_keys)), since, in_time
+    )
+    for key, person_keys in keys.items():
+        error = next((read[k] for k in person_keys if isinstance(read.get(k), Exception)), None)
+        if isinstance(error, Exception):
             for event in (e for p, events in people if p.key == key for e in events):
-                recorded.failed[event.idempotency_key] = store_error(history)
+                recorded.failed[event.idempotency_key] = store_error(error)
         else:
-            recorded.histories[key] = history
+            recorded.histories[key] = _joined(
+                [h for k in person_keys if not isinstance(h := read.get(k, []), Exception)]
+            )
     if recorded.failed:
         logger.warning("activity store failed for %d event(s)", len(recorded.failed))
     return recorded
+
+
+def history_keys(person: Person | NewLead, events: Sequence[CanonicalEvent]) -> list[str]:
+    """The keys a person's history is read under: theirs, then every other e-mail key their events
+    name — the address an event matched by name and company came from (名寄せ), or a second new person
+    of the batch found to be this one — so histories recorded apart before two were found to be one
+    person are read together (new activities are recorded under the person's key only)."""
+    aliases = (event.identity.key for event in events if event.identity.email)
+    return list(dict.fromkeys([person.key, *(key for key in aliases if key != person.key)]))
+
+
+def _joined(histories: Sequence[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Several histories as one, oldest first, each activity once (by its ``id``)."""
+    if len(histories) == 1:
+        return histories[0]
+    seen: dict[str, dict[str, Any]] = {}
+    for history in histories:
+        for activity in history:
+            seen.setdefault(str(activity.get("id")), activity)
+    return sorted(seen.values(), key=lambda activity: (activity["occurred_at"], str(activity.get("id"))))
 
 
 def _read(

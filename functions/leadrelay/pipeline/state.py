@@ -52,6 +52,9 @@ class BatchState:
         self.stamps: dict[str, dict[str, Any]] = {}
         """Fields the match step adds to each target's write (match keys, potential duplicate, matched
         account), by :func:`target_ref`."""
+        self.batch_duplicates: dict[str, str] = {}
+        """A new Lead that is a **candidate** duplicate of another new Lead of the batch → that Lead's
+        ref (:func:`target_ref`): its potential-duplicate id is written once both are created."""
         self.match_hits: dict[str, list[RuleHit]] = {}
         """The match step's comparisons per target (:func:`target_ref`), added to its decisions' trace."""
         self.intents: list[WriteIntent] = []

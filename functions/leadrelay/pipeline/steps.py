@@ -14,12 +14,13 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 
-from leadrelay.domain.duplicates import link_to_duplicate
+from leadrelay.domain.duplicates import link_to_duplicate, without_taken_key
 from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.domain.failures import RULE_EVALUATION_ERROR, SalesforceCallError
 from leadrelay.domain.identity import Unresolved
 from leadrelay.domain.ownership import OwnershipMap
 from leadrelay.domain.writeplan import plan_writes
+from leadrelay.domain.writes import WriteOp
 from leadrelay.pipeline.context import Step, StepContext
 from leadrelay.pipeline.decision_logging import LogDecisions
 from leadrelay.pipeline.enrichment import MaEnricher
@@ -186,7 +187,8 @@ class WriteToSalesforce:
     name: str = "write"
 
     def run(self, batch: BatchState, ctx: StepContext) -> None:
-        """A create a duplicate rule refused is linked to the record it names (``ownership.json``)."""
+        """A create a duplicate rule refused is linked to the record it names (``ownership.json``); an
+        update refused because another record holds the external key it gives is written without it."""
         if not batch.plan:
             return
         outcome = write_with_retries(
@@ -194,11 +196,11 @@ class WriteToSalesforce:
             batch.plan,
             retrier=ctx.retrier,
             clock=ctx.clock,
-            relink=partial(link_to_duplicate, ownership=self.ownership),
+            relink=partial(_written_again, ownership=self.ownership),
         )
         for ref, update in outcome.linked.items():
             logger.info(
-                "linked to the record a duplicate rule named",
+                "written again: linked to the record a duplicate rule named, or without a taken key",
                 extra={"ref": ref, "sobject": update.sobject, "record_id": update.record_id},
             )
         batch.written.update(outcome.succeeded)
@@ -206,6 +208,10 @@ class WriteToSalesforce:
         for ref, failure in outcome.failed.items():
             for key in by_ref[ref].event_keys:
                 batch.fail(key, failure)
+
+
+def _written_again(op: WriteOp, error: ErrorDetail, *, ownership: OwnershipMap) -> WriteOp | None:
+    return link_to_duplicate(op, error, ownership) or without_taken_key(op, error, ownership)
 
 
 def standard_steps(
@@ -222,10 +228,12 @@ def standard_steps(
     decision_log: DecisionLog | None = None,
     matching: Step | None = None,
     account_keys: Step | None = None,
+    duplicate_links: Step | None = None,
 ) -> list[Step]:
     """The processor's steps, in order (``account_keys`` and ``matching``, when the rules match people
     (``dedup.json``), before and after identities are resolved; ``routing``, when the rules route
-    leads, after the rules; logging the applied decisions last, when a decision log is configured)."""
+    leads, after the rules; ``duplicate_links`` (naming the batch's new Leads that may be one another)
+    after the write; logging the applied decisions last, when a decision log is configured)."""
     return [
         ParseMessages(),
         HealGaps(gateway, resync_max_records),
@@ -238,6 +246,7 @@ def standard_steps(
         *([routing] if routing is not None else []),
         PlanWrites(ownership),
         WriteToSalesforce(gateway, ownership),
+        *([duplicate_links] if duplicate_links is not None else []),
         *([LogDecisions(decision_log)] if decision_log is not None else []),
     ]
 

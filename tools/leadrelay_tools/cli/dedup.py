@@ -25,7 +25,7 @@ from leadrelay.domain.dedup_rules import Outcome
 from leadrelay_tools.cli.output import ProgressBar
 from leadrelay_tools.dedup.parallel import Clusters, Workers
 from leadrelay_tools.dedup.reading import Row, detect_encoding, label, read_rows
-from leadrelay_tools.dedup.store import Store
+from leadrelay_tools.dedup.store import MAX_RECORDS, Store, StoreFullError
 
 PAIR_COLUMNS = ("id_a", "id_b", "score", "outcome", "reasons")
 PAIR = "lead_lead"
@@ -51,6 +51,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--encoding", help="the input's encoding (default: UTF-8, else CP932, detected)")
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: every core)"
+    )
+    parser.add_argument(
+        "--max-records",
+        type=int,
+        default=MAX_RECORDS,
+        help=f"stop with a message past this many records (bounds memory, about 1 kB a record; "
+        f"default and most: {MAX_RECORDS:,})",
     )
     parser.add_argument("--objects", help="org objects (default Lead,Contact; backfill Lead,Contact,Account)")
     parser.add_argument(
@@ -84,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
     if (args.input is None) == (not args.from_org) or args.output is None:
         print("leadrelay dedup: say --input FILE or --from-org, and --output FILE", file=sys.stderr)
         return 2
+    if not 1 <= args.max_records <= MAX_RECORDS:
+        print(f"leadrelay dedup: --max-records is 1 to {MAX_RECORDS:,}", file=sys.stderr)
+        return 2
     try:
         rules = load_match_rules(args.rules)
         source = dedup_org.org_rows(args, rules) if args.from_org else None
@@ -93,11 +103,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     with Workers(rules, args.rules, args.workers) as workers:
         try:
-            found = Records()
+            found = Records(Store(args.max_records))
             for sobject, rows in source or [("Lead", read_rows(args.input, encoding))]:
                 read(workers, rows, found, sobject)
         except UnicodeDecodeError as error:
             print(f"leadrelay dedup: {_problem(args.input, error)}", file=sys.stderr)
+            return 2
+        except StoreFullError as error:
+            print(f"leadrelay dedup: {error}", file=sys.stderr)
             return 2
         matches, candidates, clusters = write_pairs(workers, found.store, args.output)
     if args.clusters:

@@ -29,6 +29,19 @@ MAX_RECORDS = 1 << INDEX_BITS
 _MASK = MAX_RECORDS - 1
 
 
+class StoreFullError(Exception):
+    """More records than the store holds; the message is one sentence for the command line."""
+
+    def __init__(self, capacity: int) -> None:
+        super().__init__(
+            f"more than {capacity:,} records: one run compares at most {capacity:,} "
+            f"(--max-records, at most {MAX_RECORDS:,}, the records its blocking index can number); "
+            "split the input into parts that cannot hold the same person — by country, region or "
+            "e-mail domain — and run each part"
+        )
+        self.capacity = capacity
+
+
 def pack(record: MatchRecord) -> bytes:
     """The record as compact bytes (``unpack`` gives it back equal)."""
     return marshal.dumps(
@@ -76,18 +89,24 @@ def key_hashes(keys: Iterable[str]) -> list[int]:
 
 @dataclass
 class Store:
-    """The records read so far (packed), their ids, and their blocking-key hashes."""
+    """The records read so far (packed), their ids, and their blocking-key hashes; at most
+    ``capacity`` records (:data:`MAX_RECORDS` at most): one more raises :class:`StoreFullError`."""
 
+    capacity: int = MAX_RECORDS
     ids: list[str] = field(default_factory=list)
     blobs: list[bytes] = field(default_factory=list)
     _entries: array[int] = field(default_factory=lambda: array("q"))
     _index: array[int] | None = None
 
+    def __post_init__(self) -> None:
+        if not 1 <= self.capacity <= MAX_RECORDS:
+            raise ValueError(f"a store holds 1 to {MAX_RECORDS:,} records, not {self.capacity:,}")
+
     def add(self, identifier: str, blob: bytes, hashes: Iterable[int]) -> None:
         """One more record with its blocking-key hashes."""
         number = len(self.blobs)
-        if number >= MAX_RECORDS:
-            raise ValueError(f"more than {MAX_RECORDS:,} records; split the input")
+        if number >= self.capacity:
+            raise StoreFullError(self.capacity)
         self.ids.append(identifier)
         self.blobs.append(blob)
         self._entries.extend(h << INDEX_BITS | number for h in hashes)

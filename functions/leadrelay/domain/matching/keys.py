@@ -5,8 +5,9 @@ query on them is selective): the personal e-mail, a direct phone line, the perso
 company's consonant skeleton and the company web domain. ``match_keys`` computes them (pure: the
 same ``MatchRecord`` the comparisons read); ``key_clauses`` turns a pair's blocking keys
 (``rules/dedup.json``) into the field conditions of one candidate query. A blocking part with no
-stored field (``corporate_number``, ``postal_code``) is not queried; ``company`` is queried by its
-skeleton, which two records with one reading share (a superset; the comparisons decide).
+stored field (``postal_code``) is not queried; the 法人番号 is stored (``LR_Corporate_Number__c``);
+``company`` is queried by its skeleton, which two records with one reading share (a superset; the
+comparisons decide).
 """
 
 from __future__ import annotations
@@ -22,16 +23,20 @@ KEY_FIELDS: Mapping[str, str] = {
     "person": "LR_Match_Name__c",
     "company_sound": "LR_Match_Company__c",
     "domain": "LR_Match_Domain__c",
+    "corporate_number": "LR_Corporate_Number__c",
 }
 """The stored key per blocking part."""
 _QUERIED_AS = {"company": "company_sound"}
 """Blocking parts queried through another part's stored key."""
 OBJECT_KEYS: Mapping[str, tuple[str, ...]] = {
-    "Lead": ("email", "phone", "person", "company_sound", "domain"),
+    "Lead": ("email", "phone", "person", "company_sound", "domain", "corporate_number"),
     "Contact": ("email", "phone", "person", "company_sound", "domain"),
-    "Account": ("company_sound", "domain"),
+    "Account": ("company_sound", "domain", "corporate_number"),
 }
 """The blocking parts each object stores."""
+NEVER_CLEARED = frozenset({"corporate_number"})
+"""Keys read from the field they are stored in (the 法人番号 is entered, then written back normalised):
+a record without a valid number keeps what it holds rather than having it cleared."""
 MAX_KEY_LENGTH = 255
 """The key fields are Text(255); a longer key is cut, the same way when written and when queried."""
 
@@ -52,12 +57,14 @@ def _values(record: MatchRecord, part: str) -> list[str]:
 def match_keys(record: MatchRecord, sobject: str) -> dict[str, str | None]:
     """The key fields of ``sobject`` for ``record``; ``None`` clears a key the record no longer has.
 
-    A part with several values (a direct line and a mobile) stores the first in sort order.
+    A part with several values (a direct line and a mobile) stores the first in sort order; a part in
+    :data:`NEVER_CLEARED` is left out rather than cleared.
     """
     keys: dict[str, str | None] = {}
     for part in OBJECT_KEYS.get(sobject, ()):
         values = _values(record, part)
-        keys[KEY_FIELDS[part]] = values[0] if values else None
+        if values or part not in NEVER_CLEARED:
+            keys[KEY_FIELDS[part]] = values[0] if values else None
     return keys
 
 

@@ -28,7 +28,7 @@ _PERSON_COLUMNS = {
     "phone": ["Phone"],
     "mobile": ["MobilePhone"],
     "title": ["Title"],
-    "corporate_number": ["CorporateNumber__c"],
+    "corporate_number": ["LR_Corporate_Number__c", "CorporateNumber__c"],
 }
 DEFAULT_COLUMNS: dict[str, dict[str, list[str]]] = {
     "Lead": {
@@ -61,7 +61,7 @@ DEFAULT_COLUMNS: dict[str, dict[str, list[str]]] = {
         "state": ["BillingState"],
         "postal_code": ["BillingPostalCode"],
         "country": ["BillingCountry"],
-        "corporate_number": ["CorporateNumber__c"],
+        "corporate_number": ["LR_Corporate_Number__c", "CorporateNumber__c"],
     },
 }
 """Where each match field is read from when the rules file maps no columns: Salesforce API names."""
