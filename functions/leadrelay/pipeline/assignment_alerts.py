@@ -2,8 +2,9 @@
 
 For every lead the route step gave to a user and whose write was applied, one alert (kind
 ``mql_assigned``) to the new owner: claimed in the alert ledger first (``<lead>/mql_assigned/<event>``,
-a conditional put), so a redelivered event never alerts twice, then throttled by the budget (a rep's
-alerts past ``per_rep_per_hour`` folded into one digest) and sent through the notifier (Salesforce
+a conditional put), so a redelivered event never alerts twice, then held to the rep's hourly budget
+shared with every other invocation (:mod:`leadrelay.pipeline.alert_budget`: past ``per_rep_per_hour``
+into the hour's one digest, after it dropped with the reason logged) and sent through the notifier (Salesforce
 custom notifications). An alert is a courtesy beside the assignment: a delivery failure is logged and
 its claim given back, never failing the events (the lead is already assigned and written).
 """
@@ -16,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from leadrelay.domain.alerts import Alert, AlertKind, AlertPolicy, NotificationError, digest, throttle
+from leadrelay.domain.alerts import Alert, AlertKind, AlertPolicy, NotificationError, digest
+from leadrelay.pipeline.alert_budget import spend_budget
 from leadrelay.pipeline.context import StepContext
 from leadrelay.pipeline.state import BatchState
 from leadrelay.ports import AlertLedger, Notifier
@@ -54,7 +56,7 @@ class AlertAssigned:
                 claimed.append((claim, alert))
         if not claimed:
             return
-        budget = throttle([alert for _, alert in claimed], (), self.policy, batch.now)
+        budget = spend_budget([alert for _, alert in claimed], self.ledger, self.policy, batch.now)
         try:
             self.notifier.notify([*budget.send, *(digest(alerts) for alerts in budget.digests.values())])
         except NotificationError as error:
