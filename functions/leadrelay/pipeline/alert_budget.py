@@ -13,8 +13,16 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from leadrelay.domain.alerts import BUDGET_SPENT, Alert, AlertPolicy, Grant, Throttled
-from leadrelay.ports import AlertLedger
+from leadrelay.domain.alerts import (
+    BUDGET_SPENT,
+    Alert,
+    AlertPolicy,
+    Grant,
+    NotificationError,
+    Throttled,
+    digest,
+)
+from leadrelay.ports import AlertLedger, Notifier
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +70,27 @@ def spend_budget(
         tuple(suppressed),
         tuple(dropped),
     )
+
+
+def send_claimed(
+    claimed: Sequence[tuple[str, Alert]],
+    ledger: AlertLedger,
+    notifier: Notifier,
+    policy: AlertPolicy,
+    now: datetime,
+) -> Throttled:
+    """Send the alerts whose ledger claims were taken, within the budget (the processor's alert steps).
+    An alert is a courtesy beside the write: a delivery failure is logged and the claims of the reps it
+    failed for are given back (the next event may alert again), never failing the events."""
+    if not claimed:
+        return Throttled()
+    budget = spend_budget([alert for _, alert in claimed], ledger, policy, now)
+    try:
+        notifier.notify([*budget.send, *(digest(alerts) for alerts in budget.digests.values())])
+    except NotificationError as error:
+        logger.warning("alerts not delivered: %s", error)
+        failed = {alert.rep_id for alert in error.failed or [a for _, a in claimed]}
+        for claim, alert in claimed:
+            if alert.rep_id in failed:
+                ledger.release(claim)
+    return budget

@@ -25,6 +25,7 @@ from leadrelay.pipeline.assignment_alerts import AlertAssigned
 from leadrelay.pipeline.config import PipelineConfig
 from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.fields import PersonFields
+from leadrelay.pipeline.hot_leads import AlertHotLeads
 from leadrelay.pipeline.matching import MATCH_READ_FIELDS, MatchPeople
 from leadrelay.pipeline.messages import BatchReport, InboundMessage
 from leadrelay.pipeline.retrying import Retrier
@@ -94,8 +95,10 @@ class Pipeline:
             account_keys=StampAccountKeys(gateway, match) if match is not None else None,
         )
         """The steps, in order (a new stage is inserted here)."""
-        if self.routing is not None and alerts is not None:
+        if routing is not None and alerts is not None:
             self.steps.append(AlertAssigned(*alerts))  # after the write
+            if routing.hot_lead is not None:
+                self.steps.append(AlertHotLeads(routing, *alerts))
         letters = LetterWriter(operations, rules.version, self.config)
         self.settler = Settler(activities, dead_letters, letters, self.config, clock)
         self._clock = clock
