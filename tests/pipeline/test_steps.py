@@ -42,6 +42,7 @@ def test_the_processor_runs_its_steps_in_order(fake_salesforce: InMemorySalesfor
         "route",
         "plan",
         "write",
+        "write follow-ups",
         "reconcile",
     ]
 

@@ -60,6 +60,9 @@ class BatchState:
         """The write that carries out each event (for its dead letter)."""
         self.routed: dict[str, Routed] = {}
         """Where routing sent each event's lead, by event key."""
+        self.follow_ups: list[WriteIntent] = []
+        """The owners' follow-up Tasks, written after the leads (a Lead created in this batch has its
+        id only then: ``WhoId`` is filled in by ``write follow-ups``)."""
         self.written: dict[str, WriteResult] = {}
         """The successful result of each write, by op ref (a new Lead's id is here)."""
         self.failures: dict[str, Failure] = {}

@@ -25,6 +25,7 @@ from leadrelay.pipeline.decision_logging import LogDecisions
 from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.evaluation import evaluate_person
 from leadrelay.pipeline.fields import PersonFields
+from leadrelay.pipeline.follow_ups import WriteFollowUps
 from leadrelay.pipeline.healing import HealGaps
 from leadrelay.pipeline.messages import parse_message
 from leadrelay.pipeline.reconciling import ReconcileHistories
@@ -230,11 +231,13 @@ def standard_steps(
     After the write, people whose history another invocation extended meanwhile are evaluated, routed,
     planned and written again (:mod:`leadrelay.pipeline.reconciling`)."""
     routed = [routing] if routing is not None else []
+    follow_ups = [WriteFollowUps(gateway, ownership)] if routing is not None else []
     again: list[Step] = [
         EvaluateRules(rules, ownership),
         *routed,
         PlanWrites(ownership),
         WriteToSalesforce(gateway, ownership),
+        *follow_ups,
     ]
     return [
         ParseMessages(),
@@ -248,6 +251,7 @@ def standard_steps(
         *routed,
         PlanWrites(ownership),
         WriteToSalesforce(gateway, ownership),
+        *follow_ups,
         ReconcileHistories(activities, gateway, fields, history_days, again),
         *([LogDecisions(decision_log)] if decision_log is not None else []),
     ]
