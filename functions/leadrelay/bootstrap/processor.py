@@ -195,6 +195,7 @@ def assemble_pipeline(
         ma_directories=ma_directories,
         routing=bundle.routing,
         follow_up=first_response(bundle.sla, bundle.routing.file.stage) if bundle.routing else None,
+        contact_fields=bundle.sla.first_contact_fields if bundle.sla else (),
         pool_states=_local_pool_states(bundle, pool_states or overrides.pool_states),
         decision_log=decision_log or overrides.decision_log,
         alerts=alerts or _alerts(overrides),

@@ -64,6 +64,7 @@ class Pipeline:
         routing: RoutingTable | None = None,
         pool_states: PoolStates | None = None,
         follow_up: tuple[Policy, Timer] | None = None,
+        contact_fields: Sequence[str] = (),
         decision_log: DecisionLog | None = None,
         alerts: tuple[AlertLedger, Notifier] | None = None,
         match: MatchRules | None = None,
@@ -79,7 +80,9 @@ class Pipeline:
         if routing is not None:
             if pool_states is None:
                 raise ValueError("routing.json routes leads: the pipeline needs a store for the pools' state")
-            self.routing = RouteLeads(routing, pool_states, gateway, ownership.outputs, follow_up)
+            self.routing = RouteLeads(
+                routing, pool_states, gateway, ownership.outputs, follow_up, tuple(contact_fields)
+            )
         self.steps: list[Step] = standard_steps(
             rules=rules,
             ownership=ownership,

@@ -56,11 +56,13 @@ class RouteLeads:
     outputs: DecisionOutputs = field(default_factory=DecisionOutputs)
     follow_up: tuple[Policy, Timer] | None = None
     """The first-contact policy and its breach timer: the owner's Task is due at that deadline."""
+    contact_fields: tuple[str, ...] = ()
+    """Lead fields whose setting is the first contact (``sla.json`` ``first_contact_fields``)."""
     name: str = "route"
 
     def run(self, batch: BatchState, ctx: StepContext) -> None:
         """Route each entering lead; a failed read or a contended pool fails that lead's event (transient)."""
-        mark_first_contacts(batch, self.outputs.sla)
+        mark_first_contacts(batch, self.outputs.sla, self.contact_fields)
         self._recycle(batch)  # after: a lead recycled in this batch has its clock closed, not met
         entering = [(intent, batch.decisions[intent.event_keys[0]]) for intent in self._entering(batch)]
         if not entering:
