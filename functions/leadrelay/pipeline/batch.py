@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
+from leadrelay.domain.alerts import AlertPolicy
 from leadrelay.domain.deadletter import OperationsConfig
 from leadrelay.domain.events import EventSource
 from leadrelay.domain.matching.match_rules import MatchRules
@@ -67,6 +68,7 @@ class Pipeline:
         contact_fields: Sequence[str] = (),
         decision_log: DecisionLog | None = None,
         alerts: tuple[AlertLedger, Notifier] | None = None,
+        alert_policy: AlertPolicy | None = None,
         match: MatchRules | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
@@ -99,9 +101,10 @@ class Pipeline:
         )
         """The steps, in order (a new stage is inserted here)."""
         if routing is not None and alerts is not None:
-            self.steps.append(AlertAssigned(*alerts))  # after the write
+            policy = alert_policy or AlertPolicy()
+            self.steps.append(AlertAssigned(*alerts, policy))  # after the write
             if routing.hot_lead is not None:
-                self.steps.append(AlertHotLeads(routing, *alerts))
+                self.steps.append(AlertHotLeads(routing, *alerts, policy))
         letters = LetterWriter(operations, rules.version, self.config)
         self.settler = Settler(activities, dead_letters, letters, self.config, clock)
         self._clock = clock
