@@ -6,12 +6,16 @@
    stay within one lead of its weighted share, and the same pool with a daily cap, an open cap and
    three reps out of office, where the skips are counted. The reference in the same run: a bare
    ``i % 20`` rotation (what routing costs beyond picking a slot).
-2. **SLA monitor**: 10,000 open MQLs past their 48 hours in the local org; one pass of the monitor (its
+2. **Route step calls** (:mod:`bench.routing.batch_calls`): one processor batch whose leads all become
+   MQLs, on the shipped rules and on the same rules without ``routing.json``, counted by the local org's
+   request log: what routing adds per batch (target: at most 2 reads, however many leads it routes).
+3. **SLA monitor**: 10,000 open MQLs past their 48 hours in the local org; one pass of the monitor (its
    own graph, the real gateway over HTTPS, the alert ledger in memory) counted by the org's request log:
    queries (with their pages), notification requests and collection writes, against the target of one
    query per policy plus one composite write per 200 changed records.
 
-Prints; asserts no time. Exit code 1 only when a count misses its target (spread, calls).
+Prints; asserts no time. Exit code 1 only when a count misses its target (spread, route step reads,
+monitor calls).
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from leadrelay.pipeline.assignment import assign_from_pool
 from leadrelay.settings import SlaMonitorSettings
 from leadrelay_tools.localorg import LocalOrg
 from leadrelay_tools.replay.local import write_credentials
+
+from bench.routing.batch_calls import print_routing_calls
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules"
@@ -142,6 +148,7 @@ def main() -> int:
     print(f"                       fallback {capped.counts['fallback']}, busiest rep {busiest}")
     print(f"  reference (i % 20):  {LEADS / base:,.0f} slots/s")
     failed |= worst > 1
+    failed |= print_routing_calls(RULES)
 
     calls, written, seconds = monitor_calls()
     queries = calls.get("query", 0)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:  # annotations only: the ingress functions import this module without the core's models
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-    from leadrelay.domain.alerts import Alert
+    from leadrelay.domain.alerts import Alert, Grant
     from leadrelay.domain.deadletter import DeadLetter
     from leadrelay.domain.decision_log import DecisionEntry
     from leadrelay.domain.enrichment import MaPerson
@@ -208,7 +208,8 @@ class Enqueuer(Protocol):
 
 
 class AlertLedger(Protocol):
-    """Which alerts were already sent: a claim per alert key, taken once (a DynamoDB conditional put)."""
+    """Which alerts were already sent: a claim per alert key, taken once (a DynamoDB conditional put);
+    and each rep's hourly alert budget, shared by every invocation (conditional updates)."""
 
     def claim(self, key: str, *, at: datetime) -> bool:
         """Take ``key``; False when it was already taken (by an earlier or a concurrent run)."""
@@ -216,6 +217,11 @@ class AlertLedger(Protocol):
 
     def release(self, key: str) -> None:
         """Give ``key`` back (its alert could not be delivered: the next run tries again)."""
+        ...
+
+    def spend(self, rep_id: str, *, at: datetime, limit: int) -> Grant:
+        """One more alert to ``rep_id`` in the clock hour of ``at``: a single while fewer than ``limit``
+        were granted this hour, else the hour's one digest if nobody took it, else ``SPENT``."""
         ...
 
 

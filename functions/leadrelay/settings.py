@@ -111,7 +111,8 @@ class AlertSettings(SalesforceAccess):
     """Optional: a Secrets Manager secret (name or ARN) or ``ssm:/path`` holding the Slack incoming
     webhook URL (``{"slack_webhook_url": "https://hooks.slack.com/…"}``); unset: no Slack."""
     alerts_per_rep_per_hour: PositiveInt = 5
-    """Single alerts per rep in one invocation before the rest are folded into one digest."""
+    """Single alerts per rep and clock hour, counted across invocations in the routing state table;
+    past it, the hour's one digest, then nothing (``budget_spent`` logged)."""
 
 
 class ProcessorSettings(AlertSettings):

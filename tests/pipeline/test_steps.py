@@ -42,7 +42,9 @@ def test_the_processor_runs_its_steps_in_order(fake_salesforce: InMemorySalesfor
         "route",
         "plan",
         "write",
+        "write follow-ups",
         "link batch duplicates",
+        "reconcile",
     ]
 
 

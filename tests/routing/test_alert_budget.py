@@ -1,10 +1,26 @@
-"""Alerts without floods: a per-rep hourly budget, one alert per lead per window, the rest in a digest."""
+"""Alerts without floods: a per-rep hourly budget, one alert per lead per window, the rest in a digest.
+
+The budget holds across invocations: it is counted in the routing state table (DynamoDB, moto with its
+item operations atomic as DynamoDB's are), so a second invocation in the same hour — or eight at once —
+finds what the others spent. Past the budget, the invocation that overflows first sends the hour's one
+digest; later alerts that hour are dropped (``budget_spent`` in the log).
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from leadrelay.domain.alerts import Alert, AlertKind, AlertPolicy, Sent, throttle
+import boto3
+import pytest
+from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger, InMemoryAlertLedger
+from leadrelay.domain.alerts import Alert, AlertKind, AlertPolicy, Grant, Sent, throttle
+from leadrelay.pipeline.alert_budget import spend_budget
+from moto import mock_aws
+
+from tests.pipeline.support import create_routing_table
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 SATO, SUZUKI = "005RM0000000002YAA", "005RM0000000003YAA"
@@ -42,3 +58,59 @@ def test_a_different_kind_about_the_same_lead_is_still_sent() -> None:
     breach = Alert(SATO, lead.lead_id, AlertKind.SLA_BREACH, "初回コンタクトの期限を過ぎました")
     log = [Sent(SATO, lead.lead_id, AlertKind.MQL_ASSIGNED, NOW - timedelta(hours=1))]
     assert throttle([breach], log, AlertPolicy(), NOW).send == (breach,)
+
+
+# --- the budget across invocations: counted in DynamoDB (moto), shared by every invocation ---------
+
+TABLE = "leadrelay-routing-state"
+
+
+@pytest.fixture
+def ledger(atomic_dynamodb: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBAlertLedger]:
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-northeast-1")
+        create_routing_table(client, TABLE)
+        yield DynamoDBAlertLedger(client, TABLE)
+
+
+def test_a_second_invocation_in_the_same_hour_finds_the_budget_the_first_one_spent(
+    ledger: DynamoDBAlertLedger,
+) -> None:
+    policy = AlertPolicy(per_rep_per_hour=3)
+    first = spend_budget([assigned(SATO, n) for n in range(5)], ledger, policy, NOW)
+    later = NOW + timedelta(minutes=20)
+    second = spend_budget([assigned(SATO, n) for n in range(5, 7)], ledger, policy, later)
+
+    assert [a.lead_id for a in first.send] == [assigned(SATO, n).lead_id for n in range(3)]
+    assert first.digests == {SATO: (assigned(SATO, 3), assigned(SATO, 4))}  # the hour's one digest
+    assert (second.send, second.digests) == ((), {})
+    assert second.dropped == (assigned(SATO, 5), assigned(SATO, 6))  # budget_spent, logged
+
+
+def test_the_budget_is_per_rep_and_starts_again_the_next_hour(ledger: DynamoDBAlertLedger) -> None:
+    policy = AlertPolicy(per_rep_per_hour=1)
+    spend_budget([assigned(SATO, 1), assigned(SATO, 2)], ledger, policy, NOW)
+
+    later = spend_budget([assigned(SATO, 3), assigned(SUZUKI, 4)], ledger, policy, NOW + timedelta(minutes=5))
+    next_hour = spend_budget([assigned(SATO, 5)], ledger, policy, NOW + timedelta(hours=1))
+
+    assert later.send == (assigned(SUZUKI, 4),)
+    assert later.dropped == (assigned(SATO, 3),)
+    assert next_hour.send == (assigned(SATO, 5),)
+
+
+def test_concurrent_invocations_never_grant_more_than_the_budget_and_one_digest(
+    ledger: DynamoDBAlertLedger,
+) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        grants = list(pool.map(lambda _: ledger.spend(SATO, at=NOW, limit=5), range(40)))
+
+    assert Counter(grants) == {Grant.SINGLE: 5, Grant.DIGEST: 1, Grant.SPENT: 34}
+
+
+def test_the_local_ledger_keeps_the_same_budget() -> None:
+    local = InMemoryAlertLedger()
+    grants = [local.spend(SATO, at=NOW, limit=2) for _ in range(4)]
+    assert grants == [Grant.SINGLE, Grant.SINGLE, Grant.DIGEST, Grant.SPENT]

@@ -239,3 +239,30 @@ def test_a_recycling_owner_takes_the_lead_back_when_the_rules_name_one(
     pipeline.run([message(page_view("taro.yamada@sample-shoji.co.jp"))], remaining=lambda: 60.0)
 
     assert leads_by_email(local_org)["taro.yamada@sample-shoji.co.jp"]["OwnerId"] == SUZUKI
+
+
+def test_a_lead_created_in_the_routing_batch_gets_its_task_too(local_org: LocalOrg, tmp_path: Path) -> None:
+    rules = Path(shutil.copytree(RULES, tmp_path / "rules"))
+    ownership = json.loads((rules / "ownership.json").read_text(encoding="utf-8"))
+    ownership["objects"]["Lead"]["ma"] += ["Title", "NumberOfEmployees", "State"]  # the MA's form fields
+    (rules / "ownership.json").write_text(json.dumps(ownership, ensure_ascii=False), encoding="utf-8")
+    form = {
+        "LastName": "高橋",
+        "FirstName": "健一",
+        "Company": "株式会社みらい製作所",
+        "Title": "営業本部長",
+        "NumberOfEmployees": 350,
+        "State": "東京都",
+    }
+    events = becomes_mql("kenichi.takahashi@mirai-seisakusho.co.jp")
+    events[0] = events[0].model_copy(update={"fields": form})  # the MA form that brings the person in
+    pipeline, _, _ = make_pipeline(local_org, rules=rules)
+
+    pipeline.run([message(event) for event in events], remaining=lambda: 60.0)
+
+    lead = leads_by_email(local_org)["kenichi.takahashi@mirai-seisakusho.co.jp"]
+    (task,) = local_org.records("Task")
+    assert lead["LR_Lifecycle_Stage__c"] == "MQL"
+    assert (task["OwnerId"], task["WhoId"][:15]) == (lead["OwnerId"], lead["Id"][:15])
+    assert task["Subject"] == "MQL 初回コンタクト (期限 2026-11-22 18:00)"
+    assert lead["LR_SLA_Due_At__c"].startswith("2026-11-22T09:00:00")

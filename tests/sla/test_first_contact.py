@@ -3,12 +3,18 @@
 End to end: the lead becomes an MQL and is routed by the processor (shipped rules, the local org through
 the real gateway); the rep writes a Task or an Event in the local org, the org emits its change event,
 Event Relay's envelope carries it to ingress (``parse_salesforce_event``) and the processor (same
-activity store) writes the lead back.
+activity store) writes the lead back. An org whose reps already record the first call in a Lead field of
+their own names it in ``sla.json`` (``first_contact_fields``): the Lead's change event setting it is the
+first contact too.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +24,7 @@ from leadrelay.ingress.salesforce import parse_salesforce_event
 from leadrelay_tools.localorg import LocalOrg
 
 from tests.ingress.builders import eventbridge
-from tests.pipeline.support import NOW, make_pipeline, message
+from tests.pipeline.support import NOW, RULES, make_pipeline, message
 from tests.routing.test_routing_step import becomes_mql, seed_lead
 from tests.sla.conftest import SATO
 
@@ -120,3 +126,75 @@ def test_an_open_task_is_no_contact(local_org: LocalOrg, routed: str) -> None:
 
     assert result.events == ()
     assert lead(local_org, lead_id)["LR_SLA_Status__c"] == "On Track"
+
+
+# --- first contact from a field the org already fills (sla.json first_contact_fields) ---------------
+
+CALL_DATE = """<?xml version="1.0" encoding="UTF-8"?>
+<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">
+    <fullName>Initial_Call_At__c</fullName>
+    <label>初回架電日時</label>
+    <required>false</required>
+    <type>DateTime</type>
+</CustomField>
+"""
+
+
+@pytest.fixture
+def calling_org(tmp_path: Path) -> Iterator[LocalOrg]:
+    """An org whose inside sales already record 初回架電日時 (``Initial_Call_At__c``) on the Lead."""
+    project = Path(__file__).resolve().parents[2] / "infra" / "salesforce"
+    ignore = shutil.ignore_patterns("node_*")
+    metadata = Path(shutil.copytree(project, tmp_path / "salesforce", ignore=ignore))
+    fields = metadata / "force-app" / "main" / "default" / "objects" / "Lead" / "fields"
+    (fields / "Initial_Call_At__c.field-meta.xml").write_text(CALL_DATE, encoding="utf-8")
+    with LocalOrg(metadata_dir=metadata) as org:
+        yield org
+
+
+@pytest.fixture
+def calling_rules(tmp_path: Path) -> Path:
+    """The shipped rules, with sla.json naming the org's own first-contact field."""
+    rules = Path(shutil.copytree(RULES, tmp_path / "rules"))
+    sla = json.loads((rules / "sla.json").read_text(encoding="utf-8"))
+    sla["first_contact_fields"] = ["Initial_Call_At__c"]
+    (rules / "sla.json").write_text(json.dumps(sla, ensure_ascii=False), encoding="utf-8")
+    return rules
+
+
+def test_the_orgs_own_first_call_field_meets_the_first_contact_sla(
+    calling_org: LocalOrg, calling_rules: Path, store: InMemoryActivityStore
+) -> None:
+    lead_id = seed_lead(calling_org, TARO)
+    pipeline, _, _ = make_pipeline(calling_org, store=store, rules=calling_rules)
+    pipeline.run([message(event) for event in becomes_mql(TARO)], remaining=lambda: 60.0)
+    assert lead(calling_org, lead_id)["LR_SLA_Status__c"] == "On Track"
+    called = datetime(2026, 11, 20, 17, 45, tzinfo=TOKYO)
+
+    calling_org.update("Lead", lead_id, {"Initial_Call_At__c": called.isoformat()}, user_id=SATO)
+    change = calling_org.change_events("Lead")[-1]
+    events = parse_salesforce_event(eventbridge("LeadChangeEvent", change), received_at=NOW).events
+    make_pipeline(calling_org, store=store, rules=calling_rules)[0].run(
+        [message(event) for event in events], remaining=lambda: 60.0
+    )
+
+    record = lead(calling_org, lead_id)
+    assert record["LR_SLA_Status__c"] == "Met"
+    assert datetime.fromisoformat(record["LR_First_Contact_At__c"].replace("+0000", "+00:00")) == called
+
+
+def test_a_lead_change_that_leaves_the_field_empty_is_no_contact(
+    calling_org: LocalOrg, calling_rules: Path, store: InMemoryActivityStore
+) -> None:
+    lead_id = seed_lead(calling_org, TARO)
+    pipeline, _, _ = make_pipeline(calling_org, store=store, rules=calling_rules)
+    pipeline.run([message(event) for event in becomes_mql(TARO)], remaining=lambda: 60.0)
+
+    calling_org.update("Lead", lead_id, {"Phone": "03-1234-5678"}, user_id=SATO)
+    change = calling_org.change_events("Lead")[-1]
+    events = parse_salesforce_event(eventbridge("LeadChangeEvent", change), received_at=NOW).events
+    make_pipeline(calling_org, store=store, rules=calling_rules)[0].run(
+        [message(event) for event in events], remaining=lambda: 60.0
+    )
+
+    assert lead(calling_org, lead_id)["LR_SLA_Status__c"] == "On Track"

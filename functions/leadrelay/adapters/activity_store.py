@@ -23,7 +23,8 @@ share a key with the value hashing to them — not a value an e-mail, id or even
   ``PutItem`` per applied event; before a copy of an event is dead-lettered, one ``Query`` asks
   whether another copy was applied. They share the table with the histories (no identity key starts
   with ``applied#``) and use only the actions the store already needs (``PutItem``, ``Query``).
-* **History is one ``Query`` per identity key** (``pk = :key AND sk >= :since``, pages followed).
+* **History is one ``Query`` per identity key** (``pk = :key AND sk >= :since``, pages followed),
+  strongly consistent: an activity another invocation has just stored is in it.
 * **TTL**: ``expires_at`` (epoch seconds) is ``occurred_at`` plus the retention; DynamoDB deletes
   expired items in the background, and reads filter on the time bound anyway.
 
@@ -194,6 +195,7 @@ class DynamoDBActivityStore:
         found: list[dict[str, Any]] = []
         request: dict[str, Any] = {
             "TableName": self._table,
+            "ConsistentRead": True,  # an activity another invocation just stored is seen (reconciling)
             "KeyConditionExpression": "#pk = :key AND #sk >= :since",
             "ExpressionAttributeNames": {"#pk": PK, "#sk": SK},
             "ExpressionAttributeValues": {

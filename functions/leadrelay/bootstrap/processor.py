@@ -28,6 +28,7 @@ from leadrelay.adapters.salesforce.notifications import SalesforceNotifier
 from leadrelay.adapters.secrets import SecretSource
 from leadrelay.adapters.slack import FanOut, SlackNotifier
 from leadrelay.bootstrap import NO_OVERRIDES, Overrides, utc_now
+from leadrelay.domain.alerts import AlertPolicy
 from leadrelay.domain.deadletter import OperationsConfig
 from leadrelay.domain.events import EventSource
 from leadrelay.domain.retry import Backoff
@@ -173,6 +174,7 @@ def processor_runtime(
         pool_states=pool_states,
         decision_log=overrides.decision_log or decision_log(settings, clients),
         alerts=(ledger, notifier) if ledger is not None and notifier is not None else None,
+        alert_policy=AlertPolicy(per_rep_per_hour=settings.alerts_per_rep_per_hour),
     )
     return ProcessorRuntime(pipeline, settings.time_margin_seconds)
 
@@ -189,11 +191,13 @@ def assemble_pipeline(
     pool_states: PoolStates | None = None,
     decision_log: DecisionLog | None = None,
     alerts: tuple[AlertLedger, Notifier] | None = None,
+    alert_policy: AlertPolicy | None = None,
 ) -> Pipeline:
     """The pipeline on a loaded rules directory and the given ports (``overrides``: clock, sleep, rng);
     ``pool_states`` keeps the routing pools' state when the rules route leads (default: in memory);
     ``decision_log`` keeps the applied decisions (default: ``overrides.decision_log``, else none);
-    ``alerts`` (a ledger and a notifier) tells reps about the MQLs routed to them."""
+    ``alerts`` (a ledger and a notifier) tells reps about the MQLs routed to them and their hot leads,
+    within ``alert_policy``'s budget (default: 5 an hour)."""
     return Pipeline(
         rules=bundle.rules,
         ownership=bundle.ownership,
@@ -206,9 +210,11 @@ def assemble_pipeline(
         ma_directories=ma_directories,
         routing=bundle.routing,
         follow_up=first_response(bundle.sla, bundle.routing.file.stage) if bundle.routing else None,
+        contact_fields=bundle.sla.first_contact_fields if bundle.sla else (),
         pool_states=_local_pool_states(bundle, pool_states or overrides.pool_states),
         decision_log=decision_log or overrides.decision_log,
         alerts=alerts or _alerts(overrides),
+        alert_policy=alert_policy,
         match=bundle.match,
         clock=overrides.clock or utc_now,
         sleep=overrides.sleep or time.sleep,

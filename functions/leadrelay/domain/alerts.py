@@ -3,14 +3,20 @@
 Reps are told about an MQL assigned to them, a hot lead, an SLA reminder or a breach. A burst (a
 webinar's attendee list scored at once) must not ring a phone forty times: :func:`throttle` takes the
 alerts wanted now and what was already sent, and returns what to send one by one and, per rep, what to
-fold into one digest. Pure: the sent log comes in (the adapter keeps it in DynamoDB), ``now`` is given.
+fold into one digest. Pure: the sent log comes in, ``now`` is given.
+
+Across invocations the budget is counted in DynamoDB (:class:`Grant`, the alert ledger's ``spend``):
+per rep and clock hour (UTC), ``per_rep_per_hour`` single alerts, then **one digest** holding the rest
+of the invocation that first overflows; alerts after that digest within the same hour are dropped, the
+reason logged (``budget_spent``) — the rep has had their hour's alerts and digest, and the leads still
+carry their Task and SLA fields.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 
@@ -32,6 +38,26 @@ TITLES = {
     AlertKind.SLA_ESCALATION: "SLA エスカレーション: 部下の MQL が未対応です",
 }
 """The notification title per kind (the body is the alert's text)."""
+
+
+class Grant(StrEnum):
+    """What the rep's hourly budget allows one more alert (the alert ledger's ``spend``)."""
+
+    SINGLE = "single"
+    """Within ``per_rep_per_hour``: sent on its own."""
+    DIGEST = "digest"
+    """The singles are spent; this invocation holds the hour's one digest: folded into it."""
+    SPENT = "spent"
+    """The singles and the hour's digest are spent: dropped, with the reason logged."""
+
+
+BUDGET_SPENT = "budget_spent"
+"""The reason logged for an alert dropped because its rep's hour is spent."""
+
+
+def budget_hour(at: datetime) -> str:
+    """The clock hour (UTC) a rep's budget counts in: ``20261120T09``."""
+    return at.astimezone(UTC).strftime("%Y%m%dT%H")
 
 
 class NotificationError(RuntimeError):
@@ -80,6 +106,8 @@ class Throttled:
     digests: dict[str, tuple[Alert, ...]] = field(default_factory=dict)
     suppressed: tuple[Alert, ...] = ()
     """Already alerted about this lead (and kind) within the window: nothing is sent."""
+    dropped: tuple[Alert, ...] = ()
+    """Past the rep's hourly budget and its digest (``budget_spent``): nothing is sent."""
 
 
 def throttle(wanted: Sequence[Alert], sent: Iterable[Sent], policy: AlertPolicy, now: datetime) -> Throttled:

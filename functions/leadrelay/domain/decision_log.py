@@ -98,8 +98,9 @@ class SlaReason(BaseModel):
     """Who was alerted for this action (``None``: nobody, e.g. a reminder folded into a breach alert)."""
     alert_kind: str | None = None
     notified: str | None = None
-    """How the alert went: ``sent``, ``digest`` (folded into the rep's digest), ``sent_before`` (an
-    earlier run sent it: the alert ledger held its key)."""
+    """How the alert went: ``sent``, ``digest`` (folded into the rep's digest), ``budget_spent`` (not
+    sent: the rep's hourly alerts and digest were spent), ``sent_before`` (an earlier run sent it: the
+    alert ledger held its key)."""
 
 
 class DecisionEntry(BaseModel):

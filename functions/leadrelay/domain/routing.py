@@ -109,6 +109,21 @@ class Row(Strict):
     fallback: OwnerId | None = Field(default=None, description="When the target cannot take the lead.")
 
 
+class HotLeadModel(Strict):
+    """When a lead is hot enough to tell its owner at once, MQL or not (the seeds' "score ≥ 80 and a
+    product page viewed")."""
+
+    description: str | None = None
+    when: Condition = Field(description="Over lead, scores, activities (the whole history) and event.")
+    window_hours: int = Field(default=24, ge=1, description="At most one hot-lead alert per lead per window.")
+
+
+class AlertsModel(Strict):
+    """Alerts the rules configure beside the routing (the MQL-assigned and SLA alerts are always on)."""
+
+    hot_lead: HotLeadModel | None = None
+
+
 class RoutingFile(RuleFile):
     """``rules/routing.json``."""
 
@@ -126,6 +141,7 @@ class RoutingFile(RuleFile):
     pools: dict[str, PoolModel] = Field(default_factory=dict)
     rows: list[Row] = Field(min_length=1)
     fallback_owner: OwnerId = Field(description="The owner of last resort: a lead never lands nowhere.")
+    alerts: AlertsModel = AlertsModel()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +162,8 @@ class RoutingTable:
     file: RoutingFile
     calendar: BusinessCalendar
     checks: tuple[Compiled | None, ...]
+    hot_lead: Compiled | None = None
+    """``alerts.hot_lead.when`` compiled (None: no hot-lead alerts)."""
 
     def user_ids(self) -> list[str]:
         """Every user the table may hand a lead to (pool members, user targets, user fallbacks)."""
@@ -163,6 +181,14 @@ class RoutingTable:
             if check is None or check.check(scope, frame):
                 return Route(row.id, row.to, row.fallback or self.file.fallback_owner)
         return Route(NO_ROW, None, self.file.fallback_owner)
+
+    def is_hot(self, root: Mapping[str, Any], now: datetime) -> bool:
+        """Whether ``alerts.hot_lead.when`` holds for ``root`` (``lead``, ``scores``, ``activities``,
+        ``event``) at ``now``; False when the file configures no hot-lead alert."""
+        if self.hot_lead is None:
+            return False
+        scope = {"lead": {}, "event": {}, "activities": [], "scores": {}, **root}
+        return bool(self.hot_lead.check(scope, Frame(now.timestamp(), scope, None)))
 
 
 def compile_routing(
@@ -184,12 +210,14 @@ def compile_routing(
             )
             ctx.error(f"{at}/to/pool", f"undefined pool {row.to.pool!r}{hint}")
         checks.append(None if row.when is None else compiler.compile(row.when, f"{at}/when"))
+    hot = model.alerts.hot_lead
+    hot_check = compiler.compile(hot.when, "/alerts/hot_lead/when") if hot is not None else None
     try:
         calendar = model.calendar.build()
     except ValueError as error:
         ctx.error("/calendar", str(error))
         calendar = BusinessCalendar()
-    return RoutingTable(model, calendar, tuple(checks))
+    return RoutingTable(model, calendar, tuple(checks), hot_check)
 
 
 def check_routing_file(model: RoutingFile, ctx: CheckContext) -> None:

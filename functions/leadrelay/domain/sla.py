@@ -18,13 +18,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from leadrelay.domain.calendar import BusinessCalendar, Span, Unit
 from leadrelay.engine.diagnostics import CheckContext, pointer
 from leadrelay.engine.models import RuleFile, Strict
+
+FieldName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+"""A Salesforce field API name (``First_Call_Date__c``)."""
 
 
 class Action(StrEnum):
@@ -82,6 +85,14 @@ class SlaFile(RuleFile):
     kind: Literal["sla"]
     description: str | None = None
     policies: list[Policy] = Field(min_length=1)
+    first_contact_fields: tuple[FieldName, ...] = Field(
+        default=(),
+        description=(
+            "Lead date or date-time fields the org already fills when a rep first reaches the lead (a"
+            " 初回架電日 field): a change of the Lead (CDC) that sets one is the first contact, as a"
+            " completed Task or a logged Event is."
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)

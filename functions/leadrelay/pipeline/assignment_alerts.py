@@ -2,8 +2,9 @@
 
 For every lead the route step gave to a user and whose write was applied, one alert (kind
 ``mql_assigned``) to the new owner: claimed in the alert ledger first (``<lead>/mql_assigned/<event>``,
-a conditional put), so a redelivered event never alerts twice, then throttled by the budget (a rep's
-alerts past ``per_rep_per_hour`` folded into one digest) and sent through the notifier (Salesforce
+a conditional put), so a redelivered event never alerts twice, then held to the rep's hourly budget
+shared with every other invocation (:mod:`leadrelay.pipeline.alert_budget`: past ``per_rep_per_hour``
+into the hour's one digest, after it dropped with the reason logged) and sent through the notifier (Salesforce
 custom notifications). An alert is a courtesy beside the assignment: a delivery failure is logged and
 its claim given back, never failing the events (the lead is already assigned and written).
 """
@@ -16,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from leadrelay.domain.alerts import Alert, AlertKind, AlertPolicy, NotificationError, digest, throttle
+from leadrelay.domain.alerts import Alert, AlertKind, AlertPolicy
+from leadrelay.pipeline.alert_budget import send_claimed
 from leadrelay.pipeline.context import StepContext
 from leadrelay.pipeline.state import BatchState
 from leadrelay.ports import AlertLedger, Notifier
@@ -52,23 +54,17 @@ class AlertAssigned:
             claim = f"{write.record_id}/{AlertKind.MQL_ASSIGNED.value}/{event}"
             if self.ledger.claim(claim, at=batch.now):
                 claimed.append((claim, alert))
-        if not claimed:
-            return
-        budget = throttle([alert for _, alert in claimed], (), self.policy, batch.now)
-        try:
-            self.notifier.notify([*budget.send, *(digest(alerts) for alerts in budget.digests.values())])
-        except NotificationError as error:
-            logger.warning("MQL-assigned alerts not delivered: %s", error)
-            failed = {alert.rep_id for alert in error.failed or [a for _, a in claimed]}
-            for claim, alert in claimed:
-                if alert.rep_id in failed:
-                    self.ledger.release(claim)
+        send_claimed(claimed, self.ledger, self.notifier, self.policy, batch.now)
+
+
+def lead_text(lead: Mapping[str, Any]) -> str:
+    """``山田 太郎 (株式会社サンプル商事)``: who the lead is."""
+    name = " ".join(str(lead[part]) for part in ("LastName", "FirstName") if lead.get(part))
+    company = lead.get("Company")
+    return f"{name} ({company})" if company else name or "MQL"
 
 
 def _text(fields: Mapping[str, Any], batch: BatchState, key: str) -> str:
     """``山田 太郎 (株式会社サンプル商事)``: who the lead is, from the lead as read and as written."""
     current = next((i.current for i in batch.intents if key in i.event_keys and i.sobject == "Lead"), {})
-    lead = {**current, **fields}
-    name = " ".join(str(lead[part]) for part in ("LastName", "FirstName") if lead.get(part))
-    company = lead.get("Company")
-    return f"{name} ({company})" if company else name or "MQL"
+    return lead_text({**current, **fields})

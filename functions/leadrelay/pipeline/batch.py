@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
+from leadrelay.domain.alerts import AlertPolicy
 from leadrelay.domain.deadletter import OperationsConfig
 from leadrelay.domain.events import EventSource
 from leadrelay.domain.matching.match_rules import MatchRules
@@ -26,6 +27,7 @@ from leadrelay.pipeline.config import PipelineConfig
 from leadrelay.pipeline.duplicate_links import LinkBatchDuplicates
 from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.fields import PersonFields
+from leadrelay.pipeline.hot_leads import AlertHotLeads
 from leadrelay.pipeline.matching import MATCH_READ_FIELDS, MatchPeople
 from leadrelay.pipeline.messages import BatchReport, InboundMessage
 from leadrelay.pipeline.retrying import Retrier
@@ -64,8 +66,10 @@ class Pipeline:
         routing: RoutingTable | None = None,
         pool_states: PoolStates | None = None,
         follow_up: tuple[Policy, Timer] | None = None,
+        contact_fields: Sequence[str] = (),
         decision_log: DecisionLog | None = None,
         alerts: tuple[AlertLedger, Notifier] | None = None,
+        alert_policy: AlertPolicy | None = None,
         match: MatchRules | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
@@ -79,7 +83,9 @@ class Pipeline:
         if routing is not None:
             if pool_states is None:
                 raise ValueError("routing.json routes leads: the pipeline needs a store for the pools' state")
-            self.routing = RouteLeads(routing, pool_states, gateway, ownership.outputs, follow_up)
+            self.routing = RouteLeads(
+                routing, pool_states, gateway, ownership.outputs, follow_up, tuple(contact_fields)
+            )
         self.steps: list[Step] = standard_steps(
             rules=rules,
             ownership=ownership,
@@ -96,8 +102,11 @@ class Pipeline:
             duplicate_links=LinkBatchDuplicates(gateway) if match is not None else None,
         )
         """The steps, in order (a new stage is inserted here)."""
-        if self.routing is not None and alerts is not None:
-            self.steps.append(AlertAssigned(*alerts))  # after the write
+        if routing is not None and alerts is not None:
+            policy = alert_policy or AlertPolicy()
+            self.steps.append(AlertAssigned(*alerts, policy))  # after the write
+            if routing.hot_lead is not None:
+                self.steps.append(AlertHotLeads(routing, *alerts, policy))
         letters = LetterWriter(operations, rules.version, self.config)
         self.settler = Settler(activities, dead_letters, letters, self.config, clock)
         self._clock = clock

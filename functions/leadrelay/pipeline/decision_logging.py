@@ -68,7 +68,7 @@ def decision_entries(batch: BatchState) -> list[DecisionEntry]:
             write = batch.writes.get(key)
             result = batch.written.get(write.ref) if write is not None else None
             routed = batch.routed.get(key)
-            follow_up = batch.follow_ups.get(key)
+            follow_up = batch.follow_up_reasons.get(key)
             entries.append(
                 DecisionEntry(
                     logged_at=batch.now,

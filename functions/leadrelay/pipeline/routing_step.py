@@ -56,11 +56,13 @@ class RouteLeads:
     outputs: DecisionOutputs = field(default_factory=DecisionOutputs)
     follow_up: tuple[Policy, Timer] | None = None
     """The first-contact policy and its breach timer: the owner's Task is due at that deadline."""
+    contact_fields: tuple[str, ...] = ()
+    """Lead fields whose setting is the first contact (``sla.json`` ``first_contact_fields``)."""
     name: str = "route"
 
     def run(self, batch: BatchState, ctx: StepContext) -> None:
         """Route each entering lead; a failed read or a contended pool fails that lead's event (transient)."""
-        mark_first_contacts(batch, self.outputs.sla)
+        mark_first_contacts(batch, self.outputs.sla, self.contact_fields)
         self._recycle(batch)  # after: a lead recycled in this batch has its clock closed, not met
         entering = [(intent, batch.decisions[intent.event_keys[0]]) for intent in self._entering(batch)]
         if not entering:
@@ -90,8 +92,8 @@ class RouteLeads:
             follow_up = self._follow_up(routed, intent, users, batch.now)
             if follow_up is not None and self.follow_up is not None:
                 task, due = follow_up
-                batch.intents.append(task)
-                batch.follow_ups[key] = (self.follow_up[0].id, self.follow_up[1].id, due)
+                batch.follow_ups.append(task)
+                batch.follow_up_reasons[key] = (self.follow_up[0].id, self.follow_up[1].id, due)
                 if self.outputs.sla is not None:
                     desired[self.outputs.sla.due_at] = due
             batch.intents.append(
@@ -111,9 +113,10 @@ class RouteLeads:
         self, routed: Routed, intent: WriteIntent, users: Mapping[str, UserInfo], now: datetime
     ) -> tuple[WriteIntent, datetime] | None:
         """The owner's Task, due at the first-contact deadline in the owner's time zone, upserted on a key
-        made from the event (a redelivered event updates it, never makes a second). Only for an existing
-        Lead routed to a user (a queue owns no Tasks; a new Lead's id is not known before its write)."""
-        if self.follow_up is None or not intent.record_id or not routed.owner_id.startswith("005"):
+        made from the event (a redelivered event updates it, never makes a second). Only for a Lead
+        routed to a user (a queue owns no Tasks); a Lead created in this batch gets its ``WhoId`` after
+        its write (:class:`leadrelay.pipeline.follow_ups.WriteFollowUps`)."""
+        if self.follow_up is None or not routed.owner_id.startswith("005"):
             return None
         policy, breach = self.follow_up
         owner = users.get(routed.owner_id) or users.get(routed.owner_id[:15])
@@ -123,7 +126,7 @@ class RouteLeads:
             "Subject": f"MQL 初回コンタクト (期限 {due:%Y-%m-%d %H:%M})",
             "ActivityDate": due.date().isoformat(),
             "OwnerId": routed.owner_id,
-            "WhoId": intent.record_id,
+            **({"WhoId": intent.record_id} if intent.record_id else {}),
             "Status": "Not Started",
             "Priority": "High",
             "Description": f"{policy.id}: {routed.reason()}",

@@ -8,8 +8,9 @@ Every 15 minutes (EventBridge Scheduler → ``handlers/sla_monitor.py``):
 2. **Plan** each clock (:func:`leadrelay.domain.sla_watch.plan_clock`, pure, given ``now``).
 3. **Alert**: each alert is claimed in the alert ledger first (a DynamoDB conditional put on
    ``lead/policy/timer/clock start``); only the run that claims it sends it, so two runs — one after
-   the other or at once — never send one twice. The budget (:func:`leadrelay.domain.alerts.throttle`)
-   folds a rep's alerts past ``per_rep_per_hour`` into one digest. When delivery fails, the claims are
+   the other or at once — never send one twice. The rep's hourly budget, shared with the processor
+   (:mod:`leadrelay.pipeline.alert_budget`), folds alerts past ``per_rep_per_hour`` into the hour's
+   one digest and drops those after it (the reason logged). When delivery fails, the claims are
    given back and those leads are not written: the next run tries them again.
 4. **Log** each action taken — its policy, timer and deadline, the status and owner it leaves, the alert
    and how it went — to the decision log (:mod:`leadrelay.pipeline.sla_logging`), one object per run,
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from leadrelay.domain.alerts import Alert, AlertPolicy, NotificationError, digest, throttle
+from leadrelay.domain.alerts import Alert, AlertPolicy, NotificationError, digest
 from leadrelay.domain.calendar import BusinessCalendar, Unit
 from leadrelay.domain.owners import TOKYO, USER_FIELDS, UserInfo, user_infos, zone_info
 from leadrelay.domain.ownership import SlaOutput
@@ -43,6 +44,7 @@ from leadrelay.domain.sla_watch import (
     plan_clock,
 )
 from leadrelay.domain.writes import WriteKind, WriteOp, WriteResult
+from leadrelay.pipeline.alert_budget import spend_budget
 from leadrelay.pipeline.sla_logging import run_id, sla_entries
 from leadrelay.ports import AlertLedger, DecisionLog, Notifier, SalesforceGateway
 
@@ -59,6 +61,8 @@ class MonitorReport:
     alerts_sent: int = 0
     alerts_digested: int = 0
     alerts_already_sent: int = 0
+    alerts_dropped: int = 0
+    """Past the rep's hourly budget and its digest (``budget_spent``, logged per alert)."""
     leads_written: int = 0
     write_failures: int = 0
     delivery_failed: int = 0
@@ -152,10 +156,14 @@ class SlaMonitor:
                     repeats += 1
                     notified[key] = "sent_before"
         wanted = [alert for _, alert in claimed]
-        budget = throttle(wanted, (), self.alert_policy, now)
+        budget = spend_budget(wanted, self.ledger, self.alert_policy, now)
         digested = sum(len(alerts) for alerts in budget.digests.values())
         folded = {alert for alerts in budget.digests.values() for alert in alerts}
-        notified |= {key: "digest" if alert in folded else "sent" for key, alert in claimed}
+        dropped = set(budget.dropped)
+        notified |= {
+            key: "digest" if alert in folded else "budget_spent" if alert in dropped else "sent"
+            for key, alert in claimed
+        }
         try:
             self.notifier.notify([*budget.send, *(digest(alerts) for alerts in budget.digests.values())])
         except NotificationError as error:
@@ -176,6 +184,7 @@ class SlaMonitor:
             "alerts_sent": len(budget.send),
             "alerts_digested": digested,
             "alerts_already_sent": repeats,
+            "alerts_dropped": len(budget.dropped),
         }
         return plans, counts, notified
 

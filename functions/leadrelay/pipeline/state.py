@@ -63,7 +63,10 @@ class BatchState:
         """The write that carries out each event (for its dead letter)."""
         self.routed: dict[str, Routed] = {}
         """Where routing sent each event's lead, by event key."""
-        self.follow_ups: dict[str, tuple[str, str, datetime]] = {}
+        self.follow_ups: list[WriteIntent] = []
+        """The owners' follow-up Tasks, written after the leads (a Lead created in this batch has its
+        id only then: ``WhoId`` is filled in by ``write follow-ups``)."""
+        self.follow_up_reasons: dict[str, tuple[str, str, datetime]] = {}
         """The owner's follow-up Task of each routed event's lead: the first-contact policy, its breach
         timer and the deadline the Task is due at (for the decision log)."""
         self.first_contacts: dict[str, float] = {}

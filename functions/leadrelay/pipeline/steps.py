@@ -1,8 +1,8 @@
 """The processor's pipeline as an ordered list of steps over one :class:`BatchState`.
 
 parse → heal (CDC gaps) → enrich (MA ids) → resolve identities → match (名寄せ) → record activities →
-evaluate rules → route → plan writes → write; then the batch is settled
-(:mod:`leadrelay.pipeline.settling`). A step reads what earlier steps produced and adds its own; it
+evaluate rules → route → plan writes → write → reconcile (a history grown meanwhile); then the batch is
+settled (:mod:`leadrelay.pipeline.settling`). A step reads what earlier steps produced and adds its own; it
 fails the events it cannot carry further (``batch.fail``) and leaves the rest to the next step. A new
 stage (SLA timers) is a new step in :func:`standard_steps`, not an edit inside another one.
 """
@@ -26,8 +26,10 @@ from leadrelay.pipeline.decision_logging import LogDecisions
 from leadrelay.pipeline.enrichment import MaEnricher
 from leadrelay.pipeline.evaluation import evaluate_person
 from leadrelay.pipeline.fields import PersonFields
+from leadrelay.pipeline.follow_ups import WriteFollowUps
 from leadrelay.pipeline.healing import HealGaps
 from leadrelay.pipeline.messages import parse_message
+from leadrelay.pipeline.reconciling import ReconcileHistories
 from leadrelay.pipeline.recording import Target, record_and_read
 from leadrelay.pipeline.resolution import resolve_people
 from leadrelay.pipeline.state import BatchState, target_ref
@@ -233,7 +235,18 @@ def standard_steps(
     """The processor's steps, in order (``account_keys`` and ``matching``, when the rules match people
     (``dedup.json``), before and after identities are resolved; ``routing``, when the rules route
     leads, after the rules; ``duplicate_links`` (naming the batch's new Leads that may be one another)
-    after the write; logging the applied decisions last, when a decision log is configured)."""
+    after the write; logging the applied decisions last, when a decision log is configured). After the
+    write, people whose history another invocation extended meanwhile are evaluated, routed, planned
+    and written again (:mod:`leadrelay.pipeline.reconciling`)."""
+    routed = [routing] if routing is not None else []
+    follow_ups = [WriteFollowUps(gateway, ownership)] if routing is not None else []
+    again: list[Step] = [
+        EvaluateRules(rules, ownership),
+        *routed,
+        PlanWrites(ownership),
+        WriteToSalesforce(gateway, ownership),
+        *follow_ups,
+    ]
     return [
         ParseMessages(),
         HealGaps(gateway, resync_max_records),
@@ -243,10 +256,12 @@ def standard_steps(
         *([matching] if matching is not None else []),
         RecordActivities(activities, history_days),
         EvaluateRules(rules, ownership),
-        *([routing] if routing is not None else []),
+        *routed,
         PlanWrites(ownership),
         WriteToSalesforce(gateway, ownership),
+        *follow_ups,
         *([duplicate_links] if duplicate_links is not None else []),
+        ReconcileHistories(activities, gateway, fields, history_days, again),
         *([LogDecisions(decision_log)] if decision_log is not None else []),
     ]
 
@@ -258,6 +273,7 @@ __all__ = [
     "LogDecisions",
     "ParseMessages",
     "PlanWrites",
+    "ReconcileHistories",
     "RecordActivities",
     "ResolveIdentities",
     "Step",
