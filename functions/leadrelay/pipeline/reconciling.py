@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -32,7 +32,7 @@ from leadrelay.domain.failures import ACTIVITY_STORE_ERROR, SalesforceCallError
 from leadrelay.domain.identity import NewLead, Person, PersonObject
 from leadrelay.pipeline.context import Step, StepContext
 from leadrelay.pipeline.fields import PersonFields
-from leadrelay.pipeline.recording import Target
+from leadrelay.pipeline.recording import Target, history_keys, joined_history
 from leadrelay.pipeline.state import BatchState, target_ref
 from leadrelay.ports import ActivityStore, SalesforceGateway
 
@@ -64,7 +64,7 @@ class ReconcileHistories:
             if not written:
                 return
             try:
-                fresh = self.activities.history(list(dict.fromkeys(p.key for p, _ in written)), since=since)
+                fresh = self._histories(written, since)
             except Exception as exc:  # cannot tell: the events come back and are evaluated again
                 self._fail(batch, ctx, written, f"history not read again after the write: {exc}")
                 return
@@ -82,6 +82,15 @@ class ReconcileHistories:
         changing = {person.key for person, _ in stale}
         leftover = [target for target in self._written(batch) if target[0].key in changing]
         self._fail(batch, ctx, leftover, f"history still growing after {self.rounds} rewrites")
+
+    def _histories(self, written: Sequence[Target], since: datetime) -> dict[str, list[dict[str, Any]]]:
+        """Each written person's history as the recording step read it (their key and the other e-mail
+        keys their events name, joined)."""
+        keys = {person.key: history_keys(person, events) for person, events in written}
+        read = self.activities.history(
+            list(dict.fromkeys(k for ks in keys.values() for k in ks)), since=since
+        )
+        return {key: joined_history([read.get(k, []) for k in ks]) for key, ks in keys.items()}
 
     def _written(self, batch: BatchState) -> list[Target]:
         """The people of the batch written by it (their events all standing): the ones whose write may

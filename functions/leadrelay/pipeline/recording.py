@@ -84,7 +84,7 @@ def record_and_read(
             for event in (e for p, events in people if p.key == key for e in events):
                 recorded.failed[event.idempotency_key] = store_error(error)
         else:
-            recorded.histories[key] = _joined(
+            recorded.histories[key] = joined_history(
                 [h for k in person_keys if not isinstance(h := read.get(k, []), Exception)]
             )
     if recorded.failed:
@@ -101,7 +101,7 @@ def history_keys(person: Person | NewLead, events: Sequence[CanonicalEvent]) -> 
     return list(dict.fromkeys([person.key, *(key for key in aliases if key != person.key)]))
 
 
-def _joined(histories: Sequence[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def joined_history(histories: Sequence[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Several histories as one, oldest first, each activity once (by its ``id``)."""
     if len(histories) == 1:
         return histories[0]
