@@ -13,6 +13,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow  # fresh interpreter processes: the gate runs them, the inner loop does not
+
 PROCESSING = (
     "simple_salesforce",
     "zeep",

@@ -11,6 +11,8 @@ import pytest
 from leadrelay_tools.cli.demo_system import SATO, SystemDemo, run_system_demo
 from leadrelay_tools.reports.html import charts_in
 
+pytestmark = pytest.mark.slow  # the whole hand-off end to end: the gate runs it, the inner loop does not
+
 ROOT = Path(__file__).resolve().parents[2]
 SUZUKI = "005RM0000000003YAA"
 

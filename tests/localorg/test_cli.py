@@ -27,6 +27,7 @@ def test_a_bad_fault_spec_is_reported(capsys: pytest.CaptureFixture[str]) -> Non
     assert "lokc=0.1" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # a fresh interpreter process
 def test_local_org_serves_until_interrupted() -> None:
     command = [sys.executable, "-m", "leadrelay_tools.cli.main", "local-org", "--json", "--faults", "seed=3"]
     env = {**os.environ, "PYTHONUNBUFFERED": ""}  # the CLI itself must flush what it prints

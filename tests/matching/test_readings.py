@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pykakasi
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from leadrelay.domain.matching.readings import hiragana, needs_dictionary, romaji
@@ -45,6 +46,7 @@ print(dictionary_loaded())
 """
 
 
+@pytest.mark.slow  # a fresh interpreter process
 def test_the_dictionary_loads_on_the_first_japanese_name_not_when_the_rules_compile() -> None:
     loaded = subprocess.run(  # noqa: S603 - our interpreter, fixed arguments
         [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, cwd="functions"

@@ -51,6 +51,7 @@ def test_leadrelay_demo_prints_the_leads_as_the_pipeline_left_them(
     assert "The whole hand-off is left out (--leads-only)." in out
 
 
+@pytest.mark.slow  # the whole hand-off end to end
 def test_leadrelay_demo_goes_on_to_the_whole_hand_off(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
