@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:  # annotations only: the ingress functions import this module without the core's models
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-    from leadrelay.domain.alerts import Alert, Grant
+    from leadrelay.domain.alerts import Alert, Grant, HeldDigest
     from leadrelay.domain.deadletter import DeadLetter
     from leadrelay.domain.decision_log import DecisionEntry
     from leadrelay.domain.enrichment import MaPerson
@@ -219,9 +219,18 @@ class AlertLedger(Protocol):
         """Give ``key`` back (its alert could not be delivered: the next run tries again)."""
         ...
 
-    def spend(self, rep_id: str, *, at: datetime, limit: int) -> Grant:
-        """One more alert to ``rep_id`` in the clock hour of ``at``: a single while fewer than ``limit``
-        were granted this hour, else the hour's one digest if nobody took it, else ``SPENT``."""
+    def spend(self, alert: Alert, *, at: datetime, limit: int) -> Grant:
+        """One more alert to its rep in the clock hour of ``at``: a single while fewer than ``limit`` were
+        granted this hour, else ``HELD`` — the alert is kept for the hour's one digest."""
+        ...
+
+    def take_digests(self, *, now: datetime) -> list[HeldDigest]:
+        """The held alerts of the hours that are over (up to a few hours back), per rep and hour, each
+        taken once (by one run of several, concurrent or not)."""
+        ...
+
+    def restore_digest(self, digest: HeldDigest) -> None:
+        """Give a taken digest back (it could not be delivered: the next run takes it again)."""
         ...
 
 

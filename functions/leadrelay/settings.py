@@ -112,7 +112,7 @@ class AlertSettings(SalesforceAccess):
     webhook URL (``{"slack_webhook_url": "https://hooks.slack.com/…"}``); unset: no Slack."""
     alerts_per_rep_per_hour: PositiveInt = 5
     """Single alerts per rep and clock hour, counted across invocations in the routing state table;
-    past it, the hour's one digest, then nothing (``budget_spent`` logged)."""
+    past it, alerts are held for the hour's one digest, sent once the hour is over."""
 
 
 class ProcessorSettings(AlertSettings):

@@ -2,8 +2,8 @@
 
 The budget holds across invocations: it is counted in the routing state table (DynamoDB, moto with its
 item operations atomic as DynamoDB's are), so a second invocation in the same hour — or eight at once —
-finds what the others spent. Past the budget, the invocation that overflows first sends the hour's one
-digest; later alerts that hour are dropped (``budget_spent`` in the log).
+finds what the others spent. Past the budget, every alert of that hour is held, and once the hour is
+over the SLA monitor sends them as the hour's one digest per rep — taken once, however many runs ask.
 """
 
 from __future__ import annotations
@@ -84,9 +84,31 @@ def test_a_second_invocation_in_the_same_hour_finds_the_budget_the_first_one_spe
     second = spend_budget([assigned(SATO, n) for n in range(5, 7)], ledger, policy, later)
 
     assert [a.lead_id for a in first.send] == [assigned(SATO, n).lead_id for n in range(3)]
-    assert first.digests == {SATO: (assigned(SATO, 3), assigned(SATO, 4))}  # the hour's one digest
-    assert (second.send, second.digests) == ((), {})
-    assert second.dropped == (assigned(SATO, 5), assigned(SATO, 6))  # budget_spent, logged
+    assert first.held == (assigned(SATO, 3), assigned(SATO, 4))
+    assert (second.send, second.held) == ((), (assigned(SATO, 5), assigned(SATO, 6)))
+
+
+def test_the_held_alerts_of_an_hour_are_one_digest_once_the_hour_is_over(ledger: DynamoDBAlertLedger) -> None:
+    policy = AlertPolicy(per_rep_per_hour=1)
+    spend_budget([assigned(SATO, n) for n in range(3)], ledger, policy, NOW)
+    spend_budget([assigned(SATO, 3), assigned(SUZUKI, 4)], ledger, policy, NOW + timedelta(minutes=40))
+
+    during = ledger.take_digests(now=NOW + timedelta(minutes=50))
+    after = ledger.take_digests(now=NOW + timedelta(minutes=65))
+    again = ledger.take_digests(now=NOW + timedelta(minutes=80))
+
+    assert during == []  # the hour is not over
+    assert [(d.rep_id, d.alerts) for d in after] == [(SATO, tuple(assigned(SATO, n) for n in (1, 2, 3)))]
+    assert again == []  # taken once
+
+
+def test_a_digest_given_back_is_taken_again_by_the_next_run(ledger: DynamoDBAlertLedger) -> None:
+    spend_budget([assigned(SATO, 1), assigned(SATO, 2)], ledger, AlertPolicy(per_rep_per_hour=1), NOW)
+    (taken,) = ledger.take_digests(now=NOW + timedelta(hours=1))
+
+    ledger.restore_digest(taken)
+
+    assert ledger.take_digests(now=NOW + timedelta(hours=1, minutes=15)) == [taken]
 
 
 def test_the_budget_is_per_rep_and_starts_again_the_next_hour(ledger: DynamoDBAlertLedger) -> None:
@@ -97,20 +119,26 @@ def test_the_budget_is_per_rep_and_starts_again_the_next_hour(ledger: DynamoDBAl
     next_hour = spend_budget([assigned(SATO, 5)], ledger, policy, NOW + timedelta(hours=1))
 
     assert later.send == (assigned(SUZUKI, 4),)
-    assert later.dropped == (assigned(SATO, 3),)
+    assert later.held == (assigned(SATO, 3),)
     assert next_hour.send == (assigned(SATO, 5),)
 
 
-def test_concurrent_invocations_never_grant_more_than_the_budget_and_one_digest(
+def test_concurrent_invocations_never_grant_more_than_the_budget_and_hold_the_rest(
     ledger: DynamoDBAlertLedger,
 ) -> None:
+    alerts = [assigned(SATO, n) for n in range(40)]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        grants = list(pool.map(lambda _: ledger.spend(SATO, at=NOW, limit=5), range(40)))
+        grants = list(pool.map(lambda alert: ledger.spend(alert, at=NOW, limit=5), alerts))
 
-    assert Counter(grants) == {Grant.SINGLE: 5, Grant.DIGEST: 1, Grant.SPENT: 34}
+    (held,) = ledger.take_digests(now=NOW + timedelta(hours=1))
+    assert Counter(grants) == {Grant.SINGLE: 5, Grant.HELD: 35}
+    assert len(held.alerts) == 35 and len(set(held.alerts)) == 35
 
 
 def test_the_local_ledger_keeps_the_same_budget() -> None:
     local = InMemoryAlertLedger()
-    grants = [local.spend(SATO, at=NOW, limit=2) for _ in range(4)]
-    assert grants == [Grant.SINGLE, Grant.SINGLE, Grant.DIGEST, Grant.SPENT]
+    grants = [local.spend(assigned(SATO, n), at=NOW, limit=2) for n in range(4)]
+    assert grants == [Grant.SINGLE, Grant.SINGLE, Grant.HELD, Grant.HELD]
+    (held,) = local.take_digests(now=NOW + timedelta(hours=1))
+    assert held.alerts == (assigned(SATO, 2), assigned(SATO, 3))
+    assert local.take_digests(now=NOW + timedelta(hours=1)) == []

@@ -175,3 +175,24 @@ def test_a_run_reads_once_per_policy_and_writes_once_per_200_changed_leads(monit
     assert counts["leads_written"] == 201
     assert calls["query"] <= 2 + 1  # the MQL leads and their owners (2 policies), the notification type
     assert calls["collections_update"] == 2
+
+
+def test_breaches_past_the_reps_hourly_budget_reach_them_as_one_digest_once_the_hour_is_over(
+    monitor: Monitor,
+) -> None:
+    budgeted = monitor.configured(alerts_per_rep_per_hour=1)
+    for n in range(3):
+        open_mql(monitor.org, FRIDAY_EVENING, Email=f"lead{n}@sample-shoji.co.jp")
+    breached = FRIDAY_EVENING + timedelta(hours=50)
+
+    first = budgeted.run(breached)
+    same_hour = budgeted.run(breached + timedelta(minutes=15))
+    after_the_hour = budgeted.run(breached + timedelta(hours=1, minutes=15))
+    later = budgeted.run(breached + timedelta(hours=1, minutes=30))
+
+    bodies = [n.body for n in monitor.org.notifications if n.recipient_id == SATO]
+    assert (first["alerts_sent"], first["alerts_digested"]) == (1, 2)
+    assert same_hour["digests_sent"] == 0
+    assert (after_the_hour["digests_sent"], later["digests_sent"]) == (1, 0)
+    assert len(bodies) == 2  # one breach on its own, then the hour's digest of the other two
+    assert bodies[1].startswith("2 件の通知をまとめました")

@@ -7,30 +7,36 @@ live in the routing state table beside the pools (``pk = alert#<key>``) and expi
 attribute (``expires_at``) after ``ttl`` — long after the clock they belong to has run out.
 
 **The budget** (``spend``) is one item per rep and clock hour (``pk = budget#<rep>#20261120T09``):
-a single alert is ``ADD sent 1`` on condition ``sent < limit`` (or no item yet), the hour's digest is
-``SET digest_at`` on condition that it is not set. DynamoDB applies each condition and update as one
-step, so invocations running one after the other or at once never grant more than ``limit`` singles
-and one digest per rep and hour. The items expire a day after their hour.
+a single alert is ``ADD sent 1`` on condition ``sent < limit`` (or no item yet); past it the alert is
+appended to the item's ``held`` list and the rep added to the hour's index item (``pk =
+held#20261120T09``, a string set). DynamoDB applies each condition and update as one step, so
+invocations running one after the other or at once never grant more than ``limit`` singles per rep and
+hour, and hold every other alert. ``take_digests`` reads the index of the last few hours that are over
+and takes each rep's held alerts with ``SET taken_at`` on condition that nobody took them: one digest per
+rep and hour, sent once. The items expire a day after their hour.
 
 ``InMemoryAlertLedger`` is the same contract behind a lock, for local runs.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from leadrelay.domain.alerts import Grant, budget_hour
+from leadrelay.domain.alerts import Alert, AlertKind, Grant, HeldDigest, budget_hour
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 DEFAULT_TTL = timedelta(days=90)
 BUDGET_TTL = timedelta(days=1)
+LOOKBACK_HOURS = 6
+"""How many ended hours ``take_digests`` looks back over (the SLA monitor runs every 15 minutes)."""
 
 
 def _refused(error: ClientError) -> bool:
@@ -69,35 +75,93 @@ class DynamoDBAlertLedger:
         """Delete the claim (its alert was not delivered)."""
         self._client.delete_item(TableName=self._table, Key={"pk": {"S": f"alert#{key}"}})
 
-    def spend(self, rep_id: str, *, at: datetime, limit: int) -> Grant:
-        """A single (a conditional ``ADD``), else the hour's digest (a conditional ``SET``), else spent."""
-        key = {"pk": {"S": f"budget#{rep_id}#{budget_hour(at)}"}}
+    def spend(self, alert: Alert, *, at: datetime, limit: int) -> Grant:
+        """A single (a conditional ``ADD``), else the alert held for the hour's digest."""
+        hour = budget_hour(at)
         expires = {"N": str(int((at + BUDGET_TTL).timestamp()))}
-        single: dict[str, Any] = {
-            "UpdateExpression": "ADD #sent :one SET #expires = :expires",
-            "ConditionExpression": "attribute_not_exists(#sent) OR #sent < :limit",
-            "ExpressionAttributeNames": {"#sent": "sent", "#expires": "expires_at"},
-            "ExpressionAttributeValues": {
-                ":one": {"N": "1"},
-                ":limit": {"N": str(limit)},
-                ":expires": expires,
-            },
-        }
-        digest: dict[str, Any] = {
-            "UpdateExpression": "SET #digest = :at, #expires = :expires",
-            "ConditionExpression": "attribute_not_exists(#digest)",
-            "ExpressionAttributeNames": {"#digest": "digest_at", "#expires": "expires_at"},
-            "ExpressionAttributeValues": {":at": {"S": at.isoformat()}, ":expires": expires},
-        }
-        for grant, update in ((Grant.SINGLE, single), (Grant.DIGEST, digest)):
-            try:
-                self._client.update_item(TableName=self._table, Key=key, **update)
-            except ClientError as error:
-                if _refused(error):
-                    continue
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key={"pk": {"S": f"budget#{alert.rep_id}#{hour}"}},
+                UpdateExpression="ADD #sent :one SET #expires = :expires",
+                ConditionExpression="attribute_not_exists(#sent) OR #sent < :limit",
+                ExpressionAttributeNames={"#sent": "sent", "#expires": "expires_at"},
+                ExpressionAttributeValues={
+                    ":one": {"N": "1"},
+                    ":limit": {"N": str(limit)},
+                    ":expires": expires,
+                },
+            )
+            return Grant.SINGLE
+        except ClientError as error:
+            if not _refused(error):
                 raise
-            return grant
-        return Grant.SPENT
+        self._client.update_item(
+            TableName=self._table,
+            Key={"pk": {"S": f"budget#{alert.rep_id}#{hour}"}},
+            UpdateExpression="SET #held = list_append(if_not_exists(#held, :none), :alert)",
+            ExpressionAttributeNames={"#held": "held"},
+            ExpressionAttributeValues={":none": {"L": []}, ":alert": {"L": [{"S": _alert_json(alert)}]}},
+        )
+        self._client.update_item(
+            TableName=self._table,
+            Key={"pk": {"S": f"held#{hour}"}},
+            UpdateExpression="ADD #reps :rep SET #expires = :expires",
+            ExpressionAttributeNames={"#reps": "reps", "#expires": "expires_at"},
+            ExpressionAttributeValues={":rep": {"SS": [alert.rep_id]}, ":expires": expires},
+        )
+        return Grant.HELD
+
+    def take_digests(self, *, now: datetime) -> list[HeldDigest]:
+        """Each rep's held alerts of the ended hours, taken with a conditional ``SET taken_at``."""
+        taken: list[HeldDigest] = []
+        for hour in ended_hours(now):
+            index = self._client.get_item(
+                TableName=self._table, Key={"pk": {"S": f"held#{hour}"}}, ConsistentRead=True
+            ).get("Item", {})
+            for rep_id in sorted(index.get("reps", {}).get("SS", [])):
+                try:
+                    item = self._client.update_item(
+                        TableName=self._table,
+                        Key={"pk": {"S": f"budget#{rep_id}#{hour}"}},
+                        UpdateExpression="SET #taken = :now",
+                        ConditionExpression="attribute_exists(#held) AND attribute_not_exists(#taken)",
+                        ExpressionAttributeNames={"#held": "held", "#taken": "taken_at"},
+                        ExpressionAttributeValues={":now": {"S": now.isoformat()}},
+                        ReturnValues="ALL_NEW",
+                    )["Attributes"]
+                except ClientError as error:
+                    if _refused(error):
+                        continue
+                    raise
+                alerts = tuple(_alert_from(rep_id, value["S"]) for value in item["held"]["L"])
+                taken.append(HeldDigest(rep_id, hour, alerts))
+        return taken
+
+    def restore_digest(self, digest: HeldDigest) -> None:
+        """``REMOVE taken_at``: the next run takes the digest again."""
+        self._client.update_item(
+            TableName=self._table,
+            Key={"pk": {"S": f"budget#{digest.rep_id}#{digest.hour}"}},
+            UpdateExpression="REMOVE #taken",
+            ExpressionAttributeNames={"#taken": "taken_at"},
+        )
+
+
+def ended_hours(now: datetime) -> list[str]:
+    """The clock hours (UTC) ``take_digests`` looks at: the last :data:`LOOKBACK_HOURS` that are over."""
+    return [budget_hour(now - timedelta(hours=back)) for back in range(LOOKBACK_HOURS, 0, -1)]
+
+
+def _alert_json(alert: Alert) -> str:
+    return json.dumps(
+        {"lead": alert.lead_id, "kind": alert.kind.value, "text": alert.text}, ensure_ascii=False
+    )
+
+
+def _alert_from(rep_id: str, text: str) -> Alert:
+    value = json.loads(text)
+    return Alert(rep_id, value["lead"], AlertKind(value["kind"]), value["text"])
 
 
 class InMemoryAlertLedger:
@@ -107,8 +171,10 @@ class InMemoryAlertLedger:
         self.claimed: set[str] = set()
         self.singles: Counter[tuple[str, str]] = Counter()
         """Singles granted per (rep, hour)."""
-        self.digests: set[tuple[str, str]] = set()
-        """The (rep, hour) pairs whose digest was granted."""
+        self.held: dict[tuple[str, str], list[Alert]] = {}
+        """The alerts held per (rep, hour) for the hour's digest."""
+        self.taken: set[tuple[str, str]] = set()
+        """The (rep, hour) digests taken."""
         self._lock = threading.Lock()
 
     def claim(self, key: str, *, at: datetime) -> bool:
@@ -124,14 +190,27 @@ class InMemoryAlertLedger:
         with self._lock:
             self.claimed.discard(key)
 
-    def spend(self, rep_id: str, *, at: datetime, limit: int) -> Grant:
-        """A single while the hour has one, else the hour's digest once, else spent."""
-        slot = (rep_id, budget_hour(at))
+    def spend(self, alert: Alert, *, at: datetime, limit: int) -> Grant:
+        """A single while the hour has one, else the alert held for the hour's digest."""
+        slot = (alert.rep_id, budget_hour(at))
         with self._lock:
             if self.singles[slot] < limit:
                 self.singles[slot] += 1
                 return Grant.SINGLE
-            if slot not in self.digests:
-                self.digests.add(slot)
-                return Grant.DIGEST
-            return Grant.SPENT
+            self.held.setdefault(slot, []).append(alert)
+            return Grant.HELD
+
+    def take_digests(self, *, now: datetime) -> list[HeldDigest]:
+        """Each rep's held alerts of the ended hours, taken once."""
+        hours = ended_hours(now)
+        with self._lock:
+            slots = sorted(
+                (hour, rep) for rep, hour in self.held if hour in hours and (rep, hour) not in self.taken
+            )
+            self.taken.update((rep, hour) for hour, rep in slots)
+            return [HeldDigest(rep, hour, tuple(self.held[(rep, hour)])) for hour, rep in slots]
+
+    def restore_digest(self, digest: HeldDigest) -> None:
+        """Give the digest back."""
+        with self._lock:
+            self.taken.discard((digest.rep_id, digest.hour))

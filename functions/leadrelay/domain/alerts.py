@@ -6,10 +6,10 @@ alerts wanted now and what was already sent, and returns what to send one by one
 fold into one digest. Pure: the sent log comes in, ``now`` is given.
 
 Across invocations the budget is counted in DynamoDB (:class:`Grant`, the alert ledger's ``spend``):
-per rep and clock hour (UTC), ``per_rep_per_hour`` single alerts, then **one digest** holding the rest
-of the invocation that first overflows; alerts after that digest within the same hour are dropped, the
-reason logged (``budget_spent``) — the rep has had their hour's alerts and digest, and the leads still
-carry their Task and SLA fields.
+per rep and clock hour (UTC), ``per_rep_per_hour`` single alerts; **the rest of the hour is held** and
+folded into **one digest**, which the SLA monitor (every 15 minutes) sends once the hour is over
+(:class:`HeldDigest`) — so a burst rings a phone N times and then once more, never forty times, and no
+alert is lost.
 """
 
 from __future__ import annotations
@@ -44,15 +44,23 @@ class Grant(StrEnum):
     """What the rep's hourly budget allows one more alert (the alert ledger's ``spend``)."""
 
     SINGLE = "single"
-    """Within ``per_rep_per_hour``: sent on its own."""
-    DIGEST = "digest"
-    """The singles are spent; this invocation holds the hour's one digest: folded into it."""
-    SPENT = "spent"
-    """The singles and the hour's digest are spent: dropped, with the reason logged."""
+    """Within ``per_rep_per_hour``: sent on its own, now."""
+    HELD = "held"
+    """The hour's singles are spent: held in the ledger for the hour's one digest."""
 
 
-BUDGET_SPENT = "budget_spent"
-"""The reason logged for an alert dropped because its rep's hour is spent."""
+HELD_FOR_DIGEST = "held_for_digest"
+"""The reason logged for an alert held for its rep's hourly digest."""
+
+
+@dataclass(frozen=True, slots=True)
+class HeldDigest:
+    """The alerts held for one rep in one clock hour: sent as one digest once the hour is over."""
+
+    rep_id: str
+    hour: str
+    """The clock hour (UTC) they were held in (:func:`budget_hour`)."""
+    alerts: tuple[Alert, ...]
 
 
 def budget_hour(at: datetime) -> str:
@@ -106,8 +114,8 @@ class Throttled:
     digests: dict[str, tuple[Alert, ...]] = field(default_factory=dict)
     suppressed: tuple[Alert, ...] = ()
     """Already alerted about this lead (and kind) within the window: nothing is sent."""
-    dropped: tuple[Alert, ...] = ()
-    """Past the rep's hourly budget and its digest (``budget_spent``): nothing is sent."""
+    held: tuple[Alert, ...] = ()
+    """Past the rep's hourly budget: held for the hour's one digest (sent once the hour is over)."""
 
 
 def throttle(wanted: Sequence[Alert], sent: Iterable[Sent], policy: AlertPolicy, now: datetime) -> Throttled:

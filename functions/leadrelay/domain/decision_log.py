@@ -98,9 +98,8 @@ class SlaReason(BaseModel):
     """Who was alerted for this action (``None``: nobody, e.g. a reminder folded into a breach alert)."""
     alert_kind: str | None = None
     notified: str | None = None
-    """How the alert went: ``sent``, ``digest`` (folded into the rep's digest), ``budget_spent`` (not
-    sent: the rep's hourly alerts and digest were spent), ``sent_before`` (an earlier run sent it: the
-    alert ledger held its key)."""
+    """How the alert went: ``sent``, ``digest`` (held for the rep's hourly digest, sent once the hour is
+    over), ``sent_before`` (an earlier run sent it: the alert ledger held its key)."""
 
 
 class DecisionEntry(BaseModel):

@@ -48,6 +48,7 @@ def handle(event: dict[str, Any], context: LambdaContext, runtime: SlaMonitorRun
     }
     for name, value in counts.items():
         metrics.add_metric(name=SLA_MONITOR_METRICS[name], unit=MetricUnit.Count, value=value)
+    counts["digests_sent"] = report.digests_sent  # logged, not a metric: at most one per rep and hour
     logger.info("sla monitor pass", extra={"counts": counts})
     return counts
 

@@ -1,10 +1,9 @@
 """Spending each rep's alert budget, shared by every invocation (the processor's and the SLA monitor's).
 
 For each alert wanted now, in order: a repeat of one already in this list (same rep, lead and kind) is
-suppressed; otherwise the ledger's ``spend`` (a conditional update in DynamoDB) grants a single, the
-hour's digest, or nothing. Once a rep's singles are refused, the rest of that rep's alerts in this
-invocation follow the same answer without asking again: all into the digest this invocation holds, or
-all dropped with the reason ``budget_spent`` in the log.
+suppressed; otherwise the ledger's ``spend`` (a conditional update in DynamoDB) grants a single or holds
+the alert for the rep's hourly digest (logged with the reason ``held_for_digest``). The SLA monitor
+sends each hour's digests once the hour is over (:func:`send_held_digests`).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from leadrelay.domain.alerts import (
-    BUDGET_SPENT,
+    HELD_FOR_DIGEST,
     Alert,
     AlertPolicy,
     Grant,
@@ -30,12 +29,10 @@ logger = logging.getLogger(__name__)
 def spend_budget(
     wanted: Sequence[Alert], ledger: AlertLedger, policy: AlertPolicy, now: datetime
 ) -> Throttled:
-    """Split ``wanted`` into singles to send, one digest per rep, repeats and alerts dropped."""
+    """Split ``wanted`` into singles to send now, repeats, and alerts held for their rep's digest."""
     send: list[Alert] = []
-    digests: dict[str, list[Alert]] = {}
     suppressed: list[Alert] = []
-    dropped: list[Alert] = []
-    overflow: dict[str, Grant] = {}
+    held: list[Alert] = []
     seen: set[tuple[str, str, str]] = set()
     for alert in wanted:
         key = (alert.rep_id, alert.lead_id, alert.kind.value)
@@ -43,33 +40,39 @@ def spend_budget(
             suppressed.append(alert)
             continue
         seen.add(key)
-        grant = overflow.get(alert.rep_id) or ledger.spend(
-            alert.rep_id, at=now, limit=policy.per_rep_per_hour
-        )
-        if grant is Grant.SINGLE:
+        if ledger.spend(alert, at=now, limit=policy.per_rep_per_hour) is Grant.SINGLE:
             send.append(alert)
             continue
-        overflow[alert.rep_id] = grant
-        if grant is Grant.DIGEST:
-            digests.setdefault(alert.rep_id, []).append(alert)
-        else:
-            dropped.append(alert)
-            logger.info(
-                "alert dropped: the rep's hourly alerts and digest are spent",
-                extra={
-                    "reason": BUDGET_SPENT,
-                    "rep_id": alert.rep_id,
-                    "lead_id": alert.lead_id,
-                    "kind": alert.kind.value,
-                    "per_rep_per_hour": policy.per_rep_per_hour,
-                },
-            )
-    return Throttled(
-        tuple(send),
-        {rep: tuple(alerts) for rep, alerts in digests.items()},
-        tuple(suppressed),
-        tuple(dropped),
-    )
+        held.append(alert)
+        logger.info(
+            "alert held for the rep's hourly digest",
+            extra={
+                "reason": HELD_FOR_DIGEST,
+                "rep_id": alert.rep_id,
+                "lead_id": alert.lead_id,
+                "kind": alert.kind.value,
+                "per_rep_per_hour": policy.per_rep_per_hour,
+            },
+        )
+    return Throttled(send=tuple(send), suppressed=tuple(suppressed), held=tuple(held))
+
+
+def send_held_digests(ledger: AlertLedger, notifier: Notifier, now: datetime) -> int:
+    """Send the digests of the hours that are over (each taken once); how many were sent. A digest that
+    cannot be delivered is given back for the next run."""
+    digests = ledger.take_digests(now=now)
+    if not digests:
+        return 0
+    try:
+        notifier.notify([digest(held.alerts) for held in digests])
+    except NotificationError as error:
+        logger.warning("hourly digests not delivered: %s", error)
+        failed = {alert.rep_id for alert in error.failed} or {held.rep_id for held in digests}
+        for held in digests:
+            if held.rep_id in failed:
+                ledger.restore_digest(held)
+        return len(digests) - sum(1 for held in digests if held.rep_id in failed)
+    return len(digests)
 
 
 def send_claimed(
@@ -86,7 +89,7 @@ def send_claimed(
         return Throttled()
     budget = spend_budget([alert for _, alert in claimed], ledger, policy, now)
     try:
-        notifier.notify([*budget.send, *(digest(alerts) for alerts in budget.digests.values())])
+        notifier.notify(list(budget.send))
     except NotificationError as error:
         logger.warning("alerts not delivered: %s", error)
         failed = {alert.rep_id for alert in error.failed or [a for _, a in claimed]}

@@ -30,8 +30,8 @@ def sla_entries(
     ruleset_version: str,
     notified: Mapping[str, str],
 ) -> list[DecisionEntry]:
-    """One entry per action of ``plans`` (``notified``: alert ledger key → ``sent``, ``digest``,
-    ``budget_spent`` (dropped: the rep's hourly alerts and digest were spent) or ``sent_before``)."""
+    """One entry per action of ``plans`` (``notified``: alert ledger key → ``sent``, ``digest`` (held
+    for the rep's hourly digest) or ``sent_before``)."""
     entries: list[DecisionEntry] = []
     for plan in plans:
         clock = plan.clock

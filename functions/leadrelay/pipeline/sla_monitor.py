@@ -9,9 +9,9 @@ Every 15 minutes (EventBridge Scheduler → ``handlers/sla_monitor.py``):
 3. **Alert**: each alert is claimed in the alert ledger first (a DynamoDB conditional put on
    ``lead/policy/timer/clock start``); only the run that claims it sends it, so two runs — one after
    the other or at once — never send one twice. The rep's hourly budget, shared with the processor
-   (:mod:`leadrelay.pipeline.alert_budget`), folds alerts past ``per_rep_per_hour`` into the hour's
-   one digest and drops those after it (the reason logged). When delivery fails, the claims are
-   given back and those leads are not written: the next run tries them again.
+   (:mod:`leadrelay.pipeline.alert_budget`), holds alerts past ``per_rep_per_hour`` for the hour's one
+   digest, which a run sends once the hour is over (the processor's held alerts too). When delivery
+   fails, the claims are given back and those leads are not written: the next run tries them again.
 4. **Log** each action taken — its policy, timer and deadline, the status and owner it leaves, the alert
    and how it went — to the decision log (:mod:`leadrelay.pipeline.sla_logging`), one object per run,
    before the write: a run whose log fails raises before writing, so the next run takes the actions
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from leadrelay.domain.alerts import Alert, AlertPolicy, NotificationError, digest
+from leadrelay.domain.alerts import Alert, AlertPolicy, NotificationError
 from leadrelay.domain.calendar import BusinessCalendar, Unit
 from leadrelay.domain.owners import TOKYO, USER_FIELDS, UserInfo, user_infos, zone_info
 from leadrelay.domain.ownership import SlaOutput
@@ -44,7 +44,7 @@ from leadrelay.domain.sla_watch import (
     plan_clock,
 )
 from leadrelay.domain.writes import WriteKind, WriteOp, WriteResult
-from leadrelay.pipeline.alert_budget import spend_budget
+from leadrelay.pipeline.alert_budget import send_held_digests, spend_budget
 from leadrelay.pipeline.sla_logging import run_id, sla_entries
 from leadrelay.ports import AlertLedger, DecisionLog, Notifier, SalesforceGateway
 
@@ -60,9 +60,10 @@ class MonitorReport:
     """Actions taken by kind (``remind``, ``breach``, ``escalate``)."""
     alerts_sent: int = 0
     alerts_digested: int = 0
+    """Past the rep's hourly budget: held for the hour's one digest (``held_for_digest``, logged)."""
     alerts_already_sent: int = 0
-    alerts_dropped: int = 0
-    """Past the rep's hourly budget and its digest (``budget_spent``, logged per alert)."""
+    digests_sent: int = 0
+    """Hourly digests of the hours that are over, sent by this run (the processor's held alerts too)."""
     leads_written: int = 0
     write_failures: int = 0
     delivery_failed: int = 0
@@ -101,6 +102,7 @@ class SlaMonitor:
         users = user_infos(self.gateway.read("User", owners, USER_FIELDS, time_left=time_left), ())
         plans = [plan for clock in clocks if (plan := self._plan(clock, users, now)) is not None]
         plans, alerted, notified = self._alert(plans, now)
+        digests = send_held_digests(self.ledger, self.notifier, now)
         logged = self._log(plans, now, notified)
         results = self._write(plans)
         failed = sum(1 for result in results if not result.success)
@@ -111,6 +113,7 @@ class SlaMonitor:
             leads_written=len(results) - failed,
             write_failures=failed,
             decisions_logged=logged,
+            digests_sent=digests,
             **alerted,
         )
 
@@ -144,7 +147,8 @@ class SlaMonitor:
         self, plans: list[ClockPlan], now: datetime
     ) -> tuple[list[ClockPlan], dict[str, int], dict[str, str]]:
         """Claim, throttle and send; plans whose alerts could not be delivered are dropped (next run).
-        Also returns how each alert went, by ledger key (``sent``, ``digest``, ``sent_before``)."""
+        Also returns how each alert went, by ledger key (``sent``, ``digest`` — held for the rep's hourly
+        digest —, ``sent_before``)."""
         claimed: list[tuple[str, Alert]] = []
         notified: dict[str, str] = {}
         repeats = 0
@@ -155,36 +159,30 @@ class SlaMonitor:
                 else:
                     repeats += 1
                     notified[key] = "sent_before"
-        wanted = [alert for _, alert in claimed]
-        budget = spend_budget(wanted, self.ledger, self.alert_policy, now)
-        digested = sum(len(alerts) for alerts in budget.digests.values())
-        folded = {alert for alerts in budget.digests.values() for alert in alerts}
-        dropped = set(budget.dropped)
-        notified |= {
-            key: "digest" if alert in folded else "budget_spent" if alert in dropped else "sent"
-            for key, alert in claimed
-        }
+        budget = spend_budget([alert for _, alert in claimed], self.ledger, self.alert_policy, now)
+        held = set(budget.held)
+        notified |= {key: "digest" if alert in held else "sent" for key, alert in claimed}
         try:
-            self.notifier.notify([*budget.send, *(digest(alerts) for alerts in budget.digests.values())])
+            self.notifier.notify(list(budget.send))
         except NotificationError as error:
             logger.warning("alerts not delivered: %s", error)
-            failed = {alert.rep_id for alert in error.failed or wanted}  # a digest fails its rep's alerts
+            failed = set(error.failed or budget.send)
             for key, alert in claimed:
-                if alert.rep_id in failed:
+                if alert in failed:
                     self.ledger.release(key)
-            undelivered = {alert.lead_id for alert in wanted if alert.rep_id in failed}
+            undelivered = {alert.lead_id for alert in failed}
             kept = [plan for plan in plans if plan.lead_id not in undelivered]
             counts = {
-                "alerts_sent": sum(1 for alert in budget.send if alert.rep_id not in failed),
+                "alerts_sent": sum(1 for alert in budget.send if alert not in failed),
+                "alerts_digested": len(budget.held),
                 "alerts_already_sent": repeats,
                 "delivery_failed": len(plans) - len(kept),
             }
             return kept, counts, notified
         counts = {
             "alerts_sent": len(budget.send),
-            "alerts_digested": digested,
+            "alerts_digested": len(budget.held),
             "alerts_already_sent": repeats,
-            "alerts_dropped": len(budget.dropped),
         }
         return plans, counts, notified
 
