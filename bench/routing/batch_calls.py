@@ -20,6 +20,7 @@ from leadrelay.domain.events import CanonicalEvent, EventKind, EventSource, Iden
 from leadrelay.pipeline import InboundMessage
 from leadrelay_tools.local_pipeline import local_pipeline
 from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.localorg.samples import seed_fit_40_lead
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # a Friday, 18:00 in Tokyo
 
@@ -60,16 +61,7 @@ def one_batch(org: LocalOrg, rules: Path, mqls: int, batch: str) -> BatchCalls:
     """Seed ``mqls`` leads (営業本部長, 350 employees, 東京都: fit 40), warm a pipeline up, run one batch."""
     emails = [f"lead{n}.{batch}@sample-shoji.co.jp" for n in range(mqls)]
     for n, email in enumerate(emails):
-        lead = {
-            "LastName": f"山田{n}",
-            "Company": "株式会社サンプル商事",
-            "Email": email,
-            "Title": "営業本部長",
-            "NumberOfEmployees": 350,
-            "Industry": "卸売業",
-            "State": "東京都",
-        }
-        org.insert("Lead", lead, user_id=org.integration_user_id)
+        seed_fit_40_lead(org, email, LastName=f"山田{n}", FirstName=None)
     pipeline = local_pipeline(org, rules, overrides=Overrides(clock=lambda: NOW, sleep=lambda _: None))
     warm = becomes_mql(f"warm.{batch}@sample-shoji.co.jp", batch)[0]
     pipeline.run([InboundMessage(f"warm-{batch}", warm.model_dump_json())], remaining=lambda: 60.0)

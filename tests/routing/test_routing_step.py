@@ -14,6 +14,7 @@ from typing import Any
 
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.localorg.samples import seed_fit_40_lead
 
 from tests.pipeline.support import NOW, RULES, leads_by_email, make_pipeline, message, page_view
 
@@ -23,18 +24,7 @@ FALLBACK = SATO  # routing.json's fallback_owner
 
 def seed_lead(org: LocalOrg, email: str, **fields: Any) -> str:
     """A Lead with fit 40 (営業本部長, 350 employees, 東京都) unless told otherwise."""
-    lead = {
-        "LastName": "山田",
-        "FirstName": "太郎",
-        "Company": "株式会社サンプル商事",
-        "Email": email,
-        "Title": "営業本部長",
-        "NumberOfEmployees": 350,
-        "Industry": "卸売業",
-        "State": "東京都",
-        **fields,
-    }
-    return org.insert("Lead", lead, user_id=org.integration_user_id)
+    return seed_fit_40_lead(org, email, **fields)
 
 
 def becomes_mql(email: str) -> list[CanonicalEvent]:
