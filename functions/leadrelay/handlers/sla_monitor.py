@@ -41,6 +41,7 @@ def handle(event: dict[str, Any], context: LambdaContext, runtime: SlaMonitorRun
         "alerts_sent": report.alerts_sent,
         "alerts_digested": report.alerts_digested,
         "alerts_already_sent": report.alerts_already_sent,
+        "digests_sent": report.digests_sent,
         "leads_written": report.leads_written,
         "write_failures": report.write_failures,
         "delivery_failed": report.delivery_failed,
@@ -48,7 +49,6 @@ def handle(event: dict[str, Any], context: LambdaContext, runtime: SlaMonitorRun
     }
     for name, value in counts.items():
         metrics.add_metric(name=SLA_MONITOR_METRICS[name], unit=MetricUnit.Count, value=value)
-    counts["digests_sent"] = report.digests_sent  # logged, not a metric: at most one per rep and hour
     logger.info("sla monitor pass", extra={"counts": counts})
     return counts
 
@@ -58,6 +58,7 @@ SLA_MONITOR_METRICS = {
     "alerts_sent": "SlaAlertsSent",
     "alerts_digested": "SlaAlertsDigested",
     "alerts_already_sent": "SlaAlertsAlreadySent",
+    "digests_sent": "SlaDigestsSent",
     "leads_written": "SlaLeadsWritten",
     "write_failures": "SlaWriteFailures",
     "delivery_failed": "SlaDeliveryFailed",
