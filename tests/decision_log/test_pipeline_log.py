@@ -14,10 +14,11 @@ from typing import Any
 from leadrelay.adapters.decision_log import DirectoryDecisionLog
 from leadrelay.pipeline import Outcome
 from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.localorg.samples import seed_fit_40_lead
 
 from tests.pipeline.support import TARO, leads_by_email, make_pipeline, message, page_view
 from tests.plugins.fake_salesforce import InMemorySalesforce
-from tests.routing.test_routing_step import SATO, becomes_mql, seed_lead
+from tests.routing.test_routing_step import SATO, becomes_mql
 
 
 def logged(root: Path) -> list[dict[str, Any]]:
@@ -97,7 +98,7 @@ def test_when_the_log_cannot_keep_the_batch_its_events_go_back_to_the_queue(
 
 
 def test_a_routed_mql_is_logged_with_its_stage_move_and_owner(local_org: LocalOrg, tmp_path: Path) -> None:
-    lead_id = seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    lead_id = seed_fit_40_lead(local_org, "taro.yamada@sample-shoji.co.jp")
     pipeline, clock, _ = make_pipeline(local_org, decision_log=DirectoryDecisionLog(tmp_path))
 
     pipeline.run(

@@ -11,10 +11,11 @@ import pytest
 from leadrelay.adapters.decision_log import DirectoryDecisionLog
 from leadrelay_tools.cli.main import main
 from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.localorg.samples import seed_fit_40_lead
 
 from tests.pipeline.support import make_pipeline, message, page_view
 from tests.report.support import SUZUKI, SUZUKI_HANAKO, TANAKA, november, sla_monitor_runs
-from tests.routing.test_routing_step import SATO, becomes_mql, seed_lead
+from tests.routing.test_routing_step import SATO, becomes_mql
 
 EMAIL = "taro.yamada@sample-shoji.co.jp"
 
@@ -22,7 +23,7 @@ EMAIL = "taro.yamada@sample-shoji.co.jp"
 @pytest.fixture
 def history(local_org: LocalOrg, tmp_path: Path) -> tuple[str, Path]:
     """山田太郎's Lead: one page view in a first batch, then enough to become an MQL in a second."""
-    lead_id = seed_lead(local_org, EMAIL)
+    lead_id = seed_fit_40_lead(local_org, EMAIL)
     log = tmp_path / "log"
     pipeline, clock, _ = make_pipeline(local_org, decision_log=DirectoryDecisionLog(log))
     pipeline.run([message(page_view(EMAIL, minutes_ago=600))], remaining=clock.remaining)

@@ -17,10 +17,11 @@ from leadrelay.domain.matching.keys import match_keys
 from leadrelay.pipeline import Outcome
 from leadrelay.rulefiles.dedup_runner import load_match_rules
 from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.localorg.samples import seed_fit_40_lead
 
 from tests.pipeline.support import NOW, RULES, leads_by_email, make_pipeline, message, page_view
 from tests.plugins.fake_salesforce import InMemorySalesforce
-from tests.routing.test_routing_step import SUZUKI, becomes_mql, seed_lead
+from tests.routing.test_routing_step import SUZUKI, becomes_mql
 
 WEB_FORM = "taro.yamada@sample.co.jp"
 FORM = {"FirstName": "Taro", "LastName": "Yamada", "Company": "Sample Shoji K.K.", "Phone": "03-1234-5678"}
@@ -104,7 +105,7 @@ def test_a_lead_matched_to_an_account_goes_to_the_accounts_owner(local_org: Loca
     account = {"Name": "株式会社サンプル商事", "Website": "https://www.sample.co.jp", "OwnerId": SUZUKI}
     keys = match_keys(rules.record("Account", account), "Account")  # as the backfill stamps them
     account_id = local_org.insert("Account", {**account, **keys})
-    seed_lead(local_org, WEB_FORM, NumberOfEmployees=5000)  # 株式会社サンプル商事, no match keys yet
+    seed_fit_40_lead(local_org, WEB_FORM, NumberOfEmployees=5000)  # 株式会社サンプル商事, no match keys yet
 
     Processor(local_org).run(*becomes_mql(WEB_FORM))
 

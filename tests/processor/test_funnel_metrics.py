@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from leadrelay.ingress.salesforce import parse_salesforce_event
 from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.localorg.samples import seed_fit_40_lead
 
 from tests.ingress.builders import eventbridge
 from tests.pipeline.support import HANAKO, NOW, page_view
 from tests.plugins.dead_letters import Queues
 from tests.processor.harness import EventSourceMapping, LambdaClock, handler_with, send
-from tests.routing.test_routing_step import SATO, becomes_mql, seed_lead
+from tests.routing.test_routing_step import SATO, becomes_mql
 
 TARO = "taro.yamada@sample-shoji.co.jp"
 
@@ -58,7 +59,7 @@ def drain(queues: Queues, *bodies: str) -> None:
 def test_a_lead_entering_mql_counts_one_mql_and_one_lead_routed_through_its_pool(
     processor: ModuleType, queues: Queues, local_org: LocalOrg, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    seed_lead(local_org, TARO)  # 東京都: routing.east → pool inside_sales_east
+    seed_fit_40_lead(local_org, TARO)  # 東京都: routing.east → pool inside_sales_east
 
     drain(queues, *(event.model_dump_json() for event in becomes_mql(TARO)))
 
@@ -95,7 +96,7 @@ def test_dead_letters_are_counted_per_owner_of_their_failure(
 def test_a_lead_whose_rep_confirms_two_bant_items_counts_one_sql(
     processor: ModuleType, queues: Queues, local_org: LocalOrg, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    seed_lead(
+    seed_fit_40_lead(
         local_org,
         TARO,
         LR_Lifecycle_Stage__c="MQL",
@@ -113,7 +114,7 @@ def test_a_lead_whose_rep_confirms_two_bant_items_counts_one_sql(
 def test_a_first_contact_publishes_the_seconds_since_the_lead_was_routed(
     processor: ModuleType, queues: Queues, local_org: LocalOrg, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lead_id = seed_lead(local_org, TARO)
+    lead_id = seed_fit_40_lead(local_org, TARO)
     drain(queues, *(event.model_dump_json() for event in becomes_mql(TARO)))  # routed to 佐藤 at NOW
     routed = local_org.record("Lead", lead_id) or {}
     assert (routed["OwnerId"], routed["LR_SLA_Status__c"]) == (SATO, "On Track")
@@ -136,7 +137,7 @@ def test_a_first_contact_publishes_the_seconds_since_the_lead_was_routed(
 def test_a_batch_without_a_first_contact_publishes_no_time_to_first_contact(
     processor: ModuleType, queues: Queues, local_org: LocalOrg, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    seed_lead(local_org, TARO)
+    seed_fit_40_lead(local_org, TARO)
 
     drain(queues, *(event.model_dump_json() for event in becomes_mql(TARO)))
 

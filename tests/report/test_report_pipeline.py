@@ -11,9 +11,10 @@ import pytest
 from leadrelay.adapters.decision_log import DirectoryDecisionLog
 from leadrelay_tools.cli.main import main
 from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.localorg.samples import seed_fit_40_lead
 
 from tests.pipeline.support import make_pipeline, message, page_view
-from tests.routing.test_routing_step import SATO, becomes_mql, seed_lead
+from tests.routing.test_routing_step import SATO, becomes_mql
 
 EMAIL = "taro.yamada@sample-shoji.co.jp"
 
@@ -21,7 +22,7 @@ EMAIL = "taro.yamada@sample-shoji.co.jp"
 def test_an_mql_the_pipeline_made_is_counted_with_its_source_and_rep(
     local_org: LocalOrg, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    seed_lead(local_org, EMAIL)
+    seed_fit_40_lead(local_org, EMAIL)
     log = tmp_path / "log"
     pipeline, clock, _ = make_pipeline(local_org, decision_log=DirectoryDecisionLog(log))
     pipeline.run([message(page_view(EMAIL, minutes_ago=600))], remaining=clock.remaining)

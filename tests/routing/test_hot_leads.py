@@ -16,9 +16,9 @@ from leadrelay.adapters.alert_ledger import InMemoryAlertLedger
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.rulefiles.loader import validate_path
 from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.localorg.samples import seed_fit_40_lead
 
 from tests.pipeline.support import RULES, leads_by_email, page_view
-from tests.routing.test_routing_step import seed_lead
 from tests.sla.conftest import SUZUKI
 from tests.sla.test_assignment_alerts import alerting_pipeline
 
@@ -40,7 +40,7 @@ def product_page(email: str, minutes_ago: int = 5) -> CanonicalEvent:
 
 def small_company_lead(org: LocalOrg) -> str:
     """山田 at a 3-person company (fit 19: never an MQL), owned by 鈴木."""
-    return seed_lead(org, TARO, NumberOfEmployees=3, Industry=None, OwnerId=SUZUKI)
+    return seed_fit_40_lead(org, TARO, NumberOfEmployees=3, Industry=None, OwnerId=SUZUKI)
 
 
 def test_a_product_page_view_on_top_of_engagement_80_alerts_the_owner_before_mql(local_org: LocalOrg) -> None:

@@ -22,11 +22,6 @@ SATO, SUZUKI = "005RM0000000002YAA", "005RM0000000003YAA"
 FALLBACK = SATO  # routing.json's fallback_owner
 
 
-def seed_lead(org: LocalOrg, email: str, **fields: Any) -> str:
-    """A Lead with fit 40 (営業本部長, 350 employees, 東京都) unless told otherwise."""
-    return seed_fit_40_lead(org, email, **fields)
-
-
 def becomes_mql(email: str) -> list[CanonicalEvent]:
     """Two pricing-page views and two seminars this week: engagement 70."""
     pricing = [page_view(email, minutes_ago=60 * n) for n in (1, 2)]
@@ -41,7 +36,7 @@ def run(org: LocalOrg, *events: CanonicalEvent) -> Any:
 
 
 def test_a_new_mql_goes_to_the_next_rep_of_its_pool_with_the_reason(local_org: LocalOrg) -> None:
-    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    seed_fit_40_lead(local_org, "taro.yamada@sample-shoji.co.jp")
 
     run(local_org, *becomes_mql("taro.yamada@sample-shoji.co.jp"))
 
@@ -53,7 +48,7 @@ def test_a_new_mql_goes_to_the_next_rep_of_its_pool_with_the_reason(local_org: L
 
 def test_two_mqls_of_one_batch_go_to_the_two_reps_in_turn(local_org: LocalOrg) -> None:
     for email in ("taro.yamada@sample-shoji.co.jp", "hanako.sato@mirai-seisakusho.co.jp"):
-        seed_lead(local_org, email)
+        seed_fit_40_lead(local_org, email)
 
     run(
         local_org,
@@ -66,7 +61,7 @@ def test_two_mqls_of_one_batch_go_to_the_two_reps_in_turn(local_org: LocalOrg) -
 
 
 def test_a_rep_out_of_office_is_skipped_and_named_in_the_reason(local_org: LocalOrg) -> None:
-    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    seed_fit_40_lead(local_org, "taro.yamada@sample-shoji.co.jp")
     local_org.insert(
         "OutOfOffice",
         {
@@ -85,7 +80,7 @@ def test_a_rep_out_of_office_is_skipped_and_named_in_the_reason(local_org: Local
 
 
 def test_an_inactive_rep_is_skipped(local_org: LocalOrg) -> None:
-    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    seed_fit_40_lead(local_org, "taro.yamada@sample-shoji.co.jp")
     local_org.update("User", SATO, {"IsActive": False})
 
     run(local_org, *becomes_mql("taro.yamada@sample-shoji.co.jp"))
@@ -98,7 +93,7 @@ def test_an_inactive_rep_is_skipped(local_org: LocalOrg) -> None:
 
 
 def test_an_enterprise_lead_without_a_matched_account_goes_to_the_fallback_owner(local_org: LocalOrg) -> None:
-    seed_lead(
+    seed_fit_40_lead(
         local_org, "ichiro.suzuki@big-corp.co.jp", NumberOfEmployees=5000, Company="株式会社ビッグコーポ"
     )
 
@@ -110,7 +105,7 @@ def test_an_enterprise_lead_without_a_matched_account_goes_to_the_fallback_owner
 
 
 def test_a_lead_that_does_not_become_an_mql_keeps_its_owner(local_org: LocalOrg) -> None:
-    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    seed_fit_40_lead(local_org, "taro.yamada@sample-shoji.co.jp")
     owner_before = leads_by_email(local_org)["taro.yamada@sample-shoji.co.jp"]["OwnerId"]
 
     run(local_org, page_view("taro.yamada@sample-shoji.co.jp"))
@@ -128,7 +123,7 @@ def test_routing_adds_two_queries_per_batch_however_many_leads_it_routes(
     (unrouted / "routing.json").unlink()
     first, second = ([f"lead{n}.{batch}@sample-shoji.co.jp" for n in range(4)] for batch in ("a", "b"))
     for email in (*first, *second):
-        seed_lead(local_org, email)
+        seed_fit_40_lead(local_org, email)
 
     def queries(rules: Path, emails: list[str]) -> int:
         before = local_org.api_calls["query"]
@@ -142,7 +137,7 @@ def test_routing_adds_two_queries_per_batch_however_many_leads_it_routes(
 def test_the_hand_off_write_carries_first_and_last_touch_and_the_sales_active_flag(
     local_org: LocalOrg,
 ) -> None:
-    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    seed_fit_40_lead(local_org, "taro.yamada@sample-shoji.co.jp")
     pricing_1, pricing_2, seminar_1, seminar_2 = becomes_mql("taro.yamada@sample-shoji.co.jp")
     first = seminar_2.model_copy(update={"attributes": {"campaign": "製造業DXセミナー 2026年11月"}})
     last = pricing_1.model_copy(
@@ -167,7 +162,7 @@ def test_the_hand_off_write_carries_first_and_last_touch_and_the_sales_active_fl
 
 
 def test_the_new_owner_gets_a_task_due_at_the_first_contact_deadline(local_org: LocalOrg) -> None:
-    lead_id = seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    lead_id = seed_fit_40_lead(local_org, "taro.yamada@sample-shoji.co.jp")
 
     run(local_org, *becomes_mql("taro.yamada@sample-shoji.co.jp"))
 
@@ -181,7 +176,7 @@ def test_the_new_owner_gets_a_task_due_at_the_first_contact_deadline(local_org: 
 
 
 def test_a_redelivered_hand_off_never_makes_a_second_task(local_org: LocalOrg) -> None:
-    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    seed_fit_40_lead(local_org, "taro.yamada@sample-shoji.co.jp")
     events = becomes_mql("taro.yamada@sample-shoji.co.jp")
     pipeline, _, _ = make_pipeline(local_org)
     for _ in range(2):  # the same messages again, as SQS redelivers them after a lost answer
@@ -194,7 +189,7 @@ def test_a_redelivered_hand_off_never_makes_a_second_task(local_org: LocalOrg) -
 
 def rejected_mql(org: LocalOrg) -> str:
     """An MQL that sales marked 見送り (not an SQL) while leadrelay's clock and flag were on."""
-    return seed_lead(
+    return seed_fit_40_lead(
         org,
         "taro.yamada@sample-shoji.co.jp",
         LR_Lifecycle_Stage__c="MQL",

@@ -20,9 +20,10 @@ from leadrelay.pipeline import PipelineConfig
 from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay_tools.local_pipeline import InMemoryDeadLetters, local_org_gateway
 from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.localorg.samples import seed_fit_40_lead
 
 from tests.pipeline.support import RULES, FakeClock, message
-from tests.routing.test_routing_step import becomes_mql, seed_lead
+from tests.routing.test_routing_step import becomes_mql
 from tests.sla.conftest import SATO, SUZUKI
 
 ASSIGNED = "新しい MQL が割り当てられました"
@@ -50,7 +51,7 @@ def alerting_pipeline(org: LocalOrg, ledger: InMemoryAlertLedger) -> Callable[[l
 
 
 def test_the_rep_a_new_mql_is_routed_to_is_told_with_the_lead_as_target(local_org: LocalOrg) -> None:
-    lead_id = seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    lead_id = seed_fit_40_lead(local_org, "taro.yamada@sample-shoji.co.jp")
 
     alerting_pipeline(local_org, InMemoryAlertLedger())(becomes_mql("taro.yamada@sample-shoji.co.jp"))
 
@@ -62,7 +63,7 @@ def test_the_rep_a_new_mql_is_routed_to_is_told_with_the_lead_as_target(local_or
 def test_two_mqls_in_one_batch_tell_each_rep_about_their_own(local_org: LocalOrg) -> None:
     emails = ("taro.yamada@sample-shoji.co.jp", "hanako.sato@mirai-seisakusho.co.jp")
     for email in emails:
-        seed_lead(local_org, email)
+        seed_fit_40_lead(local_org, email)
 
     alerting_pipeline(local_org, InMemoryAlertLedger())([e for email in emails for e in becomes_mql(email)])
 
@@ -70,7 +71,7 @@ def test_two_mqls_in_one_batch_tell_each_rep_about_their_own(local_org: LocalOrg
 
 
 def test_a_redelivered_hand_off_tells_nobody_twice(local_org: LocalOrg) -> None:
-    seed_lead(local_org, "taro.yamada@sample-shoji.co.jp")
+    seed_fit_40_lead(local_org, "taro.yamada@sample-shoji.co.jp")
     events = becomes_mql("taro.yamada@sample-shoji.co.jp")
     ledger = InMemoryAlertLedger()
 

@@ -22,10 +22,11 @@ import pytest
 from leadrelay.adapters.activity_store import InMemoryActivityStore
 from leadrelay.ingress.salesforce import parse_salesforce_event
 from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.localorg.samples import seed_fit_40_lead
 
 from tests.ingress.builders import eventbridge
 from tests.pipeline.support import NOW, RULES, make_pipeline, message
-from tests.routing.test_routing_step import becomes_mql, seed_lead
+from tests.routing.test_routing_step import becomes_mql
 from tests.sla.conftest import SATO
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -41,7 +42,7 @@ def store() -> InMemoryActivityStore:
 @pytest.fixture
 def routed(local_org: LocalOrg, store: InMemoryActivityStore) -> str:
     """山田 太郎's Lead, an MQL routed to 佐藤 (the east pool's first rep): its SLA clock running."""
-    lead_id = seed_lead(local_org, TARO)
+    lead_id = seed_fit_40_lead(local_org, TARO)
     pipeline, _, _ = make_pipeline(local_org, store=store)
     pipeline.run([message(event) for event in becomes_mql(TARO)], remaining=lambda: 60.0)
     record = lead(local_org, lead_id)
@@ -162,21 +163,34 @@ def calling_rules(tmp_path: Path) -> Path:
     return rules
 
 
+def routed_mql(org: LocalOrg, rules: Path, store: InMemoryActivityStore) -> str:
+    """太郎's Lead, made an MQL and routed by the pipeline: its first-contact clock running."""
+    lead_id = seed_fit_40_lead(org, TARO)
+    pipeline, _, _ = make_pipeline(org, store=store, rules=rules)
+    pipeline.run([message(event) for event in becomes_mql(TARO)], remaining=lambda: 60.0)
+    return lead_id
+
+
+def rep_changes(
+    org: LocalOrg, rules: Path, store: InMemoryActivityStore, lead_id: str, **fields: str
+) -> None:
+    """佐藤 edits the Lead; its change event goes through a fresh pipeline."""
+    org.update("Lead", lead_id, fields, user_id=SATO)
+    change = org.change_events("Lead")[-1]
+    events = parse_salesforce_event(eventbridge("LeadChangeEvent", change), received_at=NOW).events
+    make_pipeline(org, store=store, rules=rules)[0].run(
+        [message(event) for event in events], remaining=lambda: 60.0
+    )
+
+
 def test_the_orgs_own_first_call_field_meets_the_first_contact_sla(
     calling_org: LocalOrg, calling_rules: Path, store: InMemoryActivityStore
 ) -> None:
-    lead_id = seed_lead(calling_org, TARO)
-    pipeline, _, _ = make_pipeline(calling_org, store=store, rules=calling_rules)
-    pipeline.run([message(event) for event in becomes_mql(TARO)], remaining=lambda: 60.0)
+    lead_id = routed_mql(calling_org, calling_rules, store)
     assert lead(calling_org, lead_id)["LR_SLA_Status__c"] == "On Track"
     called = datetime(2026, 11, 20, 17, 45, tzinfo=TOKYO)
 
-    calling_org.update("Lead", lead_id, {"Initial_Call_At__c": called.isoformat()}, user_id=SATO)
-    change = calling_org.change_events("Lead")[-1]
-    events = parse_salesforce_event(eventbridge("LeadChangeEvent", change), received_at=NOW).events
-    make_pipeline(calling_org, store=store, rules=calling_rules)[0].run(
-        [message(event) for event in events], remaining=lambda: 60.0
-    )
+    rep_changes(calling_org, calling_rules, store, lead_id, Initial_Call_At__c=called.isoformat())
 
     record = lead(calling_org, lead_id)
     assert record["LR_SLA_Status__c"] == "Met"
@@ -186,15 +200,8 @@ def test_the_orgs_own_first_call_field_meets_the_first_contact_sla(
 def test_a_lead_change_that_leaves_the_field_empty_is_no_contact(
     calling_org: LocalOrg, calling_rules: Path, store: InMemoryActivityStore
 ) -> None:
-    lead_id = seed_lead(calling_org, TARO)
-    pipeline, _, _ = make_pipeline(calling_org, store=store, rules=calling_rules)
-    pipeline.run([message(event) for event in becomes_mql(TARO)], remaining=lambda: 60.0)
+    lead_id = routed_mql(calling_org, calling_rules, store)
 
-    calling_org.update("Lead", lead_id, {"Phone": "03-1234-5678"}, user_id=SATO)
-    change = calling_org.change_events("Lead")[-1]
-    events = parse_salesforce_event(eventbridge("LeadChangeEvent", change), received_at=NOW).events
-    make_pipeline(calling_org, store=store, rules=calling_rules)[0].run(
-        [message(event) for event in events], remaining=lambda: 60.0
-    )
+    rep_changes(calling_org, calling_rules, store, lead_id, Phone="03-1234-5678")
 
     assert lead(calling_org, lead_id)["LR_SLA_Status__c"] == "On Track"
