@@ -55,7 +55,12 @@ def test_the_sla_monitor_may_do_on_the_routing_table_exactly_what_the_alert_ledg
     granted = _dynamodb_actions_of(deployed, "SlaMonitorFunctionRole", "RoutingStateTable")
 
     assert granted == _dynamodb_actions_called_by(alert_ledger)
-    assert granted == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"}
+    assert granted == {
+        "dynamodb:BatchGetItem",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:UpdateItem",
+    }
 
 
 @pytest.mark.parametrize("role", ["WebhookFunctionRole", "SalesforceEventsFunctionRole"])

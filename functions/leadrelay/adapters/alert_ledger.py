@@ -12,7 +12,8 @@ appended to the item's ``held`` list and the rep added to the hour's index item 
 held#20261120T09``, a string set). DynamoDB applies each condition and update as one step, so
 invocations running one after the other or at once never grant more than ``limit`` singles per rep and
 hour, and hold every other alert. ``take_digests`` reads the index of the last few hours that are over
-and takes each rep's held alerts with ``SET taken_at`` on condition that nobody took them: one digest per
+(one ``BatchGetItem``) and takes each rep's held alerts with ``SET taken_at`` on condition that nobody
+took them: one digest per
 rep and hour, sent once. The items expire a day after their hour.
 
 ``InMemoryAlertLedger`` is the same contract behind a lock, for local runs.
@@ -115,10 +116,13 @@ class DynamoDBAlertLedger:
     def take_digests(self, *, now: datetime) -> list[HeldDigest]:
         """Each rep's held alerts of the ended hours, taken with a conditional ``SET taken_at``."""
         taken: list[HeldDigest] = []
+        keys = [{"pk": {"S": f"held#{hour}"}} for hour in ended_hours(now)]
+        read = self._client.batch_get_item(
+            RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}}
+        )  # a handful of small items: never left unprocessed in practice, retried by the next run if so
+        indexes = {item["pk"]["S"]: item for item in read["Responses"].get(self._table, [])}
         for hour in ended_hours(now):
-            index = self._client.get_item(
-                TableName=self._table, Key={"pk": {"S": f"held#{hour}"}}, ConsistentRead=True
-            ).get("Item", {})
+            index = indexes.get(f"held#{hour}", {})
             for rep_id in sorted(index.get("reps", {}).get("SS", [])):
                 try:
                     item = self._client.update_item(
