@@ -10,6 +10,7 @@ by some dependency's back door either.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,9 @@ from tests.infra.cfn import SAM_FUNCTION, load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / ".aws-sam" / "build"
+MAKEFILE = ROOT / "functions" / "Makefile"
+LAMBDA_UNZIPPED_LIMIT_MB = 250  # Lambda's limit on a function's unzipped deployment package (with layers)
+UNCHECKED_HASH = 0b01  # PEP 552: the .pyc's flags word — hash-based, the source never checked
 STAND_INS = {
     "moto": "moto (AWS stand-in)",
     "leadrelay_tools": "the CLI, the local org, replay and the demo",
@@ -68,3 +72,45 @@ def test_the_artifact_holds_the_handlers_and_the_runtime_dependencies() -> None:
         assert (function / "leadrelay" / "handlers" / "processor.py").is_file(), function.name
         assert (function / "aws_lambda_powertools").is_dir(), function.name
         assert (function / "simple_salesforce").is_dir(), function.name
+
+
+def _makefile_value(name: str) -> str:
+    match = re.search(rf"^{name}\s*:=\s*(.+)$", MAKEFILE.read_text(encoding="utf-8"), re.MULTILINE)
+    assert match, f"{name} not set in {MAKEFILE}"
+    return match.group(1).strip()
+
+
+def test_the_build_targets_the_templates_runtime_and_architecture() -> None:
+    function_globals = load_template()["Globals"]["Function"]
+    assert function_globals["Runtime"] == f"python{_makefile_value('LAMBDA_PYTHON')}"
+    assert function_globals["Architectures"] == ["arm64"]
+    assert all(tag.endswith("_aarch64") for tag in _makefile_value("PLATFORMS").replace("\\", " ").split())
+
+
+def test_every_function_is_built_by_the_makefile_that_compiles_its_bytecode() -> None:
+    resources = load_template()["Resources"]
+    targets = set(_makefile_value("FUNCTIONS").split())
+    for name, resource in resources.items():
+        if resource.get("Type") == SAM_FUNCTION:
+            assert resource.get("Metadata", {}).get("BuildMethod") == "makefile", name
+            assert name in targets, f"functions/Makefile has no build-{name}"
+
+
+def test_every_module_ships_with_bytecode_for_the_runtime_that_never_checks_its_source() -> None:
+    tag = "cpython-" + _makefile_value("LAMBDA_PYTHON").replace(".", "")
+    for function in _built_functions():
+        missing, checked = [], []
+        for source in function.rglob("*.py"):
+            compiled = source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc"
+            if not compiled.is_file():
+                missing.append(str(source.relative_to(function)))
+            elif int.from_bytes(compiled.read_bytes()[4:8], "little") != UNCHECKED_HASH:
+                checked.append(str(compiled.relative_to(function)))
+        assert not missing, f"{function.name}: {len(missing)} modules without {tag} bytecode, e.g. {missing[:3]}"
+        assert not checked, f"{function.name}: bytecode that checks its source's timestamp: {checked[:3]}"
+
+
+def test_every_artifact_fits_lambdas_unzipped_size_limit() -> None:
+    for function in _built_functions():
+        size_mb = sum(path.stat().st_size for path in function.rglob("*") if path.is_file()) / 2**20
+        assert size_mb < LAMBDA_UNZIPPED_LIMIT_MB, f"{function.name}: {size_mb:.0f} MB unzipped"
