@@ -25,7 +25,7 @@ from typing import Any
 
 from leadrelay.domain.dedup_rules import Outcome
 from leadrelay.domain.matching.readings import romaji
-from leadrelay.rulefiles.dedup_runner import load_match_rules
+from leadrelay.rulefiles.dedup_loading import load_match_rules
 from leadrelay_tools.dedup.parallel import Workers
 from leadrelay_tools.dedup.store import Store
 

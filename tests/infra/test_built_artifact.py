@@ -106,7 +106,7 @@ def test_every_module_ships_with_bytecode_for_the_runtime_that_never_checks_its_
                 missing.append(str(source.relative_to(function)))
             elif int.from_bytes(compiled.read_bytes()[4:8], "little") != UNCHECKED_HASH:
                 checked.append(str(compiled.relative_to(function)))
-        assert not missing, f"{function.name}: {len(missing)} modules without {tag} bytecode, e.g. {missing[:3]}"
+        assert not missing, f"{function.name}: {len(missing)} modules without {tag} bytecode: {missing[:3]}"
         assert not checked, f"{function.name}: bytecode that checks its source's timestamp: {checked[:3]}"
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from leadrelay.domain.matching.linking import CandidateIndex
 from leadrelay.domain.matching.record import MatchRecord
-from leadrelay.rulefiles.dedup_runner import load_match_rules
+from leadrelay.rulefiles.dedup_loading import load_match_rules
 
 from tests.pipeline.support import RULES
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from leadrelay.domain.dedup_rules import DedupFile
 from leadrelay.domain.matching.match_rules import compile_match_rules
-from leadrelay.rulefiles.dedup_runner import load_match_rules
+from leadrelay.rulefiles.dedup_loading import load_match_rules
 from leadrelay.rulefiles.validation import validate_document
 
 FILE = "rules/dedup.json"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from leadrelay.engine.diagnostics import RuleSetError
-from leadrelay.rulefiles.dedup_runner import load_match_rules
+from leadrelay.rulefiles.dedup_loading import load_match_rules
 from leadrelay.rulefiles.validation import validate_document
 
 from tests.matching.rules_builders import SHIPPED

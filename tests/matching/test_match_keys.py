@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from leadrelay.domain.matching.keys import key_clauses, match_keys
 from leadrelay.domain.matching.match_rules import MatchRules
-from leadrelay.rulefiles.dedup_runner import load_match_rules
+from leadrelay.rulefiles.dedup_loading import load_match_rules
 
 from tests.pipeline.support import RULES
 

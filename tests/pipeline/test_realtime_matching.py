@@ -15,7 +15,7 @@ from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.events import CanonicalEvent, ChangeHeader, EventKind, EventSource, Identity
 from leadrelay.domain.matching.keys import match_keys
 from leadrelay.pipeline import Outcome
-from leadrelay.rulefiles.dedup_runner import load_match_rules
+from leadrelay.rulefiles.dedup_loading import load_match_rules
 from leadrelay_tools.localorg import LocalOrg
 from leadrelay_tools.localorg.samples import seed_fit_40_lead
 

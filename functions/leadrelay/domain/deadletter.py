@@ -25,7 +25,7 @@ from leadrelay.domain.failures import Classification, ErrorCategory, ErrorClass
 from leadrelay.domain.writes import WriteOp
 from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import CheckContext, pointer
-from leadrelay.engine.models import RuleFile, Strict
+from leadrelay.engine.file_models import RuleFile, Strict
 
 DEAD_LETTER_ENVELOPE_VERSION: Final = 1
 REDRIVE_POLICY_CODE: Final = "MOVED_BY_REDRIVE_POLICY"

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from leadrelay.engine.diagnostics import CheckContext, pointer
-from leadrelay.engine.models import RuleFile, Strict
+from leadrelay.engine.file_models import RuleFile, Strict
 
 
 class Outcome(StrEnum):

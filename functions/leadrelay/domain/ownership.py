@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from leadrelay.engine.diagnostics import CheckContext, pointer
-from leadrelay.engine.models import RuleFile, Strict
+from leadrelay.engine.file_models import RuleFile, Strict
 
 FieldName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=80)]
 """A Salesforce API field name (``LR_Fit_Score__c``, ``Email``)."""

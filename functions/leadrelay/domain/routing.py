@@ -24,7 +24,8 @@ from leadrelay.engine.activities import Frame
 from leadrelay.engine.compiled import Compiled
 from leadrelay.engine.conditions import ConditionCompiler
 from leadrelay.engine.diagnostics import CheckContext, pointer
-from leadrelay.engine.models import Condition, RuleFile, Strict
+from leadrelay.engine.file_models import RuleFile, Strict
+from leadrelay.engine.models import Condition
 
 UserId = Annotated[str, StringConstraints(pattern=r"^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$")]
 """A Salesforce User id (``005…``)."""

@@ -24,7 +24,7 @@ from pydantic import Field, StringConstraints
 
 from leadrelay.domain.calendar import BusinessCalendar, Span, Unit
 from leadrelay.engine.diagnostics import CheckContext, pointer
-from leadrelay.engine.models import RuleFile, Strict
+from leadrelay.engine.file_models import RuleFile, Strict
 
 FieldName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 """A Salesforce field API name (``First_Call_Date__c``)."""

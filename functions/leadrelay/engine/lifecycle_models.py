@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from leadrelay.engine.models import Condition, RuleFile, Strict
+from leadrelay.engine.file_models import RuleFile, Strict
+from leadrelay.engine.models import Condition
 
 
 class Stage(Strict):

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from leadrelay.engine.file_models import Strict
 
 Operator = Literal[
     "eq",
@@ -50,22 +52,6 @@ def key_tag(keys: tuple[str, ...]) -> Callable[[Any], str | None]:
         return found
 
     return tag
-
-
-class Strict(BaseModel):
-    """Base of every rule-file model, whatever its kind and layer: unknown keys are errors, models are
-    immutable, and a field with an alias (``$schema``, ``not``) may also be given by its name."""
-
-    # defer_build: a model's validator is built when it first validates, so a function pays only for
-    # the rule-file models it reads (the webhook reads mappings, never scoring rules); cold start.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
-
-
-class RuleFile(Strict):
-    """Base of a whole rule file of any kind: it may name its JSON Schema (``$schema``); each kind's
-    model adds its ``kind``."""
-
-    schema_: str | None = Field(default=None, alias="$schema", description="Path or URL of the JSON Schema.")
 
 
 class Window(Strict):

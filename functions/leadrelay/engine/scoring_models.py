@@ -6,7 +6,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
-from leadrelay.engine.models import Condition, RuleFile, Selector, Strict, Window, key_tag
+from leadrelay.engine.file_models import RuleFile, Strict
+from leadrelay.engine.models import Condition, Selector, Window, key_tag
 
 ScoreName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Field, StringConstraints, field_validator, 
 
 from leadrelay.domain.events import ActivityType, EventSource
 from leadrelay.domain.ownership import FieldName
-from leadrelay.engine.models import RuleFile, Strict
+from leadrelay.engine.file_models import RuleFile, Strict
 from leadrelay.ingress.values import TimeFormat, parse_timezone
 
 

@@ -19,7 +19,7 @@ from leadrelay.domain.routing import RoutingFile, RoutingTable, compile_routing
 from leadrelay.domain.sla import SlaFile
 from leadrelay.engine import RuleSet, RuleSetError
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic, pointer
-from leadrelay.rulefiles.dedup_runner import DEDUP_FILE, load_match_rules
+from leadrelay.rulefiles.dedup_loading import DEDUP_FILE, load_match_rules
 from leadrelay.rulefiles.documents import OWNERSHIP_FILE, read_document, rule_files
 from leadrelay.rulefiles.loader import load_rules
 from pydantic import BaseModel, ValidationError

@@ -1,8 +1,9 @@
 """Running pair test cases (``kind: dedup_tests``) against compiled match rules.
 
 ``run_dedup_cases`` compares record A with record B and B with A (a decision must not depend on
-which record came first) and returns one ``DedupCaseResult`` per case; ``load_match_rules`` and
-``read_dedup_tests`` read the files (``leadrelay rules test``, the benchmark).
+which record came first) and returns one ``DedupCaseResult`` per case; ``read_dedup_tests`` reads the
+files (``leadrelay rules test``, the benchmark) and ``load_match_rules`` (from
+:mod:`leadrelay.rulefiles.dedup_loading`) the rules.
 """
 
 from __future__ import annotations
@@ -12,16 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from leadrelay.domain.dedup_rules import DedupFile
-from leadrelay.domain.matching.match_rules import MatchDecision, MatchRules, compile_match_rules
-from leadrelay.engine.diagnostics import Diagnostic, RuleSetError, pointer
-from leadrelay.engine.parsing import parse_model
+from leadrelay.domain.matching.match_rules import MatchDecision, MatchRules
+from leadrelay.engine.diagnostics import Diagnostic, pointer
+from leadrelay.rulefiles.dedup_loading import DEDUP_FILE, load_match_rules
 from leadrelay.rulefiles.dedupcases import DedupExpectation, DedupTestFile
-from leadrelay.rulefiles.documents import read_document
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
 from leadrelay.rulefiles.reading import read_models
 
-DEDUP_FILE = "dedup.json"
+__all__ = [  # load_match_rules and DEDUP_FILE live in dedup_loading; kept importable from here
+    "DEDUP_FILE",
+    "DedupCaseResult",
+    "differences",
+    "load_match_rules",
+    "read_dedup_tests",
+    "run_dedup_cases",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,24 +90,6 @@ def run_dedup_cases(
             found = differences(case.expect, decision, reverse)
             results.append(DedupCaseResult(file, index, case.name, decision, tuple(found)))
     return results
-
-
-def load_match_rules(path: str | Path) -> MatchRules:
-    """Read, check and compile ``path`` (a ``dedup`` file, or a rules directory holding dedup.json).
-
-    Raises ``RuleSetError`` listing every problem as ``FILE:JSON-POINTER: message``.
-    """
-    target = Path(path)
-    target = target / DEDUP_FILE if target.is_dir() else target
-    document = read_document(target)
-    if document.document is None:
-        raise RuleSetError(
-            document.problems or [Diagnostic(str(target), "", "no such file")], source=str(target)
-        )
-    model, problems = parse_model(DedupFile, document.document, document.file)
-    if model is None:
-        raise RuleSetError(problems, source=document.file)
-    return compile_match_rules(model, file=document.file)
 
 
 def read_dedup_tests(directory: Path) -> tuple[list[tuple[str, DedupTestFile]], list[Diagnostic]]:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from leadrelay.domain.dedup_rules import DedupFile, Outcome, PairName
 from leadrelay.engine.diagnostics import CheckContext, pointer
-from leadrelay.engine.models import RuleFile, Strict
+from leadrelay.engine.file_models import RuleFile, Strict
 from pydantic import Field
 
 

@@ -16,7 +16,7 @@ from leadrelay.domain.pools import SkipReason
 from leadrelay.domain.routing import RoutingFile
 from leadrelay.domain.sla import SlaFile
 from leadrelay.engine.diagnostics import CheckContext, pointer
-from leadrelay.engine.models import RuleFile, Strict
+from leadrelay.engine.file_models import RuleFile, Strict
 from pydantic import AwareDatetime, Field
 
 

@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic, pointer
-from leadrelay.engine.models import RuleFile, Strict
+from leadrelay.engine.file_models import RuleFile, Strict
 from leadrelay.rulefiles.suggest import did_you_mean
 from pydantic import AwareDatetime, Field
 

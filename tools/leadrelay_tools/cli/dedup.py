@@ -82,7 +82,7 @@ class Records:
 def run(args: argparse.Namespace) -> int:
     """Read, compare, write; exit 0 (2 for an unusable input, org or rules file)."""
     from leadrelay.engine.diagnostics import RuleSetError
-    from leadrelay.rulefiles.dedup_runner import load_match_rules  # loads the matching libraries
+    from leadrelay.rulefiles.dedup_loading import load_match_rules  # loads the matching libraries
 
     from leadrelay_tools.cli import dedup_org
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from leadrelay.domain.matching.match_rules import MatchRules
 from leadrelay.engine.diagnostics import RuleSetError
-from leadrelay.rulefiles.dedup_runner import load_match_rules
+from leadrelay.rulefiles.dedup_loading import load_match_rules
 from requests import RequestException
 from simple_salesforce.exceptions import SalesforceError
 

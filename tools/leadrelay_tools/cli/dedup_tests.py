@@ -9,13 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from leadrelay.engine.diagnostics import RuleSetError
-from leadrelay.rulefiles.dedup_runner import (
-    DEDUP_FILE,
-    DedupCaseResult,
-    load_match_rules,
-    read_dedup_tests,
-    run_dedup_cases,
-)
+from leadrelay.rulefiles.dedup_loading import DEDUP_FILE, load_match_rules
+from leadrelay.rulefiles.dedup_runner import DedupCaseResult, read_dedup_tests, run_dedup_cases
 
 from leadrelay_tools.cli.case_reports import CaseReport
 from leadrelay_tools.cli.output import print_case_results
