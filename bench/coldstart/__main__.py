@@ -31,17 +31,12 @@ no event served).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,113 +53,19 @@ from leadrelay_tools.replay.local import (
 )
 from moto.server import ThreadedMotoServer
 
+from bench.coldstart.children import (
+    ROOT,
+    TARGET_MB,
+    TARGET_MS,
+    bare,
+    best_of,
+    built_functions,
+    free_port,
+    importing,
+    run_child,
+    runtime_packages,
+)
 from bench.coldstart.events import SECRET, processor_event, salesforce_event, webhook_event
-
-ROOT = Path(__file__).resolve().parents[2]
-REQUIREMENTS = ROOT / "functions" / "requirements.txt"
-TARGET_MS, TARGET_MB = 400.0, 128.0
-CHILD = """
-import json, sys, time
-started = time.perf_counter()
-
-def rss_mb():
-    # VmHWM: this process's peak resident set since its exec (ru_maxrss would count the parent's fork)
-    for line in open("/proc/self/status", encoding="ascii"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-sys.path[:0] = {paths!r}
-import importlib
-module = importlib.import_module({module!r})
-imported = time.perf_counter()
-
-class Context:
-    function_name = "leadrelay-bench"
-    function_version = "1"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:leadrelay-bench"
-    aws_request_id = "bench-1"
-    def get_remaining_time_in_millis(self):
-        return 60000
-
-event = json.loads(open({event!r}, encoding="utf-8").read())
-answer = module.handler(event, Context())
-served = time.perf_counter()
-sys.stdout.write("\\nBENCH " + json.dumps({{"import_ms": (imported - started) * 1000,
-    "first_event_ms": (served - imported) * 1000, "answer": str(answer)[:200],
-    "readings": "pykakasi" in sys.modules, "cpu_ms": time.process_time() * 1000,
-    "dependencies": [name for name in list(sys.modules)
-                     if name.partition(".")[0] not in sys.stdlib_module_names | {{"leadrelay", "__main__"}}],
-    "rss_mb": rss_mb(), "served_at": time.time()}}) + "\\n")
-"""
-
-
-def runtime_packages() -> Path:
-    """The functions' runtime dependencies in their own directory (installed once per requirements file)."""
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:12]
-    target = ROOT / ".tools" / f"coldstart-{digest}"
-    if not (target / ".complete").exists():
-        print(f"installing functions/requirements.txt into {target} (once)…", file=sys.stderr)
-        command = [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--target",
-            str(target),
-            "-r",
-            str(REQUIREMENTS),
-        ]
-        subprocess.run(command, check=True)  # noqa: S603 - our own interpreter and requirements
-        (target / ".complete").touch()
-    if not (target / ".compiled-unchecked-hash").exists():
-        compile_unchecked(target)
-        (target / ".compiled-unchecked-hash").touch()
-    return target
-
-
-def compile_unchecked(directory: Path) -> None:
-    """Compile ``directory``'s modules as the build does: unchecked-hash ``.pyc`` (PEP 552)."""
-    command = [sys.executable, "-m", "compileall", "-q", "-f", "-j", "0"]
-    command += ["--invalidation-mode", "unchecked-hash", str(directory)]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own interpreter
-
-
-def built_functions(source: Path, scratch: Path) -> Path:
-    """A copy of ``functions/`` without its development bytecode, compiled as the build compiles it."""
-    target = scratch / "functions"
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "Makefile"))
-    compile_unchecked(target)
-    return target
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def run_child(
-    paths: Sequence[str], module: str, event: Path, env: Mapping[str, str], no_bytecode: Path | None = None
-) -> dict[str, Any]:
-    """One fresh process on read-only code (``-B``): its whole wall time, peak RSS, and its own import and
-    first-event times; with ``no_bytecode`` (an empty directory), it finds no ``.pyc`` at all."""
-    code = CHILD.format(paths=list(paths), module=module, event=str(event))
-    spawned = time.time()
-    command = [sys.executable, "-I", "-S", "-B", "-c", code]
-    if no_bytecode is not None:  # -I ignores PYTHON* variables; -X pycache_prefix is its flag form
-        command[1:1] = ["-X", f"pycache_prefix={no_bytecode}"]
-    done = subprocess.run(command, env=dict(env), capture_output=True, text=True, check=False)  # noqa: S603
-    report = next((line for line in done.stdout.splitlines() if line.startswith("BENCH ")), None)
-    if done.returncode != 0 or report is None:
-        raise SystemExit(f"{module} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
-    figures = json.loads(report[len("BENCH ") :])
-    figures["wall_ms"] = (figures.pop("served_at") - spawned) * 1000  # to the answer, not the exit
-    if "batchItemFailures': [{" in str(figures["answer"]):
-        raise SystemExit(f"{module} did not apply its first event: {figures['answer']}")
-    return figures
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -248,9 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     {"LEADRELAY_IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE},
                 ),
             }
-            bare = _best(args.repeats, lambda: _bare(common, "pass"))
-            boto = _best(args.repeats, lambda: _bare(common, "import boto3"))
-            print(f"reference: bare interpreter {bare:.0f} ms, interpreter + import boto3 {boto:.0f} ms")
+            interpreter = best_of(args.repeats, lambda: bare(common, "pass"))
+            boto = best_of(args.repeats, lambda: bare(common, "import boto3"))
+            print(f"reference: bare interpreter {interpreter:.0f} ms, with import boto3 {boto:.0f} ms")
             print(
                 f"{'function':<20}{'cold start':>12}{'import':>10}{'1st event':>11}{'CPU':>9}{'peak RSS':>10}"
                 f"{'kana/kanji dict':>17}{'its deps alone':>16}{'no bytecode':>13}"
@@ -269,8 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     run_child(paths, module, fresh(), {**common, **env}, no_bytecode)["wall_ms"]
                     for _ in range(args.repeats)
                 )
-                imports = _importing(best["dependencies"])
-                dependencies = _best(args.repeats, lambda code=imports: _bare(common, code))
+                imports = importing(best["dependencies"])
+                dependencies = best_of(args.repeats, lambda code=imports: bare(common, code))
                 cpu = min(r["cpu_ms"] for r in runs)
                 verdict = "PASS" if best["wall_ms"] <= TARGET_MS and best["rss_mb"] <= TARGET_MB else "FAIL"
                 print(
@@ -288,34 +189,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         server.stop()
     return 0
-
-
-def _importing(modules: Sequence[str]) -> str:
-    """Code importing ``modules`` in order (a module that only imports as part of its parent is skipped)."""
-    return (
-        "import importlib\n"
-        f"for name in {list(modules)!r}:\n"
-        "    try:\n        importlib.import_module(name)\n"
-        "    except Exception:\n        pass"
-    )
-
-
-def _bare(env: Mapping[str, str], code: str) -> float:
-    started = time.perf_counter()
-    command = [
-        sys.executable,
-        "-I",
-        "-S",
-        "-B",
-        "-c",
-        f"import sys; sys.path[:0] = {[str(runtime_packages())]!r}\n{code}",
-    ]
-    subprocess.run(command, env=dict(env), check=True)  # noqa: S603
-    return (time.perf_counter() - started) * 1000
-
-
-def _best(repeats: int, measure: Any) -> float:
-    return min(measure() for _ in range(repeats))
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ import pytest
 import requests
 from aws_lambda_powertools import Metrics
 from leadrelay.adapters.salesforce import ApiUsage, SalesforceCredentials, SimpleSalesforceGateway
-from leadrelay.adapters.salesforce.gateway import parse_api_usage
 from leadrelay.adapters.salesforce.metrics import api_usage_publisher
+from leadrelay.adapters.salesforce.sessions import parse_api_usage
 from leadrelay.domain.writes import WriteOp
 from leadrelay.settings import METRICS_NAMESPACE as NAMESPACE
 from leadrelay_tools.localorg import LocalOrg

@@ -23,8 +23,9 @@ from leadrelay.adapters.salesforce import (
     credentials_from_secret,
 )
 from leadrelay.adapters.salesforce.auth import SalesforceCredentials
-from leadrelay.adapters.salesforce.gateway import DEFAULT_TIMEOUT_SECONDS, ApiUsage
+from leadrelay.adapters.salesforce.gateway import DEFAULT_TIMEOUT_SECONDS
 from leadrelay.adapters.salesforce.notifications import SalesforceNotifier
+from leadrelay.adapters.salesforce.sessions import ApiUsage
 from leadrelay.adapters.secrets import SecretSource
 from leadrelay.adapters.slack import FanOut, SlackNotifier
 from leadrelay.bootstrap import NO_OVERRIDES, Overrides, utc_now

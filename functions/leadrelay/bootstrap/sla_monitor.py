@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import boto3
 
 from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger
-from leadrelay.adapters.salesforce.gateway import ApiUsage
+from leadrelay.adapters.salesforce.sessions import ApiUsage
 from leadrelay.adapters.slack import NO_NOTIFIER
 from leadrelay.bootstrap import NO_OVERRIDES, Clock, Overrides, utc_now
 from leadrelay.bootstrap.processor import decision_log, notifiers, salesforce_gateway

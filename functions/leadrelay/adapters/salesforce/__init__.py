@@ -8,7 +8,8 @@ from leadrelay.adapters.salesforce.auth import (
     credentials_from_file,
     credentials_from_secret,
 )
-from leadrelay.adapters.salesforce.gateway import ApiUsage, SimpleSalesforceGateway, clear_session_cache
+from leadrelay.adapters.salesforce.gateway import SimpleSalesforceGateway
+from leadrelay.adapters.salesforce.sessions import ApiUsage, clear_session_cache
 
 __all__ = [
     "ApiUsage",

@@ -24,7 +24,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -34,7 +33,7 @@ from simple_salesforce.api import Salesforce
 from simple_salesforce.exceptions import SalesforceError as SimpleSalesforceError
 from simple_salesforce.exceptions import SalesforceExpiredSession
 
-from leadrelay.adapters.salesforce.auth import SalesforceCredentials, SalesforceSession, login
+from leadrelay.adapters.salesforce.auth import SalesforceCredentials, SalesforceSession
 from leadrelay.adapters.salesforce.collections import (
     CollectionRequest,
     collection_requests,
@@ -46,6 +45,7 @@ from leadrelay.adapters.salesforce.errors import (
     error_from_exception,
     errors_from_simple_salesforce,
 )
+from leadrelay.adapters.salesforce.sessions import ApiUsage, cached_session, parse_api_usage, rest_client
 from leadrelay.adapters.salesforce.soql import (
     DEFAULT_MAX_QUERY_BYTES,
     check_sobject,
@@ -66,28 +66,6 @@ CALL_OPTIONS_HEADER = "Sforce-Call-Options"
 AUTO_ASSIGN_HEADER = "Sforce-Auto-Assign"
 DUPLICATE_RULE_HEADER = "Sforce-Duplicate-Rule-Header"
 DEFAULT_TIMEOUT_SECONDS = 10.0
-
-_SESSIONS: dict[SalesforceCredentials, SalesforceSession] = {}
-"""Sessions by credentials, kept for the life of the Lambda execution environment."""
-
-
-def clear_session_cache() -> None:
-    """Forget every cached session (tests; a rotated secret is a new cache key anyway)."""
-    _SESSIONS.clear()
-
-
-@dataclass(frozen=True)
-class ApiUsage:
-    """The org's API requests used and allowed in the rolling 24 hours (``Sforce-Limit-Info``)."""
-
-    used: int
-    limit: int
-
-
-def parse_api_usage(header: str | None) -> ApiUsage | None:
-    """``api-usage=n/N`` from a ``Sforce-Limit-Info`` header, or ``None`` when absent."""
-    usage = Salesforce.parse_api_usage(header).get("api-usage") if header else None
-    return ApiUsage(used=usage.used, limit=usage.total) if usage else None
 
 
 class SimpleSalesforceGateway:
@@ -319,25 +297,12 @@ class SimpleSalesforceGateway:
 
     def _salesforce(self, *, fresh: bool) -> Salesforce:
         """The client for the cached session; ``fresh`` replaces the session with a new login."""
-        cached = None if fresh else _SESSIONS.get(self._credentials)
-        if cached is None:
-            cached = login(self._credentials, http=self._http, timeout=self._timeout, clock=self._clock)
-            _SESSIONS[self._credentials] = cached
-        if self._client is None or self._client[0] is not cached:
-            self._client = (cached, self._build_client(cached))
-        return self._client[1]
-
-    def _build_client(self, session: SalesforceSession) -> Salesforce:
-        version = self._credentials.api_version
-        sf = Salesforce(
-            instance_url=session.instance_url,
-            session_id=session.access_token.get_secret_value(),
-            session=self._http,
-            version=version,
+        session = cached_session(
+            self._credentials, fresh=fresh, http=self._http, timeout=self._timeout, clock=self._clock
         )
-        # The REST base follows the instance URL the token endpoint returned (scheme and port included).
-        sf.base_url = f"{session.instance_url.rstrip('/')}/services/data/v{version}/"
-        return sf
+        if self._client is None or self._client[0] is not session:
+            self._client = (session, rest_client(session, self._credentials.api_version, self._http))
+        return self._client[1]
 
 
 def _without_attributes(record: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from leadrelay.adapters.salesforce.gateway import ApiUsage
+from leadrelay.adapters.salesforce.sessions import ApiUsage
 
 API_USED_METRIC = "SalesforceApiUsed"
 API_LIMIT_METRIC = "SalesforceApiLimit"
