@@ -24,8 +24,8 @@ from typing import Any
 
 from leadrelay.domain.alerts import Alert, AlertKind
 from leadrelay.domain.calendar import BusinessCalendar
+from leadrelay.domain.decision_outputs import SlaOutput
 from leadrelay.domain.owners import TOKYO
-from leadrelay.domain.ownership import SlaOutput
 from leadrelay.domain.sfvalues import salesforce_value
 from leadrelay.domain.sla import Action, Clock, DueAction, Policy, Stop, Timer, due_actions
 from leadrelay.engine.values import as_timestamp

@@ -13,8 +13,8 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
+from leadrelay.domain.decision_outputs import FieldName
 from leadrelay.domain.events import ActivityType, EventSource
-from leadrelay.domain.ownership import FieldName
 from leadrelay.engine.file_models import RuleFile, Strict
 from leadrelay.ingress.values import TimeFormat, parse_timezone
 

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from leadrelay.domain.decision_outputs import SlaOutput
 from leadrelay.domain.events import CanonicalEvent, EventKind, RecordChangeType
-from leadrelay.domain.ownership import SlaOutput
 from leadrelay.domain.sfvalues import is_blank
 from leadrelay.engine.values import as_timestamp
 from leadrelay.pipeline.state import BatchState

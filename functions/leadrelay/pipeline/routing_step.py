@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any
 
 from leadrelay.domain.attribution import attribution
+from leadrelay.domain.decision_outputs import DecisionOutputs, SlaOutput
 from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.domain.failures import ROUTING_STATE_ERROR, SalesforceCallError
 from leadrelay.domain.owners import (
@@ -32,7 +33,6 @@ from leadrelay.domain.owners import (
     user_infos,
     zone_info,
 )
-from leadrelay.domain.ownership import DecisionOutputs, SlaOutput
 from leadrelay.domain.routing import Route, RoutingTable
 from leadrelay.domain.sla import Policy, Timer
 from leadrelay.domain.writeplan import WriteIntent

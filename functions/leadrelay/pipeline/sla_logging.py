@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from leadrelay.domain.decision_log import SLA_MONITOR_SOURCE, DecisionEntry, SlaReason, batch_id
-from leadrelay.domain.ownership import SlaOutput
+from leadrelay.domain.decision_outputs import SlaOutput
 from leadrelay.domain.sla import Action, DueAction
 from leadrelay.domain.sla_watch import ClockPlan, OpenClock, alert_key
 

@@ -31,8 +31,8 @@ from itertools import groupby
 
 from leadrelay.domain.alerts import Alert, AlertPolicy, NotificationError
 from leadrelay.domain.calendar import BusinessCalendar, Unit
+from leadrelay.domain.decision_outputs import SlaOutput
 from leadrelay.domain.owners import TOKYO, USER_FIELDS, UserInfo, user_infos, zone_info
-from leadrelay.domain.ownership import SlaOutput
 from leadrelay.domain.queries import Filter
 from leadrelay.domain.sla import Policy
 from leadrelay.domain.sla_watch import (
