@@ -144,7 +144,7 @@ def test_a_business_card_of_an_existing_contact_attaches_to_the_contact(local_or
     assert local_org.record("Contact", contact_id)["LR_Engagement_Score__c"] == 15  # type: ignore[index]
 
 
-def account_changed(account_id: str) -> CanonicalEvent:
+def account_changed(account_id: str, changed: tuple[str, ...] = ("Name",)) -> CanonicalEvent:
     """An Account change as ingress makes it of an ``AccountChangeEvent`` (a person renamed it)."""
     return CanonicalEvent(
         idempotency_key=f"0002c8e1-7f4b-43a2:1:{account_id}",
@@ -154,7 +154,7 @@ def account_changed(account_id: str) -> CanonicalEvent:
         occurred_at=NOW,
         identity=Identity(salesforce_id=account_id),
         entity="Account",
-        changed_fields=("Name",),
+        changed_fields=changed,
         change=ChangeHeader(record_id=account_id, change_type="UPDATE"),
     )
 
@@ -214,3 +214,27 @@ def test_a_different_corporate_number_is_another_company_whatever_the_name(local
     assert (
         leads["suzuki@sample.co.jp"]["LR_Matched_Account__c"] is None
     )  # same name and domain, another 法人番号
+
+
+def test_an_account_whose_corporate_number_alone_is_typed_in_is_rekeyed_and_matched_by_it(
+    local_org: LocalOrg,
+) -> None:
+    """A rep types the 法人番号 into an Account that already has its keys: the change names that field
+    alone, the number is written back as its key (13 ASCII digits) and a lead naming it matches."""
+    rules = load_match_rules(RULES)
+    account = {"Name": "株式会社サンプル商事", "Website": "https://www.sample.co.jp", "OwnerId": SUZUKI}
+    account_id = local_org.insert(
+        "Account", {**account, **match_keys(rules.record("Account", account), "Account")}
+    )
+    local_org.update(
+        "Account", account_id, {"LR_Corporate_Number__c": "４０１１００１０９８９９３"}
+    )  # full-width, as an IME types it
+    processor = Processor(local_org)
+
+    report, _ = processor.run(account_changed(account_id, changed=("LR_Corporate_Number__c",)))
+    form = {**FORM, "Company": "SSC Holdings", "LR_Corporate_Number__c": CORPORATE_NUMBER}
+    processor.run(page_view("t.yamada@ssc-hd.co.jp", fields=form))
+
+    assert [result.outcome for result in report.results.values()] == [Outcome.APPLIED]
+    assert local_org.record("Account", account_id)["LR_Corporate_Number__c"] == CORPORATE_NUMBER  # type: ignore[index]
+    assert leads_by_email(local_org)["t.yamada@ssc-hd.co.jp"]["LR_Matched_Account__c"] == account_id
