@@ -238,3 +238,89 @@ def test_an_account_whose_corporate_number_alone_is_typed_in_is_rekeyed_and_matc
     assert [result.outcome for result in report.results.values()] == [Outcome.APPLIED]
     assert local_org.record("Account", account_id)["LR_Corporate_Number__c"] == CORPORATE_NUMBER  # type: ignore[index]
     assert leads_by_email(local_org)["t.yamada@ssc-hd.co.jp"]["LR_Matched_Account__c"] == account_id
+
+
+def lead_updated(lead_id: str, changed: tuple[str, ...] = ("Email",)) -> CanonicalEvent:
+    """A Lead change as ingress makes it of a ``LeadChangeEvent`` (a rep edited the Lead)."""
+    return CanonicalEvent(
+        idempotency_key=f"0003d9f2-8a5c-44b3:1:{lead_id}",
+        kind=EventKind.RECORD_CHANGE,
+        type="lead_updated",
+        source=EventSource.SALESFORCE,
+        occurred_at=NOW,
+        identity=Identity(salesforce_id=lead_id),
+        entity="Lead",
+        changed_fields=changed,
+        change=ChangeHeader(record_id=lead_id, change_type="UPDATE"),
+    )
+
+
+def flag_writes(org: LocalOrg, lead_id: str) -> int:
+    """How many of the org's Lead change events wrote the potential-duplicate flag of ``lead_id``."""
+    return sum(
+        1
+        for event in org.change_events("Lead")
+        if lead_id in event["ChangeEventHeader"]["recordIds"]
+        and "LR_Potential_Duplicate__c" in event["ChangeEventHeader"]["changedFields"]
+    )
+
+
+def test_an_existing_lead_whose_email_now_collides_with_another_lead_is_flagged_once(
+    local_org: LocalOrg,
+) -> None:
+    """山田太郎's business card made a Lead of its own (another company's address, a namesake); a rep
+    then corrects its e-mail to the address of the web-form Lead: the two are one person now, so the
+    corrected Lead names the other for review — written once, not again on the next event."""
+    processor = Processor(local_org)
+    web_form = existing_lead(processor)
+    processor.run(page_view("yamada@test-bussan.co.jp", fields={**CARD, "Company": "株式会社テスト物産"}))
+    card = leads_by_email(local_org)["yamada@test-bussan.co.jp"]
+    assert card["LR_Potential_Duplicate__c"] is None
+    local_org.update("Lead", card["Id"], {"Email": WEB_FORM, "Company": "㈱サンプル商事"})  # as a rep does
+
+    processor.run(lead_updated(card["Id"]))
+    processor.run(page_view(salesforce_id=card["Id"], email=None, minutes_ago=1))
+
+    flagged = local_org.record("Lead", card["Id"])
+    assert flagged is not None
+    assert flagged["LR_Potential_Duplicate__c"] == web_form["Id"]
+    assert flagged["LR_Match_Reasons__c"].startswith(
+        f"Lead {web_form['Id']}: match (rule same_personal_email)"
+    )
+    assert flagged["LR_Match_Email__c"] == WEB_FORM  # re-keyed: matchable by its new address
+    assert flag_writes(local_org, card["Id"]) == 1
+    assert local_org.record("Lead", web_form["Id"])["LR_Potential_Duplicate__c"] is None  # type: ignore[index]
+
+
+def test_a_flag_an_admin_cleared_after_review_is_not_raised_again_by_the_next_event(
+    local_org: LocalOrg,
+) -> None:
+    processor = Processor(local_org)
+    web_form = existing_lead(processor)
+    processor.run(page_view("yamada@test-bussan.co.jp", fields={**CARD, "Company": "株式会社テスト物産"}))
+    card = leads_by_email(local_org)["yamada@test-bussan.co.jp"]
+    local_org.update("Lead", card["Id"], {"Email": WEB_FORM, "Company": "㈱サンプル商事"})
+    processor.run(lead_updated(card["Id"]))
+    assert local_org.record("Lead", card["Id"])["LR_Potential_Duplicate__c"] == web_form["Id"]  # type: ignore[index]
+    local_org.update("Lead", card["Id"], {"LR_Potential_Duplicate__c": None})  # reviewed: kept apart
+
+    processor.run(page_view(salesforce_id=card["Id"], email=None, minutes_ago=1))
+
+    assert local_org.record("Lead", card["Id"])["LR_Potential_Duplicate__c"] is None  # type: ignore[index]
+
+
+def test_an_existing_lead_without_a_duplicate_gets_no_flag(local_org: LocalOrg) -> None:
+    processor = Processor(local_org)
+    existing_lead(processor)
+    processor.run(page_view("yamada@test-bussan.co.jp", fields={**CARD, "Company": "株式会社テスト物産"}))
+    card = leads_by_email(local_org)["yamada@test-bussan.co.jp"]
+    local_org.update("Lead", card["Id"], {"Email": "t.yamada@test-bussan.co.jp"})  # still the namesake
+
+    processor.run(lead_updated(card["Id"]))
+
+    changed = local_org.record("Lead", card["Id"])
+    assert changed is not None
+    assert (changed["LR_Potential_Duplicate__c"], changed["LR_Match_Email__c"]) == (
+        None,
+        "t.yamada@test-bussan.co.jp",
+    )
