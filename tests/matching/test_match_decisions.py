@@ -226,3 +226,45 @@ def test_two_different_english_given_names_on_one_mailbox_are_still_flagged() ->
     decision = decide(a, b)
 
     assert (decision.outcome, decision.rule) == (Outcome.CANDIDATE, "different_person_same_mailbox")
+
+
+def test_a_surname_the_dictionary_reads_otherwise_is_one_person_on_one_personal_mailbox() -> None:
+    """平野 is ひらの to its bearers, へいや to the reading library: with the given name read alike and
+    the same personal address, the romaji card is the same person."""
+    a = {
+        "LastName": "平野",
+        "FirstName": "美咲",
+        "Company": "株式会社竹内精機",
+        "Email": "misaki.hirano@takeuchi-seiki.co.jp",
+    }
+    b = {
+        "LastName": "Hirano",
+        "FirstName": "Misaki",
+        "Company": "Takeuchi Seiki Inc.",
+        "Email": "misaki.hirano@takeuchi-seiki.co.jp",
+    }
+
+    decision = decide(a, b)
+
+    assert (decision.outcome, decision.rule, decision.level("person")) == (
+        Outcome.MATCH,
+        "same_personal_email",
+        "family",
+    )
+
+
+def test_a_given_name_read_alike_with_only_the_company_is_for_review_not_merged() -> None:
+    a = {
+        "LastName": "東",
+        "FirstName": "健太",
+        "Company": "野村産業株式会社",
+        "Email": "kenta.higashi@gmail.com",
+    }
+    b = {
+        "LastName": "アズマ",
+        "FirstName": "ケンタ",
+        "Company": "ノムラサンギョウ株式会社",
+        "Email": "azuma.k@yahoo.co.jp",
+    }
+
+    assert decide(a, b).outcome is not Outcome.MATCH

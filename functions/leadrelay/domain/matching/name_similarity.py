@@ -13,6 +13,11 @@
 * A given name in kanji against kana or romaji cannot be verified: the reading library gives one
   reading, names have several (大樹 is だいき or たいき, 千尋 ちひろ). When the family names agree, the
   similarity is ``FAMILY_ONLY`` (0.8): the family is confirmed, the given name is not contradicted.
+  Surnames have several readings too (平野 ひらの or へいや, 東 ひがし or あずま, 新田 にった or しんでん),
+  so the converse is the same 0.8: the given names read alike and the family name in kanji, against
+  kana or romaji, is read otherwise — one part confirmed, the other unverifiable. The shipped rules
+  merge that level only with more evidence (the same personal mailbox, a direct line and the
+  company); alone it is at most a candidate.
 """
 
 from __future__ import annotations
@@ -77,6 +82,8 @@ def _parts_similarity(a: Parts, b: Parts) -> float:
         whole = max(whole, OSA.normalized_similarity(_letters(a), _letters(b)))
     if family and whole < 1.0 and bool(_KANJI.search(a[1])) != bool(_KANJI.search(b[1])):
         return max(whole, FAMILY_ONLY)
+    if given_a == given_b and whole < 1.0 and bool(_KANJI.search(a[0])) != bool(_KANJI.search(b[0])):
+        return max(whole, FAMILY_ONLY)  # the given name confirmed, the family in kanji read otherwise
     return whole
 
 
