@@ -8,7 +8,10 @@ and F1 of the **match** outcome over record pairs, the recall per injected varia
 pairs were never blocked together, records/s, peak RSS (this process and its largest worker) and
 the real-time compute per incoming lead against the base (p50/p95/p99). Up to ``--reference-limit``
 records it also prints two references on the same data: exact e-mail only, and a plain rapidfuzz
-rule set. ``--febrl`` adds the FEBRL data sets (bench/dedup/febrl). Prints, never asserts.
+rule set. ``--febrl`` adds the FEBRL data sets (bench/dedup/febrl). ``--errors FILE`` writes every
+false merge and missed pair with the rules' reasons (bench/dedup/errors), one file per size, for the
+analysis in docs/matching.md. The synthetic data and why it looks as it does: bench/dedup/synth and
+bench/dedup/population. Prints, never asserts.
 """
 
 from __future__ import annotations

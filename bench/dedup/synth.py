@@ -41,7 +41,7 @@ VARIANTS = (
 JAPANESE_ONLY = frozenset({"kana_only", "romaji_only"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Company:
     """One legal entity."""
 
@@ -58,7 +58,7 @@ class Company:
     """The hashes of the addresses given out at the domain: one mailbox is one person's."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     """One human being, with how they are written."""
 
