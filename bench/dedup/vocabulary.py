@@ -1,5 +1,8 @@
 """Name, company and mail vocabularies for the synthetic 名寄せ benchmark (kanji, kana reading, romaji).
 
+The names here are the head of the distribution (commonest first); ``population`` appends the long
+tail from the name data of the ``gimei`` and ``names`` packages and draws from it with weights.
+
 Readings are the ones people write (ヒラノ for 平野), not the reading library's guess: where
 pykakasi reads a name otherwise, the kana- and romaji-only duplicates show it as lost recall.
 """
@@ -51,18 +54,6 @@ GIVENS = [
     ("沙織", "サオリ", "Saori"), ("美穂", "ミホ", "Miho"), ("香織", "カオリ", "Kaori"),
 ]  # fmt: skip
 VARIANT_KANJI = {"高": "髙", "崎": "﨑", "斎": "齋", "辺": "邊", "沢": "澤", "浜": "濱"}
-EN_FIRST = [
-    "Emily", "James", "Olivia", "Michael", "Sophia", "William", "Emma", "Daniel", "Ava", "David",
-    "Mia", "Joseph", "Charlotte", "Thomas", "Amelia", "Robert", "Harper", "John", "Evelyn", "Richard",
-    "Abigail", "Christopher", "Ella", "Matthew", "Grace", "Andrew", "Chloe", "Joshua", "Lily", "Ryan",
-    "Hannah", "Kevin", "Natalie", "Brian", "Zoe", "Steven", "Leah", "Eric", "Sarah", "Mark",
-]  # fmt: skip
-EN_LAST = [
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Wilson", "Anderson",
-    "Taylor", "Thomas", "Moore", "Jackson", "Martin", "Lee", "Thompson", "White", "Harris", "Clark",
-    "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Green", "Baker",
-    "Adams", "Nelson", "Hill", "Campbell", "Mitchell", "Roberts", "Carter", "Phillips", "Evans", "Turner",
-]  # fmt: skip
 JP_PLACES = [
     ("東京", "トウキョウ", "Tokyo"), ("大阪", "オオサカ", "Osaka"), ("名古屋", "ナゴヤ", "Nagoya"),
     ("横浜", "ヨコハマ", "Yokohama"), ("札幌", "サッポロ", "Sapporo"), ("福岡", "フクオカ", "Fukuoka"),
@@ -92,6 +83,9 @@ JP_INDUSTRIES = [
     ("製薬", "セイヤク", "Seiyaku"), ("不動産", "フドウサン", "Fudosan"), ("設計", "セッケイ", "Sekkei"),
     ("電子", "デンシ", "Denshi"), ("鉄工", "テッコウ", "Tekko"), ("繊維", "センイ", "Seni"),
     ("金属", "キンゾク", "Kinzoku"), ("製紙", "セイシ", "Seishi"), ("工務店", "コウムテン", "Komuten"),
+    ("機械", "キカイ", "Kikai"), ("電工", "デンコウ", "Denko"), ("海運", "カイウン", "Kaiun"),
+    ("商会", "ショウカイ", "Shokai"), ("製菓", "セイカ", "Seika"), ("薬品", "ヤクヒン", "Yakuhin"),
+    ("電設", "デンセツ", "Densetsu"), ("情報", "ジョウホウ", "Joho"),
 ]  # fmt: skip
 EN_COMPANY_FIRST = [
     "Acme", "Northwind", "Contoso", "Summit", "Pioneer", "Blue Ridge", "Redwood", "Silver Lake", "Evergreen",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from leadrelay.domain.events import CanonicalEvent
-from leadrelay.ingress.loops import LoopGuard
+from leadrelay.domain.matching.keys import KEY_FIELDS, NEVER_CLEARED
+from leadrelay.ingress.loops import ENTERED_KEY_FIELDS, LoopGuard
 from leadrelay.ingress.results import NoticeKind
 from leadrelay.ingress.salesforce import parse_salesforce_event
 
@@ -78,6 +79,19 @@ def test_a_change_to_fields_leadrelay_owns_only_is_ours_system_fields_aside() ->
 
 def test_a_change_that_also_touches_a_field_people_own_is_not_ours() -> None:
     assert GUARD.own_change_reason(_event(changed=("LR_Fit_Score__c", "Status"))) is None
+
+
+def test_a_person_typing_a_corporate_number_leadrelay_also_writes_is_not_taken_for_ours() -> None:
+    """LR_Corporate_Number__c is leadrelay's on Account (it writes the number back normalised) but a
+    person enters it: by its fields alone the change is a person's, so the Account is re-keyed."""
+    guard = LoopGuard.build(owned_fields={"Account": ["LR_Match_Company__c", "LR_Corporate_Number__c"]})
+    typed = _event(entity="Account", record_ids=("001RM000005a9tGYAQ",), changed=("LR_Corporate_Number__c",))
+
+    assert guard.own_change_reason(typed) is None
+
+
+def test_the_fields_people_also_enter_are_the_match_keys_never_cleared() -> None:
+    assert {KEY_FIELDS[part] for part in NEVER_CLEARED} == ENTERED_KEY_FIELDS
 
 
 def test_a_touch_that_changes_only_system_fields_is_not_taken_for_ours() -> None:

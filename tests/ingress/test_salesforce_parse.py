@@ -47,7 +47,8 @@ def test_account_change_events_name_the_entity_and_records_in_the_report() -> No
     (notice,) = result.notices
     assert notice.event_name == "AccountChangeEvent"
     assert notice.record_ids == ("001RM000005a9tGYAQ",)
-    assert notice.reason == "Account update does not change its Name, Website or Phone"  # a Fax number
+    # a Fax number:
+    assert notice.reason == "Account update does not change its Name, Website, Phone or 法人番号"
 
 
 def test_an_unknown_platform_event_is_reported_by_its_api_name() -> None:
@@ -484,6 +485,20 @@ def test_a_lone_surrogate_in_a_relayed_event_is_replaced_so_the_event_can_be_que
     envelope = lead_activity(Activity_Type__c="download", Asset__c="製造業DX白書 \ud83d")
     (event,) = parse_salesforce_event(envelope).events
     assert "\ud83d" not in event.model_dump_json()
+
+
+def test_a_corporate_number_typed_into_an_account_alone_becomes_account_changed() -> None:
+    """The 法人番号 is a match key people enter: the Account must be re-keyed when it alone changes."""
+    typed = change_event(
+        "Account",
+        record_ids=("001RM000005a9tGYAQ",),
+        changed=("LR_Corporate_Number__c", "LastModifiedDate"),
+        fields={"LR_Corporate_Number__c": "4011-0010-98993"},
+    )
+
+    (event,) = parse_salesforce_event(typed, received_at=NOW).events
+
+    assert (event.type, event.identity.salesforce_id) == ("account_changed", "001RM000005a9tGYAQ")
 
 
 def test_an_account_renamed_by_a_person_becomes_account_changed_about_the_account() -> None:

@@ -203,3 +203,68 @@ def test_a_lead_matches_its_account_by_name_across_scripts_and_web_domain() -> N
 
 def test_the_decision_is_the_same_whichever_record_comes_first() -> None:
     assert decide(CARD, WEB_FORM).to_dict()["outcome"] == decide(WEB_FORM, CARD).to_dict()["outcome"]
+
+
+def test_a_typo_in_an_english_given_name_on_one_mailbox_is_the_same_person() -> None:
+    """Chloe/Chole is one transposition: the Hepburn folds of Japanese readings (chi → ti) must not
+    turn it into a different name that only a reviewer could join."""
+    mailbox = {"Company": "丸紅協和商事株式会社", "Email": "wilson.chloe@marubeni-kyowa.co.jp"}
+    a = {"LastName": "Wilson", "FirstName": "Chloe", **mailbox}
+    b = {"LastName": "Wilson", "FirstName": "Chole", **mailbox}
+
+    decision = decide(a, b)
+
+    assert decision.outcome is Outcome.MATCH
+    assert decision.level("person") == "close"
+    assert decision.rule == "same_personal_email"
+
+
+def test_two_different_english_given_names_on_one_mailbox_are_still_flagged() -> None:
+    a = {"LastName": "Clark", "FirstName": "John", "Email": "clark@anderson-media.com"}
+    b = {"LastName": "Clark", "FirstName": "Mary", "Email": "clark@anderson-media.com"}
+
+    decision = decide(a, b)
+
+    assert (decision.outcome, decision.rule) == (Outcome.CANDIDATE, "different_person_same_mailbox")
+
+
+def test_a_surname_the_dictionary_reads_otherwise_is_one_person_on_one_personal_mailbox() -> None:
+    """平野 is ひらの to its bearers, へいや to the reading library: with the given name read alike and
+    the same personal address, the romaji card is the same person."""
+    a = {
+        "LastName": "平野",
+        "FirstName": "美咲",
+        "Company": "株式会社竹内精機",
+        "Email": "misaki.hirano@takeuchi-seiki.co.jp",
+    }
+    b = {
+        "LastName": "Hirano",
+        "FirstName": "Misaki",
+        "Company": "Takeuchi Seiki Inc.",
+        "Email": "misaki.hirano@takeuchi-seiki.co.jp",
+    }
+
+    decision = decide(a, b)
+
+    assert (decision.outcome, decision.rule, decision.level("person")) == (
+        Outcome.MATCH,
+        "same_personal_email",
+        "family",
+    )
+
+
+def test_a_given_name_read_alike_with_only_the_company_is_for_review_not_merged() -> None:
+    a = {
+        "LastName": "東",
+        "FirstName": "健太",
+        "Company": "野村産業株式会社",
+        "Email": "kenta.higashi@gmail.com",
+    }
+    b = {
+        "LastName": "アズマ",
+        "FirstName": "ケンタ",
+        "Company": "ノムラサンギョウ株式会社",
+        "Email": "azuma.k@yahoo.co.jp",
+    }
+
+    assert decide(a, b).outcome is not Outcome.MATCH

@@ -66,4 +66,6 @@ def test_leadrelay_demo_json_carries_the_pipeline_result(capsys: pytest.CaptureF
     assert main(["demo", "--json", "--leads-only", "--examples", str(EXAMPLES), "--rules", str(RULES)]) == 0
     document = json.loads(capsys.readouterr().out)
     assert len(document["pipeline"]["leads"]) == len(read_samples(EXAMPLES))
-    assert document["pipeline"]["api_calls"] <= 7  # 5, and routing's Users and OutOfOffice reads
+    # 5, routing's Users and OutOfOffice reads, and the match step's Lead and Contact queries: the seeded
+    # Leads have no match keys yet, so each is compared once (then its keys are stamped)
+    assert document["pipeline"]["api_calls"] <= 9

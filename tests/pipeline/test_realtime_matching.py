@@ -144,7 +144,7 @@ def test_a_business_card_of_an_existing_contact_attaches_to_the_contact(local_or
     assert local_org.record("Contact", contact_id)["LR_Engagement_Score__c"] == 15  # type: ignore[index]
 
 
-def account_changed(account_id: str) -> CanonicalEvent:
+def account_changed(account_id: str, changed: tuple[str, ...] = ("Name",)) -> CanonicalEvent:
     """An Account change as ingress makes it of an ``AccountChangeEvent`` (a person renamed it)."""
     return CanonicalEvent(
         idempotency_key=f"0002c8e1-7f4b-43a2:1:{account_id}",
@@ -154,7 +154,7 @@ def account_changed(account_id: str) -> CanonicalEvent:
         occurred_at=NOW,
         identity=Identity(salesforce_id=account_id),
         entity="Account",
-        changed_fields=("Name",),
+        changed_fields=changed,
         change=ChangeHeader(record_id=account_id, change_type="UPDATE"),
     )
 
@@ -214,3 +214,113 @@ def test_a_different_corporate_number_is_another_company_whatever_the_name(local
     assert (
         leads["suzuki@sample.co.jp"]["LR_Matched_Account__c"] is None
     )  # same name and domain, another 法人番号
+
+
+def test_an_account_whose_corporate_number_alone_is_typed_in_is_rekeyed_and_matched_by_it(
+    local_org: LocalOrg,
+) -> None:
+    """A rep types the 法人番号 into an Account that already has its keys: the change names that field
+    alone, the number is written back as its key (13 ASCII digits) and a lead naming it matches."""
+    rules = load_match_rules(RULES)
+    account = {"Name": "株式会社サンプル商事", "Website": "https://www.sample.co.jp", "OwnerId": SUZUKI}
+    account_id = local_org.insert(
+        "Account", {**account, **match_keys(rules.record("Account", account), "Account")}
+    )
+    local_org.update(
+        "Account", account_id, {"LR_Corporate_Number__c": "４０１１００１０９８９９３"}
+    )  # full-width, as an IME types it
+    processor = Processor(local_org)
+
+    report, _ = processor.run(account_changed(account_id, changed=("LR_Corporate_Number__c",)))
+    form = {**FORM, "Company": "SSC Holdings", "LR_Corporate_Number__c": CORPORATE_NUMBER}
+    processor.run(page_view("t.yamada@ssc-hd.co.jp", fields=form))
+
+    assert [result.outcome for result in report.results.values()] == [Outcome.APPLIED]
+    assert local_org.record("Account", account_id)["LR_Corporate_Number__c"] == CORPORATE_NUMBER  # type: ignore[index]
+    assert leads_by_email(local_org)["t.yamada@ssc-hd.co.jp"]["LR_Matched_Account__c"] == account_id
+
+
+def lead_updated(lead_id: str, changed: tuple[str, ...] = ("Email",)) -> CanonicalEvent:
+    """A Lead change as ingress makes it of a ``LeadChangeEvent`` (a rep edited the Lead)."""
+    return CanonicalEvent(
+        idempotency_key=f"0003d9f2-8a5c-44b3:1:{lead_id}",
+        kind=EventKind.RECORD_CHANGE,
+        type="lead_updated",
+        source=EventSource.SALESFORCE,
+        occurred_at=NOW,
+        identity=Identity(salesforce_id=lead_id),
+        entity="Lead",
+        changed_fields=changed,
+        change=ChangeHeader(record_id=lead_id, change_type="UPDATE"),
+    )
+
+
+def flag_writes(org: LocalOrg, lead_id: str) -> int:
+    """How many of the org's Lead change events wrote the potential-duplicate flag of ``lead_id``."""
+    return sum(
+        1
+        for event in org.change_events("Lead")
+        if lead_id in event["ChangeEventHeader"]["recordIds"]
+        and "LR_Potential_Duplicate__c" in event["ChangeEventHeader"]["changedFields"]
+    )
+
+
+def test_an_existing_lead_whose_email_now_collides_with_another_lead_is_flagged_once(
+    local_org: LocalOrg,
+) -> None:
+    """山田太郎's business card made a Lead of its own (another company's address, a namesake); a rep
+    then corrects its e-mail to the address of the web-form Lead: the two are one person now, so the
+    corrected Lead names the other for review — written once, not again on the next event."""
+    processor = Processor(local_org)
+    web_form = existing_lead(processor)
+    processor.run(page_view("yamada@test-bussan.co.jp", fields={**CARD, "Company": "株式会社テスト物産"}))
+    card = leads_by_email(local_org)["yamada@test-bussan.co.jp"]
+    assert card["LR_Potential_Duplicate__c"] is None
+    local_org.update("Lead", card["Id"], {"Email": WEB_FORM, "Company": "㈱サンプル商事"})  # as a rep does
+
+    processor.run(lead_updated(card["Id"]))
+    processor.run(page_view(salesforce_id=card["Id"], email=None, minutes_ago=1))
+
+    flagged = local_org.record("Lead", card["Id"])
+    assert flagged is not None
+    assert flagged["LR_Potential_Duplicate__c"] == web_form["Id"]
+    assert flagged["LR_Match_Reasons__c"].startswith(
+        f"Lead {web_form['Id']}: match (rule same_personal_email)"
+    )
+    assert flagged["LR_Match_Email__c"] == WEB_FORM  # re-keyed: matchable by its new address
+    assert flag_writes(local_org, card["Id"]) == 1
+    assert local_org.record("Lead", web_form["Id"])["LR_Potential_Duplicate__c"] is None  # type: ignore[index]
+
+
+def test_a_flag_an_admin_cleared_after_review_is_not_raised_again_by_the_next_event(
+    local_org: LocalOrg,
+) -> None:
+    processor = Processor(local_org)
+    web_form = existing_lead(processor)
+    processor.run(page_view("yamada@test-bussan.co.jp", fields={**CARD, "Company": "株式会社テスト物産"}))
+    card = leads_by_email(local_org)["yamada@test-bussan.co.jp"]
+    local_org.update("Lead", card["Id"], {"Email": WEB_FORM, "Company": "㈱サンプル商事"})
+    processor.run(lead_updated(card["Id"]))
+    assert local_org.record("Lead", card["Id"])["LR_Potential_Duplicate__c"] == web_form["Id"]  # type: ignore[index]
+    local_org.update("Lead", card["Id"], {"LR_Potential_Duplicate__c": None})  # reviewed: kept apart
+
+    processor.run(page_view(salesforce_id=card["Id"], email=None, minutes_ago=1))
+
+    assert local_org.record("Lead", card["Id"])["LR_Potential_Duplicate__c"] is None  # type: ignore[index]
+
+
+def test_an_existing_lead_without_a_duplicate_gets_no_flag(local_org: LocalOrg) -> None:
+    processor = Processor(local_org)
+    existing_lead(processor)
+    processor.run(page_view("yamada@test-bussan.co.jp", fields={**CARD, "Company": "株式会社テスト物産"}))
+    card = leads_by_email(local_org)["yamada@test-bussan.co.jp"]
+    local_org.update("Lead", card["Id"], {"Email": "t.yamada@test-bussan.co.jp"})  # still the namesake
+
+    processor.run(lead_updated(card["Id"]))
+
+    changed = local_org.record("Lead", card["Id"])
+    assert changed is not None
+    assert (changed["LR_Potential_Duplicate__c"], changed["LR_Match_Email__c"]) == (
+        None,
+        "t.yamada@test-bussan.co.jp",
+    )

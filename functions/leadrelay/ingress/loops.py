@@ -7,7 +7,10 @@ A Change Data Capture event is leadrelay's own when any of these holds:
 2. its ``commitUser`` is the integration user leadrelay writes as (15- and 18-character ids match,
    and an 18-character id matches in any case: its suffix says which letters are capitals);
 3. every changed field, system fields aside (``LastModifiedDate``, ``SystemModstamp``,
-   ``LastModifiedById``), is a field leadrelay owns on that object (``rules/ownership.json``).
+   ``LastModifiedById``), is a field leadrelay owns on that object (``rules/ownership.json``) —
+   save the match keys that people also enter (the 法人番号, ``LR_Corporate_Number__c``: leadrelay
+   writes it back normalised, but a person typing a company's number is the change that re-keys
+   the Account, so such a change is never taken for leadrelay's own by its fields alone).
 
 The EventBridge rule drops rules 1 and 2 already; this is the second line, and the only place
 rule 3 can be checked. Activities and webhook events are never dropped here.
@@ -24,6 +27,11 @@ from leadrelay.ingress.results import Notice, NoticeKind
 
 SYSTEM_FIELDS = frozenset({"LastModifiedDate", "SystemModstamp", "LastModifiedById"})
 _SYSTEM_FOLDED = frozenset(name.casefold() for name in SYSTEM_FIELDS)
+ENTERED_KEY_FIELDS = frozenset({"LR_Corporate_Number__c"})
+"""Match keys that people also enter (``domain.matching.keys.NEVER_CLEARED``'s fields, named here so
+that ingress loads no matching code): a change of one is a person's edit as often as leadrelay's
+write-back, so it never marks a change as leadrelay's own, and it re-keys an Account."""
+_ENTERED_FOLDED = frozenset(name.casefold() for name in ENTERED_KEY_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +73,7 @@ class LoopGuard:
             return "commitUser is the integration user"
         owned = self.owned_fields.get((event.entity or "").casefold(), frozenset())
         changed = {name.casefold() for name in event.changed_fields} - _SYSTEM_FOLDED
-        if changed and owned and changed <= owned:
+        if changed and owned and changed <= owned and not changed & _ENTERED_FOLDED:
             return "every changed field is owned by leadrelay"
         return None
 

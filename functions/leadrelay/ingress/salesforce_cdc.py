@@ -9,7 +9,8 @@
   about the task's ``WhoId`` — the first-contact signal. Enrich Task change events with ``WhoId``
   (the channel member's enriched fields): an update event otherwise carries only changed fields.
 * Event ``CREATE`` (a meeting or call logged) → ``event_logged`` about its ``WhoId``: first contact too.
-* Account ``CREATE``, and an ``UPDATE`` of its ``Name``, ``Website`` or ``Phone`` → ``account_changed``
+* Account ``CREATE``, and an ``UPDATE`` of its ``Name``, ``Website``, ``Phone`` or 法人番号
+  (``LR_Corporate_Number__c``) → ``account_changed``
   (the processor stamps the Account's match keys); other Account updates and Account gaps → notices
   (gaps are healed by the backfill).
 * Gap events, ``GAP_OVERFLOW`` and changes whose ``recordIds`` is a wildcard (``00Q*``) → a notice,
@@ -29,6 +30,7 @@ from typing import Any
 from leadrelay.domain.events import CanonicalEvent, ChangeHeader, EventKind, EventSource, Identity
 from leadrelay.domain.events import RecordChangeType as T
 from leadrelay.ingress.cdc_header import commit_time, integer, names, record_ids, wildcard_record_ids
+from leadrelay.ingress.loops import ENTERED_KEY_FIELDS
 from leadrelay.ingress.results import IngressError, IngressResult, Notice, NoticeKind
 from leadrelay.ingress.salesforce_envelope import Envelope
 from leadrelay.ingress.salesforce_gaps import DEFAULT_RESYNC_MARGIN, GAP_CHANGE_TYPES, OVERFLOW, parse_gap
@@ -43,7 +45,9 @@ from leadrelay.ingress.values import (
 
 PROCESSED_ENTITIES = ("Lead", "Contact", "Task", "Event", "Account")
 ACTIVITIES = ("Task", "Event")
-ACCOUNT_MATCH_FIELDS = frozenset({"name", "website", "phone"})
+ACCOUNT_MATCH_FIELDS = frozenset(
+    {"name", "website", "phone", *(name.casefold() for name in ENTERED_KEY_FIELDS)}
+)
 """Account fields its match keys are made of (case-folded): an update of another field changes none."""
 CHANGE_TYPES = frozenset({"CREATE", "UPDATE", "DELETE", "UNDELETE", OVERFLOW, *GAP_CHANGE_TYPES})
 _NAME_PARTS = ("Salutation", "FirstName", "MiddleName", "LastName", "Suffix", "InformalName")
@@ -171,7 +175,7 @@ def _types(
         return [T.EVENT_LOGGED] if change_type == "CREATE" else "Event update is not a new contact"
     if entity == "Account":
         if change_type == "UPDATE" and not folded & ACCOUNT_MATCH_FIELDS:
-            return "Account update does not change its Name, Website or Phone"
+            return "Account update does not change its Name, Website, Phone or 法人番号"
         return [T.ACCOUNT_CHANGED]
     if entity == "Task":
         if change_type == "UPDATE" and not folded & {"status", "isclosed"}:

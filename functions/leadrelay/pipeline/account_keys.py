@@ -1,6 +1,6 @@
 """Account change events → the Account's match keys (issue 12, item 3), so a new Account is matchable.
 
-``account_changed`` events (an Account created, or its name, website or phone changed: ingress) are
+``account_changed`` events (an Account created, or its name, website, phone or 法人番号 changed: ingress) are
 taken out of the batch's working events before identities are resolved — they are about no person —
 the Accounts are read in one query, and each gets a write intent with its match keys
 (``domain.matching.keys``). The planner writes only keys that changed, and only the fields

@@ -7,6 +7,9 @@ matched person's activities join their history and the rules score them with it:
    Contacts that share a blocking key (``rules/dedup.json``): one query per object for the whole
    batch, on the stored match keys (``domain.matching.keys``). A **match** makes the event the
    existing record's (no new Lead); a **candidate** flags the new Lead (``domain.matching.linking``);
+   an **existing** Lead whose stored match keys no longer fit it (its e-mail, phone, name or company
+   changed, or it has none yet) is compared the same way, in the same query, and flagged when it is
+   a candidate or a match of another record (never merged: existing records are an admin's call);
 2. every Lead of the batch is compared with the Accounts that share a key of ``lead_account``: one
    Account query; a **match** fills the matched account and its owner (routing's ``account_owner``);
 3. every Lead and Contact the batch writes gets its match keys, so it is matchable in turn.
@@ -27,7 +30,7 @@ from typing import Any
 from leadrelay.domain.dedup_rules import Outcome
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.domain.failures import SalesforceCallError
-from leadrelay.domain.identity import PLACEHOLDER, NewLead, Person, PersonObject, new_lead_fields
+from leadrelay.domain.identity import PLACEHOLDER, NewLead, Person, PersonObject, id15, new_lead_fields
 from leadrelay.domain.matching.keys import KEY_FIELDS, Clause, key_clauses, key_fields, match_keys
 from leadrelay.domain.matching.linking import (
     POTENTIAL_DUPLICATE,
@@ -36,6 +39,8 @@ from leadrelay.domain.matching.linking import (
     account_fields,
     candidate_fields,
     decisive,
+    existing_lead_fields,
+    keys_changed,
     trace_hits,
 )
 from leadrelay.domain.matching.match_rules import MatchRules
@@ -98,19 +103,27 @@ class MatchPeople:
 
     def _people(self, batch: BatchState, ctx: StepContext) -> list[Target]:
         """Each new Lead compared with the Leads and Contacts sharing a blocking key, then with the
-        batch's earlier new Leads (:func:`arrival_order`); matches merged, candidates flagged."""
+        batch's earlier new Leads (:func:`arrival_order`); matches merged, candidates flagged. Each
+        existing Lead whose keys changed compared with the others, and flagged (never merged)."""
         new = sorted(
             ((t, self._record(t, events), events) for t, events in batch.targets if isinstance(t, NewLead)),
             key=lambda item: arrival_order(item[0], item[2]),
         )
-        if not new:
+        rekeyed = [
+            (target, record)
+            for target, events in batch.targets
+            if isinstance(target, Person) and target.sobject == "Lead"
+            for record in (self._record(target, events),)
+            if keys_changed(match_keys(record, "Lead"), target.record)
+        ]
+        if not new and not rekeyed:
             return list(batch.targets)
-        records = [record for _, record, _ in new]
+        records = [record for _, record, _ in new] + [record for _, record in rekeyed]
         found = {
             sobject: self._candidates(sobject, pair, records, self.fields[sobject], ctx)
             for sobject, pair in PERSON_PAIRS
         }
-        within = WithinBatch(self.rules, records)
+        within = WithinBatch(self.rules, records[: len(new)])
         resolved: dict[str, Person | NewLead] = {}
         for position, (target, record, _) in enumerate(new):
             compared = [
@@ -138,6 +151,16 @@ class MatchPeople:
                 batch.batch_duplicates[ref] = best.record_id
                 flag.pop(POTENTIAL_DUPLICATE, None)
             batch.stamps.setdefault(ref, {}).update(flag)
+        for lead, record in rekeyed:
+            compared = [
+                compared
+                for sobject, pair in PERSON_PAIRS
+                for compared in found[sobject].compare(pair, sobject, record)
+                if id15(compared.record_id) != id15(lead.record_id)
+            ]
+            ref = target_ref(lead)
+            batch.match_hits.setdefault(ref, []).extend(trace_hits(compared))
+            batch.stamps.setdefault(ref, {}).update(existing_lead_fields(decisive(compared), lead.record))
         return _merged(batch.targets, resolved)
 
     def _accounts(self, batch: BatchState, targets: Sequence[Target], ctx: StepContext) -> None:

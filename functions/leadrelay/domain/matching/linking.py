@@ -6,7 +6,9 @@ record; this module picks the decisive comparison and turns it into fields and t
 * **match** — the event belongs to the existing Lead or Contact (a Contact before a Lead, as for
   an e-mail, then the higher score, then the lower id): no new Lead;
 * **candidate** — the new Lead is created but names its potential duplicate, the score and the
-  reasons (an admin reviews it in a list view);
+  reasons (an admin reviews it in a list view); an **existing** Lead whose match keys changed (its
+  e-mail was corrected, say) and that now is a candidate or a match of another record is flagged
+  the same way, once;
 * **distinct** — nothing.
 
 A lead's company matched to an Account fills the matched-account lookup and its owner, which the
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadrelay.domain.dedup_rules import Outcome
+from leadrelay.domain.identity import id15
 from leadrelay.domain.matching.match_rules import MatchDecision, PairMatcher
 from leadrelay.domain.matching.record import MatchRecord
 from leadrelay.engine.decision import RuleHit
@@ -92,6 +95,30 @@ def candidate_fields(best: Compared | None) -> dict[str, Any]:
     """A new Lead's potential-duplicate fields for a **candidate** (nothing otherwise)."""
     if best is None or best.decision.outcome is not Outcome.CANDIDATE:
         return {}
+    return _flag(best)
+
+
+def existing_lead_fields(best: Compared | None, current: Mapping[str, Any]) -> dict[str, Any]:
+    """An existing Lead's potential-duplicate fields when it turns out to be a **candidate** or a
+    **match** of another record (two existing records are never merged automatically: an admin
+    reviews them); nothing when it is distinct, or when it already names that record — the flag
+    is written once, not on every event."""
+    if best is None or best.decision.outcome is Outcome.DISTINCT:
+        return {}
+    if id15(str(current.get(POTENTIAL_DUPLICATE) or "")) == id15(best.record_id):
+        return {}
+    return _flag(best)
+
+
+def keys_changed(keys: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
+    """Whether a record's match keys (``keys.match_keys``) differ from those it holds: its e-mail,
+    phone, name or company changed since they were stamped, or they never were. Only then can it have
+    become someone else's duplicate, and only then is an existing Lead compared again — so a flag an
+    admin cleared after review is not raised again by the next event."""
+    return any((current.get(field) or None) != (value or None) for field, value in keys.items())
+
+
+def _flag(best: Compared) -> dict[str, Any]:
     reasons = f"{best.sobject} {best.record_id}: {best.decision.describe()}"
     return {
         POTENTIAL_DUPLICATE: best.record_id,

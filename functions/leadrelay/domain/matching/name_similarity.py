@@ -4,9 +4,20 @@
   read alike (いしだまい) but are two people: a reading must not make them one.
 * Otherwise the romaji readings (``readings.romaji``), in either order, by optimal-string-alignment
   similarity (1 − edits / length, a transposition one edit): one typo in a ten-letter name is 0.9.
+  Two Latin names are also compared letter for letter, and the better counts: the Hepburn folds
+  that make Shouta and Shota one (chi → ti, jo → zyo) would turn one typo in Chloe or John into
+  several edits.
+* A family name in kanji has more readings than the dictionary's one: 山村 is read as a word
+  (さんそん) but as a name やまむら, its characters' own readings one after the other. Both are
+  tried against kana or romaji (``_family_readings``); a name read neither way stays different.
 * A given name in kanji against kana or romaji cannot be verified: the reading library gives one
   reading, names have several (大樹 is だいき or たいき, 千尋 ちひろ). When the family names agree, the
   similarity is ``FAMILY_ONLY`` (0.8): the family is confirmed, the given name is not contradicted.
+  Surnames have several readings too (平野 ひらの or へいや, 東 ひがし or あずま, 新田 にった or しんでん),
+  so the converse is the same 0.8: the given names read alike and the family name in kanji, against
+  kana or romaji, is read otherwise — one part confirmed, the other unverifiable. The shipped rules
+  merge that level only with more evidence (the same personal mailbox, a direct line and the
+  company); alone it is at most a candidate.
 """
 
 from __future__ import annotations
@@ -23,6 +34,7 @@ from leadrelay.domain.matching.text import compact
 FAMILY_ONLY = 0.8
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]")
 _NOT_KANJI = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]")
+_NOT_LETTER = re.compile(r"[^a-z]")
 Parts = tuple[str, str]
 
 
@@ -46,14 +58,37 @@ def _reading(text: str) -> str:
     return romaji(text)
 
 
+@lru_cache(maxsize=65536)
+def _family_readings(text: str) -> tuple[str, ...]:
+    """The dictionary reading of a family name and, for two or more kanji, their readings one by one
+    (山村: sanson as a word, yama + mura as a name; 上村 kamimura or ue + mura)."""
+    whole = _reading(text)
+    if len(text) < 2 or not _all_kanji(text) or "々" in text:
+        return (whole,)
+    by_character = "".join(_reading(character) for character in text)
+    return (whole, by_character) if by_character != whole else (whole,)
+
+
 def _parts_similarity(a: Parts, b: Parts) -> float:
     if _all_kanji(a[0] + a[1]) and _all_kanji(b[0] + b[1]):
         return OSA.normalized_similarity(a[0] + a[1], b[0] + b[1])
-    family = _reading(a[0]) == _reading(b[0])
-    whole = OSA.normalized_similarity(_reading(a[0]) + _reading(a[1]), _reading(b[0]) + _reading(b[1]))
+    families_a, families_b = _family_readings(a[0]), _family_readings(b[0])
+    family = not set(families_a).isdisjoint(families_b)
+    given_a, given_b = _reading(a[1]), _reading(b[1])
+    whole = max(OSA.normalized_similarity(x + given_a, y + given_b) for x in families_a for y in families_b)
+    if whole < 1.0 and (a[0] + a[1] + b[0] + b[1]).isascii():
+        # Latin on both sides: a typo is one edit of the letters as written; the Hepburn folds
+        # (chi → ti, jo → zyo) would make it several (Chloe/Chole, John/Jhn).
+        whole = max(whole, OSA.normalized_similarity(_letters(a), _letters(b)))
     if family and whole < 1.0 and bool(_KANJI.search(a[1])) != bool(_KANJI.search(b[1])):
         return max(whole, FAMILY_ONLY)
+    if given_a == given_b and whole < 1.0 and bool(_KANJI.search(a[0])) != bool(_KANJI.search(b[0])):
+        return max(whole, FAMILY_ONLY)  # the given name confirmed, the family in kanji read otherwise
     return whole
+
+
+def _letters(parts: Parts) -> str:
+    return _NOT_LETTER.sub("", (parts[0] + parts[1]).lower())
 
 
 def name_similarity(a: MatchRecord, b: MatchRecord) -> float | None:
