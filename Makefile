@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@echo "setup: installing leadrelay and its dev tools into $(VENV) (pip install -e '.[dev]'; a minute or two)"
 	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@$(BIN)/python -P functions/leadrelay/adapters/reading_dictionary.py
 	@rm -f $(VENV)/.installed-* && touch $@
 	@echo "setup: done"
 

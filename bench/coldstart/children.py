@@ -73,6 +73,10 @@ def runtime_packages() -> Path:
         ]
         subprocess.run(command, check=True)  # noqa: S603 - our own interpreter and requirements
         (target / ".complete").touch()
+    if not (target / "pykakasi" / "data" / "kanwadict4.shards").exists():  # as functions/Makefile does
+        builder = ROOT / "functions" / "leadrelay" / "adapters" / "reading_dictionary.py"
+        command = [sys.executable, "-P", str(builder), str(target / "pykakasi" / "data")]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own script
     if not (target / ".compiled-unchecked-hash").exists():
         compile_unchecked(target)
         (target / ".compiled-unchecked-hash").touch()

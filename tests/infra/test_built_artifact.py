@@ -72,6 +72,7 @@ def test_the_artifact_holds_the_handlers_and_the_runtime_dependencies() -> None:
         assert (function / "leadrelay" / "handlers" / "processor.py").is_file(), function.name
         assert (function / "aws_lambda_powertools").is_dir(), function.name
         assert (function / "simple_salesforce").is_dir(), function.name
+        assert (function / "pykakasi" / "data" / "kanwadict4.shards").is_file(), function.name
 
 
 def _makefile_value(name: str) -> str:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import requests
 
+from leadrelay.adapters import reading_dictionary
 from leadrelay.adapters.activity_store import DynamoDBActivityStore
 from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger
 from leadrelay.adapters.aws_clients import AwsClients
@@ -32,6 +33,7 @@ from leadrelay.bootstrap import NO_OVERRIDES, Overrides, utc_now
 from leadrelay.domain.alerts import AlertPolicy
 from leadrelay.domain.deadletter import OperationsConfig
 from leadrelay.domain.events import EventSource
+from leadrelay.domain.matching.readings import before_loading_dictionary
 from leadrelay.domain.retry import Backoff
 from leadrelay.domain.sla import first_response
 from leadrelay.pipeline import Pipeline, PipelineConfig
@@ -143,6 +145,7 @@ def processor_runtime(
     service, the MA and Slack secrets' included, each created when first called (the dead-letter queue's
     only when a message is dead-lettered)."""
     bundle = load_rule_bundle(settings.rules_path)
+    before_loading_dictionary(reading_dictionary.install)  # pykakasi's tables read per character
     clients = AwsClients()
     config = PipelineConfig(
         backoff=Backoff(attempt_time=DEFAULT_TIMEOUT_SECONDS),  # a retry starts only if it can finish

@@ -1,13 +1,15 @@
 """Readings of Japanese text through pykakasi: kanji/kana → hiragana and Hepburn romaji.
 
-pykakasi ships its dictionary in the wheel (no MeCab, no system package). Loading it costs about half a
-second and ~100 MB, so its converter is built on the first text that needs it — one with a character
-outside printable ASCII (kanji, kana, accented Latin) — and never for romaji or digits alone, whose
-readings are the text itself (pykakasi returns printable ASCII unchanged; tests/matching/test_readings.py
-holds it to that). Readings are cached because names repeat.
+pykakasi ships its dictionary in the wheel (no MeCab, no system package). Loading it whole costs about
+half a second and ~100 MB (the deployed processor reads it per character instead, see
+:func:`before_loading_dictionary`), so its converter is built on the first text that needs it — one
+with a character outside printable ASCII (kanji, kana, accented Latin) — and never for romaji or
+digits alone, whose readings are the text itself (pykakasi returns printable ASCII unchanged;
+tests/matching/test_readings.py holds it to that). Readings are cached because names repeat.
 """
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -40,8 +42,20 @@ _ROMAJI_FOLDS = (
 )
 
 
+_before_loading: list[Callable[[], object]] = []
+
+
+def before_loading_dictionary(prepare: Callable[[], object]) -> None:
+    """Run ``prepare`` once, just before pykakasi's converter is first built (the composition root hands
+    pykakasi a dictionary read per character: ``leadrelay.adapters.reading_dictionary.install``)."""
+    if prepare not in _before_loading:
+        _before_loading.append(prepare)
+
+
 @lru_cache(maxsize=1)
 def _converter() -> Any:
+    for prepare in _before_loading:
+        prepare()
     import pykakasi  # with its dictionary: the module alone imports wrapt and deprecated (tens of ms)
 
     return pykakasi.kakasi()  # type: ignore[no-untyped-call]
