@@ -37,6 +37,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -170,8 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     run_child(paths, module, fresh(), {**common, **env}, no_bytecode)["wall_ms"]
                     for _ in range(args.repeats)
                 )
-                imports = importing(best["dependencies"])
-                dependencies = best_of(args.repeats, lambda code=imports: bare(common, code))
+                dependencies = best_of(args.repeats, partial(bare, common, importing(best["dependencies"])))
                 cpu = min(r["cpu_ms"] for r in runs)
                 verdict = "PASS" if best["wall_ms"] <= TARGET_MS and best["rss_mb"] <= TARGET_MB else "FAIL"
                 print(

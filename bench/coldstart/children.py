@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +119,7 @@ def run_child(
     report = next((line for line in done.stdout.splitlines() if line.startswith("BENCH ")), None)
     if done.returncode != 0 or report is None:
         raise SystemExit(f"{module} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
-    figures = json.loads(report[len("BENCH ") :])
+    figures: dict[str, Any] = json.loads(report[len("BENCH ") :])
     figures["wall_ms"] = (figures.pop("served_at") - spawned) * 1000  # to the answer, not the exit
     if "batchItemFailures': [{" in str(figures["answer"]):
         raise SystemExit(f"{module} did not apply its first event: {figures['answer']}")
@@ -151,6 +151,6 @@ def bare(env: Mapping[str, str], code: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def best_of(repeats: int, measure: Any) -> float:
+def best_of(repeats: int, measure: Callable[[], float]) -> float:
     """The least of ``repeats`` measurements."""
     return min(measure() for _ in range(repeats))

@@ -45,7 +45,7 @@ SLA_SECONDS = 60.0
 an MQL reaches its owner "at once" (README)."""
 TIMEOUTS = {"webhook": 4.0, "salesforce_events": 30.0, "processor": 60.0}
 """The template's function timeouts; the webhook's sits inside HubSpot's 5 s."""
-COLD_STARTS = {"webhook": (0.616, 73), "salesforce_events": (0.581, 69), "processor": (1.568, 206)}
+COLD_STARTS = {"webhook": (0.371, 63), "salesforce_events": (0.351, 59), "processor": (0.706, 99)}
 """Seconds (one full core) and peak MB of a cold start, from ``python -m bench.coldstart`` (README)."""
 MEMORY_CHOICES = (128, 192, 256, 320, 384, 512, 768, 1024, 1769)
 WINDOW_CHOICES = (1, 5, 10, 20, 30)

@@ -17,8 +17,9 @@ from leadrelay.adapters.activity_store import InMemoryActivityStore
 from leadrelay.adapters.ingest_queue import PlainEnqueuer, message_body
 from leadrelay.adapters.pool_states import InMemoryPoolStates
 from leadrelay.bootstrap import Overrides
-from leadrelay.bootstrap import ingress as ingress_root
 from leadrelay.bootstrap import processor as processor_root
+from leadrelay.bootstrap import salesforce_events as salesforce_events_root
+from leadrelay.bootstrap import webhook as webhook_root
 from leadrelay.domain.decision_log import DecisionEntry
 from leadrelay.handlers import processor
 from leadrelay.settings import ProcessorSettings, SalesforceEventsSettings, Settings, WebhookSettings
@@ -66,8 +67,8 @@ def measure_in_memory(shape: Shape, batch: int, events: int, rules: Path) -> Run
         queue = CollectingQueue()
         clock = ReplayClock()
         seams = Overrides(enqueuer=PlainEnqueuer(queue), clock=clock)
-        hook = ingress_root.webhook_runtime(WebhookSettings.of(settings), seams)
-        relay = ingress_root.salesforce_events_runtime(SalesforceEventsSettings.of(settings), seams)
+        hook = webhook_root.webhook_runtime(WebhookSettings.of(settings), seams)
+        relay = salesforce_events_root.salesforce_events_runtime(SalesforceEventsSettings.of(settings), seams)
         runtime = processor_root.processor_runtime(
             ProcessorSettings.of(settings),
             Overrides(

@@ -19,8 +19,9 @@ from typing import Any, cast
 
 import boto3
 from leadrelay.bootstrap import Overrides
-from leadrelay.bootstrap import ingress as ingress_root
 from leadrelay.bootstrap import processor as processor_root
+from leadrelay.bootstrap import salesforce_events as salesforce_events_root
+from leadrelay.bootstrap import webhook as webhook_root
 from leadrelay.handlers import processor, salesforce_events, webhook
 from leadrelay.settings import ProcessorSettings, SalesforceEventsSettings, WebhookSettings
 from leadrelay_tools.replay.invocation import ReplayClock, ReplayContext, http_api_event
@@ -154,8 +155,8 @@ def measure_on_moto(shape: Shape, batch: int, events: int, rules: Path) -> tuple
             )
             lead_ids = [r["Id"] for r in env.org.records("Lead")]
             clock = ReplayClock()
-            hook = ingress_root.webhook_runtime(WebhookSettings.of(settings), Overrides(clock=clock))
-            relay = ingress_root.salesforce_events_runtime(SalesforceEventsSettings.of(settings))
+            hook = webhook_root.webhook_runtime(WebhookSettings.of(settings), Overrides(clock=clock))
+            relay = salesforce_events_root.salesforce_events_runtime(SalesforceEventsSettings.of(settings))
             runtime = processor_root.processor_runtime(ProcessorSettings.of(settings))
             handler = processor.make_handler(lambda: runtime)
             queues = Queues(boto3.client("sqs"), str(settings.ingest_queue_url), str(settings.dlq_url))

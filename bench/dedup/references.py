@@ -7,7 +7,8 @@ plain approach reaches on the same data (exact e-mail; a careful afternoon with 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,9 @@ class Scores:
     false_positives: int
 
     @classmethod
-    def of(cls, predicted: set[Pair], truth: set[Pair]) -> Scores:
+    def of(
+        cls, predicted: AbstractSet[tuple[Hashable, Hashable]], truth: AbstractSet[tuple[Hashable, Hashable]]
+    ) -> Scores:
         """Score ``predicted`` against ``truth``."""
         hits = len(predicted & truth)
         precision = hits / len(predicted) if predicted else 1.0
