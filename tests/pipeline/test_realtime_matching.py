@@ -144,19 +144,26 @@ def test_a_business_card_of_an_existing_contact_attaches_to_the_contact(local_or
     assert local_org.record("Contact", contact_id)["LR_Engagement_Score__c"] == 15  # type: ignore[index]
 
 
-def account_changed(account_id: str, changed: tuple[str, ...] = ("Name",)) -> CanonicalEvent:
-    """An Account change as ingress makes it of an ``AccountChangeEvent`` (a person renamed it)."""
+def changed_by_a_person(
+    entity: str, record_id: str, event_type: str, changed: tuple[str, ...], transaction: str
+) -> CanonicalEvent:
+    """A change event as ingress makes it of a person's edit of ``entity`` in Salesforce."""
     return CanonicalEvent(
-        idempotency_key=f"0002c8e1-7f4b-43a2:1:{account_id}",
+        idempotency_key=f"{transaction}:1:{record_id}",
         kind=EventKind.RECORD_CHANGE,
-        type="account_changed",
+        type=event_type,
         source=EventSource.SALESFORCE,
         occurred_at=NOW,
-        identity=Identity(salesforce_id=account_id),
-        entity="Account",
+        identity=Identity(salesforce_id=record_id),
+        entity=entity,
         changed_fields=changed,
-        change=ChangeHeader(record_id=account_id, change_type="UPDATE"),
+        change=ChangeHeader(record_id=record_id, change_type="UPDATE"),
     )
+
+
+def account_changed(account_id: str, changed: tuple[str, ...] = ("Name",)) -> CanonicalEvent:
+    """An Account change as ingress makes it of an ``AccountChangeEvent`` (a person renamed it)."""
+    return changed_by_a_person("Account", account_id, "account_changed", changed, "0002c8e1-7f4b-43a2")
 
 
 def test_an_account_change_stamps_its_keys_and_makes_it_matchable(local_org: LocalOrg) -> None:
@@ -242,17 +249,7 @@ def test_an_account_whose_corporate_number_alone_is_typed_in_is_rekeyed_and_matc
 
 def lead_updated(lead_id: str, changed: tuple[str, ...] = ("Email",)) -> CanonicalEvent:
     """A Lead change as ingress makes it of a ``LeadChangeEvent`` (a rep edited the Lead)."""
-    return CanonicalEvent(
-        idempotency_key=f"0003d9f2-8a5c-44b3:1:{lead_id}",
-        kind=EventKind.RECORD_CHANGE,
-        type="lead_updated",
-        source=EventSource.SALESFORCE,
-        occurred_at=NOW,
-        identity=Identity(salesforce_id=lead_id),
-        entity="Lead",
-        changed_fields=changed,
-        change=ChangeHeader(record_id=lead_id, change_type="UPDATE"),
-    )
+    return changed_by_a_person("Lead", lead_id, "lead_updated", changed, "0003d9f2-8a5c-44b3")
 
 
 def flag_writes(org: LocalOrg, lead_id: str) -> int:
