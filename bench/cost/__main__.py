@@ -216,7 +216,8 @@ def report(measured: Measured, default: Configuration, *, full: bool) -> bool:
         one_write = PRICES.dynamodb_write_unit * 1_000_000
         print(
             f"  with one DynamoDB write less per event (the idempotency record written once): "
-            f"${best - one_write:.2f}; with neither idempotency write: ${best - 2 * one_write:.2f}"
+            f"${best - one_write:.2f}; with IngressDeduplication=disabled (neither idempotency write): "
+            f"${best - 2 * one_write:.2f}"
         )
     return verdict == "PASS"
 
