@@ -135,8 +135,12 @@ def timed(run: Run, name: str, call: Callable[[], Any], *, meters: tuple[Any, ..
         run.invocations[name] += 1
 
 
-def measure_on_moto(shape: Shape, batch: int, events: int, rules: Path) -> tuple[Counts, Run, AwsMeter]:
-    """The shape through the handlers on moto and the local org, processor batches of ``batch``."""
+def measure_on_moto(
+    shape: Shape, batch: int, events: int, rules: Path, *, deduplication: bool = True
+) -> tuple[Counts, Run, AwsMeter]:
+    """The shape through the handlers on moto and the local org, processor batches of ``batch``;
+    ``deduplication`` False runs the ingress functions without their idempotency table
+    (``IngressDeduplication=disabled``)."""
     pool = people(max(40, events // 5))
     known = pool[: len(pool) * 3 // 5]
     run, aws, logs = Run(), AwsMeter(), LogMeter()
@@ -151,7 +155,11 @@ def measure_on_moto(shape: Shape, batch: int, events: int, rules: Path) -> tuple
             aws.attach(boto3.DEFAULT_SESSION.events)
             boto3.client("s3").create_bucket(Bucket=DECISION_BUCKET)
             settings = env.settings.model_copy(
-                update={"decision_log_bucket": DECISION_BUCKET, "notification_type": "LeadRelay_Alert"}
+                update={
+                    "decision_log_bucket": DECISION_BUCKET,
+                    "notification_type": "LeadRelay_Alert",
+                    **({} if deduplication else {"idempotency_table": None}),
+                }
             )
             lead_ids = [r["Id"] for r in env.org.records("Lead")]
             clock = ReplayClock()

@@ -149,6 +149,8 @@ class Configuration:
     batching_window_seconds: int = 5
     traced_share: float = 0.0
     """Share of entry requests X-Ray records (0 without ``Tracing: Active``)."""
+    ingress_deduplication: bool = True
+    """The template's ``IngressDeduplication``: the ingress functions' idempotency record per event."""
 
 
 def billed_seconds(load: FunctionLoad, memory_mb: int, latencies: Latencies = LATENCIES) -> float:
