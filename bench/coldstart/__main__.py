@@ -34,6 +34,7 @@ import argparse
 import json
 import logging
 import os
+import pstats
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -77,6 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         default=ROOT / "functions",
         help="the functions/ directory to measure (another checkout's, for a before/after comparison)",
+    )
+    parser.add_argument("--only", help="measure only the functions whose name starts with this")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        help="also profile one cold start per function and print its N costliest calls (cumulative)",
     )
     args = parser.parse_args(argv)
     packages = runtime_packages()
@@ -159,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"  target ≤ {TARGET_MS:.0f} ms, ≤ {TARGET_MB:.0f} MB"
             )
             for index, (name, (module, event, env)) in enumerate(functions.items()):
+                if args.only and not name.startswith(args.only):
+                    continue
                 path = work / f"event-{index}.json"
 
                 def fresh(event: Callable[[], dict[str, Any]] = event, path: Path = path) -> Path:
@@ -181,6 +191,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{sources_only:>10.0f} ms  {verdict}"
                     f"  ({best['wall_ms'] / boto:.2f}× the boto3 reference)"
                 )
+                if args.profile:
+                    stats = ROOT / ".tools" / f"coldstart-profile-{index}.pstats"
+                    run_child(paths, module, fresh(), {**common, **env}, profile=stats)
+                    pstats.Stats(str(stats)).sort_stats("cumulative").print_stats(args.profile)
+                    print(f"(statistics kept in {stats.relative_to(ROOT)})")
             print(
                 "its deps alone: a bare interpreter importing only the third-party modules the function had "
                 "imported by its answer (no leadrelay code, no event) — the floor under its cold start.\n"

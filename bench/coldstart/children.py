@@ -30,6 +30,11 @@ def rss_mb():
 
 sys.path[:0] = {paths!r}
 import importlib
+profile = {profile!r}
+if profile:
+    import cProfile
+    profiler = cProfile.Profile()
+    profiler.enable()
 module = importlib.import_module({module!r})
 imported = time.perf_counter()
 
@@ -45,6 +50,9 @@ class Context:
 event = json.loads(open({event!r}, encoding="utf-8").read())
 answer = module.handler(event, Context())
 served = time.perf_counter()
+if profile:
+    profiler.disable()
+    profiler.dump_stats(profile)
 sys.stdout.write("\\nBENCH " + json.dumps({{"import_ms": (imported - started) * 1000,
     "first_event_ms": (served - imported) * 1000, "answer": str(answer)[:200],
     "readings": "pykakasi" in sys.modules, "cpu_ms": time.process_time() * 1000,
@@ -106,11 +114,17 @@ def free_port() -> int:
 
 
 def run_child(
-    paths: Sequence[str], module: str, event: Path, env: Mapping[str, str], no_bytecode: Path | None = None
+    paths: Sequence[str],
+    module: str,
+    event: Path,
+    env: Mapping[str, str],
+    no_bytecode: Path | None = None,
+    profile: Path | None = None,
 ) -> dict[str, Any]:
     """One fresh process on read-only code (``-B``): its whole wall time, peak RSS, and its own import and
-    first-event times; with ``no_bytecode`` (an empty directory), it finds no ``.pyc`` at all."""
-    code = CHILD.format(paths=list(paths), module=module, event=str(event))
+    first-event times; with ``no_bytecode`` (an empty directory), it finds no ``.pyc`` at all; with
+    ``profile``, it writes cProfile statistics of its import and first event there."""
+    code = CHILD.format(paths=list(paths), module=module, event=str(event), profile=profile and str(profile))
     spawned = time.time()
     command = [sys.executable, "-I", "-S", "-B", "-c", code]
     if no_bytecode is not None:  # -I ignores PYTHON* variables; -X pycache_prefix is its flag form
