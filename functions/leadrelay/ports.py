@@ -115,12 +115,13 @@ class ActivityStore(Protocol):
         """Activities per identity key since ``since``, as ``CanonicalEvent.activity_record()`` dicts."""
         ...
 
-    def mark_applied(self, event_keys: Sequence[str], *, at: datetime) -> None:
-        """Remember that these events (idempotency keys) were applied; raises if any could not be."""
+    def mark_applied(self, events: Sequence[CanonicalEvent], *, at: datetime) -> None:
+        """Remember that these events were applied; raises if any could not be."""
         ...
 
-    def applied(self, event_keys: Sequence[str]) -> set[str]:
-        """Those of ``event_keys`` marked applied (a copy of an applied event is settled as applied)."""
+    def applied(self, events: Sequence[CanonicalEvent]) -> set[str]:
+        """The idempotency keys of ``events`` marked applied (a copy of an applied event is settled as
+        applied)."""
         ...
 
 

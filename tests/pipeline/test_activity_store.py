@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
 import pytest
@@ -11,6 +12,7 @@ from botocore.exceptions import ClientError
 from leadrelay.adapters.activity_store import (
     DynamoDBActivityStore,
     InMemoryActivityStore,
+    applied_key,
     partition_key,
     sort_key,
 )
@@ -153,8 +155,79 @@ def test_an_item_dynamodb_refuses_fails_alone_and_the_others_are_stored() -> Non
 
 
 def test_an_applied_event_is_remembered_so_a_later_copy_can_be_settled(store: ActivityStore) -> None:
-    store.mark_applied(["hubspot:4001", JAPANESE_EVENT_ID], at=T0)
-    assert store.applied(["hubspot:4001", "hubspot:4002", JAPANESE_EVENT_ID]) == {
-        "hubspot:4001",
-        JAPANESE_EVENT_ID,
-    }
+    store.mark_applied([activity("hubspot:4001", T0), activity(JAPANESE_EVENT_ID, T0)], at=T0)
+    asked = [activity(key, T0) for key in ("hubspot:4001", "hubspot:4002", JAPANESE_EVENT_ID)]
+    assert store.applied(asked) == {"hubspot:4001", JAPANESE_EVENT_ID}
+
+
+def test_events_applied_in_other_batches_and_other_ten_minutes_are_all_found(store: ActivityStore) -> None:
+    store.mark_applied(
+        [activity("hubspot:4001", T0), activity("hubspot:4002", T0 + timedelta(minutes=12))], at=T0
+    )
+    store.mark_applied([activity("hubspot:4003", T0 + timedelta(minutes=3))], at=T0)
+    asked = [
+        activity("hubspot:4001", T0),
+        activity("hubspot:4002", T0 + timedelta(minutes=12)),
+        activity("hubspot:4003", T0 + timedelta(minutes=3)),
+        activity("hubspot:4004", T0 + timedelta(minutes=3)),
+    ]
+    assert store.applied(asked) == {"hubspot:4001", "hubspot:4002", "hubspot:4003"}
+
+
+def _marker_items(client: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = client.scan(TableName=TABLE)["Items"]
+    return [item for item in items if item["pk"]["S"].startswith("applied")]
+
+
+def test_a_batchs_markers_are_one_item_per_ten_minutes_of_occurrence_not_one_per_event() -> None:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-northeast-1")
+        create_activity_table(client, TABLE)
+        batch = [activity(f"hubspot:{5000 + n}", T0 + timedelta(seconds=20 * n)) for n in range(40)]
+
+        DynamoDBActivityStore(client, TABLE).mark_applied(batch, at=T0)
+
+        items = _marker_items(client)
+        assert sorted(item["pk"]["S"] for item in items) == [
+            "applied-in#2026-11-20T09:00Z",
+            "applied-in#2026-11-20T09:10Z",
+        ]
+        assert sum(len(item["keys"]["SS"]) for item in items) == 40
+
+
+def test_a_batch_settled_twice_overwrites_its_own_markers() -> None:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-northeast-1")
+        create_activity_table(client, TABLE)
+        store = DynamoDBActivityStore(client, TABLE)
+        batch = [activity("hubspot:4001", T0), activity(JAPANESE_EVENT_ID, T0)]
+
+        store.mark_applied(batch, at=T0)
+        store.mark_applied(list(reversed(batch)), at=T0 + timedelta(minutes=1))
+
+        assert len(_marker_items(client)) == 1
+
+
+def test_keys_too_many_for_one_item_are_split_under_dynamodbs_400_kb() -> None:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-northeast-1")
+        create_activity_table(client, TABLE)
+        store = DynamoDBActivityStore(client, TABLE)
+        batch = [activity(f"generic:{n:04d}-" + "x" * 1000, T0) for n in range(600)]  # ~600 KB of keys
+
+        store.mark_applied(batch, at=T0)
+
+        assert len(_marker_items(client)) == 3
+        assert store.applied(batch) == {event.idempotency_key for event in batch}
+
+
+def test_a_marker_written_one_per_event_before_the_change_is_still_read() -> None:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-northeast-1")
+        create_activity_table(client, TABLE)
+        legacy = {"pk": {"S": applied_key("hubspot:4001")}, "sk": {"S": "applied"}, "expires_at": {"N": "1"}}
+        client.put_item(TableName=TABLE, Item=legacy)
+
+        applied = DynamoDBActivityStore(client, TABLE).applied([activity("hubspot:4001", T0)])
+
+        assert applied == {"hubspot:4001"}

@@ -271,10 +271,10 @@ class BrokenStore:
     def history(self, identity_keys: Sequence[str], *, since: datetime) -> dict[str, list[dict[str, Any]]]:
         raise AssertionError("not reached")
 
-    def mark_applied(self, event_keys: Sequence[str], *, at: datetime) -> None:
+    def mark_applied(self, events: Sequence[CanonicalEvent], *, at: datetime) -> None:
         raise ConnectionError("activity table unreachable")
 
-    def applied(self, event_keys: Sequence[str]) -> set[str]:
+    def applied(self, events: Sequence[CanonicalEvent]) -> set[str]:
         raise ConnectionError("activity table unreachable")
 
 

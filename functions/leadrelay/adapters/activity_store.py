@@ -19,10 +19,11 @@ share a key with the value hashing to them — not a value an e-mail, id or even
   tell a redelivered event (``False``) from a new one (``True``). ``TransactWriteItems`` can be
   conditional, but one existing item cancels the whole transaction and it costs twice the write
   capacity. Puts run on a small thread pool, so a large batch is not written one round trip at a time.
-* **Applied markers** (``applied#<idempotency key>``, sort key ``applied``, same TTL): one
-  ``PutItem`` per applied event; before a copy of an event is dead-lettered, one ``Query`` asks
-  whether another copy was applied. They share the table with the histories (no identity key starts
-  with ``applied#``) and use only the actions the store already needs (``PutItem``, ``Query``).
+* **Applied markers** (``leadrelay.adapters.applied_markers``): one item per batch and ten minutes
+  of occurrence, holding the applied events' keys; before a copy of an event is dead-lettered, a
+  ``Query`` of its ten minutes asks whether another copy was applied. They share the table with the
+  histories (no identity key starts with ``applied``) and use only the actions the store already
+  needs (``PutItem``, ``Query``).
 * **History is one ``Query`` per identity key** (``pk = :key AND sk >= :since``, pages followed),
   strongly consistent: an activity another invocation has just stored is in it.
 * **TTL**: ``expires_at`` (epoch seconds) is ``occurred_at`` plus the retention; DynamoDB deletes
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from leadrelay.adapters.applied_markers import DynamoDBAppliedMarkers
 from leadrelay.domain.events import CanonicalEvent
 
 if TYPE_CHECKING:
@@ -84,7 +86,8 @@ def sort_key(event: CanonicalEvent) -> str:
 
 
 def applied_key(event_key: str) -> str:
-    """The partition key of the marker that says the event ``event_key`` was applied."""
+    """The partition key of the marker that said the event ``event_key`` was applied, when markers were
+    written one per event (still read until their TTL removes them)."""
     return _bounded(f"{APPLIED}#", event_key, MAX_PARTITION_KEY_BYTES)
 
 
@@ -116,6 +119,7 @@ class DynamoDBActivityStore:
         self._table = table_name
         self._ttl = ttl
         self._workers = workers
+        self._markers = DynamoDBAppliedMarkers(client, table_name, ttl=ttl)
 
     def record(self, events: Sequence[CanonicalEvent]) -> list[bool | Exception]:
         """Store each activity once; ``True`` where new, ``False`` where it was already stored, the
@@ -156,36 +160,14 @@ class DynamoDBActivityStore:
             return error
         return True
 
-    def mark_applied(self, event_keys: Sequence[str], *, at: datetime) -> None:
-        """One ``PutItem`` per event (``applied#<key>``), on the thread pool; raises if any failed."""
-        expires = str(int((at + self._ttl).timestamp()))
+    def mark_applied(self, events: Sequence[CanonicalEvent], *, at: datetime) -> None:
+        """Mark ``events`` applied: one item per ten minutes of occurrence (``adapters.applied_markers``)."""
+        self._markers.mark(events, at=at)
 
-        def put(key: str) -> None:
-            item = {PK: {"S": applied_key(key)}, SK: {"S": APPLIED}, TTL_ATTRIBUTE: {"N": expires}}
-            self._client.put_item(TableName=self._table, Item=item)
-
-        keys = list(dict.fromkeys(event_keys))
-        if len(keys) <= 1 or self._workers <= 1:
-            for key in keys:
-                put(key)
-            return
-        with ThreadPoolExecutor(max_workers=min(self._workers, len(keys))) as pool:
-            list(pool.map(put, keys))
-
-    def applied(self, event_keys: Sequence[str]) -> set[str]:
-        """Those of ``event_keys`` with an applied marker: one ``Query`` per key (asked only before
-        dead-lettering, which is rare)."""
-        return {key for key in dict.fromkeys(event_keys) if self._marked(key)}
-
-    def _marked(self, key: str) -> bool:
-        page = self._client.query(
-            TableName=self._table,
-            KeyConditionExpression="#pk = :key",
-            ExpressionAttributeNames={"#pk": PK},
-            ExpressionAttributeValues={":key": {"S": applied_key(key)}},
-            Limit=1,
-        )
-        return bool(page.get("Items"))
+    def applied(self, events: Sequence[CanonicalEvent]) -> set[str]:
+        """The idempotency keys of ``events`` marked applied (asked only before dead-lettering, which is
+        rare): one ``Query`` per ten minutes of occurrence, one per key for markers of the old kind."""
+        return self._markers.applied(events, applied_key)
 
     def history(self, identity_keys: Sequence[str], *, since: datetime) -> Mapping[str, list[dict[str, Any]]]:
         """Activities per identity key since ``since``, oldest first: one Query per key."""
@@ -230,13 +212,13 @@ class InMemoryActivityStore:
             partition.setdefault(key, _encode(event))
         return stored
 
-    def mark_applied(self, event_keys: Sequence[str], *, at: datetime) -> None:
+    def mark_applied(self, events: Sequence[CanonicalEvent], *, at: datetime) -> None:
         """Remember that these events were applied."""
-        self._applied.update(applied_key(key) for key in event_keys)
+        self._applied.update(event.idempotency_key for event in events)
 
-    def applied(self, event_keys: Sequence[str]) -> set[str]:
-        """Those of ``event_keys`` marked applied."""
-        return {key for key in event_keys if applied_key(key) in self._applied}
+    def applied(self, events: Sequence[CanonicalEvent]) -> set[str]:
+        """The idempotency keys of ``events`` marked applied."""
+        return {event.idempotency_key for event in events if event.idempotency_key in self._applied}
 
     def history(self, identity_keys: Sequence[str], *, since: datetime) -> Mapping[str, list[dict[str, Any]]]:
         """Activities per identity key since ``since``, oldest first."""

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from leadrelay.domain.deadletter import DeadLetter, OperationsConfig, dead_letter_for, unreadable_event
 from leadrelay.domain.errors import ErrorDetail
+from leadrelay.domain.events import CanonicalEvent
 from leadrelay.domain.failures import classify
 from leadrelay.domain.owners import Routed
 from leadrelay.pipeline.config import PipelineConfig
@@ -97,8 +98,8 @@ class Settler:
         failing = [
             key for key in batch.message_ids if key in batch.failures and not self._retries(batch, key)
         ]
-        applied_before = self._applied_before(failing)
-        self._remember_applied([key for key in batch.message_ids if key not in batch.failures], now)
+        applied_before = self._applied_before([batch.events[key] for key in failing])
+        self._remember_applied([batch.events[k] for k in batch.message_ids if k not in batch.failures], now)
         for key, message_ids in batch.message_ids.items():
             failure = batch.failures.get(key)
             if failure is None or key in applied_before:
@@ -128,12 +129,12 @@ class Settler:
         failure = batch.failures[key]
         return failure.classification.transient and batch.deliveries(key) < self.config.max_receive_count
 
-    def _applied_before(self, keys: Sequence[str]) -> set[str]:
+    def _applied_before(self, events: Sequence[CanonicalEvent]) -> set[str]:
         """Events about to be dead-lettered that another copy already applied (settled as applied)."""
-        if not keys:
+        if not events:
             return set()
         try:
-            applied = self.activities.applied(keys)
+            applied = self.activities.applied(events)
         except Exception as exc:  # cannot tell: dead-letter them, as before
             logger.warning("applied markers unreadable: %s", type(exc).__name__)
             return set()
@@ -141,12 +142,12 @@ class Settler:
             logger.info("%d event(s) already applied by another copy: settled as applied", len(applied))
         return applied
 
-    def _remember_applied(self, keys: Sequence[str], now: datetime) -> None:
+    def _remember_applied(self, events: Sequence[CanonicalEvent], now: datetime) -> None:
         """Mark applied events, so a copy failing later is not dead-lettered (best effort)."""
-        if not keys:
+        if not events:
             return
         try:
-            self.activities.mark_applied(keys, at=now)
+            self.activities.mark_applied(events, at=now)
         except Exception as exc:  # the events are applied all the same
             logger.warning("applied markers not written: %s", type(exc).__name__)
 

@@ -84,13 +84,13 @@ class DryRunActivities:
         stored, recorded = (s.history(identity_keys, since=since) for s in (self.inner, self.overlay))
         return {key: [*stored.get(key, []), *recorded.get(key, [])] for key in {*stored, *recorded}}
 
-    def mark_applied(self, event_keys: Sequence[str], *, at: datetime) -> None:
+    def mark_applied(self, events: Sequence[CanonicalEvent], *, at: datetime) -> None:
         """Remember in memory only."""
-        self.overlay.mark_applied(event_keys, at=at)
+        self.overlay.mark_applied(events, at=at)
 
-    def applied(self, event_keys: Sequence[str]) -> set[str]:
+    def applied(self, events: Sequence[CanonicalEvent]) -> set[str]:
         """Applied before (stored) or during this replay."""
-        return self.inner.applied(event_keys) | self.overlay.applied(event_keys)
+        return self.inner.applied(events) | self.overlay.applied(events)
 
 
 def short_name(field: str) -> str:
