@@ -25,6 +25,8 @@ INTEGRATION_USER = "0055f000007LrLyAAK"
 SALES_REP = "0055f000005mc66AAA"
 EMAIL = "taro.yamada@sample-shoji.co.jp"
 API_DOMAIN = "a1b2c3d4e5.execute-api.ap-northeast-1.amazonaws.com"
+FUNCTION_URL_ID = "3k2xtdwlq7vgl5ezgt7mqsplwe0ahkts"
+FUNCTION_URL_DOMAIN = f"{FUNCTION_URL_ID}.lambda-url.ap-northeast-1.on.aws"
 WEBHOOK_SECRETS = {
     "hubspot": "hs-app-secret-2f8c9d",
     "marketo": "mkto-shared-4b7e1a",
@@ -157,11 +159,30 @@ def api_event(
     }
 
 
+def function_url_event(provider: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+    """The same request through the webhook function's Lambda function URL (``WebhookFunctionUrl=enabled``):
+    payload v2 as Lambda sends it — route ``$default``, no path parameters, the URL's own domain."""
+    event = api_event(provider, body, headers)
+    event.update(routeKey="$default", pathParameters=None, stageVariables=None)
+    event["requestContext"].update(
+        apiId=FUNCTION_URL_ID,
+        domainName=FUNCTION_URL_DOMAIN,
+        domainPrefix=FUNCTION_URL_ID,
+        routeKey="$default",
+        authentication=None,
+    )
+    return event
+
+
 def hubspot_headers(
-    body: bytes, *, secret: str = WEBHOOK_SECRETS["hubspot"], timestamp_ms: int = NOW_MS
+    body: bytes,
+    *,
+    secret: str = WEBHOOK_SECRETS["hubspot"],
+    timestamp_ms: int = NOW_MS,
+    domain: str = API_DOMAIN,
 ) -> dict[str, str]:
     """HubSpot v3 headers computed as HubSpot's documentation describes (independently of our code)."""
-    uri = f"https://{API_DOMAIN}/webhooks/hubspot"
+    uri = f"https://{domain}/webhooks/hubspot"
     source = b"POST" + uri.encode() + body + str(timestamp_ms).encode()
     signature = base64.b64encode(hmac.new(secret.encode(), source, hashlib.sha256).digest()).decode()
     return {

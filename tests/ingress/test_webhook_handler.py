@@ -13,12 +13,14 @@ from leadrelay.handlers.webhook import handle
 
 from tests.ingress.builders import (
     EMAIL,
+    FUNCTION_URL_DOMAIN,
     NOW,
     NOW_MS,
     WEBHOOK_SECRETS,
     FakeLambdaContext,
     api_event,
     emitted_metrics,
+    function_url_event,
     generic_body,
     generic_headers,
     hubspot_headers,
@@ -53,6 +55,25 @@ def test_a_hubspot_retry_of_the_same_batch_is_accepted_but_queued_once(ingress_a
 
     assert (status, body["duplicates"]) == (200, 2)
     assert len(ingress_aws.queued_events()) == 2
+
+
+def test_a_signed_hubspot_batch_through_the_function_url_is_queued(ingress_aws: IngressAws) -> None:
+    headers = hubspot_headers(HUBSPOT_BODY, domain=FUNCTION_URL_DOMAIN)
+
+    status, body = _post(ingress_aws, function_url_event("hubspot", HUBSPOT_BODY, headers))
+
+    assert (status, body) == (200, {"accepted": 2, "duplicates": 0, "skipped": 0})
+    assert len(ingress_aws.queued_events()) == 2
+
+
+def test_a_function_url_request_to_another_path_is_not_found(ingress_aws: IngressAws) -> None:
+    event = function_url_event("hubspot", HUBSPOT_BODY, hubspot_headers(HUBSPOT_BODY))
+    event["rawPath"] = event["requestContext"]["http"]["path"] = "/"
+
+    status, _ = _post(ingress_aws, event)
+
+    assert status == 404
+    assert ingress_aws.queued_events() == []
 
 
 def test_a_marketo_webhook_with_its_shared_secret_is_queued(ingress_aws: IngressAws) -> None:

@@ -1,4 +1,5 @@
-"""``POST /webhooks/<provider>`` on an API Gateway HTTP API (payload v2): signed MA webhooks → ingest queue.
+"""``POST /webhooks/<provider>`` on an API Gateway HTTP API or the function's own URL (both send payload
+v2; the path names the provider): signed MA webhooks → ingest queue.
 
 Thin: find the provider's mapping → read its secret → :func:`~leadrelay.ingress.webhooks.parse_webhook`
 (size, content type, signature, JSON, mapping) → enqueue every event once → answer. Responses:
