@@ -63,6 +63,25 @@ def test_the_version_is_a_content_hash_independent_of_formatting_and_schema_path
     assert first.version != changed.version
 
 
+def test_a_change_to_the_routing_or_sla_rules_gives_a_new_version_but_reformatting_them_does_not(
+    tmp_path: Path,
+) -> None:
+    sla = {"kind": "sla", "first_contact": {"within_hours": 48}, "escalate_after_hours": 72}
+    versions = []
+    for name, document, indent in (
+        ("a", sla, 2),
+        ("b", sla, None),
+        ("c", {**sla, "escalate_after_hours": 96}, 2),
+    ):
+        directory = write_rules(tmp_path / name)
+        (directory / "sla.json").write_text(json.dumps(document, indent=indent), encoding="utf-8")
+        versions.append(leadrelay.load_rules(directory).version)
+
+    assert versions[0] == versions[1]
+    assert versions[0] != versions[2]
+    assert leadrelay.load_rules(write_rules(tmp_path / "d")).version not in versions
+
+
 def test_a_missing_lifecycle_file_is_reported(tmp_path: Path) -> None:
     write_rules(tmp_path)
     (tmp_path / "lifecycle.json").unlink()

@@ -141,20 +141,30 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, Mapping) else {}
 
 
-def ruleset_version(scoring: Any, lifecycle: Any) -> str:
-    """The content hash of the two rule documents (``$schema`` ignored), 12 hex digits."""
+def ruleset_version(scoring: Any, lifecycle: Any, others: Mapping[str, Any] | None = None) -> str:
+    """The content hash of the rule documents (``$schema`` ignored), 12 hex digits: the scoring and
+    lifecycle documents and ``others`` (the directory's other rule files by name — routing, SLA,
+    名寄せ, ownership — so a change to any rule that decides something gives a new version)."""
+    documents = {"scoring": scoring, "lifecycle": lifecycle, **(others or {})}
     canonical = {
-        kind: {key: value for key, value in document.items() if key != "$schema"}
+        name: {key: value for key, value in document.items() if key != "$schema"}
         if isinstance(document, dict)
         else document
-        for kind, document in (("scoring", scoring), ("lifecycle", lifecycle))
+        for name, document in documents.items()
     }
     text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def build_rule_set(scoring: tuple[str, Any], lifecycle: tuple[str, Any], *, source: str = "rules") -> RuleSet:
-    """Validate and compile the parsed ``(file name, document)`` pairs; raises ``RuleSetError``."""
+def build_rule_set(
+    scoring: tuple[str, Any],
+    lifecycle: tuple[str, Any],
+    *,
+    source: str = "rules",
+    others: Mapping[str, Any] | None = None,
+) -> RuleSet:
+    """Validate and compile the parsed ``(file name, document)`` pairs; raises ``RuleSetError``.
+    ``others``: the other rule documents of the directory by file name, hashed into the version."""
     parsed_scoring = parse_leniently(ScoringFile, scoring[1], scoring[0])
     parsed_lifecycle = parse_leniently(LifecycleFile, lifecycle[1], lifecycle[0])
     scoring_model, lifecycle_model = parsed_scoring.model, parsed_lifecycle.model
@@ -173,6 +183,6 @@ def build_rule_set(scoring: tuple[str, Any], lifecycle: tuple[str, Any], *, sour
     )
     if scoring_program is None or lifecycle_program is None or errors_only(diagnostics):
         raise RuleSetError(diagnostics, source=source)
-    version = ruleset_version(scoring[1], lifecycle[1])
+    version = ruleset_version(scoring[1], lifecycle[1], others)
     models = (scoring_model, lifecycle_model) if scoring_model and lifecycle_model else None
     return RuleSet(scoring_program, lifecycle_program, version, tuple(diagnostics), models)

@@ -86,7 +86,28 @@ def load_rules(path: str | Path) -> RuleSet:
     problems += unknown + more
     if problems:
         raise RuleSetError(problems, source=where)
-    return build_rule_set((scoring.file, scoring_doc), (lifecycle.file, lifecycle_doc), source=where)
+    others = other_rule_documents(directory, {scoring.file, lifecycle.file})
+    return build_rule_set(
+        (scoring.file, scoring_doc), (lifecycle.file, lifecycle_doc), source=where, others=others
+    )
+
+
+def other_rule_documents(directory: Path, engine_files: set[str]) -> dict[str, Any]:
+    """The directory's other rule files (routing, SLA, 名寄せ, ownership, operations) by file name, for the
+    rule set's version: parsed JSON, or the text itself where it does not parse (its own loader says why)."""
+    documents: dict[str, Any] = {}
+    for path in rule_files(directory, recursive=False):
+        if str(path) in engine_files:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        try:
+            documents[path.name] = json.loads(text)
+        except ValueError:
+            documents[path.name] = text
+    return documents
 
 
 def _context_models(directory: Path, thresholds: Thresholds) -> dict[str, Any]:
