@@ -18,7 +18,7 @@ from leadrelay.adapters.salesforce.auth import (
     jwt_assertion,
     token_request,
 )
-from leadrelay.bootstrap.processor import salesforce_credentials
+from leadrelay.bootstrap.salesforce import salesforce_credentials
 from leadrelay.settings import SalesforceAccess, SettingsError
 
 CONSUMER_KEY = "3MVG9leadrelayConsumerKey"

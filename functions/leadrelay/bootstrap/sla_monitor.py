@@ -13,7 +13,8 @@ from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger
 from leadrelay.adapters.salesforce.sessions import ApiUsage
 from leadrelay.adapters.slack import NO_NOTIFIER
 from leadrelay.bootstrap import NO_OVERRIDES, Clock, Overrides, utc_now
-from leadrelay.bootstrap.processor import decision_log, notifiers, salesforce_gateway
+from leadrelay.bootstrap.processor import decision_log
+from leadrelay.bootstrap.salesforce import notifiers, salesforce_gateway
 from leadrelay.domain.alerts import AlertPolicy
 from leadrelay.domain.calendar import BusinessCalendar
 from leadrelay.domain.sla_watch import SlaFieldsError

@@ -23,7 +23,7 @@ from typing import Any
 from leadrelay.adapters.alert_ledger import InMemoryAlertLedger
 from leadrelay.adapters.salesforce.notifications import SalesforceNotifier
 from leadrelay.bootstrap import Overrides
-from leadrelay.bootstrap import processor as processor_root
+from leadrelay.bootstrap import salesforce as salesforce_root
 from leadrelay.ingress.signatures import generic_signature
 from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay.settings import ProcessorSettings
@@ -162,7 +162,7 @@ def run_system_demo(rules: Path, examples: Path, out_dir: Path, *, now: datetime
     ):
         env.org.faults.target("Email", REFUSED_EMAIL, message="中村様のリードは審査中のため作成できません")
         settings = env.settings.model_copy(update={"decision_log_dir": out_dir / "decision-log"})
-        gateway = processor_root.salesforce_gateway(ProcessorSettings.of(settings), load_rule_bundle(rules))
+        gateway = salesforce_root.salesforce_gateway(ProcessorSettings.of(settings), load_rule_bundle(rules))
         overrides = Overrides(
             alert_ledger=InMemoryAlertLedger(), notifier=SalesforceNotifier(gateway, NOTIFICATION_TYPE)
         )

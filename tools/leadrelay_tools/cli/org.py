@@ -71,7 +71,7 @@ def org_client(settings: Any = None) -> Any:
     the ``LEADRELAY_*`` environment)."""
     from botocore.exceptions import BotoCoreError, ClientError
     from leadrelay.adapters.salesforce.auth import login
-    from leadrelay.bootstrap.processor import http_session, salesforce_credentials
+    from leadrelay.bootstrap.salesforce import http_session, salesforce_credentials
     from leadrelay.domain.failures import SalesforceCallError
     from leadrelay.settings import SalesforceAccess
     from simple_salesforce.api import Salesforce

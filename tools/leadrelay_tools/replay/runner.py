@@ -20,6 +20,7 @@ from leadrelay.adapters.ingest_queue import IdempotentEnqueuer, PlainEnqueuer
 from leadrelay.adapters.secrets import SecretUnavailableError
 from leadrelay.bootstrap import NO_OVERRIDES, Overrides
 from leadrelay.bootstrap import processor as processor_root
+from leadrelay.bootstrap import salesforce as salesforce_root
 from leadrelay.bootstrap import salesforce_events as salesforce_events_root
 from leadrelay.bootstrap import webhook as webhook_root
 from leadrelay.domain.events import CanonicalEvent
@@ -59,7 +60,7 @@ def recording_pipeline(
     """The processor's pipeline with its gateway wrapped to remember what each event wrote; ``dry_run``:
     nothing is written to Salesforce, the activity store or the dead-letter queue (reads still are)."""
     processor = ProcessorSettings.of(settings)
-    gateway = overrides.gateway or processor_root.salesforce_gateway(
+    gateway = overrides.gateway or salesforce_root.salesforce_gateway(
         processor, load_rule_bundle(settings.rules_path)
     )
     recorder = RecordingGateway(gateway, dry_run=dry_run)
