@@ -47,7 +47,8 @@ TIMEOUTS = {"webhook": 4.0, "salesforce_events": 30.0, "processor": 60.0}
 COLD_STARTS = {"webhook": (0.371, 63), "salesforce_events": (0.351, 59), "processor": (0.706, 99)}
 """Seconds (one full core) and peak MB of a cold start, from ``python -m bench.coldstart`` (README)."""
 MEMORY_CHOICES = (128, 192, 256, 320, 384, 512, 768, 1024, 1769)
-WINDOW_CHOICES = (1, 5, 10, 20, 30)
+WINDOW_CHOICES = (1, 5, 10, 20, 30, 40, 50)
+"""Batching windows tried, in seconds (an event must still be applied within ``SLA_SECONDS``)."""
 BATCH_CHOICES = (100, 200, 500, 1000)
 
 
@@ -88,6 +89,7 @@ def template_defaults() -> Configuration:
         batching_window_seconds=int(parameters["ProcessorBatchingWindowSeconds"]["Default"]),
         traced_share=1.0 if globals_.get("Tracing") == "Active" else 0.0,
         ingress_deduplication=parameters["IngressDeduplication"]["Default"] == "enabled",
+        webhook_function_url=parameters["WebhookFunctionUrl"]["Default"] == "enabled",
     )
 
 
@@ -161,12 +163,13 @@ def cheapest(
     name: str = "cheapest within the SLA",
 ) -> Configuration | None:
     """The cheapest arm64 configuration (memory per function, window, batch size, log level, ingress
-    deduplication) within the SLA. Either deduplication setting keeps application exactly once: the
-    processor's conditional writes apply a redelivered event once."""
+    deduplication, webhook endpoint) within the SLA. Either deduplication setting keeps application
+    exactly once: the processor's conditional writes apply a redelivered event once."""
     best: tuple[float, Configuration] | None = None
     batches = BATCH_CHOICES if full else (default.batch_size,)
-    for ingress_mb, processor_mb, window, size, level, dedup in itertools.product(
-        MEMORY_CHOICES, MEMORY_CHOICES, WINDOW_CHOICES, batches, ("INFO", "WARNING"), deduplication
+    endpoints = (False, True) if _has_webhook(measured) else (False,)
+    for ingress_mb, processor_mb, window, size, level, dedup, function_url in itertools.product(
+        MEMORY_CHOICES, MEMORY_CHOICES, WINDOW_CHOICES, batches, ("INFO", "WARNING"), deduplication, endpoints
     ):
         config = Configuration(
             name=name,
@@ -177,6 +180,7 @@ def cheapest(
             batching_window_seconds=window,
             traced_share=default.traced_share,
             ingress_deduplication=dedup,
+            webhook_function_url=function_url,
         )
         batch, counts = scenario(measured, config, full=full)
         if not meets_sla(counts, config, batch):
@@ -187,13 +191,19 @@ def cheapest(
     return best[1] if best else None
 
 
+def _has_webhook(measured: Measured) -> bool:
+    """Whether the shape's requests go through the webhook function (so its endpoint matters)."""
+    return any("webhook" in counts.functions for counts in measured.counts.values())
+
+
 def describe(config: Configuration) -> str:
     """One line: the settings that matter."""
     memory = ", ".join(f"{name} {mb} MB" for name, mb in config.memory_mb.items())
     return (
         f"{config.architecture}; {memory}; batch size {config.batch_size}, window "
         f"{config.batching_window_seconds} s; LOG_LEVEL {config.log_level}; ingress deduplication "
-        f"{'enabled' if config.ingress_deduplication else 'disabled'}"
+        f"{'enabled' if config.ingress_deduplication else 'disabled'}; webhooks through the "
+        f"{'function URL' if config.webhook_function_url else 'HTTP API'}"
     )
 
 

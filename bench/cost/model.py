@@ -151,6 +151,9 @@ class Configuration:
     """Share of entry requests X-Ray records (0 without ``Tracing: Active``)."""
     ingress_deduplication: bool = True
     """The template's ``IngressDeduplication``: the ingress functions' idempotency record per event."""
+    webhook_function_url: bool = False
+    """The template's ``WebhookFunctionUrl``: providers call the webhook function's own URL, so their
+    requests cost no API Gateway request (a function URL costs nothing beyond Lambda's own prices)."""
 
 
 def billed_seconds(load: FunctionLoad, memory_mb: int, latencies: Latencies = LATENCIES) -> float:
@@ -166,7 +169,9 @@ def cost_per_million(
     """US dollars per million events, per component (``lambda:<function>`` per function)."""
     events = MILLION
     breakdown: dict[str, float] = {
-        "api gateway (HTTP API)": counts.http_api_requests * events * prices.http_api_request,
+        "api gateway (HTTP API)": 0.0
+        if config.webhook_function_url
+        else counts.http_api_requests * events * prices.http_api_request,
         "eventbridge (partner events)": counts.partner_events * events * prices.partner_event,
         "sqs": counts.sqs_requests * events * prices.sqs_request,
         "dynamodb writes": counts.dynamodb_write_units * events * prices.dynamodb_write_unit,
@@ -199,7 +204,10 @@ def events_per_batch(
 
 def interpolate(points: Mapping[float, float], batch: float) -> float:
     """A per-event figure at ``batch`` from figures measured at other batch sizes: linear in 1/batch
-    between the nearest measured sizes (a per-batch part shared out plus a per-event part)."""
+    between the nearest measured sizes (a per-batch part shared out plus a per-event part). Beyond the
+    largest size measured it stays between that size's figure (all of it per event) and that figure
+    shared out over the larger batch (all of it per batch), so measurement noise cannot extrapolate a
+    cost to zero or above what was measured."""
     sizes = sorted(points)
     if batch in points:
         return points[batch]
@@ -209,7 +217,10 @@ def interpolate(points: Mapping[float, float], batch: float) -> float:
         lower, upper = (sizes[-2], sizes[-1]) if batch > sizes[-1] else (sizes[0], sizes[1])
     x0, x1, x = 1 / lower, 1 / upper, 1 / batch
     y0, y1 = points[lower], points[upper]
-    return max(0.0, y0 + (y1 - y0) * (x - x0) / (x1 - x0))
+    linear = y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    if batch > upper:  # beyond what was measured: between "all per event" and "all per batch"
+        return min(y1, max(y1 * upper / batch, linear))
+    return max(0.0, linear)
 
 
 def counts_at(measured: Mapping[float, Counts], batch: float) -> Counts:

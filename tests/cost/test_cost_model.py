@@ -119,6 +119,18 @@ def test_interpolation_shares_a_per_batch_cost_out_over_the_batch() -> None:
     assert interpolate(points, 100) == 0.01
 
 
+def test_a_figure_that_does_not_fall_with_batch_size_is_not_extrapolated_below_the_last_measured() -> None:
+    noisy = {10.0: 0.0002, 200.0: 0.0003}  # per-event CPU measured a little higher at the larger batch
+
+    assert interpolate(noisy, 1000) == 0.0003
+
+
+def test_a_steep_fall_is_not_extrapolated_below_the_figure_shared_out_over_the_larger_batch() -> None:
+    steep = {10.0: 0.01, 200.0: 0.0001}  # noise makes the per-event part look negative
+
+    assert interpolate(steep, 1000) == pytest.approx(0.0001 * 200 / 1000)
+
+
 def test_counts_at_a_batch_size_between_two_measured_ones() -> None:
     one = Counts(
         0, 0, 2.0, 4.0, 1.0, 1.0, 4.0, {"processor": FunctionLoad(1.0, 0.01, Calls(s3_puts=1), LOGS)}
