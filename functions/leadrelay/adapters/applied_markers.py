@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from leadrelay.adapters.runs import bounded_runs
 from leadrelay.domain.events import CanonicalEvent
 
 if TYPE_CHECKING:
@@ -50,17 +51,7 @@ def bucket_of(occurred_at: datetime) -> str:
 
 def chunks(keys: Sequence[str], limit: int = MAX_CHUNK_BYTES) -> Iterator[list[str]]:
     """``keys`` split into runs of at most ``limit`` UTF-8 bytes (a key alone may be its own run)."""
-    run: list[str] = []
-    size = 0
-    for key in keys:
-        length = len(key.encode("utf-8"))
-        if run and size + length > limit:
-            yield run
-            run, size = [], 0
-        run.append(key)
-        size += length
-    if run:
-        yield run
+    return bounded_runs(keys, lambda key: len(key.encode("utf-8")), max_bytes=limit)
 
 
 def marker_items(events: Sequence[CanonicalEvent], *, expires: int) -> list[dict[str, Any]]:

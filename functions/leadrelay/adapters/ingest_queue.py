@@ -34,6 +34,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from botocore.exceptions import BotoCoreError, ClientError
 
+from leadrelay.adapters.runs import bounded_runs
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.ports import EnqueueOutcome, EventQueue
 
@@ -90,17 +91,12 @@ def chunks(
     entries: Sequence[SendMessageBatchRequestEntryTypeDef],
 ) -> Iterator[list[SendMessageBatchRequestEntryTypeDef]]:
     """Groups of at most 10 entries whose bodies together stay within the batch size limit."""
-    chunk: list[SendMessageBatchRequestEntryTypeDef] = []
-    size = 0
-    for entry in entries:
-        length = len(entry["MessageBody"].encode())
-        if chunk and (len(chunk) == _BATCH or size + length > MAX_MESSAGE_BYTES):
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(entry)
-        size += length
-    if chunk:
-        yield chunk
+    return bounded_runs(
+        entries,
+        lambda entry: len(entry["MessageBody"].encode()),
+        max_bytes=MAX_MESSAGE_BYTES,
+        max_items=_BATCH,
+    )
 
 
 def send_message_batches(
