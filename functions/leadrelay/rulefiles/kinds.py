@@ -25,7 +25,8 @@ from leadrelay.engine.scoring_models import ScoringFile
 from leadrelay.ingress.mapping_model import MappingFile
 from leadrelay.rulefiles.dedupcases import DedupTestFile, check_dedup_tests
 from leadrelay.rulefiles.routingcases import RoutingTestFile, check_routing_tests
-from leadrelay.rulefiles.rulecases import RuleTestFile, check_rule_tests
+from leadrelay.rulefiles.rulecase_checks import check_rule_tests
+from leadrelay.rulefiles.rulecases import RuleTestFile
 from pydantic import BaseModel
 
 Checker = Callable[[Any, CheckContext], None]
