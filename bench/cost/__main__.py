@@ -88,7 +88,9 @@ def template_defaults() -> Configuration:
         "processor": "ProcessorFunction",
     }
     memory = {
-        name: int(_default(resources[logical]["Properties"].get("MemorySize", globals_["MemorySize"]), parameters))
+        name: int(
+            _default(resources[logical]["Properties"].get("MemorySize", globals_["MemorySize"]), parameters)
+        )
         for name, logical in names.items()
     }
     return Configuration(
