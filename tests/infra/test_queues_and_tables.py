@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-from leadrelay.adapters import activity_store
+from leadrelay.adapters import activity_table
 
 from tests.infra.cfn import load_template, resources_of_type
 
@@ -70,11 +70,11 @@ def test_the_idempotency_table_has_the_key_and_ttl_powertools_uses(template: dic
 def test_the_activity_table_has_the_key_and_ttl_the_activity_store_uses(template: dict[str, Any]) -> None:
     props = template["Resources"]["ActivityTable"]["Properties"]
     assert props["KeySchema"] == [
-        {"AttributeName": activity_store.PK, "KeyType": "HASH"},
-        {"AttributeName": activity_store.SK, "KeyType": "RANGE"},
+        {"AttributeName": activity_table.PK, "KeyType": "HASH"},
+        {"AttributeName": activity_table.SK, "KeyType": "RANGE"},
     ]
     assert props["TimeToLiveSpecification"] == {
-        "AttributeName": activity_store.TTL_ATTRIBUTE,
+        "AttributeName": activity_table.TTL_ATTRIBUTE,
         "Enabled": True,
     }
 

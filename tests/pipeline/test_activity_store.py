@@ -12,10 +12,10 @@ from botocore.exceptions import ClientError
 from leadrelay.adapters.activity_store import (
     DynamoDBActivityStore,
     InMemoryActivityStore,
-    applied_key,
     partition_key,
     sort_key,
 )
+from leadrelay.adapters.activity_table import applied_key
 from leadrelay.domain.events import CanonicalEvent, EventKind, EventSource, Identity
 from leadrelay.ports import ActivityStore
 from moto import mock_aws

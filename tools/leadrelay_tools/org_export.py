@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from leadrelay.adapters.activity_store import PK, SK, decode_activity, partition_key, utc_text
+from leadrelay.adapters.activity_store import decode_activity, partition_key
+from leadrelay.adapters.activity_table import PK, SK, utc_text
 from leadrelay.domain.identity import Person
 
 from leadrelay_tools.export_format import header_line, person_line, user_line

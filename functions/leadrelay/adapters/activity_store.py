@@ -34,41 +34,30 @@ share a key with the value hashing to them — not a value an e-mail, id or even
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from leadrelay.adapters.activity_table import (
+    MAX_PARTITION_KEY_BYTES,
+    MAX_SORT_KEY_BYTES,
+    PK,
+    SK,
+    TTL_ATTRIBUTE,
+    bounded_key,
+    utc_text,
+)
 from leadrelay.adapters.applied_markers import DynamoDBAppliedMarkers
 from leadrelay.domain.events import CanonicalEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-PK = "pk"
-SK = "sk"
-TTL_ATTRIBUTE = "expires_at"
 DEFAULT_TTL = timedelta(days=400)
-MAX_PARTITION_KEY_BYTES = 2048
-MAX_SORT_KEY_BYTES = 1024
-APPLIED = "applied"
-
-
-def utc_text(value: datetime) -> str:
-    """An instant as the sort keys write it (UTC, fixed width)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _bounded(prefix: str, part: str, limit: int) -> str:
-    """``prefix + part``, or ``prefix + sha256=<hex of part>`` when that would exceed ``limit`` bytes."""
-    key = prefix + part
-    if len(key.encode("utf-8")) <= limit:
-        return key
-    return f"{prefix}sha256={hashlib.sha256(part.encode('utf-8')).hexdigest()}"
 
 
 def partition_key(identity_key: str) -> str:
@@ -76,19 +65,13 @@ def partition_key(identity_key: str) -> str:
     longer than DynamoDB's 2,048 bytes."""
     kind, sep, value = identity_key.partition("#")
     prefix = kind + sep if sep else ""
-    return _bounded(prefix, value if sep else identity_key, MAX_PARTITION_KEY_BYTES)
+    return bounded_key(prefix, value if sep else identity_key, MAX_PARTITION_KEY_BYTES)
 
 
 def sort_key(event: CanonicalEvent) -> str:
     """``<occurred_at in UTC, fixed width>#<idempotency key>``: sorts by time, unique per event; the
     idempotency key is hashed when the key would exceed DynamoDB's 1,024 bytes."""
-    return _bounded(f"{utc_text(event.occurred_at)}#", event.idempotency_key, MAX_SORT_KEY_BYTES)
-
-
-def applied_key(event_key: str) -> str:
-    """The partition key of the marker that said the event ``event_key`` was applied, when markers were
-    written one per event (still read until their TTL removes them)."""
-    return _bounded(f"{APPLIED}#", event_key, MAX_PARTITION_KEY_BYTES)
+    return bounded_key(f"{utc_text(event.occurred_at)}#", event.idempotency_key, MAX_SORT_KEY_BYTES)
 
 
 def _later_copy(first: bool | Exception) -> bool | Exception:
@@ -167,7 +150,7 @@ class DynamoDBActivityStore:
     def applied(self, events: Sequence[CanonicalEvent]) -> set[str]:
         """The idempotency keys of ``events`` marked applied (asked only before dead-lettering, which is
         rare): one ``Query`` per ten minutes of occurrence, one per key for markers of the old kind."""
-        return self._markers.applied(events, applied_key)
+        return self._markers.applied(events)
 
     def history(self, identity_keys: Sequence[str], *, since: datetime) -> Mapping[str, list[dict[str, Any]]]:
         """Activities per identity key since ``since``, oldest first: one Query per key."""

@@ -27,23 +27,19 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from leadrelay.adapters.activity_table import APPLIED, PK, SK, TTL_ATTRIBUTE, applied_key
 from leadrelay.adapters.runs import bounded_runs
 from leadrelay.domain.events import CanonicalEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-PK = "pk"
-SK = "sk"
 KEYS = "keys"
-TTL_ATTRIBUTE = "expires_at"
 BUCKET_PREFIX = "applied-in#"
-LEGACY_PREFIX = "applied#"
-LEGACY_SORT_KEY = "applied"
 MAX_CHUNK_BYTES = 256 * 1024
 
 
@@ -58,13 +54,18 @@ def chunks(keys: Sequence[str], limit: int = MAX_CHUNK_BYTES) -> Iterator[list[s
     return bounded_runs(keys, lambda key: len(key.encode("utf-8")), max_bytes=limit)
 
 
-def marker_items(events: Sequence[CanonicalEvent], *, expires: int) -> list[dict[str, Any]]:
-    """The DynamoDB items marking ``events`` applied: one per ten minutes of occurrence and chunk."""
+def keys_by_window(events: Sequence[CanonicalEvent]) -> dict[str, set[str]]:
+    """The events' idempotency keys grouped by the partition of their ten minutes of occurrence."""
     groups: defaultdict[str, set[str]] = defaultdict(set)
     for event in events:
         groups[bucket_of(event.occurred_at)].add(event.idempotency_key)
+    return groups
+
+
+def marker_items(events: Sequence[CanonicalEvent], *, expires: int) -> list[dict[str, Any]]:
+    """The DynamoDB items marking ``events`` applied: one per ten minutes of occurrence and chunk."""
     items = []
-    for bucket, keys in groups.items():
+    for bucket, keys in keys_by_window(events).items():
         ordered = sorted(keys)
         digest = hashlib.sha256("\n".join(ordered).encode("utf-8")).hexdigest()[:32]
         for number, chunk in enumerate(chunks(ordered)):
@@ -93,17 +94,14 @@ class DynamoDBAppliedMarkers:
         for item in marker_items(events, expires=expires):
             self._client.put_item(TableName=self._table, Item=item)
 
-    def applied(self, events: Sequence[CanonicalEvent], legacy_key: Callable[[str], str]) -> set[str]:
-        """The idempotency keys of ``events`` marked applied (``legacy_key(key)``: the partition key of
-        the marker an event had when markers were written one per event)."""
-        wanted: defaultdict[str, set[str]] = defaultdict(set)
-        for event in events:
-            wanted[bucket_of(event.occurred_at)].add(event.idempotency_key)
+    def applied(self, events: Sequence[CanonicalEvent]) -> set[str]:
+        """The idempotency keys of ``events`` marked applied, by a batch's item or (written before
+        markers were grouped) by one item per event."""
         found: set[str] = set()
-        for bucket, keys in wanted.items():
+        for bucket, keys in keys_by_window(events).items():
             found |= keys & self._keys_in(bucket)
         for key in {e.idempotency_key for e in events} - found:
-            if self._legacy_marked(legacy_key(key)):
+            if self._legacy_marked(applied_key(key)):
                 found.add(key)
         return found
 
@@ -130,7 +128,7 @@ class DynamoDBAppliedMarkers:
             TableName=self._table,
             KeyConditionExpression="#pk = :key AND #sk = :applied",
             ExpressionAttributeNames={"#pk": PK, "#sk": SK},
-            ExpressionAttributeValues={":key": {"S": partition}, ":applied": {"S": LEGACY_SORT_KEY}},
+            ExpressionAttributeValues={":key": {"S": partition}, ":applied": {"S": APPLIED}},
             Limit=1,
         )
         return bool(page.get("Items"))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from leadrelay.adapters import activity_store, pool_states
+from leadrelay.adapters import activity_table, pool_states
 from leadrelay.settings import Settings
 
 from leadrelay_tools.local_pipeline import seed_record
@@ -148,12 +148,12 @@ def create_tables() -> None:
     dynamodb.create_table(
         TableName=ACTIVITY_TABLE,
         KeySchema=[
-            {"AttributeName": activity_store.PK, "KeyType": "HASH"},
-            {"AttributeName": activity_store.SK, "KeyType": "RANGE"},
+            {"AttributeName": activity_table.PK, "KeyType": "HASH"},
+            {"AttributeName": activity_table.SK, "KeyType": "RANGE"},
         ],
         AttributeDefinitions=[
-            {"AttributeName": activity_store.PK, "AttributeType": "S"},
-            {"AttributeName": activity_store.SK, "AttributeType": "S"},
+            {"AttributeName": activity_table.PK, "AttributeType": "S"},
+            {"AttributeName": activity_table.SK, "AttributeType": "S"},
         ],
         BillingMode="PAY_PER_REQUEST",
     )
