@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,31 +25,24 @@ from leadrelay_tools.localorg.auth import (
     load_public_key,
 )
 from leadrelay_tools.localorg.automation import DuplicateRule, LeadAssignmentRules
-from leadrelay_tools.localorg.changes import WriteContext
 from leadrelay_tools.localorg.dml import Engine
 from leadrelay_tools.localorg.faults import Faults
-from leadrelay_tools.localorg.metadata import load_notification_types, load_schema
+from leadrelay_tools.localorg.metadata import load_schema
 from leadrelay_tools.localorg.notifications import Notification
 from leadrelay_tools.localorg.resources import record_json
+from leadrelay_tools.localorg.seeding import (
+    INTEGRATION_USERNAME,
+    SALES_USERS,
+    find_user,
+    schema_object,
+    seed,
+    write_directly,
+)
 from leadrelay_tools.localorg.server import OrgServer
 from leadrelay_tools.localorg.state import ApiCalls, OrgState, wall_clock
-from leadrelay_tools.localorg.store import Store, column, table
+from leadrelay_tools.localorg.store import Store, table
 from leadrelay_tools.localorg.tls import write_certificates
 
-INTEGRATION_USERNAME = "integration@leadrelay.example"
-ORGANIZATION = {
-    "Name": "株式会社リードリレー (local org)",
-    "OrganizationType": "Developer Edition",
-    "InstanceName": "RM1",
-    "IsSandbox": False,
-    "LanguageLocaleKey": "ja",
-    "DefaultLocaleSidKey": "ja_JP",
-    "TimeZoneSidKey": "Asia/Tokyo",
-}
-SALES_USERS = (
-    ("sato.hanako@sample-shoji.example", "花子", "佐藤"),
-    ("suzuki.ichiro@sample-shoji.example", "一郎", "鈴木"),
-)
 API_VERSION = "62.0"
 
 
@@ -69,7 +63,9 @@ class LocalOrg:
         self._metadata_dir = metadata_dir
         store = Store(schema, db_path)
         self.faults = faults or Faults()
-        auth = Auth(find_user=self._find_user, session_seconds=session_seconds)
+        auth = Auth(
+            find_user=lambda username: find_user(self.state, username), session_seconds=session_seconds
+        )
         self.state = OrgState(schema, store, Engine(schema, store, self.faults), auth, self.faults)
         self.state.daily_api_limit = self._default_limit = daily_api_limit
         self._own_workdir = workdir is None
@@ -84,7 +80,7 @@ class LocalOrg:
         self._server: OrgServer | None = None
         self._thread: threading.Thread | None = None
         self._session_id = ""
-        self._seed_users()
+        seed(self.state, self._metadata_dir)
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def start(self, port: int = 0, host: str = "127.0.0.1") -> LocalOrg:
@@ -133,12 +129,12 @@ class LocalOrg:
     @property
     def integration_user_id(self) -> str:
         """Id of the integration user leadrelay runs as."""
-        return self._find_user(INTEGRATION_USERNAME) or ""
+        return find_user(self.state, INTEGRATION_USERNAME) or ""
 
     @property
     def sales_user_ids(self) -> list[str]:
         """Ids of the seeded sales users (佐藤 花子, 鈴木 一郎)."""
-        return [self._find_user(username) or "" for username, _, _ in SALES_USERS]
+        return [find_user(self.state, username) or "" for username, _, _ in SALES_USERS]
 
     @property
     def session_id(self) -> str:
@@ -221,7 +217,7 @@ class LocalOrg:
 
     def records(self, sobject: str, *, include_deleted: bool = False) -> list[dict[str, Any]]:
         """Every record of ``sobject`` (all fields, JSON values), in creation order."""
-        obj = self._object(sobject)
+        obj = schema_object(self.state, sobject)
         where = "" if include_deleted else ' WHERE "IsDeleted" = 0'
         with self.state.store.lock:
             sql = f"SELECT * FROM {table(obj)}{where} ORDER BY rowid"  # noqa: S608 - identifiers from the schema, values bound
@@ -236,17 +232,15 @@ class LocalOrg:
 
     def insert(self, sobject: str, fields: Mapping[str, Any], *, user_id: str | None = None) -> str:
         """Create a record directly (validated like the API, no API call counted, no faults)."""
-        return str(
-            self._write(lambda ctx: self.state.engine.create(self._object(sobject), fields, ctx), user_id)
-        )
+        create = partial(self.state.engine.create, schema_object(self.state, sobject), fields)
+        return str(write_directly(self.state, create, user_id))
 
     def update(
         self, sobject: str, record_id: str, fields: Mapping[str, Any], *, user_id: str | None = None
     ) -> None:
         """Change a record directly, as a person in the Salesforce UI would (change origin "")."""
-        self._write(
-            lambda ctx: self.state.engine.update(self._object(sobject), record_id, fields, ctx), user_id
-        )
+        update = partial(self.state.engine.update, schema_object(self.state, sobject), record_id, fields)
+        write_directly(self.state, update, user_id)
 
     @property
     def notifications(self) -> list[Notification]:
@@ -269,7 +263,7 @@ class LocalOrg:
             self.state.cursors.clear()
             self.state.bulk.jobs.clear()
             self.state.notifications.clear()
-            self._seed_users()
+            seed(self.state, self._metadata_dir)
             self.state.changes.clear()
             self.state.calls.clear()
             self.state.daily_api_limit = self._default_limit
@@ -277,54 +271,3 @@ class LocalOrg:
             self.state.engine.assignment = LeadAssignmentRules()
             self.state.engine.duplicate_rules.clear()
             self.state.clock = wall_clock
-
-    # -- internals ---------------------------------------------------------------------------------
-    def _object(self, sobject: str) -> Any:
-        obj = self.state.schema.get(sobject)
-        if obj is None:
-            raise KeyError(f"unknown sObject: {sobject}")
-        return obj
-
-    def _write(self, action: Any, user_id: str | None) -> Any:
-        saved = self.faults
-        ctx = WriteContext(user_id or self.integration_user_id, None, "", self.state.clock())
-        with self.state.store.lock, self.state.store.transaction():
-            self.state.engine.faults = Faults()  # seeding never hits injected faults
-            try:
-                result = action(ctx)
-            finally:
-                self.state.engine.faults = saved
-            self.state.changes.publish(ctx)
-        return result
-
-    def _find_user(self, username: str) -> str | None:
-        obj = self._object("User")
-        live = '"IsActive" = 1 AND "IsDeleted" = 0'
-        sql = f'SELECT "Id" FROM {table(obj)} WHERE {column("Username")} = ? AND {live}'  # noqa: S608 - identifiers from the schema, values bound
-        with self.state.store.lock:
-            rows = self.state.store.select(obj, sql, [username])
-        return rows[0]["Id"] if rows else None
-
-    def _seed_users(self) -> None:
-        self._seed_organization()
-        users = [(INTEGRATION_USERNAME, "Integration", "leadrelay"), *SALES_USERS]
-        user = self._object("User")
-        for username, first, last in users:
-            if self._find_user(username):  # a kept --db file already has them
-                continue
-            fields = {"Username": username, "FirstName": first, "LastName": last, "Email": username}
-            self._write(lambda ctx, f=fields: self.state.engine.create(user, f, ctx), None)
-        kind = self._object("CustomNotificationType")
-        for notification_type in load_notification_types(self._metadata_dir):
-            if self.state.store.find(kind, "DeveloperName", notification_type["DeveloperName"]):
-                continue
-            self._write(lambda ctx, f=notification_type: self.state.engine.create(kind, f, ctx), None)
-        self.state.changes.clear()
-
-    def _seed_organization(self) -> None:
-        """The one ``Organization`` row clients query first (its id is the org id tokens name)."""
-        org = self._object("Organization")
-        with self.state.store.lock:
-            if self.state.store.select(org, f'SELECT "Id" FROM {table(org)}', []):  # noqa: S608 - schema names
-                return
-        self._write(lambda ctx: self.state.engine.create(org, ORGANIZATION, ctx), None)
