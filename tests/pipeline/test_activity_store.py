@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -152,6 +153,26 @@ def test_an_item_dynamodb_refuses_fails_alone_and_the_others_are_stored() -> Non
         assert results[2] is True
         assert isinstance(results[1], ClientError)
         assert len(store.history([TARO.key], since=T0)[TARO.key]) == 2
+
+
+def test_one_persons_activities_are_put_one_after_another_from_one_thread() -> None:
+    """Two puts creating one partition at once race in moto (one is lost); DynamoDB never sees them."""
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-northeast-1")
+        create_activity_table(client, TABLE)
+        threads: dict[str, set[int]] = {}
+
+        def note_thread(params: dict[str, Any], **_: Any) -> None:
+            threads.setdefault(params["Item"]["pk"]["S"], set()).add(threading.get_ident())
+
+        client.meta.events.register("provide-client-params.dynamodb.PutItem", note_thread)
+        taro = [activity(f"marketo:{n}", T0 + timedelta(minutes=n)) for n in range(6)]
+        hanako = [activity(f"hubspot:{n}", T0 + timedelta(minutes=n), HANAKO) for n in range(6)]
+
+        results = DynamoDBActivityStore(client, TABLE).record([*taro, *hanako])
+
+        assert results == [True] * 12
+        assert [len(ids) for ids in threads.values()] == [1, 1]
 
 
 def test_an_applied_event_is_remembered_so_a_later_copy_can_be_settled(store: ActivityStore) -> None:

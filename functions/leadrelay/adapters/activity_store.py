@@ -107,18 +107,33 @@ class DynamoDBActivityStore:
     def record(self, events: Sequence[CanonicalEvent]) -> list[bool | Exception]:
         """Store each activity once; ``True`` where new, ``False`` where it was already stored, the
         error where DynamoDB refused that item (the others are stored all the same). Copies of one
-        activity within the call are put once: the first copy answers, the later ones are ``False``."""
+        activity within the call are put once: the first copy answers, the later ones are ``False``.
+
+        People are stored in parallel, one person's activities one after another (a partition's puts
+        never race each other; moto's in-memory table loses one of two puts that create a partition
+        at the same moment, and the local mode and the tests run on it)."""
         keys = [(partition_key(event.identity.key), sort_key(event)) for event in events]
         first: dict[tuple[str, str], int] = {}
         for index, key in enumerate(keys):
             first.setdefault(key, index)
-        unique = [events[index] for index in first.values()]
-        if len(unique) <= 1 or self._workers <= 1:
-            outcomes = [self._put(event) for event in unique]
+        people: dict[str, list[tuple[str, str]]] = {}
+        for key in first:
+            people.setdefault(key[0], []).append(key)
+
+        def put_person(person_keys: list[tuple[str, str]]) -> list[bool | Exception]:
+            return [self._put(events[first[key]]) for key in person_keys]
+
+        groups = list(people.values())
+        if len(groups) <= 1 or self._workers <= 1:
+            stored = [put_person(group) for group in groups]
         else:
-            with ThreadPoolExecutor(max_workers=min(self._workers, len(unique))) as pool:
-                outcomes = list(pool.map(self._put, unique))
-        by_key = dict(zip(first, outcomes, strict=True))
+            with ThreadPoolExecutor(max_workers=min(self._workers, len(groups))) as pool:
+                stored = list(pool.map(put_person, groups))
+        by_key = {
+            key: outcome
+            for group, outcomes in zip(groups, stored, strict=True)
+            for key, outcome in zip(group, outcomes, strict=True)
+        }
         return [
             by_key[key] if first[key] == index else _later_copy(by_key[key]) for index, key in enumerate(keys)
         ]
