@@ -85,6 +85,10 @@ def runtime_packages() -> Path:
         builder = ROOT / "functions" / "leadrelay" / "adapters" / "reading_dictionary.py"
         command = [sys.executable, "-P", str(builder), str(target / "pykakasi" / "data")]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own script
+    if not (target / ".slim-botocore").exists():  # as functions/Makefile does
+        command = [sys.executable, "-P", str(ROOT / "functions" / "slim_botocore.py"), str(target)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own script
+        (target / ".slim-botocore").touch()
     if not (target / ".compiled-unchecked-hash").exists():
         compile_unchecked(target)
         (target / ".compiled-unchecked-hash").touch()

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from leadrelay.adapters.aws_services import SHIPPED_SERVICES
 
 from tests.infra.cfn import SAM_FUNCTION, load_template
 
@@ -73,6 +74,13 @@ def test_the_artifact_holds_the_handlers_and_the_runtime_dependencies() -> None:
         assert (function / "aws_lambda_powertools").is_dir(), function.name
         assert (function / "simple_salesforce").is_dir(), function.name
         assert (function / "pykakasi" / "data" / "kanwadict4.shards").is_file(), function.name
+
+
+def test_the_artifact_holds_botocore_models_for_the_services_leadrelay_calls_only() -> None:
+    for function in _built_functions():
+        data = function / "botocore" / "data"
+        assert sorted(path.name for path in data.iterdir() if path.is_dir()) == sorted(SHIPPED_SERVICES)
+        assert (data / "endpoints.json").is_file(), function.name
 
 
 def _makefile_value(name: str) -> str:

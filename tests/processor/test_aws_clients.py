@@ -29,3 +29,8 @@ def test_a_client_is_created_on_its_first_call_and_shared_by_every_adapter_of_it
         assert clients.client("sqs") is clients.client("sqs")
         assert clients.created() == ("sqs",)
         assert boto3.client("sqs").list_queues()["QueueUrls"] == [url]
+
+
+def test_a_service_the_build_ships_no_model_for_is_refused_naming_where_to_add_it() -> None:
+    with pytest.raises(ValueError, match=r"no 'events' client: .*aws_services\.py"):
+        AwsClients().client("events")

@@ -13,6 +13,8 @@ from typing import Any
 
 import boto3
 
+from leadrelay.adapters.aws_services import CALLED_SERVICES
+
 
 class AwsClients:
     """One boto3 client per service for one runtime (``boto3.client``'s default session and config)."""
@@ -21,7 +23,16 @@ class AwsClients:
         self._clients: dict[str, Any] = {}
 
     def client(self, service: str) -> Any:
-        """The runtime's client of ``service`` (``"dynamodb"``, ``"sqs"``, ``"s3"``), created now if new."""
+        """The runtime's client of ``service`` (``"dynamodb"``, ``"sqs"``, ``"s3"``), created now if new.
+
+        ``ValueError`` for a service outside :data:`~leadrelay.adapters.aws_services.CALLED_SERVICES`:
+        the built artifact holds no botocore model for it."""
+        if service not in CALLED_SERVICES:
+            raise ValueError(
+                f"no {service!r} client: the build ships botocore models only for"
+                f" {', '.join(CALLED_SERVICES)}"
+                " (add it to CALLED_SERVICES in leadrelay/adapters/aws_services.py)"
+            )
         if service not in self._clients:
             self._clients[service] = boto3.client(service)  # type: ignore[call-overload]
         return self._clients[service]

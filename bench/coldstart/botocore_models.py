@@ -1,0 +1,120 @@
+"""``python -m bench.coldstart.botocore_models``: what keeping only leadrelay's botocore models saves a
+cold start.
+
+A fresh interpreter (``-I -S -B``, the runtime packages of ``bench.coldstart``) imports boto3 and
+creates the SQS client and then the DynamoDB client — the webhook's first event — alternately on
+botocore with every service model (as pip installs it, the reference) and on botocore as the build
+ships it (``functions/slim_botocore.py``). ``--pairs`` alternations; prints the median time to create
+each client and the ratio to the reference. The first client of a process lists every model
+directory botocore has, so that is where the difference is. ``--cold-cache`` drops the kernel's page
+cache before every interpreter (root only), as on a fresh Lambda environment whose code has not been
+read yet: listing 445 model directories then reads them from disk. Reports, never asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.coldstart.children import ROOT, compile_unchecked, runtime_packages
+
+CHILD = """
+import sys, time, json
+sys.path[:0] = {paths!r}
+import boto3
+started = time.perf_counter()
+boto3.client("sqs")
+first = time.perf_counter()
+boto3.client("dynamodb")
+second = time.perf_counter()
+print(json.dumps({{"first_ms": (first - started) * 1000, "second_ms": (second - first) * 1000}}))
+"""
+ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_DEFAULT_REGION": "ap-northeast-1",
+    "PATH": os.environ.get("PATH", ""),
+}
+
+
+def every_model(runtime: Path) -> Path:
+    """botocore, the runtime's version, with every service model (installed once, beside the runtime)."""
+    dist_info = next(runtime.glob("botocore-*.dist-info")).name
+    version = dist_info.removeprefix("botocore-").removesuffix(".dist-info")
+    target = ROOT / ".tools" / f"botocore-{version}-every-model"
+    if not (target / ".complete").exists():
+        print(f"installing botocore {version} with every model into {target} (once)…", file=sys.stderr)
+        command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target)]
+        subprocess.run([*command, f"botocore=={version}"], check=True)  # noqa: S603 - our interpreter
+        compile_unchecked(target)
+        (target / ".complete").touch()
+    return target
+
+
+DROP_CACHES = Path("/proc/sys/vm/drop_caches")
+
+
+def drop_page_cache() -> None:
+    """Write back and drop the page cache, so the next interpreter reads its files from disk."""
+    os.sync()
+    DROP_CACHES.write_text("3\n", encoding="ascii")
+
+
+def client_times(paths: Sequence[Path], *, cold_cache: bool = False) -> dict[str, float]:
+    """One fresh interpreter's time to create its first and second client."""
+    if cold_cache:
+        drop_page_cache()
+    code = CHILD.format(paths=[str(path) for path in paths])
+    command = [sys.executable, "-I", "-S", "-B", "-c", code]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=ENVIRONMENT)  # noqa: S603
+    times: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return times
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Alternate the two botocores ``--pairs`` times; print the medians and the ratio."""
+    parser = argparse.ArgumentParser(prog="python -m bench.coldstart.botocore_models")
+    parser.add_argument("--pairs", type=int, default=15)
+    parser.add_argument("--cold-cache", action="store_true", help="drop the page cache before each (root)")
+    args = parser.parse_args(argv)
+    if args.cold_cache and not os.access(DROP_CACHES, os.W_OK):
+        problem = f"--cold-cache drops the page cache through {DROP_CACHES}: this user cannot write it"
+        print(problem, file=sys.stderr)
+        return 2
+    runtime = runtime_packages()
+    variants = {
+        f"every model ({len(list((every_model(runtime) / 'botocore' / 'data').glob('*/')))} services)": [
+            every_model(runtime),
+            runtime,
+        ],
+        f"as built ({len(list((runtime / 'botocore' / 'data').glob('*/')))} services)": [runtime],
+    }
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in variants}
+    for _ in range(args.pairs):
+        for name, paths in variants.items():
+            runs[name].append(client_times(paths, cold_cache=args.cold_cache))
+    medians = {
+        name: {key: statistics.median(run[key] for run in found) for key in ("first_ms", "second_ms")}
+        for name, found in runs.items()
+    }
+    reference, built = medians.values()
+    cache = "page cache dropped before each" if args.cold_cache else "page cache warm"
+    print(f"botocore models, median of {args.pairs} fresh interpreters each (alternating; {cache})")
+    print(f"{'':28}{'SQS (first client)':>20}{'DynamoDB (second)':>20}")
+    for name, median in medians.items():
+        print(f"{name:28}{median['first_ms']:>17.0f} ms{median['second_ms']:>17.0f} ms")
+    print(
+        f"as built / every model: {built['first_ms'] / reference['first_ms']:.2f}× the first client, "
+        f"{built['second_ms'] / reference['second_ms']:.2f}× the second"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

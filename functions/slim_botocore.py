@@ -1,0 +1,62 @@
+"""``python slim_botocore.py ARTIFACT_DIR``: delete from an artifact's ``botocore/data`` the model of every
+AWS service leadrelay does not call (``leadrelay/adapters/aws_services.py`` names the kept ones).
+
+A build step (``functions/Makefile``, and ``bench.coldstart`` for the artifact it measures), not shipped:
+it runs with the build's Python before anything is installed, so it imports nothing of ours. The
+shared files at the top of ``botocore/data`` (endpoints, partitions, retry and default configuration)
+stay. Prints what it kept and how much it removed; exits 2 naming the directory if it has no
+``botocore/data`` or if a kept service is missing there (a botocore that renamed it).
+"""
+
+from __future__ import annotations
+
+import runpy
+import shutil
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+SERVICES_FILE = Path(__file__).resolve().parent / "leadrelay" / "adapters" / "aws_services.py"
+
+
+def shipped_services() -> tuple[str, ...]:
+    """The service names ``aws_services.py`` keeps (read without importing the package)."""
+    services: tuple[str, ...] = runpy.run_path(str(SERVICES_FILE))["SHIPPED_SERVICES"]
+    return services
+
+
+def slim(artifact: Path, keep: Iterable[str]) -> tuple[list[str], int]:
+    """Remove every service directory of ``artifact/botocore/data`` not in ``keep``; the services
+    removed and their bytes. ``FileNotFoundError`` names a missing data directory or kept service."""
+    data = artifact / "botocore" / "data"
+    if not data.is_dir():
+        raise FileNotFoundError(f"{artifact}: no botocore/data (is botocore installed there?)")
+    kept = set(keep)
+    missing = sorted(service for service in kept if not (data / service).is_dir())
+    if missing:
+        raise FileNotFoundError(f"{data}: no model for {', '.join(missing)}")
+    removed, size = [], 0
+    for service in sorted(path for path in data.iterdir() if path.is_dir() and path.name not in kept):
+        size += sum(path.stat().st_size for path in service.rglob("*") if path.is_file())
+        shutil.rmtree(service)
+        removed.append(service.name)
+    return removed, size
+
+
+def main(argv: list[str]) -> int:
+    """Command-line entry: one argument, the artifact directory."""
+    if len(argv) != 1:
+        print("usage: python slim_botocore.py ARTIFACT_DIR", file=sys.stderr)
+        return 2
+    keep = shipped_services()
+    try:
+        removed, size = slim(Path(argv[0]), keep)
+    except FileNotFoundError as error:
+        print(f"slim_botocore: {error}", file=sys.stderr)
+        return 2
+    print(f"botocore models kept: {', '.join(keep)}; {len(removed)} others removed ({size / 2**20:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
