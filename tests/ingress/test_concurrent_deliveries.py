@@ -15,11 +15,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import pytest
 from botocore.exceptions import EndpointConnectionError
 from leadrelay.adapters.ingest_queue import IN_FLIGHT_PAUSES
 from leadrelay.handlers.webhook import handle
 
-from tests.ingress.builders import NOW_MS, FakeLambdaContext, api_event, hubspot_headers, reference
+from tests.ingress.builders import (
+    NOW_MS,
+    FakeLambdaContext,
+    api_event,
+    emitted_metrics,
+    hubspot_headers,
+    reference,
+)
 from tests.plugins.dead_letters import REGION
 from tests.plugins.ingress import IngressAws
 
@@ -122,7 +130,7 @@ def test_when_the_first_delivery_fails_the_waiting_retry_enqueues_the_events(ing
 
 
 def test_a_retry_that_outwaits_its_patience_is_told_to_retry_later_never_given_a_4xx(
-    ingress_aws: IngressAws,
+    ingress_aws: IngressAws, capsys: pytest.CaptureFixture[str]
 ) -> None:
     network = SlowNetwork()
     first = start_first_delivery(ingress_aws, network)
@@ -137,3 +145,4 @@ def test_a_retry_that_outwaits_its_patience_is_told_to_retry_later_never_given_a
     assert first.finish()["statusCode"] == 200
     assert (later["statusCode"], json.loads(later["body"])["duplicates"]) == (200, 2)
     assert len(ingress_aws.queued_events()) == 2
+    assert emitted_metrics(capsys.readouterr().out)["WebhookRequestsDeferred"] == 1

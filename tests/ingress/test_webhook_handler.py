@@ -288,7 +288,25 @@ def test_other_methods_and_paths_are_not_found(ingress_aws: IngressAws, method: 
     response = handle(event, FakeLambdaContext(), ingress_aws.webhook_runtime())  # type: ignore[arg-type]
 
     assert response["statusCode"] == 404
+    assert json.loads(response["body"]) == {
+        "error": "unknown_route",
+        "message": "only POST /webhooks/<provider> is served",
+    }
     assert ingress_aws.queued_events() == []
+
+
+def test_a_request_to_an_unknown_route_is_counted_as_rejected_with_its_path_logged_not_echoed(
+    ingress_aws: IngressAws, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    event = function_url_event("hubspot", HUBSPOT_BODY, hubspot_headers(HUBSPOT_BODY))
+    event["rawPath"] = event["requestContext"]["http"]["path"] = "/wp-login.php"
+
+    response = handle(event, FakeLambdaContext(), ingress_aws.webhook_runtime())  # type: ignore[arg-type]
+
+    assert "wp-login" not in response["body"]
+    assert emitted_metrics(capsys.readouterr().out)["WebhookRequestsRejected"] == 1
+    rejected = [vars(record) for record in caplog.records if record.getMessage() == "webhook rejected"]
+    assert [(record["status"], record["path"]) for record in rejected] == [(404, "/wp-login.php")]
 
 
 def json_error(text: bytes | str) -> str:

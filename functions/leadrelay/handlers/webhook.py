@@ -25,6 +25,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from leadrelay.adapters.ingest_queue import ConcurrentDeliveryError, EnqueueError, oversized
 from leadrelay.adapters.secrets import SecretUnavailableError
 from leadrelay.bootstrap import webhook as webhook_root
@@ -46,6 +47,7 @@ STATUS = {
     RejectionKind.MALFORMED: 400,
     RejectionKind.UNAUTHENTICATED: 401,
     RejectionKind.UNKNOWN_PROVIDER: 404,
+    RejectionKind.UNKNOWN_ROUTE: 404,
     RejectionKind.TOO_LARGE: 413,
     RejectionKind.UNSUPPORTED_MEDIA_TYPE: 415,
 }
@@ -116,15 +118,25 @@ def receive(provider: str) -> Response[str]:
     return _json(200, summary)
 
 
-def _rejected(exc: IngressError) -> Response[str]:
+def _rejected(exc: IngressError, **request: str) -> Response[str]:
     status = STATUS[exc.kind]
     provider = app.context.get("provider", "unknown")
     count(metrics, "WebhookRequestsRejected", 1)
-    logger.warning("webhook rejected", extra={"provider": provider, "status": status, "reason": str(exc)})
+    context = {"provider": provider, "status": status, "reason": str(exc), **request}
+    logger.warning("webhook rejected", extra=context)
     return _json(status, {"error": exc.kind.value, "message": str(exc)})
 
 
+def _unknown_route(_: NotFoundError) -> Response[str]:
+    """A request the router has no route for (a scanner on the public URL, a GET): counted and logged
+    like every refusal; the caller's method and path are logged, not echoed."""
+    http = (app.current_event.raw_event.get("requestContext") or {}).get("http") or {}
+    refusal = IngressError("only POST /webhooks/<provider> is served", kind=RejectionKind.UNKNOWN_ROUTE)
+    return _rejected(refusal, method=str(http.get("method", ""))[:16], path=str(http.get("path", ""))[:200])
+
+
 def _concurrent(exc: ConcurrentDeliveryError) -> Response[str]:
+    count(metrics, "WebhookRequestsDeferred", 1)
     logger.info("webhook events still in flight in a concurrent delivery", extra={"keys": exc.keys})
     return _retry_later("these events are being accepted by a concurrent delivery; retry later")
 
@@ -140,6 +152,7 @@ def _unavailable(exc: Exception) -> Response[str]:
 
 
 app.exception_handler(IngressError)(_rejected)
+app.not_found(_unknown_route)
 app.exception_handler(ConcurrentDeliveryError)(_concurrent)
 app.exception_handler([EnqueueError, SecretUnavailableError])(_unavailable)
 

@@ -25,6 +25,8 @@ class RejectionKind(StrEnum):
     """A missing, wrong or stale signature or secret (HTTP 401)."""
     UNKNOWN_PROVIDER = "unknown_provider"
     """No mapping for the provider in the URL (HTTP 404)."""
+    UNKNOWN_ROUTE = "unknown_route"
+    """A method or path other than ``POST /webhooks/<provider>`` (HTTP 404)."""
     TOO_LARGE = "too_large"
     """The body is above the size limit (HTTP 413)."""
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
