@@ -1,15 +1,20 @@
 """``python slim_botocore.py ARTIFACT_DIR``: delete from an artifact's ``botocore/data`` the model of every
 AWS service leadrelay does not call (``leadrelay/adapters/aws_services.py`` names the kept ones).
 
+``endpoints.json`` (1.2 MB, parsed by every process's first client) keeps, in every partition, only
+the kept services' entries (by their models' ``endpointPrefix``); the other shared files (partitions,
+retry and default configuration) stay as they are.
+
 A build step (``functions/Makefile``, and ``bench.coldstart`` for the artifact it measures), not shipped:
-it runs with the build's Python before anything is installed, so it imports nothing of ours. The
-shared files at the top of ``botocore/data`` (endpoints, partitions, retry and default configuration)
-stay. Prints what it kept and how much it removed; exits 2 naming the directory if it has no
-``botocore/data`` or if a kept service is missing there (a botocore that renamed it).
+it runs with the build's Python before anything is installed, so it imports nothing of ours. Prints
+what it kept and how much it removed; exits 2 naming the directory if it has no ``botocore/data`` or
+if a kept service is missing there (a botocore that renamed it).
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import runpy
 import shutil
 import sys
@@ -40,7 +45,29 @@ def slim(artifact: Path, keep: Iterable[str]) -> tuple[list[str], int]:
         size += sum(path.stat().st_size for path in service.rglob("*") if path.is_file())
         shutil.rmtree(service)
         removed.append(service.name)
+    size += trim_endpoints(data / "endpoints.json", {endpoint_prefix(data / service) for service in kept})
     return removed, size
+
+
+def endpoint_prefix(service: Path) -> str:
+    """The ``endpointPrefix`` of a service's newest model (the key ``endpoints.json`` files it under)."""
+    newest = max(path for path in service.iterdir() if path.is_dir())
+    model = newest / "service-2.json.gz"
+    text = gzip.decompress(model.read_bytes()) if model.exists() else (newest / "service-2.json").read_bytes()
+    prefix: str = json.loads(text)["metadata"]["endpointPrefix"]
+    return prefix
+
+
+def trim_endpoints(path: Path, prefixes: set[str]) -> int:
+    """Keep only ``prefixes`` in every partition's services of ``endpoints.json``; the bytes saved."""
+    before = path.stat().st_size
+    endpoints = json.loads(path.read_text(encoding="utf-8"))
+    for partition in endpoints["partitions"]:
+        partition["services"] = {
+            name: entry for name, entry in partition["services"].items() if name in prefixes
+        }
+    path.write_text(json.dumps(endpoints, separators=(",", ":")), encoding="utf-8")
+    return before - path.stat().st_size
 
 
 def main(argv: list[str]) -> int:

@@ -9,10 +9,15 @@ functions' code creates a client for is one it keeps.
 from __future__ import annotations
 
 import ast
+import gzip
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import botocore
+import pytest
 from leadrelay.adapters.aws_services import CALLED_SERVICES, SHIPPED_SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,12 +33,23 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def botocore_data(artifact: Path, services: tuple[str, ...]) -> Path:
+    """A botocore data directory: ``services`` (endpoint prefix = name), every one in endpoints.json."""
     data = artifact / "botocore" / "data"
     for service in services:
         (data / service / "2012-08-10").mkdir(parents=True)
-        (data / service / "2012-08-10" / "service-2.json.gz").write_bytes(b"model" * 100)
+        model = {"metadata": {"endpointPrefix": service}, "operations": {}}
+        (data / service / "2012-08-10" / "service-2.json.gz").write_bytes(
+            gzip.compress(json.dumps(model).encode())
+        )
     for name in SHARED_FILES:
         (data / name).write_text("{}", encoding="utf-8")
+    partitions = [
+        {"partition": name, "regions": {}, "services": {service: {"endpoints": {}} for service in services}}
+        for name in ("aws", "aws-cn")
+    ]
+    (data / "endpoints.json").write_text(
+        json.dumps({"partitions": partitions, "version": 3}), encoding="utf-8"
+    )
     return data
 
 
@@ -46,6 +62,49 @@ def test_only_the_shipped_services_and_the_shared_files_are_kept(tmp_path: Path)
     assert sorted(path.name for path in data.iterdir() if path.is_dir()) == sorted(SHIPPED_SERVICES)
     assert all((data / name).is_file() for name in SHARED_FILES)
     assert "3 others removed" in done.stdout
+
+
+def test_endpoints_keep_only_the_shipped_services_in_every_partition(tmp_path: Path) -> None:
+    data = botocore_data(tmp_path, (*SHIPPED_SERVICES, "ec2", "sagemaker"))
+
+    assert run(tmp_path).returncode == 0
+
+    endpoints = json.loads((data / "endpoints.json").read_text(encoding="utf-8"))
+    kept = [sorted(partition["services"]) for partition in endpoints["partitions"]]
+    assert kept == [sorted(SHIPPED_SERVICES)] * 2
+
+
+ENDPOINT_PROBE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import botocore.session
+session = botocore.session.get_session()
+urls = {}
+for region in ("ap-northeast-1", "us-gov-west-1", "cn-north-1", "eu-central-1"):
+    for service in sys.argv[2].split(","):
+        client = session.create_client(
+            service, region_name=region, aws_access_key_id="k", aws_secret_access_key="s"
+        )
+        urls[f"{service}@{region}"] = client.meta.endpoint_url
+print(json.dumps({"botocore": botocore.__file__, "urls": urls}))
+"""
+
+
+@pytest.mark.slow  # copies botocore (about 30 MB)
+def test_every_shipped_client_resolves_the_same_endpoints_with_the_slimmed_botocore(tmp_path: Path) -> None:
+    installed = Path(botocore.__file__).parent
+    shutil.copytree(installed, tmp_path / "botocore", ignore=shutil.ignore_patterns("__pycache__"))
+    assert run(tmp_path).returncode == 0
+
+    def endpoints(where: Path) -> dict[str, object]:
+        probe = [sys.executable, "-c", ENDPOINT_PROBE, str(where), ",".join(SHIPPED_SERVICES)]
+        done = subprocess.run(probe, capture_output=True, text=True, check=True)  # noqa: S603 - fixed code
+        answer: dict[str, object] = json.loads(done.stdout)
+        return answer
+
+    slimmed, full = endpoints(tmp_path), endpoints(installed.parent)
+    assert str(slimmed["botocore"]).startswith(str(tmp_path))
+    assert slimmed["urls"] == full["urls"]
 
 
 def test_a_directory_without_botocore_is_named_in_a_sentence(tmp_path: Path) -> None:
