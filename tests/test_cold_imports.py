@@ -63,3 +63,20 @@ def test_an_ingress_handler_loads_nothing_only_the_processor_or_the_other_ingres
 
 def test_the_processor_loads_the_hubspot_sdk_and_pykakasi_only_when_an_event_needs_them() -> None:
     assert loaded("leadrelay.handlers.processor", LATER) == []
+
+
+AUTHORING = (
+    "leadrelay.rulefiles.validate",
+    "leadrelay.rulefiles.kinds",
+    "leadrelay.rulefiles.world_check",
+    "leadrelay.rulefiles.rulecases",
+    "leadrelay.rulefiles.routingcases",
+    "leadrelay.rulefiles.dedupcases",
+    "leadrelay.ingress.mapping_model",
+)
+"""What only an author's tools need: checking every kind of rule file, the rule-test and mapping models."""
+
+
+@pytest.mark.parametrize("handler", ["leadrelay.handlers.processor", "leadrelay.handlers.sla_monitor"])
+def test_the_rule_loading_functions_load_nothing_only_an_authors_checks_need(handler: str) -> None:
+    assert loaded(handler, AUTHORING) == []

@@ -9,6 +9,7 @@ by some dependency's back door either.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -80,7 +81,10 @@ def test_the_artifact_holds_botocore_models_for_the_services_leadrelay_calls_onl
     for function in _built_functions():
         data = function / "botocore" / "data"
         assert sorted(path.name for path in data.iterdir() if path.is_dir()) == sorted(SHIPPED_SERVICES)
-        assert (data / "endpoints.json").is_file(), function.name
+        endpoints = json.loads((data / "endpoints.json").read_text(encoding="utf-8"))
+        assert {name for partition in endpoints["partitions"] for name in partition["services"]} == set(
+            SHIPPED_SERVICES
+        ), function.name
 
 
 def _makefile_value(name: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from leadrelay.adapters.alert_ledger import InMemoryAlertLedger
 from leadrelay.domain.events import CanonicalEvent
-from leadrelay.rulefiles.loader import validate_path
+from leadrelay.rulefiles.validate import validate_path
 from leadrelay_tools.localorg import LocalOrg
 from leadrelay_tools.localorg.samples import seed_fit_40_lead
 

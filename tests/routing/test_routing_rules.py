@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from leadrelay.domain.routing import NO_ROW, RoutingFile, RoutingTable, compile_routing
 from leadrelay.engine.diagnostics import CheckContext
-from leadrelay.rulefiles.loader import validate_path
+from leadrelay.rulefiles.validate import validate_path
 
 SHIPPED = Path(__file__).resolve().parents[2] / "rules" / "routing.json"
 NOW = datetime(2026, 11, 16, 11, tzinfo=ZoneInfo("Asia/Tokyo"))

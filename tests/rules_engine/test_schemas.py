@@ -10,7 +10,7 @@ import pytest
 from leadrelay.engine.models import Operator
 from leadrelay.rulefiles.documents import read_document, rule_files
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
-from leadrelay.rulefiles.loader import main, schema_text
+from leadrelay.rulefiles.validate import main, schema_text
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 SCHEMAS = RULES / "schema"
@@ -20,10 +20,10 @@ SCHEMAS = RULES / "schema"
 def test_the_committed_schema_is_what_the_models_generate(kind: str) -> None:
     committed = SCHEMAS / f"{kind}.schema.json"
     assert committed.is_file(), (
-        f"missing {committed}: run python -m leadrelay.rulefiles.loader --write-schemas rules/schema"
+        f"missing {committed}: run python -m leadrelay.rulefiles.validate --write-schemas rules/schema"
     )
     assert committed.read_text(encoding="utf-8") == schema_text(kind), (
-        f"{committed} is stale: run python -m leadrelay.rulefiles.loader --write-schemas rules/schema"
+        f"{committed} is stale: run python -m leadrelay.rulefiles.validate --write-schemas rules/schema"
     )
 
 

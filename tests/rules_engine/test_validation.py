@@ -10,7 +10,7 @@ import pytest
 from leadrelay.engine import RuleSetError
 from leadrelay.engine.diagnostics import Diagnostic
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
-from leadrelay.rulefiles.loader import validate_path
+from leadrelay.rulefiles.validate import validate_path
 
 from tests.rules_engine.builders import lifecycle_doc, rule_set, scoring_doc, write_rules
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from leadrelay import RuleSet, load_rules
 from leadrelay.rulefiles.documents import read_document, rule_files
-from leadrelay.rulefiles.loader import validate_path
 from leadrelay.rulefiles.rulecases import (
     RuleTestCase,
     RuleTestFile,
@@ -15,6 +14,7 @@ from leadrelay.rulefiles.rulecases import (
     format_differences,
     unknown_rule_ids,
 )
+from leadrelay.rulefiles.validate import validate_path
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 SHIPPED_FILES = [

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from leadrelay.domain.calendar import BusinessCalendar
 from leadrelay.domain.sla import Action, Clock, SlaFile, due_actions
-from leadrelay.rulefiles.loader import validate_path
+from leadrelay.rulefiles.validate import validate_path
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 RULES = Path(__file__).resolve().parents[2] / "rules"

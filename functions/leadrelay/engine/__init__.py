@@ -1,7 +1,8 @@
 """The rule engine: JSON rule files compiled once into callables, evaluated into a ``Decision``.
 
-Pure: no I/O and no clock. Reading files lives in ``leadrelay.rulefiles.loader`` (``load_rules``,
-``validate_path``); this package takes parsed documents (``build_rule_set``).
+Pure: no I/O and no clock. Reading files lives in ``leadrelay.rulefiles.loader`` (``load_rules``) and
+``leadrelay.rulefiles.validate`` (``validate_path``); this package takes parsed documents
+(``build_rule_set``).
 
 Names are resolved lazily (as in ``leadrelay/__init__.py``): a module that needs only
 ``leadrelay.engine.decision`` (the ports, dead-letter envelopes, the webhook function) does not pay for

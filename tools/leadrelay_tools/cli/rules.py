@@ -182,7 +182,7 @@ def _input_error(error: InputError | RecordInputError) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     """`rules validate`: every diagnostic, then a summary; exit 1 on any error."""
     from leadrelay.rulefiles.catalogue import CatalogueError
-    from leadrelay.rulefiles.loader import validate_path
+    from leadrelay.rulefiles.validate import validate_path
 
     try:
         world = rules_world(args.path, args.salesforce_source, args.org_fields)
