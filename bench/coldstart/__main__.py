@@ -14,8 +14,9 @@ one that only imports ``boto3``; each function's figure is also given as a multi
 reference, which holds steadier than milliseconds on a loaded machine. Best of ``--repeats`` per
 function, each repeat on a fresh event (``bench/coldstart/events.py``: the processor twice, with and
 without a name that loads pykakasi's kana/kanji dictionary; the last column says whether the first
-event loaded it). ``--functions`` measures another checkout's ``functions/`` (``git archive`` a
-commit to compare). Target (issue 15): at most 400 ms and 128 MB per function. Reports, never asserts.
+event loaded it; the SLA monitor's scheduled pass, ``{}``, over the local org). ``--functions``
+measures another checkout's ``functions/`` (``git archive`` a commit to compare). Target (issue 15):
+at most 400 ms and 128 MB per function. Reports, never asserts.
 
 Bytecode as Lambda has it: ``/var/task`` is read-only, so nothing the function imports is compiled to
 ``.pyc`` there; the build (``functions/Makefile``) ships unchecked-hash bytecode instead. The children
@@ -67,7 +68,13 @@ from bench.coldstart.children import (
     run_child,
     runtime_packages,
 )
-from bench.coldstart.events import SECRET, processor_event, salesforce_event, webhook_event
+from bench.coldstart.events import (
+    SECRET,
+    processor_event,
+    salesforce_event,
+    sla_monitor_event,
+    webhook_event,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     salesforce_event,
                     {"LEADRELAY_IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE},
                 ),
+                "SLA monitor": ("leadrelay.handlers.sla_monitor", sla_monitor_event, processor_env),
             }
             interpreter = best_of(args.repeats, lambda: bare(common, "pass"))
             boto = best_of(args.repeats, lambda: bare(common, "import boto3"))

@@ -121,3 +121,8 @@ def salesforce_event() -> dict[str, Any]:
         if "detail-type" in document:
             return dict(document)
     raise SystemExit("examples/replay.jsonl has no Salesforce delivery")
+
+
+def sla_monitor_event() -> dict[str, Any]:
+    """What EventBridge Scheduler delivers to the SLA monitor: the schedule sets no input, so ``{}``."""
+    return {}
