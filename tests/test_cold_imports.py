@@ -80,3 +80,12 @@ AUTHORING = (
 @pytest.mark.parametrize("handler", ["leadrelay.handlers.processor", "leadrelay.handlers.sla_monitor"])
 def test_the_rule_loading_functions_load_nothing_only_an_authors_checks_need(handler: str) -> None:
     assert loaded(handler, AUTHORING) == []
+
+
+def test_the_sla_monitor_loads_neither_the_batch_pipeline_nor_the_processors_object_graph() -> None:
+    processing = (
+        "leadrelay.pipeline.batch",
+        "leadrelay.bootstrap.processor",
+        "leadrelay.adapters.activity_store",
+    )
+    assert loaded("leadrelay.handlers.sla_monitor", processing) == []

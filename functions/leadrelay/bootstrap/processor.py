@@ -14,11 +14,11 @@ from leadrelay.adapters.activity_store import DynamoDBActivityStore
 from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger
 from leadrelay.adapters.aws_clients import AwsClients
 from leadrelay.adapters.dead_letters import DeadLetterQueue
-from leadrelay.adapters.decision_log import DirectoryDecisionLog, S3DecisionLog
 from leadrelay.adapters.pool_states import DynamoDBPoolStates, InMemoryPoolStates
 from leadrelay.adapters.salesforce.gateway import DEFAULT_TIMEOUT_SECONDS
 from leadrelay.adapters.salesforce.sessions import ApiUsage
 from leadrelay.bootstrap import NO_OVERRIDES, Overrides, utc_now
+from leadrelay.bootstrap.decision_logs import decision_log
 from leadrelay.bootstrap.salesforce import ma_directories_for, notifiers, salesforce_gateway
 from leadrelay.domain.alerts import AlertPolicy
 from leadrelay.domain.deadletter import OperationsConfig
@@ -44,7 +44,6 @@ from leadrelay.settings import (
     InspectionSettings,
     ProcessorSettings,
     SettingsError,
-    SlaMonitorSettings,
 )
 
 # --- the processor ---------------------------------------------------------------------------------
@@ -207,18 +206,6 @@ def _pool_states(
             "the pools keep their state in that DynamoDB table)"
         )
     return DynamoDBPoolStates(clients.lazy("dynamodb"), settings.routing_table)
-
-
-def decision_log(
-    settings: ProcessorSettings | SlaMonitorSettings, clients: AwsClients | None = None
-) -> DecisionLog | None:
-    """The decision log the settings name: the S3 bucket, else (local mode) the directory, else none."""
-    if settings.decision_log_bucket:
-        s3 = (clients or AwsClients()).lazy("s3")
-        return S3DecisionLog(s3, settings.decision_log_bucket, settings.decision_log_prefix)
-    if settings.decision_log_dir:
-        return DirectoryDecisionLog(settings.decision_log_dir, settings.decision_log_prefix)
-    return None
 
 
 def activity_store(

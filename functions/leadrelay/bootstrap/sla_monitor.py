@@ -13,7 +13,7 @@ from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger
 from leadrelay.adapters.salesforce.sessions import ApiUsage
 from leadrelay.adapters.slack import NO_NOTIFIER
 from leadrelay.bootstrap import NO_OVERRIDES, Clock, Overrides, utc_now
-from leadrelay.bootstrap.processor import decision_log
+from leadrelay.bootstrap.decision_logs import decision_log
 from leadrelay.bootstrap.salesforce import notifiers, salesforce_gateway
 from leadrelay.domain.alerts import AlertPolicy
 from leadrelay.domain.calendar import BusinessCalendar

@@ -1,13 +1,20 @@
 """The processor's pipeline: one batch of ingest messages → Salesforce, with an outcome per message.
 
 See docs/processor.md. Ports in, report out; no AWS imports here.
+
+Names are resolved lazily (as in ``leadrelay/__init__.py``): the SLA monitor imports
+``leadrelay.pipeline.sla_monitor`` and must not pay, on its cold start, for the batch pipeline and
+the matching libraries behind it.
 """
 
 from __future__ import annotations
 
-from leadrelay.pipeline.batch import Pipeline
-from leadrelay.pipeline.config import PipelineConfig
-from leadrelay.pipeline.messages import BatchReport, BatchTally, InboundMessage, MessageResult, Outcome
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from leadrelay.pipeline.batch import Pipeline
+    from leadrelay.pipeline.config import PipelineConfig
+    from leadrelay.pipeline.messages import BatchReport, BatchTally, InboundMessage, MessageResult, Outcome
 
 __all__ = [
     "BatchReport",
@@ -18,3 +25,19 @@ __all__ = [
     "Pipeline",
     "PipelineConfig",
 ]
+
+_MESSAGES = ("BatchReport", "BatchTally", "InboundMessage", "MessageResult", "Outcome")
+_HOMES = {
+    "Pipeline": "leadrelay.pipeline.batch",
+    "PipelineConfig": "leadrelay.pipeline.config",
+    **dict.fromkeys(_MESSAGES, "leadrelay.pipeline.messages"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is not None:
+        import importlib
+
+        return getattr(importlib.import_module(home), name)
+    raise AttributeError(f"module 'leadrelay.pipeline' has no attribute {name!r}")
