@@ -12,7 +12,9 @@ ingress, for instance) does not pay for importing the engine on a cold start.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from leadrelay.engine.lazy_names import lazy_names
 
 __all__ = ["Decision", "RuleSet", "RuleSetError", "load_rules"]
 __version__ = "0.1.0"
@@ -29,10 +31,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is not None:
-        import importlib
-
-        return getattr(importlib.import_module(home), name)
-    raise AttributeError(f"module 'leadrelay' has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _HOMES)

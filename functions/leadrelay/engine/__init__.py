@@ -11,8 +11,9 @@ importing the compiler on a cold start.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from leadrelay.engine.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from leadrelay.engine.decision import Decision, RuleHit, StageTransition
@@ -45,8 +46,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'leadrelay.engine' has no attribute {name!r}")
-    return getattr(importlib.import_module(home), name)
+__getattr__ = lazy_names(__name__, _HOMES)

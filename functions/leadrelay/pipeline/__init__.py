@@ -9,7 +9,9 @@ the matching libraries behind it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from leadrelay.engine.lazy_names import lazy_names
 
 if TYPE_CHECKING:
     from leadrelay.pipeline.batch import Pipeline
@@ -34,10 +36,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is not None:
-        import importlib
-
-        return getattr(importlib.import_module(home), name)
-    raise AttributeError(f"module 'leadrelay.pipeline' has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _HOMES)
