@@ -16,6 +16,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "functions" / "requirements.txt"
+AWS_SERVICES = ROOT / "functions" / "leadrelay" / "adapters" / "aws_services.py"
+"""The services whose botocore models the build keeps: the runtime directory is rebuilt when they change
+(a deleted model cannot be put back)."""
 TARGET_MS, TARGET_MB = 400.0, 128.0
 CHILD = """
 import json, sys, time
@@ -63,8 +66,9 @@ sys.stdout.write("\\nBENCH " + json.dumps({{"import_ms": (imported - started) * 
 
 
 def runtime_packages() -> Path:
-    """The functions' runtime dependencies in their own directory (installed once per requirements file)."""
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:12]
+    """The functions' runtime dependencies in their own directory (installed once per requirements file
+    and list of kept AWS services)."""
+    digest = hashlib.sha256(REQUIREMENTS.read_bytes() + AWS_SERVICES.read_bytes()).hexdigest()[:12]
     target = ROOT / ".tools" / f"coldstart-{digest}"
     if not (target / ".complete").exists():
         print(f"installing functions/requirements.txt into {target} (once)…", file=sys.stderr)
