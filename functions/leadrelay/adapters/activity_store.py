@@ -18,7 +18,8 @@ share a key with the value hashing to them — not a value an e-mail, id or even
   would take 25 items a call but cannot be conditional: it silently overwrites, so it could not
   tell a redelivered event (``False``) from a new one (``True``). ``TransactWriteItems`` can be
   conditional, but one existing item cancels the whole transaction and it costs twice the write
-  capacity. Puts run on a small thread pool, so a large batch is not written one round trip at a time.
+  capacity. Puts run on a small thread pool, one person per thread (a person's activities one after
+  another), so a large batch is not written one round trip at a time.
 * **Applied markers** (``leadrelay.adapters.applied_markers``): one item per batch and ten minutes
   of occurrence, holding the applied events' keys; before a copy of an event is dead-lettered, a
   ``Query`` of its ten minutes asks whether another copy was applied. They share the table with the
