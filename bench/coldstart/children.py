@@ -59,8 +59,9 @@ if profile:
 sys.stdout.write("\\nBENCH " + json.dumps({{"import_ms": (imported - started) * 1000,
     "first_event_ms": (served - imported) * 1000, "answer": str(answer)[:200],
     "readings": "pykakasi" in sys.modules, "cpu_ms": time.process_time() * 1000,
-    "dependencies": [name for name in list(sys.modules)
-                     if name.partition(".")[0] not in sys.stdlib_module_names | {{"leadrelay", "__main__"}}],
+    "dependencies": [name for name, loaded in list(sys.modules.items())  # a stand-in has no spec: not loaded
+                     if name.partition(".")[0] not in sys.stdlib_module_names | {{"leadrelay", "__main__"}}
+                     and getattr(loaded, "__spec__", None) is not None],
     "rss_mb": rss_mb(), "served_at": time.time()}}) + "\\n")
 """
 

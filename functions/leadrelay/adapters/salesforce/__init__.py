@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from leadrelay.adapters.salesforce.auth import (
+from leadrelay.adapters.salesforce.metadata_api import defer_metadata_api
+
+defer_metadata_api()  # before the modules below import simple-salesforce: zeep loads only if used
+
+from leadrelay.adapters.salesforce.auth import (  # noqa: E402
     AuthFlow,
     SalesforceCredentials,
     credentials_from_file,
     credentials_from_secret,
 )
-from leadrelay.adapters.salesforce.gateway import SimpleSalesforceGateway
-from leadrelay.adapters.salesforce.sessions import ApiUsage, clear_session_cache
+from leadrelay.adapters.salesforce.gateway import SimpleSalesforceGateway  # noqa: E402
+from leadrelay.adapters.salesforce.sessions import ApiUsage, clear_session_cache  # noqa: E402
 
 __all__ = [
     "ApiUsage",
