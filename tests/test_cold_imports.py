@@ -94,3 +94,8 @@ def test_the_sla_monitor_loads_neither_the_batch_pipeline_nor_the_processors_obj
 @pytest.mark.parametrize("handler", ["leadrelay.handlers.processor", "leadrelay.handlers.sla_monitor"])
 def test_the_salesforce_functions_load_simple_salesforce_without_its_soap_stack(handler: str) -> None:
     assert loaded(handler, ("simple_salesforce.api", "zeep", "lxml")) == ["simple_salesforce.api"]
+
+
+def test_the_sla_monitor_loads_neither_the_match_rules_nor_their_libraries() -> None:
+    matching = ("leadrelay.domain.matching", "leadrelay.rulefiles.dedup_loading", "phonenumbers", "rapidfuzz")
+    assert loaded("leadrelay.handlers.sla_monitor", matching) == []

@@ -22,7 +22,7 @@ from leadrelay.adapters.secrets import SecretSource
 from leadrelay.adapters.slack import FanOut, SlackNotifier
 from leadrelay.domain.events import EventSource
 from leadrelay.ports import MaDirectory, Notifier, SalesforceGateway
-from leadrelay.rulefiles.bundle import RuleBundle
+from leadrelay.rulefiles.bundle_reading import RuleBundle
 from leadrelay.settings import AlertSettings, ProcessorSettings, SalesforceAccess, SettingsError
 
 

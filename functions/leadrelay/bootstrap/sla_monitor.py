@@ -19,7 +19,7 @@ from leadrelay.domain.alerts import AlertPolicy
 from leadrelay.domain.calendar import BusinessCalendar
 from leadrelay.domain.sla_watch import SlaFieldsError
 from leadrelay.pipeline.sla_monitor import SlaMonitor
-from leadrelay.rulefiles.bundle import load_rule_bundle
+from leadrelay.rulefiles.bundle_reading import read_rule_bundle
 from leadrelay.settings import SlaMonitorSettings
 
 
@@ -38,8 +38,9 @@ def sla_monitor_runtime(
     *,
     on_api_usage: Callable[[ApiUsage], None] | None = None,
 ) -> SlaMonitorRuntime:
-    """The monitor on the deployed rules; rules without SLA fields in ``ownership.json`` fail here."""
-    bundle = load_rule_bundle(settings.rules_path)
+    """The monitor on the deployed rules; rules without SLA fields in ``ownership.json`` fail here. It
+    never matches records, so ``dedup.json`` is left to the processor (neither read nor imported)."""
+    bundle = read_rule_bundle(settings.rules_path, match_rules=None)
     outputs = bundle.ownership.outputs
     if outputs.sla is None or outputs.stage is None:
         raise SlaFieldsError(
