@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from leadrelay.handlers import processor, sla_monitor
 
 from tests.infra.cfn import SAM_FUNCTION, load_template, policy_statements, resources_of_type
 
@@ -119,6 +120,19 @@ def test_every_function_invoked_asynchronously_has_an_on_failure_destination() -
     for function in invoked:
         config = TEMPLATE["Resources"][function]["Properties"].get("EventInvokeConfig", {})
         assert "OnFailure" in config.get("DestinationConfig", {}), f"{function} has no on-failure destination"
+
+
+@pytest.mark.parametrize("service", [processor.metrics.service, sla_monitor.metrics.service])
+def test_the_org_api_usage_each_function_talking_to_salesforce_reads_has_an_alarm(service: str) -> None:
+    watched = {
+        (query["MetricStat"]["Metric"]["MetricName"], dimension["Value"])
+        for alarm in ALARMS.values()
+        for query in alarm["Properties"].get("Metrics", [])
+        if "MetricStat" in query
+        for dimension in query["MetricStat"]["Metric"].get("Dimensions", [])
+        if dimension["Name"] == "service"
+    }
+    assert {("SalesforceApiUsed", service), ("SalesforceApiLimit", service)} <= watched
 
 
 @pytest.mark.parametrize("alarm", sorted(ALARMS))
