@@ -15,7 +15,8 @@ reference, which holds steadier than milliseconds on a loaded machine. Best of `
 function, each repeat on a fresh event (``bench/coldstart/events.py``: the processor twice, with and
 without a name that loads pykakasi's kana/kanji dictionary; the last column says whether the first
 event loaded it; the SLA monitor's scheduled pass, ``{}``, over the local org). ``--functions``
-measures another checkout's ``functions/`` (``git archive`` a commit to compare). Target (issue 15):
+measures another checkout's ``functions/`` (``git archive`` a commit to compare); ``--against`` measures
+it interleaved with this one (``bench/coldstart/compare.py``). Target (issue 15):
 at most 400 ms and 128 MB per function. Reports, never asserts.
 
 Bytecode as Lambda has it: ``/var/task`` is read-only, so nothing the function imports is compiled to
@@ -68,6 +69,7 @@ from bench.coldstart.children import (
     run_child,
     runtime_packages,
 )
+from bench.coldstart.compare import HEADER, comparison_row, interleaved
 from bench.coldstart.events import (
     SECRET,
     processor_event,
@@ -85,6 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=Path,
         default=ROOT / "functions",
         help="the functions/ directory to measure (another checkout's, for a before/after comparison)",
+    )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another functions/ directory to measure in interleaved pairs with this one (medians, ratio)",
     )
     parser.add_argument("--only", help="measure only the functions whose name starts with this")
     parser.add_argument(
@@ -113,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ):
             work = Path(scratch)
             paths = [str(packages), str(built_functions(args.functions.resolve(), work))]
+            against = None
+            if args.against:
+                (work / "against").mkdir()
+                against = [str(packages), str(built_functions(args.against.resolve(), work / "against"))]
             no_bytecode = work / "no-bytecode"
             no_bytecode.mkdir()
             ingest_url, dlq_url = create_queues()
@@ -169,11 +180,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             interpreter = best_of(args.repeats, lambda: bare(common, "pass"))
             boto = best_of(args.repeats, lambda: bare(common, "import boto3"))
             print(f"reference: bare interpreter {interpreter:.0f} ms, with import boto3 {boto:.0f} ms")
-            print(
+            table = (
                 f"{'function':<20}{'cold start':>12}{'import':>10}{'1st event':>11}{'CPU':>9}{'peak RSS':>10}"
                 f"{'kana/kanji dict':>17}{'its deps alone':>16}{'no bytecode':>13}"
                 f"  target ≤ {TARGET_MS:.0f} ms, ≤ {TARGET_MB:.0f} MB"
             )
+            print(HEADER if against else table)
             for index, (name, (module, event, env)) in enumerate(functions.items()):
                 if args.only and not name.startswith(args.only):
                     continue
@@ -183,6 +195,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     path.write_text(json.dumps(event()), encoding="utf-8")  # new keys, a fresh signature
                     return path
 
+                if against:
+                    environ = {**common, **env}
+                    before, now = interleaved(  # both sides run within this iteration
+                        args.repeats,
+                        lambda: run_child(against, module, fresh(), environ),  # noqa: B023
+                        lambda: run_child(paths, module, fresh(), environ),  # noqa: B023
+                    )
+                    print(comparison_row(name, before, now))
+                    continue
                 runs = [run_child(paths, module, fresh(), {**common, **env}) for _ in range(args.repeats)]
                 best = min(runs, key=lambda r: r["wall_ms"])
                 sources_only = min(
