@@ -78,6 +78,12 @@ from bench.coldstart.events import (
     webhook_event,
 )
 
+LEGEND = (
+    "its deps alone: a bare interpreter importing only the third-party modules the function had imported by "
+    "its answer (no leadrelay code, no event) — the floor under its cold start.\n"
+    "no bytecode: the same cold start with no .pyc to read, as from a sources-only artifact."
+)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.coldstart", description=__doc__.splitlines()[0])
@@ -225,11 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     run_child(paths, module, fresh(), {**common, **env}, profile=stats)
                     pstats.Stats(str(stats)).sort_stats("cumulative").print_stats(args.profile)
                     print(f"(statistics kept in {stats.relative_to(ROOT)})")
-            print(
-                "its deps alone: a bare interpreter importing only the third-party modules the function had "
-                "imported by its answer (no leadrelay code, no event) — the floor under its cold start.\n"
-                "no bytecode: the same cold start with no .pyc to read, as from a sources-only artifact."
-            )
+            if not against:
+                print(LEGEND)
     finally:
         server.stop()
     return 0
