@@ -55,3 +55,26 @@ import leadrelay.adapters.salesforce
 print(json.dumps({"real": type(sys.modules["simple_salesforce.metadata"]).__name__ == "module"}))
 """
     assert run(code)["real"] is True
+
+
+def test_any_other_name_of_the_module_comes_from_the_real_one_when_asked_for() -> None:
+    code = """
+import json, sys
+import leadrelay.adapters.salesforce
+from simple_salesforce.metadata import MetadataType
+print(json.dumps({"zeep": "zeep" in sys.modules,
+    "real": MetadataType.__module__ == "simple_salesforce.metadata",
+    "loaded": type(sys.modules["simple_salesforce.metadata"]).__name__ == "module"}))
+"""
+    assert run(code) == {"zeep": True, "real": True, "loaded": True}
+
+
+def test_the_import_systems_probes_do_not_load_the_real_module() -> None:
+    code = """
+import json, sys
+import leadrelay.adapters.salesforce
+stand_in = sys.modules["simple_salesforce.metadata"]
+probes = [hasattr(stand_in, name) for name in ("__path__", "__file__", "__wrapped__")]
+print(json.dumps({"probes": probes, "zeep": "zeep" in sys.modules}))
+"""
+    assert run(code) == {"probes": [False, False, False], "zeep": False}

@@ -5,7 +5,8 @@ that module imports zeep and lxml (the SOAP stack): about 40 ms and 7 MB of ever
 processor and the SLA monitor, which never call the Metadata API. :func:`defer_metadata_api` runs before
 anything of ours imports simple-salesforce and registers a stand-in for ``simple_salesforce.metadata``
 whose ``SfdcMetadataApi`` loads the real module from its own file on first construction and returns the
-real client; ``sf.mdapi`` and ``sf.deploy`` work as before.
+real client; ``sf.mdapi`` and ``sf.deploy`` work as before, and any other name asked of the module (a
+later simple-salesforce importing more from it) loads it too.
 
 It changes nothing when it cannot apply cleanly: simple-salesforce already imported (the stand-in would
 come too late) or its ``metadata.py`` not where this version keeps it. ``tests/test_cold_imports.py``
@@ -27,12 +28,19 @@ _loading = threading.Lock()
 
 
 class DeferredModule(types.ModuleType):
-    """The stand-in registered as ``simple_salesforce.metadata`` until the real module is loaded."""
+    """The stand-in registered as ``simple_salesforce.metadata`` until the real module is loaded. Any
+    other public name asked of it (a later simple-salesforce importing more from the module) loads the
+    real module and comes from there."""
 
     def __init__(self, source: Path) -> None:
         super().__init__(MODULE, __doc__)
         self.source = source
         self.SfdcMetadataApi = SfdcMetadataApi
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system's and tools' probes: not a reason to load
+            raise AttributeError(name)
+        return getattr(metadata_module(), name)
 
 
 def metadata_module() -> types.ModuleType:
