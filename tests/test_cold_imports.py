@@ -99,3 +99,14 @@ def test_the_salesforce_functions_load_simple_salesforce_without_its_soap_stack(
 def test_the_sla_monitor_loads_neither_the_match_rules_nor_their_libraries() -> None:
     matching = ("leadrelay.domain.matching", "leadrelay.rulefiles.dedup_loading", "phonenumbers", "rapidfuzz")
     assert loaded("leadrelay.handlers.sla_monitor", matching) == []
+
+
+def test_the_sla_monitor_compiles_no_rules_and_loads_neither_the_engine_nor_the_routing_table() -> None:
+    compiling = (
+        "leadrelay.rulefiles.bundle",
+        "leadrelay.engine.ruleset",
+        "leadrelay.engine.conditions",
+        "leadrelay.domain.routing",
+        "re2",
+    )
+    assert loaded("leadrelay.handlers.sla_monitor", compiling) == []

@@ -78,7 +78,7 @@ def processor_runtime(
         function_version=settings.function_version,
         source_queue=settings.ingest_queue_url,
     )
-    gateway = overrides.gateway or salesforce_gateway(settings, bundle, on_api_usage=on_api_usage)
+    gateway = overrides.gateway or salesforce_gateway(settings, bundle.ownership, on_api_usage=on_api_usage)
     notifier = overrides.notifier or notifiers(settings, gateway, clients)
     pool_states = overrides.pool_states or _pool_states(settings, bundle, clients)
     ledger = overrides.alert_ledger or (
@@ -174,7 +174,7 @@ def record_reader(settings: InspectionSettings, overrides: Overrides = NO_OVERRI
     """The org and the activity store as the settings configure them, with the deployed rules."""
     bundle = load_rule_bundle(settings.rules_path)
     return RecordReader(
-        gateway=overrides.gateway or salesforce_gateway(settings, bundle),
+        gateway=overrides.gateway or salesforce_gateway(settings, bundle.ownership),
         activities=overrides.activities or activity_store(settings),
         bundle=bundle,
         history_days=settings.activity_history_days,

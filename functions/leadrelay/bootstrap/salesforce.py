@@ -21,8 +21,8 @@ from leadrelay.adapters.salesforce.sessions import ApiUsage
 from leadrelay.adapters.secrets import SecretSource
 from leadrelay.adapters.slack import FanOut, SlackNotifier
 from leadrelay.domain.events import EventSource
+from leadrelay.domain.ownership import OwnershipMap
 from leadrelay.ports import MaDirectory, Notifier, SalesforceGateway
-from leadrelay.rulefiles.bundle_reading import RuleBundle
 from leadrelay.settings import AlertSettings, ProcessorSettings, SalesforceAccess, SettingsError
 
 
@@ -46,7 +46,7 @@ def http_session(settings: SalesforceAccess) -> requests.Session:
 
 def salesforce_gateway(
     settings: SalesforceAccess,
-    bundle: RuleBundle,
+    ownership: OwnershipMap,
     *,
     on_api_usage: Callable[[ApiUsage], None] | None = None,
 ) -> SimpleSalesforceGateway:
@@ -56,8 +56,8 @@ def salesforce_gateway(
         http=http_session(settings),
         client_name=settings.client_name,
         on_api_usage=on_api_usage,
-        lead_auto_assign_on_create=bundle.ownership.lead_assignment.create_header,
-        save_past_duplicate_alerts=bundle.ownership.duplicate_rules.on_create == "allow_save",
+        lead_auto_assign_on_create=ownership.lead_assignment.create_header,
+        save_past_duplicate_alerts=ownership.duplicate_rules.on_create == "allow_save",
     )
 
 

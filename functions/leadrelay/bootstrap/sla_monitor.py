@@ -16,10 +16,9 @@ from leadrelay.bootstrap import NO_OVERRIDES, Clock, Overrides, utc_now
 from leadrelay.bootstrap.decision_logs import decision_log
 from leadrelay.bootstrap.salesforce import notifiers, salesforce_gateway
 from leadrelay.domain.alerts import AlertPolicy
-from leadrelay.domain.calendar import BusinessCalendar
 from leadrelay.domain.sla_watch import SlaFieldsError
 from leadrelay.pipeline.sla_monitor import SlaMonitor
-from leadrelay.rulefiles.bundle_reading import read_rule_bundle
+from leadrelay.rulefiles.sla_rules import load_sla_rules
 from leadrelay.settings import SlaMonitorSettings
 
 
@@ -39,25 +38,25 @@ def sla_monitor_runtime(
     on_api_usage: Callable[[ApiUsage], None] | None = None,
 ) -> SlaMonitorRuntime:
     """The monitor on the deployed rules; rules without SLA fields in ``ownership.json`` fail here. It
-    never matches records, so ``dedup.json`` is left to the processor (neither read nor imported)."""
-    bundle = read_rule_bundle(settings.rules_path, match_rules=None)
-    outputs = bundle.ownership.outputs
+    reads only what it keeps time and writes by (:mod:`leadrelay.rulefiles.sla_rules`)."""
+    rules = load_sla_rules(settings.rules_path)
+    outputs = rules.ownership.outputs
     if outputs.sla is None or outputs.stage is None:
         raise SlaFieldsError(
             "rules/ownership.json: outputs.sla and outputs.stage are needed by the SLA monitor"
         )
-    gateway = overrides.gateway or salesforce_gateway(settings, bundle, on_api_usage=on_api_usage)
+    gateway = overrides.gateway or salesforce_gateway(settings, rules.ownership, on_api_usage=on_api_usage)
     monitor = SlaMonitor(
-        policies=bundle.sla.policies if bundle.sla else [],
+        policies=rules.sla.policies if rules.sla else [],
         sla=outputs.sla,
         stage_field=outputs.stage,
-        calendar=bundle.routing.calendar if bundle.routing else BusinessCalendar(),
+        calendar=rules.calendar,
         gateway=gateway,
         ledger=overrides.alert_ledger
         or DynamoDBAlertLedger(boto3.client("dynamodb"), settings.routing_table),
         notifier=overrides.notifier or notifiers(settings, gateway) or NO_NOTIFIER,
         alert_policy=AlertPolicy(per_rep_per_hour=settings.alerts_per_rep_per_hour),
         decision_log=overrides.decision_log or decision_log(settings),
-        ruleset_version=bundle.rules.version,
+        ruleset_version=rules.version,
     )
     return SlaMonitorRuntime(monitor, overrides.clock or utc_now, settings.time_margin_seconds)

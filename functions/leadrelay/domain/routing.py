@@ -13,12 +13,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from leadrelay.domain.calendar import BusinessCalendar, Closure, WorkingHours
+from leadrelay.domain.calendar import BusinessCalendar
+from leadrelay.domain.calendar_file import CalendarModel
 from leadrelay.domain.pools import PoolRules, Strategy
 from leadrelay.engine.activities import Frame
 from leadrelay.engine.compiled import Compiled
@@ -31,34 +32,8 @@ UserId = Annotated[str, StringConstraints(pattern=r"^005[A-Za-z0-9]{12}(?:[A-Za-
 """A Salesforce User id (``005…``)."""
 OwnerId = Annotated[str, StringConstraints(pattern=r"^(?:005|00G)[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$")]
 """A User (``005…``) or a queue (``00G…``): what ``OwnerId`` accepts."""
-MonthDay = Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{2}$")]
 NO_ROW = "fallback_owner"
 """The ``row_id`` of a lead no row matched."""
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class ClosureModel(Strict):
-    """A yearly closure (``{"from": "12-29", "to": "01-03"}``: 年末年始)."""
-
-    from_: MonthDay = Field(alias="from")
-    to: MonthDay
-
-
-class CalendarModel(Strict):
-    """The business calendar: weekend days, yearly closures and the working day (Japanese public
-    holidays always apply)."""
-
-    weekend: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = ("sat", "sun")
-    closures: tuple[ClosureModel, ...] = (ClosureModel.model_validate({"from": "12-29", "to": "01-03"}),)
-    working_hours: tuple[time, time] = (time(9), time(18))
-
-    def build(self) -> BusinessCalendar:
-        """The calendar as the domain computes with it; raises ``ValueError`` for a bad closure or hours."""
-        return BusinessCalendar(
-            weekend=frozenset(WEEKDAYS.index(day) for day in self.weekend),
-            closures=tuple(Closure.parse(closure.from_, closure.to) for closure in self.closures),
-            hours=WorkingHours(*self.working_hours),
-        )
 
 
 class Member(Strict):

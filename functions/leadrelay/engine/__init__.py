@@ -18,7 +18,8 @@ from leadrelay.engine.lazy_names import lazy_names
 if TYPE_CHECKING:
     from leadrelay.engine.decision import Decision, RuleHit, StageTransition
     from leadrelay.engine.diagnostics import CheckContext, Diagnostic, RuleEvaluationError, RuleSetError
-    from leadrelay.engine.ruleset import RuleSet, build_rule_set, ruleset_version
+    from leadrelay.engine.ruleset import RuleSet, build_rule_set
+    from leadrelay.engine.version import ruleset_version
 
 _HOMES = {
     "Decision": "leadrelay.engine.decision",
@@ -30,7 +31,7 @@ _HOMES = {
     "RuleSetError": "leadrelay.engine.diagnostics",
     "RuleSet": "leadrelay.engine.ruleset",
     "build_rule_set": "leadrelay.engine.ruleset",
-    "ruleset_version": "leadrelay.engine.ruleset",
+    "ruleset_version": "leadrelay.engine.version",
 }
 __all__ = [
     "CheckContext",

@@ -8,8 +8,6 @@ context.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -23,6 +21,7 @@ from leadrelay.engine.misses import Misses, MissExplainer
 from leadrelay.engine.parsing import parse_leniently
 from leadrelay.engine.scoring import Hits, ScoreSpec, ScoringProgram, compile_scoring
 from leadrelay.engine.scoring_models import ScoringFile
+from leadrelay.engine.version import ruleset_version
 
 _EMPTY: dict[str, Any] = {}
 
@@ -139,21 +138,6 @@ def _as_dict(value: Any) -> dict[str, Any]:
     if type(value) is dict:
         return value
     return dict(value) if isinstance(value, Mapping) else {}
-
-
-def ruleset_version(scoring: Any, lifecycle: Any, others: Mapping[str, Any] | None = None) -> str:
-    """The content hash of the rule documents (``$schema`` ignored), 12 hex digits: the scoring and
-    lifecycle documents and ``others`` (the directory's other rule files by name — routing, SLA,
-    名寄せ, ownership — so a change to any rule that decides something gives a new version)."""
-    documents = {"scoring": scoring, "lifecycle": lifecycle, **(others or {})}
-    canonical = {
-        name: {key: value for key, value in document.items() if key != "$schema"}
-        if isinstance(document, dict)
-        else document
-        for name, document in documents.items()
-    }
-    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def build_rule_set(

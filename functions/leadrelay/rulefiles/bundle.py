@@ -1,28 +1,120 @@
-"""What the pipeline reads from ``rules/`` once, at cold start: rules, field ownership, dead-letter owners,
-routing, SLA policies and the match rules of ``dedup.json`` (:mod:`leadrelay.rulefiles.bundle_reading`
-reads the rest; the SLA monitor reads it without the match rules)."""
+"""What the processor reads from ``rules/`` once, at cold start: rules, field ownership, dead-letter owners,
+routing, SLA policies and the match rules (the SLA monitor reads less: :mod:`leadrelay.rulefiles.sla_rules`).
+
+Everything is validated here, so a broken rules directory fails the cold start with one message that
+names every problem by file and JSON pointer (:class:`RuleSetError`), instead of failing event by event.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from leadrelay.domain.deadletter import DEFAULT_OPERATIONS, OperationsConfig
 from leadrelay.domain.matching.match_rules import MatchRules
-from leadrelay.rulefiles.bundle_reading import RuleBundle, read_rule_bundle
+from leadrelay.domain.ownership import OwnershipMap, check_ownership
+from leadrelay.domain.routing import RoutingFile, RoutingTable, compile_routing
+from leadrelay.domain.sla import SlaFile
+from leadrelay.engine import RuleSet, RuleSetError
+from leadrelay.engine.diagnostics import CheckContext, Diagnostic
 from leadrelay.rulefiles.dedup_loading import DEDUP_FILE, load_match_rules
+from leadrelay.rulefiles.documents import (
+    OWNERSHIP_FILE,
+    ROUTING_FILE,
+    SLA_FILE,
+    read_document,
+    read_model_file,
+    rule_files,
+)
+from leadrelay.rulefiles.loader import load_rules
 
-__all__ = ["RuleBundle", "load_rule_bundle"]
+OPERATIONS_FILE = "operations.json"
+_LEAD_PATH = re.compile(r"\blead\.([A-Za-z][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class RuleBundle:
+    """The loaded rules directory: the compiled rule set, the ownership map and the dead-letter owners."""
+
+    rules: RuleSet
+    ownership: OwnershipMap
+    operations: OperationsConfig
+    lead_fields: tuple[str, ...]
+    """Record fields the rules read (``lead.Title`` → ``Title``), for the lookup queries."""
+    routing: RoutingTable | None = None
+    """``routing.json`` compiled, when the directory has one (no file: leads are not routed)."""
+    sla: SlaFile | None = None
+    """``sla.json``, when the directory has one (the routed owner's Task is due at its first deadline)."""
+    match: MatchRules | None = None
+    """``dedup.json`` compiled, when the directory has one (the processor matches people and accounts)."""
 
 
 def load_rule_bundle(path: str | Path) -> RuleBundle:
-    """Load and validate ``rules/``, ``dedup.json`` included; raises :class:`RuleSetError` naming every
-    problem's file and pointer. ``operations.json`` is optional; ``ownership.json`` is required."""
-    return read_rule_bundle(path, match_rules=match_rules_of)
+    """Load and validate ``rules/``; raises :class:`RuleSetError` naming every problem's file and pointer.
+
+    ``operations.json`` is optional (the shipped owners apply without it); ``ownership.json`` is required.
+    """
+    directory = Path(path)
+    rules = load_rules(directory)  # raises RuleSetError for the engine's files
+    problems: list[Diagnostic] = []
+    ownership = read_model_file(directory / OWNERSHIP_FILE, OwnershipMap, problems)
+    if ownership is not None:
+        file = str(directory / OWNERSHIP_FILE)
+        problems.extend(Diagnostic(file, i.pointer, i.message) for i in check_ownership(ownership))
+    operations: OperationsConfig | None = DEFAULT_OPERATIONS
+    if (directory / OPERATIONS_FILE).exists():
+        operations = read_model_file(directory / OPERATIONS_FILE, OperationsConfig, problems)
+    routing = _routing(directory / ROUTING_FILE, rules.score_names, problems)
+    sla_file = directory / SLA_FILE
+    sla = read_model_file(sla_file, SlaFile, problems) if sla_file.exists() else None
+    match = _match_rules(directory, problems)
+    if problems or ownership is None or operations is None:
+        raise RuleSetError(problems, source=str(directory))
+    fields = tuple(dict.fromkeys(_lead_fields(directory)))
+    return RuleBundle(rules, ownership, operations, fields, routing, sla, match)
 
 
-def match_rules_of(directory: Path) -> MatchRules | None:
-    """``dedup.json`` compiled once, when the directory has one. pykakasi's dictionary is not loaded here:
-    the first record with a name in kanji or kana loads it (``matching.readings``), so a batch of romaji
-    names never pays for it."""
+def _match_rules(directory: Path, problems: list[Diagnostic]) -> MatchRules | None:
+    """``dedup.json`` compiled once. pykakasi's dictionary is not loaded here: the first record with a
+    name in kanji or kana loads it (``matching.readings``), so a batch of romaji names never pays for it."""
     if not (directory / DEDUP_FILE).exists():
         return None
-    return load_match_rules(directory)
+    try:
+        rules = load_match_rules(directory)
+    except RuleSetError as error:
+        problems.extend(error.errors)
+        return None
+    return rules
+
+
+def _routing(file: Path, scores: tuple[str, ...], problems: list[Diagnostic]) -> RoutingTable | None:
+    if not file.exists():
+        return None
+    model = read_model_file(file, RoutingFile, problems)
+    if model is None:
+        return None
+    ctx = CheckContext(str(file))
+    table = compile_routing(model, ctx, scores)
+    problems.extend(d for d in ctx.diagnostics if d.severity == "error")
+    return table
+
+
+def _lead_fields(directory: Path) -> Iterator[str]:
+    for file in rule_files(directory, recursive=False):
+        document = read_document(file)
+        if document.kind in ("scoring", "lifecycle"):
+            yield from _strings_matching(document.document)
+
+
+def _strings_matching(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield from _LEAD_PATH.findall(node)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings_matching(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings_matching(value)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from leadrelay.engine.diagnostics import Diagnostic
+from leadrelay.engine.diagnostics import Diagnostic, pointer
 from leadrelay.engine.nesting import TOO_DEEP, too_deep_in_text
+from pydantic import BaseModel, ValidationError
 
 OWNERSHIP_FILE = "ownership.json"
 """The field-ownership map's file name in a rules directory."""
+ROUTING_FILE = "routing.json"
+SLA_FILE = "sla.json"
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +93,18 @@ def rule_files(directory: Path, *, recursive: bool) -> list[Path]:
         and not path.name.endswith(".schema.json")
         and "schema" not in path.relative_to(directory).parts[:-1]
     )
+
+
+def read_model_file(file: Path, model: type[M], problems: list[Diagnostic]) -> M | None:
+    """``file`` validated as ``model``, or ``None`` with its problems (a missing file, each validation
+    error at its JSON pointer) appended to ``problems``."""
+    name = str(file)
+    if not file.exists():
+        problems.append(Diagnostic(name, "", "missing: the processor and the SLA monitor need this file"))
+        return None
+    try:
+        return model.model_validate_json(file.read_bytes())
+    except ValidationError as exc:
+        for error in exc.errors(include_input=False):
+            problems.append(Diagnostic(name, pointer(*error["loc"]), error["msg"]))
+        return None

@@ -162,7 +162,8 @@ def run_system_demo(rules: Path, examples: Path, out_dir: Path, *, now: datetime
     ):
         env.org.faults.target("Email", REFUSED_EMAIL, message="中村様のリードは審査中のため作成できません")
         settings = env.settings.model_copy(update={"decision_log_dir": out_dir / "decision-log"})
-        gateway = salesforce_root.salesforce_gateway(ProcessorSettings.of(settings), load_rule_bundle(rules))
+        ownership = load_rule_bundle(rules).ownership
+        gateway = salesforce_root.salesforce_gateway(ProcessorSettings.of(settings), ownership)
         overrides = Overrides(
             alert_ledger=InMemoryAlertLedger(), notifier=SalesforceNotifier(gateway, NOTIFICATION_TYPE)
         )

@@ -61,7 +61,7 @@ def recording_pipeline(
     nothing is written to Salesforce, the activity store or the dead-letter queue (reads still are)."""
     processor = ProcessorSettings.of(settings)
     gateway = overrides.gateway or salesforce_root.salesforce_gateway(
-        processor, load_rule_bundle(settings.rules_path)
+        processor, load_rule_bundle(settings.rules_path).ownership
     )
     recorder = RecordingGateway(gateway, dry_run=dry_run)
     seams = dataclasses.replace(overrides, gateway=recorder)

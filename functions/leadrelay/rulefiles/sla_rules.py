@@ -1,0 +1,78 @@
+"""What the SLA monitor reads from ``rules/``: the field map (``ownership.json``), the SLA policies
+(``sla.json``), the business calendar (``routing.json``'s ``calendar``) and the rule set's version.
+
+The monitor neither scores, routes nor matches, so it reads these alone: it does not compile the
+scoring, lifecycle or routing rules, nor import their engine, which the processor's cold start pays for
+(:mod:`leadrelay.rulefiles.bundle`). Its version is the one the processor's rule set has, computed from
+the same files (:func:`leadrelay.rulefiles.engine_files.rules_version`), so both functions' decision-log
+entries name the same rules. A problem in what it reads fails its cold start with every problem's file
+and JSON pointer; the other files are the processor's to check (and ``leadrelay rules check``'s, in CI).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from leadrelay.domain.calendar import BusinessCalendar
+from leadrelay.domain.calendar_file import CalendarModel
+from leadrelay.domain.ownership import OwnershipMap, check_ownership
+from leadrelay.domain.sla import SlaFile
+from leadrelay.engine.diagnostics import Diagnostic, RuleSetError, pointer
+from leadrelay.rulefiles.documents import (
+    OWNERSHIP_FILE,
+    ROUTING_FILE,
+    SLA_FILE,
+    read_document,
+    read_model_file,
+)
+from leadrelay.rulefiles.engine_files import rules_version
+from pydantic import ValidationError
+
+
+@dataclass(frozen=True)
+class SlaRules:
+    """The rules the SLA monitor keeps time and writes by."""
+
+    ownership: OwnershipMap
+    sla: SlaFile | None
+    """``sla.json``, when the directory has one (no file: no policy, nothing to watch)."""
+    calendar: BusinessCalendar
+    """``routing.json``'s calendar; the default calendar when the directory routes no leads."""
+    version: str
+    """The rule set's version, as the processor's ``RuleSet.version``."""
+
+
+def load_sla_rules(path: str | Path) -> SlaRules:
+    """Read and check what the SLA monitor needs from directory ``path``; raises :class:`RuleSetError`
+    naming every problem's file and JSON pointer."""
+    directory = Path(path)
+    version = rules_version(directory)
+    problems: list[Diagnostic] = []
+    ownership = read_model_file(directory / OWNERSHIP_FILE, OwnershipMap, problems)
+    if ownership is not None:
+        file = str(directory / OWNERSHIP_FILE)
+        problems.extend(Diagnostic(file, i.pointer, i.message) for i in check_ownership(ownership))
+    sla_file = directory / SLA_FILE
+    sla = read_model_file(sla_file, SlaFile, problems) if sla_file.exists() else None
+    calendar = _calendar(directory / ROUTING_FILE, problems)
+    if problems or ownership is None:
+        raise RuleSetError(problems, source=str(directory))
+    return SlaRules(ownership, sla, calendar, version)
+
+
+def _calendar(file: Path, problems: list[Diagnostic]) -> BusinessCalendar:
+    """The ``calendar`` of ``routing.json``, checked as the routing table checks it."""
+    if not file.exists():
+        return BusinessCalendar()
+    document = read_document(file)
+    problems.extend(document.problems)
+    section = document.document.get("calendar", {}) if isinstance(document.document, dict) else {}
+    try:
+        return CalendarModel.model_validate(section).build()
+    except ValidationError as exc:
+        for error in exc.errors(include_input=False):
+            problems.append(Diagnostic(document.file, pointer("calendar", *error["loc"]), error["msg"]))
+    except ValueError as error:
+        problems.append(Diagnostic(document.file, "/calendar", str(error)))
+    return BusinessCalendar()
