@@ -32,6 +32,9 @@ class DeferredModule(types.ModuleType):
     other public name asked of it (a later simple-salesforce importing more from the module) loads the
     real module and comes from there."""
 
+    stands_in_for = MODULE
+    """The module this stands in for (``python -m bench.coldstart`` registers the same in its floor)."""
+
     def __init__(self, source: Path) -> None:
         super().__init__(MODULE, __doc__)
         self.source = source
