@@ -15,21 +15,20 @@ from typing import Any
 
 from leadrelay.domain.deadletter import DEFAULT_OPERATIONS, OperationsConfig
 from leadrelay.domain.matching.match_rules import MatchRules
-from leadrelay.domain.ownership import OwnershipMap, check_ownership
+from leadrelay.domain.ownership import OwnershipMap
 from leadrelay.domain.routing import RoutingFile, RoutingTable, compile_routing
 from leadrelay.domain.sla import SlaFile
 from leadrelay.engine import RuleSet, RuleSetError
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic
 from leadrelay.rulefiles.dedup_loading import DEDUP_FILE, load_match_rules
 from leadrelay.rulefiles.documents import (
-    OWNERSHIP_FILE,
     ROUTING_FILE,
-    SLA_FILE,
     read_document,
     read_model_file,
     rule_files,
 )
 from leadrelay.rulefiles.loader import load_rules
+from leadrelay.rulefiles.sla_rules import read_ownership, read_sla
 
 OPERATIONS_FILE = "operations.json"
 _LEAD_PATH = re.compile(r"\blead\.([A-Za-z][A-Za-z0-9_]*)")
@@ -60,16 +59,12 @@ def load_rule_bundle(path: str | Path) -> RuleBundle:
     directory = Path(path)
     rules = load_rules(directory)  # raises RuleSetError for the engine's files
     problems: list[Diagnostic] = []
-    ownership = read_model_file(directory / OWNERSHIP_FILE, OwnershipMap, problems)
-    if ownership is not None:
-        file = str(directory / OWNERSHIP_FILE)
-        problems.extend(Diagnostic(file, i.pointer, i.message) for i in check_ownership(ownership))
+    ownership = read_ownership(directory, problems)
     operations: OperationsConfig | None = DEFAULT_OPERATIONS
     if (directory / OPERATIONS_FILE).exists():
         operations = read_model_file(directory / OPERATIONS_FILE, OperationsConfig, problems)
     routing = _routing(directory / ROUTING_FILE, rules.score_names, problems)
-    sla_file = directory / SLA_FILE
-    sla = read_model_file(sla_file, SlaFile, problems) if sla_file.exists() else None
+    sla = read_sla(directory, problems)
     match = _match_rules(directory, problems)
     if problems or ownership is None or operations is None:
         raise RuleSetError(problems, source=str(directory))

@@ -11,14 +11,15 @@ and JSON pointer; the other files are the processor's to check (and ``leadrelay 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leadrelay.domain.calendar import BusinessCalendar
 from leadrelay.domain.calendar_file import CalendarModel
 from leadrelay.domain.ownership import OwnershipMap, check_ownership
 from leadrelay.domain.sla import SlaFile
-from leadrelay.engine.diagnostics import Diagnostic, RuleSetError, pointer
+from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
+from leadrelay.engine.parsing import parse_model
 from leadrelay.rulefiles.documents import (
     OWNERSHIP_FILE,
     ROUTING_FILE,
@@ -27,7 +28,6 @@ from leadrelay.rulefiles.documents import (
     read_model_file,
 )
 from leadrelay.rulefiles.engine_files import rules_version
-from pydantic import ValidationError
 
 
 @dataclass(frozen=True)
@@ -49,16 +49,28 @@ def load_sla_rules(path: str | Path) -> SlaRules:
     directory = Path(path)
     version = rules_version(directory)
     problems: list[Diagnostic] = []
-    ownership = read_model_file(directory / OWNERSHIP_FILE, OwnershipMap, problems)
-    if ownership is not None:
-        file = str(directory / OWNERSHIP_FILE)
-        problems.extend(Diagnostic(file, i.pointer, i.message) for i in check_ownership(ownership))
-    sla_file = directory / SLA_FILE
-    sla = read_model_file(sla_file, SlaFile, problems) if sla_file.exists() else None
+    ownership = read_ownership(directory, problems)
+    sla = read_sla(directory, problems)
     calendar = _calendar(directory / ROUTING_FILE, problems)
     if problems or ownership is None:
         raise RuleSetError(problems, source=str(directory))
     return SlaRules(ownership, sla, calendar, version)
+
+
+def read_ownership(directory: Path, problems: list[Diagnostic]) -> OwnershipMap | None:
+    """``ownership.json`` (required) validated and checked, or ``None`` with its problems appended (the
+    processor's bundle reads it the same way)."""
+    ownership = read_model_file(directory / OWNERSHIP_FILE, OwnershipMap, problems)
+    if ownership is not None:
+        file = str(directory / OWNERSHIP_FILE)
+        problems.extend(Diagnostic(file, i.pointer, i.message) for i in check_ownership(ownership))
+    return ownership
+
+
+def read_sla(directory: Path, problems: list[Diagnostic]) -> SlaFile | None:
+    """``sla.json`` validated, when the directory has one; its problems appended to ``problems``."""
+    file = directory / SLA_FILE
+    return read_model_file(file, SlaFile, problems) if file.exists() else None
 
 
 def _calendar(file: Path, problems: list[Diagnostic]) -> BusinessCalendar:
@@ -68,11 +80,12 @@ def _calendar(file: Path, problems: list[Diagnostic]) -> BusinessCalendar:
     document = read_document(file)
     problems.extend(document.problems)
     section = document.document.get("calendar", {}) if isinstance(document.document, dict) else {}
+    model, invalid = parse_model(CalendarModel, section, document.file)
+    problems.extend(replace(d, pointer="/calendar" + d.pointer) for d in invalid)
+    if model is None:
+        return BusinessCalendar()
     try:
-        return CalendarModel.model_validate(section).build()
-    except ValidationError as exc:
-        for error in exc.errors(include_input=False):
-            problems.append(Diagnostic(document.file, pointer("calendar", *error["loc"]), error["msg"]))
+        return model.build()
     except ValueError as error:
         problems.append(Diagnostic(document.file, "/calendar", str(error)))
-    return BusinessCalendar()
+        return BusinessCalendar()
