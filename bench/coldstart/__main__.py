@@ -148,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "POWERTOOLS_METRICS_NAMESPACE": "LeadRelay",
                 "LOG_LEVEL": "WARNING",
                 "LEADRELAY_INTEGRATION_USER_ID": org.integration_user_id,
+                "AWS_LAMBDA_FUNCTION_NAME": "leadrelay-bench",  # as Lambda sets it (handlers/cold_start.py)
             }
             processor_env = {
                 "LEADRELAY_DLQ_URL": dlq_url,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from aws_lambda_powertools.metrics import MetricUnit
+
 from leadrelay.ingress.masking import mask_pii
 from leadrelay.ingress.results import Notice, NoticeKind
 from leadrelay.settings import METRICS_NAMESPACE

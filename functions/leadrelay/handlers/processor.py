@@ -24,10 +24,12 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 from leadrelay.adapters.funnel_metrics import publish_funnel
 from leadrelay.adapters.salesforce.metrics import api_usage_publisher
 from leadrelay.bootstrap import processor as processor_root
 from leadrelay.bootstrap.processor import ProcessorRuntime
+from leadrelay.handlers.cold_start import resumes_collection
 from leadrelay.handlers.ingress_support import MaskingFormatter
 from leadrelay.pipeline import BatchReport, InboundMessage, Outcome
 from leadrelay.settings import METRICS_NAMESPACE, ProcessorSettings
@@ -146,5 +148,5 @@ def make_handler(runtime: Callable[[], ProcessorRuntime]) -> Handler:
     return handler
 
 
-handler = make_handler(default_runtime)
+handler = resumes_collection(make_handler(default_runtime))
 """The Lambda entry point (``leadrelay.handlers.processor.handler``)."""

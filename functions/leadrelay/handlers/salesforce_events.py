@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from leadrelay.bootstrap import salesforce_events as salesforce_events_root
 from leadrelay.bootstrap.salesforce_events import SalesforceEventsRuntime
+from leadrelay.handlers.cold_start import resumes_collection
 from leadrelay.handlers.ingress_support import count, ingress_logger, ingress_metrics, report_notices
 from leadrelay.ingress.loops import LoopGuard
 from leadrelay.ingress.results import IngressError, IngressResult
@@ -88,6 +89,7 @@ def default_runtime() -> SalesforceEventsRuntime:
     return salesforce_events_root.salesforce_events_runtime(SalesforceEventsSettings.from_env())
 
 
+@resumes_collection
 def handler(event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
     """The Lambda entry point (``leadrelay.handlers.salesforce_events.handler``)."""
     return handle(event, context, default_runtime())

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
+
 from leadrelay.adapters.salesforce.metrics import api_usage_publisher
 from leadrelay.bootstrap import sla_monitor as monitor_root
 from leadrelay.bootstrap.sla_monitor import SlaMonitorRuntime
 from leadrelay.domain.sla import Action
+from leadrelay.handlers.cold_start import resumes_collection
 from leadrelay.handlers.ingress_support import MaskingFormatter
 from leadrelay.settings import METRICS_NAMESPACE, SlaMonitorSettings
 
@@ -87,5 +89,5 @@ def make_handler(runtime: Callable[[], SlaMonitorRuntime]) -> Callable[[dict[str
     return handler
 
 
-handler = make_handler(default_runtime)
+handler = resumes_collection(make_handler(default_runtime))
 """The Lambda entry point (``leadrelay.handlers.sla_monitor.handler``)."""

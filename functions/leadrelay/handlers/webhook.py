@@ -26,10 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+
 from leadrelay.adapters.ingest_queue import ConcurrentDeliveryError, EnqueueError, oversized
 from leadrelay.adapters.secrets import SecretUnavailableError
 from leadrelay.bootstrap import webhook as webhook_root
 from leadrelay.bootstrap.webhook import WebhookRuntime
+from leadrelay.handlers.cold_start import resumes_collection
 from leadrelay.handlers.ingress_support import count, ingress_logger, ingress_metrics, report_notices
 from leadrelay.ingress.json_body import encodable
 from leadrelay.ingress.results import IngressError, RejectionKind
@@ -172,6 +174,7 @@ def default_runtime() -> WebhookRuntime:
     return webhook_root.webhook_runtime(WebhookSettings.from_env())
 
 
+@resumes_collection
 def handler(event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
     """The Lambda entry point (``leadrelay.handlers.webhook.handler``)."""
     return handle(event, context, default_runtime())
