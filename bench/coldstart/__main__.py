@@ -4,8 +4,10 @@ serving its first event — with wall time and peak RSS.
 What runs is what Lambda runs: the runtime dependencies of ``functions/requirements.txt`` installed once
 into ``.tools/coldstart-<hash>`` (no dev tools on the path: the dev environment's ``awscrt`` alone adds
 ~200 ms to ``import boto3``) and the ``functions/`` package, in ``python -I -S`` (no site-packages, no
-user paths). The event's I/O goes to stand-ins this process starts: moto's server (SQS, DynamoDB,
-through ``AWS_ENDPOINT_URL``) and the local org over HTTPS. Each child reports the time to import the
+user paths), with ``AWS_LAMBDA_FUNCTION_NAME`` set as Lambda sets it (so the garbage collector is
+paused until the first event is served: ``leadrelay/handlers/cold_start.py``). The event's I/O goes
+to stand-ins this process starts: moto's server (SQS, DynamoDB, through ``AWS_ENDPOINT_URL``) and the
+local org over HTTPS. Each child reports the time to import the
 handler, to serve the event, its CPU time to the answer (user + system, less sensitive to other
 processes than wall time; the least of the repeats) and its own peak RSS (``VmHWM``); the cold start
 is the time from this process spawning it to the answer (a Lambda environment does not exit after

@@ -155,9 +155,11 @@ def importing(modules: Sequence[str], stand_ins: Sequence[str] = ()) -> str:
     """Code importing ``modules`` in order (a module that only imports as part of its parent is skipped),
     after registering an empty stand-in for each of ``stand_ins`` (modules the function registered and
     never loaded, such as simple-salesforce's Metadata API client: the floor does not load them either;
-    ``leadrelay.adapters.salesforce.metadata_api``)."""
+    ``leadrelay.adapters.salesforce.metadata_api``), with the garbage collector paused as a function's
+    cold start pauses it (``leadrelay.handlers.cold_start``)."""
     return (
-        "import importlib, sys, types\n"
+        "import gc, importlib, sys, types\n"
+        "gc.disable()\n"
         "class StandIn(types.ModuleType):\n"
         "    def __getattr__(self, name):\n"
         "        if name.startswith('__'):\n            raise AttributeError(name)\n"
