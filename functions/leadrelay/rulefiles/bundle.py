@@ -20,13 +20,8 @@ from leadrelay.domain.routing import RoutingFile, RoutingTable, compile_routing
 from leadrelay.domain.sla import SlaFile
 from leadrelay.engine import RuleSet, RuleSetError
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic
-from leadrelay.rulefiles.dedup_loading import DEDUP_FILE, load_match_rules
-from leadrelay.rulefiles.documents import (
-    ROUTING_FILE,
-    read_document,
-    read_model_file,
-    rule_files,
-)
+from leadrelay.rulefiles.dedup_loading import DEDUP_FILE, match_rules_from
+from leadrelay.rulefiles.documents import ROUTING_FILE, RulesDirectory
 from leadrelay.rulefiles.loader import load_rules
 from leadrelay.rulefiles.sla_rules import read_ownership, read_sla
 
@@ -54,52 +49,53 @@ class RuleBundle:
 def load_rule_bundle(path: str | Path) -> RuleBundle:
     """Load and validate ``rules/``; raises :class:`RuleSetError` naming every problem's file and pointer.
 
-    ``operations.json`` is optional (the shipped owners apply without it); ``ownership.json`` is required.
+    Each file is read and parsed once (:class:`RulesDirectory`). ``operations.json`` is optional (the
+    shipped owners apply without it); ``ownership.json`` is required.
     """
-    directory = Path(path)
+    directory = RulesDirectory.read(path)
     rules = load_rules(directory)  # raises RuleSetError for the engine's files
     problems: list[Diagnostic] = []
     ownership = read_ownership(directory, problems)
     operations: OperationsConfig | None = DEFAULT_OPERATIONS
-    if (directory / OPERATIONS_FILE).exists():
-        operations = read_model_file(directory / OPERATIONS_FILE, OperationsConfig, problems)
-    routing = _routing(directory / ROUTING_FILE, rules.score_names, problems)
+    if directory.named(OPERATIONS_FILE) is not None:
+        operations = directory.model(OPERATIONS_FILE, OperationsConfig, problems)
+    routing = _routing(directory, rules.score_names, problems)
     sla = read_sla(directory, problems)
     match = _match_rules(directory, problems)
     if problems or ownership is None or operations is None:
-        raise RuleSetError(problems, source=str(directory))
+        raise RuleSetError(problems, source=directory.where)
     fields = tuple(dict.fromkeys(_lead_fields(directory)))
     return RuleBundle(rules, ownership, operations, fields, routing, sla, match)
 
 
-def _match_rules(directory: Path, problems: list[Diagnostic]) -> MatchRules | None:
+def _match_rules(directory: RulesDirectory, problems: list[Diagnostic]) -> MatchRules | None:
     """``dedup.json`` compiled once. pykakasi's dictionary is not loaded here: the first record with a
     name in kanji or kana loads it (``matching.readings``), so a batch of romaji names never pays for it."""
-    if not (directory / DEDUP_FILE).exists():
+    document = directory.named(DEDUP_FILE)
+    if document is None:
         return None
     try:
-        rules = load_match_rules(directory)
+        rules = match_rules_from(document)
     except RuleSetError as error:
         problems.extend(error.errors)
         return None
     return rules
 
 
-def _routing(file: Path, scores: tuple[str, ...], problems: list[Diagnostic]) -> RoutingTable | None:
-    if not file.exists():
-        return None
-    model = read_model_file(file, RoutingFile, problems)
+def _routing(
+    directory: RulesDirectory, scores: tuple[str, ...], problems: list[Diagnostic]
+) -> RoutingTable | None:
+    model = directory.model(ROUTING_FILE, RoutingFile, problems)
     if model is None:
         return None
-    ctx = CheckContext(str(file))
+    ctx = CheckContext(str(directory.path / ROUTING_FILE))
     table = compile_routing(model, ctx, scores)
     problems.extend(d for d in ctx.diagnostics if d.severity == "error")
     return table
 
 
-def _lead_fields(directory: Path) -> Iterator[str]:
-    for file in rule_files(directory, recursive=False):
-        document = read_document(file)
+def _lead_fields(directory: RulesDirectory) -> Iterator[str]:
+    for document in directory.documents:
         if document.kind in ("scoring", "lifecycle"):
             yield from _strings_matching(document.document)
 

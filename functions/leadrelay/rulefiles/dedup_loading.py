@@ -10,9 +10,9 @@ from pathlib import Path
 
 from leadrelay.domain.dedup_rules import DedupFile
 from leadrelay.domain.matching.match_rules import MatchRules, compile_match_rules
-from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
+from leadrelay.engine.diagnostics import RuleSetError
 from leadrelay.engine.parsing import parse_model
-from leadrelay.rulefiles.documents import read_document
+from leadrelay.rulefiles.documents import RuleDocument, read_document
 
 DEDUP_FILE = "dedup.json"
 
@@ -24,11 +24,14 @@ def load_match_rules(path: str | Path) -> MatchRules:
     """
     target = Path(path)
     target = target / DEDUP_FILE if target.is_dir() else target
-    document = read_document(target)
-    if document.document is None:
-        raise RuleSetError(
-            document.problems or [Diagnostic(str(target), "", "no such file")], source=str(target)
-        )
+    return match_rules_from(read_document(target))
+
+
+def match_rules_from(document: RuleDocument) -> MatchRules:
+    """``document`` (a ``dedup`` file already read) checked and compiled; raises ``RuleSetError`` listing
+    every problem as ``FILE:JSON-POINTER: message``."""
+    if document.problems:  # unreadable, broken JSON
+        raise RuleSetError(document.problems, source=document.file)
     model, problems = parse_model(DedupFile, document.document, document.file)
     if model is None:
         raise RuleSetError(problems, source=document.file)

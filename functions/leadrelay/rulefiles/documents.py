@@ -1,4 +1,6 @@
-"""Rule files read from disk: their text, parsed JSON and read problems (broken JSON located)."""
+"""Rule files read from disk: their text, parsed JSON and read problems (broken JSON located), and a rules
+directory read once (:class:`RulesDirectory`), so that a cold start reads and parses each file once however
+many loaders look at it."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from leadrelay.engine.diagnostics import Diagnostic, pointer
+from leadrelay.engine.diagnostics import Diagnostic, RuleSetError, pointer
 from leadrelay.engine.nesting import TOO_DEEP, too_deep_in_text
 from pydantic import BaseModel, ValidationError
 
@@ -26,6 +28,8 @@ class RuleDocument:
     document: Any
     problems: tuple[Diagnostic, ...] = ()
     text: str = ""
+    """The file's text as read (also when it does not parse); empty when it could not be read."""
+    readable: bool = True
 
     @property
     def kind(self) -> str | None:
@@ -44,28 +48,8 @@ def read_document(path: Path) -> RuleDocument:
     return parse_text(name, text)
 
 
-def read_documents_of_kinds(directory: Path, kinds: tuple[str, ...]) -> list[RuleDocument]:
-    """The rule files in ``directory`` (not its subdirectories) that may be of ``kinds``, read and parsed.
-
-    A file whose text does not name one of ``kinds`` as a JSON string (``"scoring"``) cannot be of
-    those kinds and is neither parsed nor returned: loading the engine's two files does not pay
-    for parsing the others (which their own loaders read and report on).
-    """
-    documents: list[RuleDocument] = []
-    for path in rule_files(directory, recursive=False):
-        name = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            documents.append(_unreadable(name, error))
-            continue
-        if any(f'"{kind}"' in text for kind in kinds):
-            documents.append(parse_text(name, text))
-    return documents
-
-
 def _unreadable(name: str, error: OSError | UnicodeDecodeError) -> RuleDocument:
-    return RuleDocument(name, None, (Diagnostic(name, "", f"cannot read the file: {error}"),))
+    return RuleDocument(name, None, (Diagnostic(name, "", f"cannot read the file: {error}"),), readable=False)
 
 
 def parse_text(name: str, text: str) -> RuleDocument:
@@ -73,14 +57,13 @@ def parse_text(name: str, text: str) -> RuleDocument:
     too_deep = too_deep_in_text(text)
     if too_deep is not None:
         problem = Diagnostic(name, too_deep.pointer, TOO_DEEP, line=too_deep.line, column=too_deep.column)
-        return RuleDocument(name, None, (problem,))
+        return RuleDocument(name, None, (problem,), text)
     try:
         return RuleDocument(name, json.loads(text), text=text)
     except json.JSONDecodeError as error:
         message = f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        return RuleDocument(
-            name, None, (Diagnostic(name, "", message, line=error.lineno, column=error.colno),)
-        )
+        problem = Diagnostic(name, "", message, line=error.lineno, column=error.colno)
+        return RuleDocument(name, None, (problem,), text)
 
 
 def rule_files(directory: Path, *, recursive: bool) -> list[Path]:
@@ -95,16 +78,69 @@ def rule_files(directory: Path, *, recursive: bool) -> list[Path]:
     )
 
 
-def read_model_file(file: Path, model: type[M], problems: list[Diagnostic]) -> M | None:
-    """``file`` validated as ``model``, or ``None`` with its problems (a missing file, each validation
-    error at its JSON pointer) appended to ``problems``."""
-    name = str(file)
-    if not file.exists():
-        problems.append(Diagnostic(name, "", "missing: the processor and the SLA monitor need this file"))
+def validated(document: RuleDocument, model: type[M], problems: list[Diagnostic]) -> M | None:
+    """``document`` validated as ``model``, or ``None`` with its problems (its read problems, each
+    validation error at its JSON pointer) appended to ``problems``."""
+    if document.document is None:
+        problems.extend(document.problems)
         return None
     try:
-        return model.model_validate_json(file.read_bytes())
+        return model.model_validate_json(document.text)
     except ValidationError as exc:
         for error in exc.errors(include_input=False):
-            problems.append(Diagnostic(name, pointer(*error["loc"]), error["msg"]))
+            problems.append(Diagnostic(document.file, pointer(*error["loc"]), error["msg"]))
         return None
+
+
+@dataclass(frozen=True)
+class RulesDirectory:
+    """A rules directory read once: each rule file in it (not in its subdirectories), read and parsed."""
+
+    path: Path
+    documents: tuple[RuleDocument, ...]
+
+    @classmethod
+    def read(cls, path: str | Path) -> RulesDirectory:
+        """Read every rule file of directory ``path`` (or of a file's directory); raises
+        :class:`RuleSetError` when there is no such directory."""
+        directory = Path(path)
+        if directory.is_file():
+            directory = directory.parent
+        where = str(directory)
+        if not directory.is_dir():
+            raise RuleSetError([Diagnostic(where, "", "no such rules directory")], source=where)
+        return cls(directory, tuple(read_document(file) for file in rule_files(directory, recursive=False)))
+
+    @classmethod
+    def of(cls, rules: str | Path | RulesDirectory) -> RulesDirectory:
+        """``rules`` itself when it has been read already, else the directory at that path, read."""
+        return rules if isinstance(rules, RulesDirectory) else cls.read(rules)
+
+    @property
+    def where(self) -> str:
+        """The directory as problems name it."""
+        return str(self.path)
+
+    def named(self, name: str) -> RuleDocument | None:
+        """The file ``name`` of this directory (``ownership.json``), if it has one."""
+        file = str(self.path / name)
+        return next((document for document in self.documents if document.file == file), None)
+
+    def of_kinds(self, kinds: tuple[str, ...]) -> list[RuleDocument]:
+        """The files that may be of ``kinds``: those whose text names one of them as a JSON string
+        (``"scoring"``), and those that could not be read. Loading the engine's two files does not
+        report on the others, which their own loaders check."""
+        return [d for d in self.documents if not d.readable or any(f'"{kind}"' in d.text for kind in kinds)]
+
+    def model(
+        self, name: str, model: type[M], problems: list[Diagnostic], *, required: bool = False
+    ) -> M | None:
+        """The file ``name`` validated as ``model`` (:func:`validated`); ``None`` when it is absent,
+        with a problem when it is ``required``."""
+        document = self.named(name)
+        if document is None:
+            if required:
+                message = "missing: the processor and the SLA monitor need this file"
+                problems.append(Diagnostic(str(self.path / name), "", message))
+            return None
+        return validated(document, model, problems)

@@ -5,7 +5,6 @@ hashes (:func:`rules_version`, for a function that needs the version and not the
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 
 from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
 from leadrelay.engine.version import ruleset_version
-from leadrelay.rulefiles.documents import RuleDocument, read_documents_of_kinds, rule_files
+from leadrelay.rulefiles.documents import RuleDocument, RulesDirectory
 from leadrelay.rulefiles.reading import ENGINE_KINDS
 from leadrelay.rulefiles.thresholds import defined_thresholds, resolve
 
@@ -53,18 +52,13 @@ def engine_documents(
     return chosen, problems
 
 
-def resolved_engine_documents(path: str | Path) -> EngineDocuments:
-    """The scoring and lifecycle documents of directory ``path`` (or of a file's directory), thresholds
-    resolved; raises ``RuleSetError`` for a missing directory, a missing or second file of a kind, an
-    unreadable file or an unknown threshold, each at its file and JSON pointer."""
-    directory = Path(path)
-    if directory.is_file():
-        directory = directory.parent
-    where = str(directory)
-    if not directory.is_dir():
-        raise RuleSetError([Diagnostic(where, "", "no such rules directory")], source=where)
-    documents = read_documents_of_kinds(directory, ENGINE_KINDS)
-    chosen, problems = engine_documents(documents, where)
+def resolved_engine_documents(rules: str | Path | RulesDirectory) -> EngineDocuments:
+    """The scoring and lifecycle documents of the rules directory ``rules`` (a path, or a directory
+    already read), thresholds resolved; raises ``RuleSetError`` for a missing directory, a missing or
+    second file of a kind, an unreadable file or an unknown threshold, each at its file and JSON pointer."""
+    directory = RulesDirectory.of(rules)
+    where = directory.where
+    chosen, problems = engine_documents(directory.of_kinds(ENGINE_KINDS), where)
     if problems:
         raise RuleSetError(problems, source=where)
     scoring, lifecycle = chosen["scoring"], chosen["lifecycle"]
@@ -79,26 +73,18 @@ def resolved_engine_documents(path: str | Path) -> EngineDocuments:
     return EngineDocuments(where, (scoring.file, scoring_doc), (lifecycle.file, lifecycle_doc), others)
 
 
-def rules_version(path: str | Path) -> str:
-    """The version the rule set in ``path`` compiles to (``RuleSet.version``), from its files alone:
+def rules_version(rules: str | Path | RulesDirectory) -> str:
+    """The version the rule set in ``rules`` compiles to (``RuleSet.version``), from its files alone:
     nothing is checked beyond what :func:`resolved_engine_documents` checks, nothing compiled."""
-    found = resolved_engine_documents(path)
+    found = resolved_engine_documents(rules)
     return ruleset_version(found.scoring[1], found.lifecycle[1], found.others)
 
 
-def other_rule_documents(directory: Path, engine_files: set[str]) -> dict[str, Any]:
+def other_rule_documents(directory: RulesDirectory, engine_files: set[str]) -> dict[str, Any]:
     """The directory's other rule files (routing, SLA, 名寄せ, ownership, operations) by file name, for the
     rule set's version: parsed JSON, or the text itself where it does not parse (its own loader says why)."""
-    documents: dict[str, Any] = {}
-    for path in rule_files(directory, recursive=False):
-        if str(path) in engine_files:
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        try:
-            documents[path.name] = json.loads(text)
-        except ValueError:
-            documents[path.name] = text
-    return documents
+    return {
+        Path(document.file).name: document.text if document.document is None else document.document
+        for document in directory.documents
+        if document.readable and document.file not in engine_files
+    }

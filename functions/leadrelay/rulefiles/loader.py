@@ -13,13 +13,15 @@ from pathlib import Path
 
 from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
 from leadrelay.engine.ruleset import RuleSet, build_rule_set
+from leadrelay.rulefiles.documents import RulesDirectory
 from leadrelay.rulefiles.engine_files import engine_documents, resolved_engine_documents
 
 __all__ = ["Diagnostic", "RuleSetError", "engine_documents", "load_rules"]
 
 
-def load_rules(path: str | Path) -> RuleSet:
-    """Read, validate and compile the rule set in directory ``path`` (its scoring and lifecycle files).
+def load_rules(path: str | Path | RulesDirectory) -> RuleSet:
+    """Read, validate and compile the rule set in directory ``path`` (its scoring and lifecycle files;
+    ``path`` may also be a directory already read, as the processor's cold start reads it once).
 
     Raises ``RuleSetError`` listing every problem as ``FILE:JSON-POINTER: message``.
     """

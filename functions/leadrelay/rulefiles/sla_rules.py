@@ -20,13 +20,7 @@ from leadrelay.domain.ownership import OwnershipMap, check_ownership
 from leadrelay.domain.sla import SlaFile
 from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
 from leadrelay.engine.parsing import parse_model
-from leadrelay.rulefiles.documents import (
-    OWNERSHIP_FILE,
-    ROUTING_FILE,
-    SLA_FILE,
-    read_document,
-    read_model_file,
-)
+from leadrelay.rulefiles.documents import OWNERSHIP_FILE, ROUTING_FILE, SLA_FILE, RulesDirectory
 from leadrelay.rulefiles.engine_files import rules_version
 
 
@@ -44,40 +38,39 @@ class SlaRules:
 
 
 def load_sla_rules(path: str | Path) -> SlaRules:
-    """Read and check what the SLA monitor needs from directory ``path``; raises :class:`RuleSetError`
-    naming every problem's file and JSON pointer."""
-    directory = Path(path)
+    """Read and check what the SLA monitor needs from directory ``path`` (each file read once); raises
+    :class:`RuleSetError` naming every problem's file and JSON pointer."""
+    directory = RulesDirectory.read(path)
     version = rules_version(directory)
     problems: list[Diagnostic] = []
     ownership = read_ownership(directory, problems)
     sla = read_sla(directory, problems)
-    calendar = _calendar(directory / ROUTING_FILE, problems)
+    calendar = _calendar(directory, problems)
     if problems or ownership is None:
-        raise RuleSetError(problems, source=str(directory))
+        raise RuleSetError(problems, source=directory.where)
     return SlaRules(ownership, sla, calendar, version)
 
 
-def read_ownership(directory: Path, problems: list[Diagnostic]) -> OwnershipMap | None:
+def read_ownership(directory: RulesDirectory, problems: list[Diagnostic]) -> OwnershipMap | None:
     """``ownership.json`` (required) validated and checked, or ``None`` with its problems appended (the
     processor's bundle reads it the same way)."""
-    ownership = read_model_file(directory / OWNERSHIP_FILE, OwnershipMap, problems)
+    ownership = directory.model(OWNERSHIP_FILE, OwnershipMap, problems, required=True)
     if ownership is not None:
-        file = str(directory / OWNERSHIP_FILE)
+        file = str(directory.path / OWNERSHIP_FILE)
         problems.extend(Diagnostic(file, i.pointer, i.message) for i in check_ownership(ownership))
     return ownership
 
 
-def read_sla(directory: Path, problems: list[Diagnostic]) -> SlaFile | None:
+def read_sla(directory: RulesDirectory, problems: list[Diagnostic]) -> SlaFile | None:
     """``sla.json`` validated, when the directory has one; its problems appended to ``problems``."""
-    file = directory / SLA_FILE
-    return read_model_file(file, SlaFile, problems) if file.exists() else None
+    return directory.model(SLA_FILE, SlaFile, problems)
 
 
-def _calendar(file: Path, problems: list[Diagnostic]) -> BusinessCalendar:
+def _calendar(directory: RulesDirectory, problems: list[Diagnostic]) -> BusinessCalendar:
     """The ``calendar`` of ``routing.json``, checked as the routing table checks it."""
-    if not file.exists():
+    document = directory.named(ROUTING_FILE)
+    if document is None:
         return BusinessCalendar()
-    document = read_document(file)
     problems.extend(document.problems)
     section = document.document.get("calendar", {}) if isinstance(document.document, dict) else {}
     model, invalid = parse_model(CalendarModel, section, document.file)
