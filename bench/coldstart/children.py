@@ -69,9 +69,10 @@ sys.stdout.write("\\nBENCH " + json.dumps({{"import_ms": (imported - started) * 
 
 
 def runtime_packages() -> Path:
-    """The functions' runtime dependencies in their own directory (installed once per requirements file
-    and list of kept AWS services)."""
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes() + AWS_SERVICES.read_bytes()).hexdigest()[:12]
+    """The functions' runtime dependencies in their own directory (installed once per requirements file,
+    list of kept AWS services and Python version: the wheels of compiled packages are per version)."""
+    key = REQUIREMENTS.read_bytes() + AWS_SERVICES.read_bytes() + sys.implementation.cache_tag.encode()
+    digest = hashlib.sha256(key).hexdigest()[:12]
     target = ROOT / ".tools" / f"coldstart-{digest}"
     if not (target / ".complete").exists():
         print(f"installing functions/requirements.txt into {target} (once)…", file=sys.stderr)
