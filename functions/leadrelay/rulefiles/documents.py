@@ -30,6 +30,7 @@ class RuleDocument:
     text: str = ""
     """The file's text as read (also when it does not parse); empty when it could not be read."""
     readable: bool = True
+    """False when the file could not be read at all (its one problem says why)."""
 
     @property
     def kind(self) -> str | None:
