@@ -11,7 +11,9 @@ and resumed when the handler has served its first event (:func:`resumes_collecti
 :func:`gc.freeze` has moved everything the cold start built into the permanent generation, where
 later collections never look again (CPython's advice for long-lived startup state). Reference
 counting frees ordinary garbage all the while; only reference cycles made during the cold start wait,
-and they are few and bounded by one event. Elsewhere (tests, the CLI, the demo) nothing changes.
+and they are few and bounded by one invocation (the processor's first batch: about 0.4 MB of cycles
+for 1,000 events, and the same traced peak as with the collector running). Elsewhere (tests, the
+CLI, the demo) nothing changes.
 """
 
 from __future__ import annotations
