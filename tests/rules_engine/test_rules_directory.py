@@ -89,7 +89,7 @@ def test_an_empty_file_of_no_kind_does_not_stop_the_engine_files_loading(rules: 
 
 
 def test_a_broken_file_of_another_kind_still_changes_the_version(rules: Path) -> None:
-    before = rules_version(rules)
+    before = rules_version(RulesDirectory.read(rules))
     (rules / "dedup.json").write_text(json.dumps({"kind": "dedup"})[:-1], encoding="utf-8")
 
-    assert rules_version(rules) != before
+    assert rules_version(RulesDirectory.read(rules)) != before

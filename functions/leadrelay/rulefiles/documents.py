@@ -112,11 +112,6 @@ class RulesDirectory:
             raise RuleSetError([Diagnostic(where, "", "no such rules directory")], source=where)
         return cls(directory, tuple(read_document(file) for file in rule_files(directory, recursive=False)))
 
-    @classmethod
-    def of(cls, rules: str | Path | RulesDirectory) -> RulesDirectory:
-        """``rules`` itself when it has been read already, else the directory at that path, read."""
-        return rules if isinstance(rules, RulesDirectory) else cls.read(rules)
-
     @property
     def where(self) -> str:
         """The directory as problems name it."""

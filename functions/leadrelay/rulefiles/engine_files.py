@@ -52,11 +52,10 @@ def engine_documents(
     return chosen, problems
 
 
-def resolved_engine_documents(rules: str | Path | RulesDirectory) -> EngineDocuments:
-    """The scoring and lifecycle documents of the rules directory ``rules`` (a path, or a directory
-    already read), thresholds resolved; raises ``RuleSetError`` for a missing directory, a missing or
-    second file of a kind, an unreadable file or an unknown threshold, each at its file and JSON pointer."""
-    directory = RulesDirectory.of(rules)
+def resolved_engine_documents(directory: RulesDirectory) -> EngineDocuments:
+    """The scoring and lifecycle documents of ``directory``, thresholds resolved; raises ``RuleSetError``
+    for a missing or second file of a kind, an unreadable file or an unknown threshold, each at its file
+    and JSON pointer."""
     where = directory.where
     chosen, problems = engine_documents(directory.of_kinds(ENGINE_KINDS), where)
     if problems:
@@ -73,10 +72,10 @@ def resolved_engine_documents(rules: str | Path | RulesDirectory) -> EngineDocum
     return EngineDocuments(where, (scoring.file, scoring_doc), (lifecycle.file, lifecycle_doc), others)
 
 
-def rules_version(rules: str | Path | RulesDirectory) -> str:
-    """The version the rule set in ``rules`` compiles to (``RuleSet.version``), from its files alone:
+def rules_version(directory: RulesDirectory) -> str:
+    """The version the rule set in ``directory`` compiles to (``RuleSet.version``), from its files alone:
     nothing is checked beyond what :func:`resolved_engine_documents` checks, nothing compiled."""
-    found = resolved_engine_documents(rules)
+    found = resolved_engine_documents(directory)
     return ruleset_version(found.scoring[1], found.lifecycle[1], found.others)
 
 

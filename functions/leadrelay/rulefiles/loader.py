@@ -25,5 +25,6 @@ def load_rules(path: str | Path | RulesDirectory) -> RuleSet:
 
     Raises ``RuleSetError`` listing every problem as ``FILE:JSON-POINTER: message``.
     """
-    found = resolved_engine_documents(path)
+    directory = path if isinstance(path, RulesDirectory) else RulesDirectory.read(path)
+    found = resolved_engine_documents(directory)
     return build_rule_set(found.scoring, found.lifecycle, source=found.where, others=found.others)
