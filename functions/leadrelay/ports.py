@@ -8,9 +8,10 @@ the adapters.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
+
+from msgspec import Struct
 
 if TYPE_CHECKING:  # annotations only: the ingress functions import this module without the core's models
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -188,8 +189,7 @@ class DeadLetterSink(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class EnqueueOutcome:
+class EnqueueOutcome(Struct, frozen=True):
     """Idempotency keys enqueued now, and those already enqueued by an earlier delivery."""
 
     enqueued: tuple[str, ...] = ()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -16,6 +15,7 @@ from leadrelay.engine.decision import Decision
 from leadrelay.pipeline import Outcome
 from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay_tools.local_pipeline import InMemoryDeadLetters
+from msgspec.structs import replace
 
 from tests.pipeline.support import HANAKO, RULES, TARO, FakeClock, make_pipeline, message, page_view
 from tests.plugins.fake_salesforce import InMemorySalesforce
@@ -71,7 +71,7 @@ def test_a_rule_evaluation_error_is_the_engines_and_costs_only_that_persons_even
     sink, clock = InMemoryDeadLetters(), FakeClock()
     broken = BrokenRules(bundle.rules, company="株式会社サンプル商事")
     pipeline = assemble_pipeline(
-        dataclasses.replace(bundle, rules=broken),
+        replace(bundle, rules=broken),
         gateway=fake_salesforce,
         activities=InMemoryActivityStore(),
         dead_letters=sink,

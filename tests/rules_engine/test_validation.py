@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ from leadrelay.engine import RuleSetError
 from leadrelay.engine.diagnostics import Diagnostic
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
 from leadrelay.rulefiles.validate import validate_path
+from msgspec.structs import replace
 
 from tests.rules_engine.builders import lifecycle_doc, rule_set, scoring_doc, write_rules
 
@@ -265,7 +265,7 @@ def _by_pointer(diagnostic: Diagnostic) -> str:
     """``FILE:POINTER: message`` (the line and column left out), or the broken-JSON form."""
     if not diagnostic.pointer:
         return diagnostic.format()
-    return dataclasses.replace(diagnostic, line=None, column=None).format()
+    return replace(diagnostic, line=None, column=None).format()
 
 
 def test_validate_path_reports_every_file_without_raising(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ redrive policy moves the bare canonical event after ``maxReceiveCount`` receives
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct
 from pydantic import ValidationError
 
 from leadrelay.domain.deadletter import (
@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import MessageTypeDef
 
 
-@dataclass(frozen=True)
-class StoredDeadLetter:
+class StoredDeadLetter(Struct, frozen=True):
     """One message in the dead-letter queue, read as an envelope."""
 
     message_id: str
@@ -40,8 +39,7 @@ class StoredDeadLetter:
     body: str
 
 
-@dataclass(frozen=True)
-class EnvelopeReader:
+class EnvelopeReader(Struct, frozen=True):
     """Reads messages; ``source_queue`` and ``max_receive_count`` describe messages the policy moved."""
 
     operations: OperationsConfig

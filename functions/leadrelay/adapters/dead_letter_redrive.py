@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from botocore.exceptions import ClientError
+from msgspec import Struct, field
 
 from leadrelay.adapters.dead_letter_reading import StoredDeadLetter
 from leadrelay.adapters.dead_letters import DeadLetterScan
@@ -54,8 +54,7 @@ class MemorySentLog:
         self._keys.update(keys)
 
 
-@dataclass
-class RedriveReport:
+class RedriveReport(Struct):
     """What a redrive did, message by message."""
 
     redriven: list[str] = field(default_factory=list)

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
+from msgspec.structs import replace
 
 from leadrelay.adapters.dead_letter_reading import EnvelopeReader, StoredDeadLetter, parse_json
 from leadrelay.adapters.ingest_queue import MAX_MESSAGE_BYTES, send_message_batches

@@ -19,7 +19,6 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -33,6 +32,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyPersistenceLayerError,
 )
 from botocore.exceptions import BotoCoreError, ClientError
+from msgspec import Struct, field
 
 from leadrelay.adapters.runs import bounded_runs
 from leadrelay.domain.events import CanonicalEvent
@@ -132,8 +132,7 @@ def send_message_batches(
     return {entry_id: errors.get(entry_id, "not sent") for entry_id in {*pending, *errors}}
 
 
-@dataclass
-class SqsEventQueue:
+class SqsEventQueue(Struct):
     """The ingest queue (``EventQueue``): canonical events in, durably, or :class:`EnqueueError`."""
 
     queue_url: str
@@ -284,8 +283,7 @@ def _mark_duplicate(response: Any, idempotent_data: DataRecord) -> Any:
     return {**response, "duplicate": True} if isinstance(response, dict) else response
 
 
-@dataclass
-class PlainEnqueuer:
+class PlainEnqueuer(Struct):
     """Local mode without an idempotency table: every event is sent (replays are not deduplicated)."""
 
     queue: EventQueue

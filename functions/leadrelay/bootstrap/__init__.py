@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from msgspec import Struct
 
 from leadrelay.domain.events import EventSource
 from leadrelay.ports import (
@@ -37,8 +38,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class Overrides:
+class Overrides(Struct, frozen=True):
     """The parts a test, replay or the demo replaces; ``None`` keeps what the settings configure."""
 
     gateway: SalesforceGateway | None = None

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from leadrelay.adapters import reading_dictionary
 from leadrelay.adapters.activity_store import DynamoDBActivityStore
@@ -49,8 +50,7 @@ from leadrelay.settings import (
 # --- the processor ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ProcessorRuntime:
+class ProcessorRuntime(Struct, frozen=True):
     """The processor's graph: the pipeline, and the time it keeps free at the end of an invocation."""
 
     pipeline: Pipeline
@@ -152,8 +152,7 @@ def assemble_pipeline(
 # --- reading one person back (rules explain --record) ----------------------------------------------
 
 
-@dataclass(frozen=True)
-class RecordReader:
+class RecordReader(Struct, frozen=True):
     """Reads one Lead or Contact and its activity history as the processor would, for explaining."""
 
     gateway: SalesforceGateway

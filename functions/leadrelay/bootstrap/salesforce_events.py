@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from leadrelay.bootstrap import NO_OVERRIDES, Clock, Overrides, utc_now
 from leadrelay.bootstrap.ingress import enqueuer
@@ -16,8 +17,7 @@ from leadrelay.rulefiles.documents import OWNERSHIP_FILE
 from leadrelay.settings import SalesforceEventsSettings
 
 
-@dataclass
-class SalesforceEventsRuntime:
+class SalesforceEventsRuntime(Struct):
     """What the Salesforce-events function needs, built once per execution environment."""
 
     enqueuer: Enqueuer

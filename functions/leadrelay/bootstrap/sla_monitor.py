@@ -5,9 +5,9 @@ Salesforce gateway, the alert ledger in the routing state table, the notifiers a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import boto3
+from msgspec import Struct
 
 from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger
 from leadrelay.adapters.salesforce.sessions import ApiUsage
@@ -22,8 +22,7 @@ from leadrelay.rulefiles.sla_rules import load_sla_rules
 from leadrelay.settings import SlaMonitorSettings
 
 
-@dataclass(frozen=True)
-class SlaMonitorRuntime:
+class SlaMonitorRuntime(Struct, frozen=True):
     """The monitor, the clock it runs on and the time it keeps free at the end of an invocation."""
 
     monitor: SlaMonitor

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from leadrelay.adapters.aws_clients import AwsClients
 from leadrelay.adapters.mapping_files import load_mappings
@@ -15,8 +16,7 @@ from leadrelay.ports import Enqueuer
 from leadrelay.settings import WebhookSettings
 
 
-@dataclass
-class WebhookRuntime:
+class WebhookRuntime(Struct):
     """What the webhook function needs, built once per execution environment."""
 
     mappings: Mapping[str, CompiledMapping]

@@ -15,9 +15,10 @@ alert is lost.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+
+from msgspec import Struct, field
 
 
 class AlertKind(StrEnum):
@@ -53,8 +54,7 @@ HELD_FOR_DIGEST = "held_for_digest"
 """The reason logged for an alert held for its rep's hourly digest."""
 
 
-@dataclass(frozen=True, slots=True)
-class HeldDigest:
+class HeldDigest(Struct, frozen=True):
     """The alerts held for one rep in one clock hour: sent as one digest once the hour is over."""
 
     rep_id: str
@@ -77,8 +77,7 @@ class NotificationError(RuntimeError):
         self.failed = failed
 
 
-@dataclass(frozen=True, slots=True)
-class Alert:
+class Alert(Struct, frozen=True):
     """One alert a rep should get about one lead."""
 
     rep_id: str
@@ -87,8 +86,7 @@ class Alert:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Sent:
+class Sent(Struct, frozen=True):
     """An alert already sent (from the log)."""
 
     rep_id: str
@@ -97,8 +95,7 @@ class Sent:
     at: datetime
 
 
-@dataclass(frozen=True)
-class AlertPolicy:
+class AlertPolicy(Struct, frozen=True):
     """The budget: ``per_rep_per_hour`` single alerts, then a digest; one alert per lead and kind per
     ``per_lead_window``."""
 
@@ -106,8 +103,7 @@ class AlertPolicy:
     per_lead_window: timedelta = timedelta(hours=24)
 
 
-@dataclass(frozen=True)
-class Throttled:
+class Throttled(Struct, frozen=True):
     """What to send now: single alerts, one digest per rep (its alerts), and what was suppressed."""
 
     send: tuple[Alert, ...] = ()

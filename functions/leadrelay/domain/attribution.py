@@ -11,8 +11,9 @@ first or not (it is sorted here), with ``occurred_at`` as an aware datetime or a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.engine.values import as_timestamp
 
@@ -20,16 +21,14 @@ SOURCE_KEYS = ("utm_source", "channel", "source")
 CAMPAIGN_KEYS = ("campaign", "utm_campaign")
 
 
-@dataclass(frozen=True, slots=True)
-class Touch:
+class Touch(Struct, frozen=True):
     """One touch: its source and campaign (None when the activity names none)."""
 
     source: str | None
     campaign: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Attribution:
+class Attribution(Struct, frozen=True):
     """The first and the last touch of a history."""
 
     first: Touch

@@ -15,12 +15,12 @@ shifts the deadline by its hour; Japan has none).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Final
 
 import jpholiday
+from msgspec import Struct, field
 
 HolidayCheck = Callable[[date], bool]
 MAX_DAYS_SEARCHED: Final = 3660
@@ -40,8 +40,7 @@ class Unit(StrEnum):
     BUSINESS_DAYS = "business_days"
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(Struct, frozen=True):
     """A timer's length: ``Span(48, Unit.CALENDAR_HOURS)``, ``Span(5, Unit.BUSINESS_DAYS)``."""
 
     amount: float
@@ -54,8 +53,7 @@ class Span:
             raise ValueError(f"business days are whole days, not {self.amount:g}")
 
 
-@dataclass(frozen=True, slots=True)
-class Closure:
+class Closure(Struct, frozen=True):
     """A closure every year, from one month-day to another inclusive; it may wrap the year (12-29 → 01-03)."""
 
     first: tuple[int, int]
@@ -78,8 +76,7 @@ YEAR_END: Final = Closure((12, 29), (1, 3))
 """年末年始: 29 December to 3 January, the closure most Japanese companies observe."""
 
 
-@dataclass(frozen=True, slots=True)
-class WorkingHours:
+class WorkingHours(Struct, frozen=True):
     """The working day, in the rep's local time (``09:00``–``18:00`` unless configured)."""
 
     start: time = time(9)
@@ -90,8 +87,7 @@ class WorkingHours:
             raise ValueError(f"working hours end ({self.end:%H:%M}) before they start ({self.start:%H:%M})")
 
 
-@dataclass(frozen=True)
-class BusinessCalendar:
+class BusinessCalendar(Struct, frozen=True):
     """Weekends, public holidays, yearly closures and the working day."""
 
     weekend: frozenset[int] = frozenset({5, 6})

@@ -10,7 +10,8 @@ Pure: the lookup itself is an adapter behind :class:`leadrelay.ports.MaDirectory
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.domain.events import CanonicalEvent, EventSource, normalise_email
@@ -28,8 +29,7 @@ ENRICHED_SOURCES = frozenset({EventSource.HUBSPOT, EventSource.MARKETO})
 """The MAs leadrelay can ask for a person by their own id."""
 
 
-@dataclass(frozen=True, slots=True)
-class MaPerson:
+class MaPerson(Struct, frozen=True):
     """What an MA knows of a person: enough to resolve and, if need be, create the Lead."""
 
     ma_id: str

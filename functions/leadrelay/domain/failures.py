@@ -29,9 +29,10 @@ and ``HTTP_<status>`` (:func:`http_status_code`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
+
+from msgspec import Struct
 
 from leadrelay.domain.enrichment import MA_AUTH_FAILED, MA_PERSON_NOT_FOUND, MA_RATE_LIMITED, MA_UNAVAILABLE
 from leadrelay.domain.errors import ErrorDetail
@@ -62,8 +63,7 @@ class ErrorCategory(StrEnum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
-class Classification:
+class Classification(Struct, frozen=True):
     """The class and category of one error."""
 
     error_class: ErrorClass

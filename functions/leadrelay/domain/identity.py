@@ -27,8 +27,9 @@ Precedence, first match wins:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
+
+from msgspec import Struct
 
 from leadrelay.domain.events import CanonicalEvent, Identity, normalise_email
 from leadrelay.domain.failures import UNKNOWN_PERSON
@@ -106,8 +107,7 @@ def fields_for(sobject: PersonObject, wanted: Iterable[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-@dataclass(frozen=True, slots=True)
-class Lookups:
+class Lookups(Struct, frozen=True):
     """What a batch needs looked up: ids per object, e-mails, and external keys."""
 
     lead_ids: tuple[str, ...] = ()
@@ -146,8 +146,7 @@ def converted_contact_ids(leads: Iterable[Mapping[str, Any]]) -> tuple[str, ...]
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(Struct, frozen=True):
     """An existing Lead or Contact an event resolved to."""
 
     sobject: PersonObject
@@ -167,17 +166,15 @@ class Person:
         return Identity(email=self.record.get("Email") or None, salesforce_id=self.record_id).key
 
 
-@dataclass(frozen=True, slots=True)
-class NewLead:
+class NewLead(Struct, frozen=True):
     """An identity with no record yet: a Lead to upsert on ``LR_External_Key__c``."""
 
     key: str
     identity: Identity
-    sobject: PersonObject = field(default="Lead", init=False)
+    sobject: ClassVar[PersonObject] = "Lead"
 
 
-@dataclass(frozen=True, slots=True)
-class Unresolved:
+class Unresolved(Struct, frozen=True):
     """An identity that cannot be tied to anyone; ``code`` is the dead letter's error code."""
 
     reason: str

@@ -10,10 +10,11 @@ and why, in one line for the record's routing-reason field.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from msgspec import Struct
 
 from leadrelay.domain.pools import Absence, Rep, Skip, SkipReason
 from leadrelay.engine.values import as_timestamp
@@ -58,8 +59,7 @@ def zone_info(key: str) -> ZoneInfo:
         return ZoneInfo(TOKYO)
 
 
-@dataclass(frozen=True)
-class UserInfo:
+class UserInfo(Struct, frozen=True):
     """A user as routing needs them."""
 
     user_id: str
@@ -99,8 +99,7 @@ def user_infos(
     return found
 
 
-@dataclass(frozen=True)
-class Routed:
+class Routed(Struct, frozen=True):
     """Where a routed lead went: the owner, the row, how, and each rep skipped and why."""
 
     owner_id: str

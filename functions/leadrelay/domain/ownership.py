@@ -16,10 +16,10 @@ to a field leadrelay does not own).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
+from msgspec import Struct
 from pydantic import Field, StringConstraints
 
 from leadrelay.domain.decision_outputs import DecisionOutputs, FieldName
@@ -161,8 +161,7 @@ class OwnershipMap(RuleFile):
         return next((obj for name, obj in self.objects.items() if name.casefold() == key), None)
 
 
-@dataclass(frozen=True, slots=True)
-class OwnershipIssue:
+class OwnershipIssue(Struct, frozen=True):
     """One contradiction in an ownership map, located by JSON pointer (``/objects/Lead/ma/2``)."""
 
     pointer: str

@@ -16,10 +16,11 @@ capped by the daily limit, so a rep back from leave gets at most ``max_new_per_d
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 if TYPE_CHECKING:  # annotations only: the ingress functions import the ports, never the holiday tables
     from leadrelay.domain.calendar import BusinessCalendar
@@ -43,16 +44,14 @@ class SkipReason(StrEnum):
     OPEN_CAP = "open_cap"
 
 
-@dataclass(frozen=True, slots=True)
-class Absence:
+class Absence(Struct, frozen=True):
     """A period a rep is away (an OutOfOffice record, or leave in the rules file): ``[start, end)``."""
 
     start: datetime
     end: datetime
 
 
-@dataclass(frozen=True)
-class Rep:
+class Rep(Struct, frozen=True):
     """A pool member as Salesforce and the rules know them."""
 
     user_id: str
@@ -62,16 +61,14 @@ class Rep:
     absences: tuple[Absence, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Load:
+class Load(Struct, frozen=True):
     """A rep's load: new MQLs assigned today (their local day) and open MQLs they hold."""
 
     new_today: int = 0
     open_mqls: int = 0
 
 
-@dataclass(frozen=True)
-class PoolRules:
+class PoolRules(Struct, frozen=True):
     """A pool's policy from the rules file."""
 
     strategy: Strategy = Strategy.ROUND_ROBIN
@@ -81,16 +78,14 @@ class PoolRules:
     """Skip reps outside their working hours (business calendar, their time zone)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Skip:
+class Skip(Struct, frozen=True):
     """One rep passed over, and why."""
 
     user_id: str
     reason: SkipReason
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(Struct, frozen=True):
     """The rep chosen (None: nobody eligible — the row's fallback owner takes the lead), who was skipped
     and why, and the pool's credits to save."""
 
@@ -159,8 +154,7 @@ def _unavailable(
     return None
 
 
-@dataclass(frozen=True)
-class PoolState:
+class PoolState(Struct, frozen=True):
     """What a pool remembers between leads, saved with a version for optimistic concurrency.
 
     ``daily`` holds each rep's count of new MQLs on one local day (``(day, count)``; a count of an

@@ -8,16 +8,16 @@ fake evaluates the same filters over its records, and the contract tests hold th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+
+from msgspec import Struct
 
 Scalar = str | int | float | bool | datetime | None
 Operator = Literal["=", "!=", "<", "<=", ">", ">=", "IN", "NOT IN"]
 
 
-@dataclass(frozen=True, slots=True)
-class Filter:
+class Filter(Struct, frozen=True):
     """One condition of a query: ``Filter("LR_SLA_Status__c", "NOT IN", ("Closed", "Met"))``."""
 
     field: str

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class Backoff:
+class Backoff(Struct, frozen=True):
     """How retries are spaced and how many there may be.
 
     ``attempt_time`` is what one more attempt may take (the gateway's request timeout is a safe

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from msgspec import Struct
 from pydantic import Field, StringConstraints, model_validator
 
 from leadrelay.domain.calendar import BusinessCalendar
@@ -120,8 +120,7 @@ class RoutingFile(RuleFile):
     alerts: AlertsModel = AlertsModel()
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(Struct, frozen=True):
     """Which row matched and what it targets (the pool is chosen from afterwards)."""
 
     row_id: str
@@ -131,8 +130,7 @@ class Route:
     """The owner when the target cannot take the lead (the row's, else the file's)."""
 
 
-@dataclass(frozen=True)
-class RoutingTable:
+class RoutingTable(Struct, frozen=True):
     """A compiled routing file."""
 
     file: RoutingFile

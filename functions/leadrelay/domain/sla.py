@@ -15,11 +15,11 @@ took, so running twice (or twice at once, with a conditional write) takes nothin
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Annotated, Literal
 
+from msgspec import Struct
 from pydantic import Field, StringConstraints
 
 from leadrelay.domain.calendar import BusinessCalendar, Span, Unit
@@ -95,8 +95,7 @@ class SlaFile(RuleFile):
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Clock:
+class Clock(Struct, frozen=True):
     """One lead's clock for one policy."""
 
     started_at: datetime
@@ -105,8 +104,7 @@ class Clock:
     """Ids of the timers whose action was already taken."""
 
 
-@dataclass(frozen=True, slots=True)
-class DueAction:
+class DueAction(Struct, frozen=True):
     """An action to take now, and the deadline that made it due."""
 
     policy_id: str

@@ -18,9 +18,10 @@ running twice takes nothing twice. Pure: ``now`` and the owner come in.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
+
+from msgspec import Struct, field
 
 from leadrelay.domain.alerts import Alert, AlertKind
 from leadrelay.domain.calendar import BusinessCalendar
@@ -50,8 +51,7 @@ def clock_fields(sla: SlaOutput) -> tuple[str, str]:
     return sla.started_at, sla.actions
 
 
-@dataclass(frozen=True, slots=True)
-class OpenClock:
+class OpenClock(Struct, frozen=True):
     """One lead's SLA clock as the monitor reads it."""
 
     lead_id: str
@@ -96,8 +96,7 @@ def taken_key(action: DueAction) -> str:
     return f"{action.policy_id}/{action.timer_id}"
 
 
-@dataclass(frozen=True)
-class ClockPlan:
+class ClockPlan(Struct, frozen=True):
     """What to do for one lead: its field changes, the alerts to send, the actions taken."""
 
     lead_id: str

@@ -22,10 +22,11 @@ Every event key of the input ends up in exactly one place per record: in an op, 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from msgspec import Struct, field
 
 from leadrelay.domain.ownership import FieldOwner, ObjectOwnership, OwnershipMap
 from leadrelay.domain.sfvalues import is_blank, salesforce_value, same_value
@@ -79,8 +80,7 @@ def score_reasons_text(trace: Sequence[RuleHit], *, top: int = 5, max_length: in
     return text if len(text) <= max_length else text[: max_length - 1] + "…"
 
 
-@dataclass(frozen=True, slots=True)
-class WriteIntent:
+class WriteIntent(Struct, frozen=True):
     """What one event wants written to one record.
 
     An existing record is addressed by ``record_id``; a record that may not exist yet by
@@ -113,8 +113,7 @@ class SkipReason(StrEnum):
     """Every wanted field belongs to someone else (or the object is not in the ownership map)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SkippedWrite:
+class SkippedWrite(Struct, frozen=True):
     """A record that needs no write, and the events that are therefore done."""
 
     ref: str
@@ -123,8 +122,7 @@ class SkippedWrite:
     reason: SkipReason
 
 
-@dataclass(frozen=True, slots=True)
-class IgnoredField:
+class IgnoredField(Struct, frozen=True):
     """A wanted field dropped because leadrelay does not own it (logged, never written)."""
 
     ref: str
@@ -133,8 +131,7 @@ class IgnoredField:
     owner: FieldOwner | None
 
 
-@dataclass(frozen=True, slots=True)
-class WritePlan:
+class WritePlan(Struct, frozen=True):
     """The writes to make, the records that need none, and the fields left alone."""
 
     ops: tuple[WriteOp, ...] = ()
@@ -142,8 +139,7 @@ class WritePlan:
     ignored: tuple[IgnoredField, ...] = ()
 
 
-@dataclass(slots=True)
-class _Record:
+class _Record(Struct):
     sobject: str
     record_id: str | None
     external_key: str | None

@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.engine.activities import Check, Frame
 from leadrelay.engine.codegen import all_of, any_of
@@ -21,8 +22,7 @@ def never(scope: Any, frame: Frame) -> bool:
     return False
 
 
-@dataclass(frozen=True, slots=True)
-class Compiled:
+class Compiled(Struct, frozen=True):
     """A compiled condition, the values it reads (by label) for the trace, and its source."""
 
     check: Check
@@ -40,8 +40,7 @@ class Compiled:
 NEVER = Compiled(never, (), "False")
 
 
-@dataclass(frozen=True, slots=True)
-class ValueRead:
+class ValueRead(Struct, frozen=True):
     """How a condition reads its value: a getter, and for ``lead.X``-style paths the direct lookup."""
 
     get: Getter

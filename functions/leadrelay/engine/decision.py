@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 
 class RuleHit:
@@ -57,8 +58,7 @@ class RuleHit:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class StageTransition:
+class StageTransition(Struct, frozen=True):
     """A lifecycle move made by one guarded transition."""
 
     rule_id: str
@@ -69,8 +69,7 @@ class StageTransition:
     values: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(Struct, frozen=True):
     """The result of ``RuleSet.evaluate``: scores, stage, transitions and (optionally) a trace.
 
     ``trace`` is ``None`` unless evaluation was asked for one; ``matched_rule_ids`` is

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from msgspec import Struct, field
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(Struct, frozen=True):
     """One problem in one rule file.
 
     ``pointer`` is an RFC 6901 JSON pointer into the file (``/rules/3/when/all/0/op``); it is
@@ -99,8 +99,7 @@ class RuleEvaluationError(RuntimeError):
         super().__init__(f"{file}:{pointer}: rule {rule_id!r} failed: {type(cause).__name__}: {cause}")
 
 
-@dataclass
-class CheckContext:
+class CheckContext(Struct):
     """What a kind's semantic checker gets besides its own model: where to report, and its siblings.
 
     ``documents`` holds the other valid rule files of the same rule set by kind (the scoring

@@ -12,8 +12,9 @@ transitions' conditions inline); each transition also keeps its own check, for e
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.engine.activities import Check, Frame
 from leadrelay.engine.codegen import CodeBuilder, indent, tag
@@ -26,8 +27,7 @@ from leadrelay.engine.paths import Getter
 from leadrelay.engine.values import fold
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledTransition:
+class CompiledTransition(Struct, frozen=True):
     """One guarded transition, compiled."""
 
     id: str
@@ -38,8 +38,7 @@ class CompiledTransition:
     reads: tuple[tuple[str, Reader], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class LifecycleProgram:
+class LifecycleProgram(Struct, frozen=True):
     """A compiled lifecycle file."""
 
     file: str

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.engine.activities import Frame
 from leadrelay.engine.compiled import Compiled, merge_reads
@@ -36,8 +37,7 @@ _FAILED = {"gte": "<", "gt": "≤", "lte": ">", "lt": "≥"}
 _HOLDS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<"}
 
 
-@dataclass(frozen=True, slots=True)
-class TransitionMiss:
+class TransitionMiss(Struct, frozen=True):
     """A stage move the lead could take next but did not, and the conditions that stopped it."""
 
     rule_id: str
@@ -46,8 +46,7 @@ class TransitionMiss:
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleMiss:
+class RuleMiss(Struct, frozen=True):
     """A scoring rule that gave the lead nothing, and why."""
 
     rule_id: str
@@ -55,8 +54,7 @@ class RuleMiss:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Misses:
+class Misses(Struct, frozen=True):
     """The nearest misses of one evaluation."""
 
     transitions: tuple[TransitionMiss, ...]

@@ -13,8 +13,9 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from dataclasses import dataclass
 from typing import Any, Final
+
+from msgspec import Struct
 
 MAX_NESTING: Final = 64
 """Objects and arrays a rule file may nest (the top-level object is level 1)."""
@@ -31,8 +32,7 @@ _BRACKETS: Final = re.compile(r"[^{}\[\]]+")
 _STEP: Final = {"{": 1, "[": 1, "}": -1, "]": -1}
 
 
-@dataclass(frozen=True, slots=True)
-class TooDeep:
+class TooDeep(Struct, frozen=True):
     """Where a file first nests too deeply: JSON pointer, line and column."""
 
     pointer: str
@@ -40,8 +40,7 @@ class TooDeep:
     column: int
 
 
-@dataclass
-class _Frame:
+class _Frame(Struct):
     is_object: bool
     key: str = ""
     index: int = 0

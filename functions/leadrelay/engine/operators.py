@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Final, get_args
+
+from msgspec import Struct
 
 from leadrelay.engine.models import Operator, Window
 from leadrelay.engine.regex_guard import MAX_REGEX_INPUT, UnsafeRegexError, compile_regex
@@ -227,8 +228,7 @@ def _regex(value: Any) -> ValueTest:
     return lambda field: type(field) is str and matches(field)
 
 
-@dataclass(frozen=True, slots=True)
-class OperatorSpec:
+class OperatorSpec(Struct, frozen=True):
     """What one operator of the rule language compiles to: a value test or a time test."""
 
     test: Callable[[Any], ValueTest] | None = None

@@ -9,9 +9,10 @@ the rule author's terms.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
+from msgspec import Struct, field
+from msgspec.structs import replace
 from pydantic import BaseModel, ValidationError
 
 from leadrelay.engine.diagnostics import Diagnostic, pointer
@@ -87,8 +88,7 @@ def parse_model(model: type[ModelT], document: Any, file: str) -> tuple[ModelT |
         ]
 
 
-@dataclass
-class Parsed(Generic[ModelT]):
+class Parsed(Struct, Generic[ModelT]):
     """A validated model, or — when only some items of top-level lists are invalid — a partial one.
 
     A partial model lacks the invalid items (a rule with an unknown operator, say) so that the

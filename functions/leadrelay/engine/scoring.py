@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.engine.activities import Frame
 from leadrelay.engine.activity_walk import walk_lines
@@ -26,8 +27,7 @@ from leadrelay.engine.scoring_rules import CompiledRule, compile_rule
 Hits = list[tuple[int, Any, dict[str, Any]]]
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreSpec:
+class ScoreSpec(Struct, frozen=True):
     """A defined score: its label and bounds."""
 
     name: str
@@ -36,8 +36,7 @@ class ScoreSpec:
     ceiling: float
 
 
-@dataclass(frozen=True, slots=True)
-class ScoringProgram:
+class ScoringProgram(Struct, frozen=True):
     """A compiled scoring file."""
 
     file: str

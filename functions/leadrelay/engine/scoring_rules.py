@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.engine.activities import CompiledSelector
 from leadrelay.engine.bands import check_bands
@@ -30,8 +31,7 @@ _VALUES = "@values@"
 _LN2 = math.log(2)
 
 
-@dataclass(frozen=True, slots=True)
-class ActivityPass:
+class ActivityPass(Struct, frozen=True):
     """What an activities rule asks of the walk over the activities, and where it leaves the result.
 
     The walk counts the activities of ``kinds`` (every kind when None) no older than ``span``
@@ -49,8 +49,7 @@ class ActivityPass:
     decayed: str
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
+class CompiledRule(Struct, frozen=True):
     """One scoring rule, compiled: its lines in the scoring function and how to explain a hit."""
 
     id: str
@@ -86,8 +85,7 @@ def compile_rule(
     return CompiledRule(rule.id, rule.score, at, reads, (tag(index), *lines), built.hit, built.activities)
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
+class _Target(Struct, frozen=True):
     variable: str
     index: int
 
@@ -99,8 +97,7 @@ class _Target:
         ]
 
 
-@dataclass(frozen=True, slots=True)
-class _Built:
+class _Built(Struct, frozen=True):
     lines: list[str]
     hit: MakeHit
     reads: tuple[tuple[str, Reader], ...] = ()

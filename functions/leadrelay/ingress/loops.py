@@ -19,7 +19,8 @@ rule 3 can be checked. Activities and webhook events are never dropped here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.domain.sfids import canonical_id15
@@ -34,8 +35,7 @@ write-back, so it never marks a change as leadrelay's own, and it re-keys an Acc
 _ENTERED_FOLDED = frozenset(name.casefold() for name in ENTERED_KEY_FIELDS)
 
 
-@dataclass(frozen=True, slots=True)
-class LoopGuard:
+class LoopGuard(Struct, frozen=True):
     """Recognises leadrelay's own changes. Build it with :meth:`build`."""
 
     client_name: str = "leadrelay"

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
 import jmespath
 from jmespath.parser import ParsedResult
+from msgspec import Struct
 
 from leadrelay.domain.events import (
     MAX_EMAIL_LENGTH,
@@ -48,8 +48,7 @@ is prefixed to it; see ``MAX_IDEMPOTENCY_KEY_BYTES``)."""
 _IDENTITY_LIMITS = {"email": MAX_EMAIL_LENGTH, "ma_id": MAX_MA_ID_LENGTH}
 
 
-@dataclass(frozen=True, slots=True)
-class Expression:
+class Expression(Struct, frozen=True):
     """A compiled JMESPath expression that remembers its text and the mapping key it came from."""
 
     text: str
@@ -79,8 +78,7 @@ def _maybe(text: str | None, key: str) -> Expression | None:
     return None if text is None else Expression.of(text, key)
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledMapping:
+class CompiledMapping(Struct, frozen=True):
     """A mapping file ready to apply: every expression compiled once."""
 
     spec: MappingFile

@@ -10,8 +10,9 @@ and count it in a metric, and it is never an error.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+from msgspec import Struct, field
 
 from leadrelay.domain.events import CanonicalEvent
 
@@ -59,8 +60,7 @@ class NoticeKind(StrEnum):
     """A webhook event left out by its mapping's ``filter``."""
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(Struct, frozen=True):
     """One delivery (or one record of it) that became no event, and why."""
 
     kind: NoticeKind
@@ -70,8 +70,7 @@ class Notice:
     record_ids: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class IngressResult:
+class IngressResult(Struct, frozen=True):
     """Canonical events to enqueue and notices to log and count."""
 
     events: tuple[CanonicalEvent, ...] = ()

@@ -19,9 +19,10 @@ notices only (logged and counted, never errors). Anything that cannot be read ra
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.domain.events import ActivityType, CanonicalEvent, EventKind, EventSource, Identity
 from leadrelay.ingress.json_body import settled
@@ -44,8 +45,7 @@ ACTIVITY_EVENTS = frozenset({"Lead_Activity__e"})
 COMPLETED_TASK_STATUSES = frozenset({"Completed"})
 
 
-@dataclass(frozen=True, slots=True)
-class SalesforceOptions:
+class SalesforceOptions(Struct, frozen=True):
     """What the parser treats as MA activity and as a completed task, and how wide a re-sync window is."""
 
     activity_events: frozenset[str] = ACTIVITY_EVENTS

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.ingress.results import IngressError
 from leadrelay.ingress.values import optional_text, parse_instant, require_object
 
 
-@dataclass(frozen=True, slots=True)
-class Envelope:
+class Envelope(Struct, frozen=True):
     """The Salesforce record of a delivery, wherever the envelope put it."""
 
     name: str

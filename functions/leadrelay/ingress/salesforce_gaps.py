@@ -21,9 +21,10 @@ for every change event, so a replayed gap is enqueued once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.domain.events import (
     CanonicalEvent,
@@ -97,8 +98,7 @@ def parse_gap(
     return IngressResult.of(events, [notice])
 
 
-@dataclass(frozen=True)
-class _Gap:
+class _Gap(Struct, frozen=True):
     """A gap, overflow or wildcard change event, and the healing events it becomes."""
 
     envelope: Envelope

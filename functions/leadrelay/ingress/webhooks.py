@@ -14,9 +14,10 @@ The checks run in the order a caller can fix them, and each fails with its own
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from msgspec import Struct, field
 
 from leadrelay.ingress.json_body import load_json
 from leadrelay.ingress.mapping import CompiledMapping, map_payload
@@ -27,8 +28,7 @@ DEFAULT_MAX_BODY_BYTES = 1_048_576
 """1 MiB. API Gateway HTTP APIs cap bodies at 10 MB and Lambda's synchronous payload at 6 MB."""
 
 
-@dataclass(frozen=True, slots=True)
-class WebhookRequest:
+class WebhookRequest(Struct, frozen=True):
     """A webhook request as received (the body as raw bytes: signatures cover the exact bytes)."""
 
     provider: str

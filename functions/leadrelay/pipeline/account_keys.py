@@ -10,9 +10,10 @@ the Accounts are read in one query, and each gets a write intent with its match 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.domain.events import RecordChangeType
 from leadrelay.domain.failures import SalesforceCallError
@@ -26,8 +27,7 @@ from leadrelay.pipeline.state import BatchState
 from leadrelay.ports import SalesforceGateway
 
 
-@dataclass
-class StampAccountKeys:
+class StampAccountKeys(Struct):
     """The batch's Account changes: each Account read once and its match keys planned."""
 
     gateway: SalesforceGateway

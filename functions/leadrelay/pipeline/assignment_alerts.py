@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from leadrelay.domain.alerts import Alert, AlertKind, AlertPolicy
 from leadrelay.pipeline.alert_budget import send_claimed
@@ -26,8 +27,7 @@ from leadrelay.ports import AlertLedger, Notifier
 logger = logging.getLogger(__name__)
 
 
-@dataclass
-class AlertAssigned:
+class AlertAssigned(Struct):
     """Tells each rep about the MQLs this batch assigned to them (after ``write``)."""
 
     ledger: AlertLedger

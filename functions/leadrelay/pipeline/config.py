@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from leadrelay.domain.retry import Backoff
 
 
-@dataclass(frozen=True)
-class PipelineConfig:
+class PipelineConfig(Struct, frozen=True):
     """Tunables of the pipeline (the handler fills them from ``Settings``)."""
 
     max_receive_count: int = 5

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+from msgspec import Struct
 
 from leadrelay.domain.errors import ErrorDetail
 from leadrelay.pipeline.retrying import Retrier
@@ -13,8 +14,7 @@ from leadrelay.pipeline.state import BatchState
 from leadrelay.pipeline.writing import Failure
 
 
-@dataclass(frozen=True)
-class StepContext:
+class StepContext(Struct, frozen=True):
     """What every step of one invocation shares: the retry budget and the clock."""
 
     retrier: Retrier

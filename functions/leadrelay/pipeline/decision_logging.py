@@ -11,7 +11,8 @@ decision goes unlogged.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from leadrelay.domain.decision_log import (
     DecisionEntry,
@@ -32,8 +33,7 @@ from leadrelay.ports import DecisionLog
 logger = logging.getLogger(__name__)
 
 
-@dataclass
-class LogDecisions:
+class LogDecisions(Struct):
     """Append the batch's applied decisions to the decision log (one object per batch)."""
 
     log: DecisionLog

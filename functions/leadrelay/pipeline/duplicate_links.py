@@ -13,7 +13,8 @@ and the flagged Lead's score and reasons already put it in the review queue.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from leadrelay.domain.matching.linking import POTENTIAL_DUPLICATE
 from leadrelay.domain.writes import WriteKind, WriteOp
@@ -26,8 +27,7 @@ logger = logging.getLogger(__name__)
 NEW_PREFIX = "new:"
 
 
-@dataclass
-class LinkBatchDuplicates:
+class LinkBatchDuplicates(Struct):
     """Each new Lead flagged as a candidate of another new Lead of the batch gets that Lead's id."""
 
     gateway: SalesforceGateway

@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from msgspec import Struct, field
 
 from leadrelay.domain.enrichment import (
     MaDirectoryError,
@@ -39,8 +40,7 @@ CACHE_SIZE = 10_000
 """People kept per execution environment (least recently used go first)."""
 
 
-@dataclass
-class Enrichment:
+class Enrichment(Struct):
     """The batch's events with what the MAs said: enriched events, failed lookups, unknown people."""
 
     events: dict[str, CanonicalEvent]

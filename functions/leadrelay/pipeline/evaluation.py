@@ -8,9 +8,10 @@ included) and the event itself; the write planner then coalesces the intents int
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct, field
 
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.domain.identity import NewLead, Person, new_lead_fields
@@ -20,8 +21,7 @@ from leadrelay.engine.decision import Decision
 from leadrelay.ports import Rules
 
 
-@dataclass
-class PersonEvaluation:
+class PersonEvaluation(Struct):
     """The intents for one person and the decision behind each event."""
 
     intents: list[WriteIntent] = field(default_factory=list)

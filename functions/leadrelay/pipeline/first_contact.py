@@ -16,8 +16,9 @@ start (the lead's routing, in the MQL hand-off's write) to the contact is kept o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
+
+from msgspec.structs import replace
 
 from leadrelay.domain.decision_outputs import SlaOutput
 from leadrelay.domain.events import CanonicalEvent, EventKind, RecordChangeType

@@ -10,7 +10,8 @@ fails its event like any write (it comes back; the upsert key keeps it single).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from msgspec import Struct
+from msgspec.structs import replace
 
 from leadrelay.domain.ownership import OwnershipMap
 from leadrelay.domain.writeplan import WriteIntent, plan_writes
@@ -20,8 +21,7 @@ from leadrelay.pipeline.writing import write_with_retries
 from leadrelay.ports import SalesforceGateway
 
 
-@dataclass
-class WriteFollowUps:
+class WriteFollowUps(Struct):
     """Write the batch's follow-up Tasks, each naming its lead (after ``write``)."""
 
     gateway: SalesforceGateway

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.domain.events import CanonicalEvent, Identity, RecordChangeType
@@ -41,8 +42,7 @@ TASK_FIELDS = ("WhoId", "Status", "IsClosed")
 _REREAD = {"Lead": RecordChangeType.LEAD_UPDATED, "Contact": RecordChangeType.CONTACT_UPDATED}
 
 
-@dataclass
-class HealGaps:
+class HealGaps(Struct):
     """Re-sync windows → re-reads of their records; Tasks to re-read → ``task_completed`` or nothing."""
 
     gateway: SalesforceGateway

@@ -13,8 +13,9 @@ routed in this batch is skipped: the MQL-assigned alert already tells its new ow
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from leadrelay.domain.alerts import Alert, AlertKind, AlertPolicy
 from leadrelay.domain.identity import Person
@@ -28,8 +29,7 @@ from leadrelay.ports import AlertLedger, Notifier
 logger = logging.getLogger(__name__)
 
 
-@dataclass
-class AlertHotLeads:
+class AlertHotLeads(Struct):
     """Tells owners about their leads that turned hot in this batch (after ``write``)."""
 
     table: RoutingTable

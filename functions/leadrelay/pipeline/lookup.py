@@ -8,9 +8,10 @@ look-back, so explaining a record shows exactly what the processor would decide 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.domain.identity import Person, PersonObject, object_of_id
 from leadrelay.pipeline.fields import PERSON_OBJECTS, PersonFields
@@ -21,8 +22,7 @@ class RecordNotFoundError(LookupError):
     """No Lead or Contact has the id or e-mail asked for; the message says which."""
 
 
-@dataclass(frozen=True)
-class PersonContext:
+class PersonContext(Struct, frozen=True):
     """A person as the rules see them: the record, its activity history and the evaluation context."""
 
     person: Person

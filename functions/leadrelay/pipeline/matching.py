@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.domain.dedup_rules import Outcome
 from leadrelay.domain.events import CanonicalEvent
@@ -72,8 +73,7 @@ CORPORATE_NUMBER_FIELD = KEY_FIELDS["corporate_number"]
 PERSON_PAIRS: tuple[tuple[PersonObject, str], ...] = (("Lead", "lead_lead"), ("Contact", "lead_contact"))
 
 
-@dataclass
-class MatchPeople:
+class MatchPeople(Struct):
     """New people matched to existing Leads and Contacts, Leads to Accounts, match keys stamped."""
 
     gateway: SalesforceGateway

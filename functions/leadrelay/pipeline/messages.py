@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from msgspec import Struct, field
 from pydantic import ValidationError
 
 from leadrelay.domain.deadletter import DeadLetter
@@ -16,8 +16,7 @@ from leadrelay.domain.events import CanonicalEvent, parse_canonical_event
 from leadrelay.domain.failures import INVALID_EVENT
 
 
-@dataclass(frozen=True, slots=True)
-class InboundMessage:
+class InboundMessage(Struct, frozen=True):
     """One SQS message of the batch: its body and how often SQS has delivered it."""
 
     message_id: str
@@ -39,8 +38,7 @@ class Outcome(StrEnum):
     """A transient failure: report it as a batch-item failure so SQS delivers it again."""
 
 
-@dataclass(frozen=True, slots=True)
-class MessageResult:
+class MessageResult(Struct, frozen=True):
     """The outcome of one message, with the event it carried and the error code of a failure."""
 
     message_id: str
@@ -49,8 +47,7 @@ class MessageResult:
     error_code: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class BatchTally:
+class BatchTally(Struct, frozen=True):
     """What a batch did to the funnel, counted over the events it applied (for the processor's metrics)."""
 
     entered: Mapping[str, int] = field(default_factory=dict)
@@ -63,8 +60,7 @@ class BatchTally:
     the contact."""
 
 
-@dataclass(frozen=True, slots=True)
-class BatchReport:
+class BatchReport(Struct, frozen=True):
     """The outcome of every message of a batch, by message id."""
 
     results: Mapping[str, MessageResult] = field(default_factory=dict)

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.domain.failures import ACTIVITY_STORE_ERROR, SalesforceCallError
@@ -41,8 +43,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_ROUNDS = 3
 
 
-@dataclass
-class ReconcileHistories:
+class ReconcileHistories(Struct):
     """Write again the people whose history another invocation extended while this one worked."""
 
     activities: ActivityStore

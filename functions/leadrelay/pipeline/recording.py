@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct, field
 
 from leadrelay.domain.errors import ErrorDetail, ErrorSource
 from leadrelay.domain.events import CanonicalEvent, EventKind
@@ -24,8 +25,7 @@ logger = logging.getLogger(__name__)
 Target = tuple[Person | NewLead, list[CanonicalEvent]]
 
 
-@dataclass
-class Recorded:
+class Recorded(Struct):
     """Each person's history, and the events the store failed (by idempotency key)."""
 
     histories: dict[str, list[dict[str, Any]]] = field(default_factory=dict)

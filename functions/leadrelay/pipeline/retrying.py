@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TypeVar
+
+from msgspec import Struct, field
 
 from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import OUT_OF_TIME, SalesforceCallError
@@ -14,8 +15,7 @@ from leadrelay.domain.retry import Backoff
 T = TypeVar("T")
 
 
-@dataclass
-class Retrier:
+class Retrier(Struct):
     """Waits between attempts while the invocation has time for another one.
 
     ``remaining`` returns the seconds the invocation may still use (the Lambda context's remaining

@@ -13,10 +13,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from leadrelay.domain.attribution import attribution
 from leadrelay.domain.decision_outputs import DecisionOutputs, SlaOutput
@@ -46,8 +48,7 @@ from leadrelay.ports import PoolStates, SalesforceGateway
 logger = logging.getLogger(__name__)
 
 
-@dataclass
-class RouteLeads:
+class RouteLeads(Struct):
     """Owners for the leads that enter the routed stage, with the hand-off fields."""
 
     table: RoutingTable

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from leadrelay.domain.deadletter import DeadLetter, OperationsConfig, dead_letter_for, unreadable_event
 from leadrelay.domain.errors import ErrorDetail
@@ -28,8 +29,7 @@ from leadrelay.ports import ActivityStore, DeadLetterSink
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class LetterWriter:
+class LetterWriter(Struct, frozen=True):
     """Builds dead-letter envelopes with the pipeline's owners and versions."""
 
     operations: OperationsConfig
@@ -76,8 +76,7 @@ class LetterWriter:
         )
 
 
-@dataclass
-class Settler:
+class Settler(Struct):
     """Turns a batch's state into outcomes, dead letters and applied markers."""
 
     activities: ActivityStore

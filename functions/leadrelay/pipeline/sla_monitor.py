@@ -25,9 +25,10 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
+
+from msgspec import Struct, field
 
 from leadrelay.domain.alerts import Alert, AlertPolicy, NotificationError
 from leadrelay.domain.calendar import BusinessCalendar, Unit
@@ -51,8 +52,7 @@ from leadrelay.ports import AlertLedger, DecisionLog, Notifier, SalesforceGatewa
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class MonitorReport:
+class MonitorReport(Struct, frozen=True):
     """What one run did (logged and published as metrics by the handler)."""
 
     open_clocks: int = 0
@@ -72,8 +72,7 @@ class MonitorReport:
     """Actions appended to the decision log."""
 
 
-@dataclass
-class SlaMonitor:
+class SlaMonitor(Struct):
     """The monitor over the ports: the org, the alert ledger and the notifier."""
 
     policies: Sequence[Policy]

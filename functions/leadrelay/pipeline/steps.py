@@ -10,9 +10,11 @@ stage (SLA timers) is a new step in :func:`standard_steps`, not an edit inside a
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from leadrelay.domain.duplicates import link_to_duplicate, without_taken_key
 from leadrelay.domain.errors import ErrorDetail, ErrorSource
@@ -54,8 +56,7 @@ class ParseMessages:
                 batch.add_event(message, parsed)
 
 
-@dataclass
-class EnrichFromMa:
+class EnrichFromMa(Struct):
     """Events that name their person by MA id only get the MA's e-mail (HubSpot, Marketo)."""
 
     enricher: MaEnricher
@@ -72,8 +73,7 @@ class EnrichFromMa:
         batch.not_found.update(enrichment.not_found)
 
 
-@dataclass
-class ResolveIdentities:
+class ResolveIdentities(Struct):
     """Each event's person: a Lead or Contact found by one query per object and key, or a new Lead."""
 
     gateway: SalesforceGateway
@@ -103,8 +103,7 @@ class ResolveIdentities:
         batch.targets = list(targets.values())
 
 
-@dataclass
-class RecordActivities:
+class RecordActivities(Struct):
     """This batch's activities stored under their person; each person's history read back."""
 
     activities: ActivityStore
@@ -123,8 +122,7 @@ class RecordActivities:
         batch.histories = recorded.histories
 
 
-@dataclass
-class EvaluateRules:
+class EvaluateRules(Struct):
     """The rules on each person, event by event in the order they happened: decisions and intents."""
 
     rules: Rules
@@ -165,8 +163,7 @@ class EvaluateRules:
             batch.intents.extend(evaluation.intents)
 
 
-@dataclass
-class PlanWrites:
+class PlanWrites(Struct):
     """The intents coalesced into writes: only changed, leadrelay-owned fields, one op per record."""
 
     ownership: OwnershipMap
@@ -180,8 +177,7 @@ class PlanWrites:
                 batch.writes[key] = op
 
 
-@dataclass
-class WriteToSalesforce:
+class WriteToSalesforce(Struct):
     """The plan written in sObject Collections, transient failures retried while time allows."""
 
     gateway: SalesforceGateway

@@ -13,8 +13,9 @@ Retrying is safe because every op is idempotent: updates set absolute values, an
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
+
+from msgspec import Struct, field
 
 from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import Classification, classify, classify_all
@@ -26,8 +27,7 @@ NO_ERROR_CODE = "UNKNOWN_FAILURE"
 """Stands in for the error of a failed result that carried none."""
 
 
-@dataclass(frozen=True, slots=True)
-class Failure:
+class Failure(Struct, frozen=True):
     """Why events could not be applied: the error of the last attempt and its classification."""
 
     error: ErrorDetail
@@ -60,8 +60,7 @@ class Failure:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class WriteOutcome:
+class WriteOutcome(Struct, frozen=True):
     """The final answer per op ref: a result or a failure."""
 
     succeeded: dict[str, WriteResult]

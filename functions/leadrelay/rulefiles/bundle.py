@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +23,13 @@ from leadrelay.rulefiles.dedup_loading import DEDUP_FILE, match_rules_from
 from leadrelay.rulefiles.documents import ROUTING_FILE, RulesDirectory
 from leadrelay.rulefiles.loader import load_rules
 from leadrelay.rulefiles.sla_rules import read_ownership, read_sla
+from msgspec import Struct
 
 OPERATIONS_FILE = "operations.json"
 _LEAD_PATH = re.compile(r"\blead\.([A-Za-z][A-Za-z0-9_]*)")
 
 
-@dataclass(frozen=True)
-class RuleBundle:
+class RuleBundle(Struct, frozen=True):
     """The loaded rules directory: the compiled rule set, the ownership map and the dead-letter owners."""
 
     rules: RuleSet

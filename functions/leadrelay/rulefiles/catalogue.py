@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from leadrelay.rulefiles.standard_fields import STANDARD_FIELDS
+from msgspec import Struct, field
 
 PERSON_OBJECTS = ("Lead", "Contact")
 """The objects the evaluation context's ``lead`` is read from (a Contact beats an unconverted Lead)."""
@@ -25,8 +25,7 @@ class CatalogueError(ValueError):
     """A field list or DX project that cannot be read; the message names the file."""
 
 
-@dataclass(frozen=True)
-class FieldCatalogue:
+class FieldCatalogue(Struct, frozen=True):
     """Object API name → the API names of its fields."""
 
     objects: Mapping[str, frozenset[str]] = field(default_factory=dict)

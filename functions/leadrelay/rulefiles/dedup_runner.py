@@ -9,7 +9,6 @@ files (``leadrelay rules test``, the benchmark) and ``load_match_rules`` (from
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from leadrelay.rulefiles.dedup_loading import DEDUP_FILE, load_match_rules
 from leadrelay.rulefiles.dedupcases import DedupExpectation, DedupTestFile
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
 from leadrelay.rulefiles.reading import read_models
+from msgspec import Struct
 
 __all__ = [  # load_match_rules and DEDUP_FILE live in dedup_loading; kept importable from here
     "DEDUP_FILE",
@@ -30,8 +30,7 @@ __all__ = [  # load_match_rules and DEDUP_FILE live in dedup_loading; kept impor
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class DedupCaseResult:
+class DedupCaseResult(Struct, frozen=True):
     """One case: the decision (A against B) and what differs from the expectation."""
 
     file: str

@@ -5,12 +5,12 @@ many loaders look at it."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from leadrelay.engine.diagnostics import Diagnostic, RuleSetError, pointer
 from leadrelay.engine.nesting import TOO_DEEP, too_deep_in_text
+from msgspec import Struct
 from pydantic import BaseModel, ValidationError
 
 OWNERSHIP_FILE = "ownership.json"
@@ -20,8 +20,7 @@ SLA_FILE = "sla.json"
 M = TypeVar("M", bound=BaseModel)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDocument:
+class RuleDocument(Struct, frozen=True):
     """One rule file read from disk: its display name, parsed JSON (None if broken) and read problems."""
 
     file: str
@@ -93,8 +92,7 @@ def validated(document: RuleDocument, model: type[M], problems: list[Diagnostic]
         return None
 
 
-@dataclass(frozen=True)
-class RulesDirectory:
+class RulesDirectory(Struct, frozen=True):
     """A rules directory read once: each rule file in it (not in its subdirectories), read and parsed."""
 
     path: Path

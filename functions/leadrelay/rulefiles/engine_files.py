@@ -6,7 +6,6 @@ hashes (:func:`rules_version`, for a function that needs the version and not the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +14,10 @@ from leadrelay.engine.version import ruleset_version
 from leadrelay.rulefiles.documents import RuleDocument, RulesDirectory
 from leadrelay.rulefiles.reading import ENGINE_KINDS
 from leadrelay.rulefiles.thresholds import defined_thresholds, resolve
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class EngineDocuments:
+class EngineDocuments(Struct, frozen=True):
     """The scoring and lifecycle documents as ``(file, document)`` with thresholds resolved, and the
     directory's other rule documents by file name."""
 

@@ -9,7 +9,6 @@ model and a ``CheckContext`` (report with ``ctx.error(pointer, message)`` /
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from leadrelay.domain.deadletter import OperationsConfig, check_operations_file
@@ -27,13 +26,13 @@ from leadrelay.rulefiles.dedupcases import DedupTestFile, check_dedup_tests
 from leadrelay.rulefiles.routingcases import RoutingTestFile, check_routing_tests
 from leadrelay.rulefiles.rulecase_checks import check_rule_tests
 from leadrelay.rulefiles.rulecases import RuleTestFile
+from msgspec import Struct
 from pydantic import BaseModel
 
 Checker = Callable[[Any, CheckContext], None]
 
 
-@dataclass(frozen=True, slots=True)
-class KindSpec:
+class KindSpec(Struct, frozen=True):
     """A kind of rule file: its model (which also generates its JSON Schema) and optional checker."""
 
     model: type[BaseModel]

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 
 from leadrelay.engine.diagnostics import Diagnostic, pointer
+from msgspec import Struct
+from msgspec.structs import replace
 
 Position = tuple[int, int]
 
 
-@dataclass
-class _Frame:
+class _Frame(Struct):
     at: str
     is_object: bool
     index: int = 0

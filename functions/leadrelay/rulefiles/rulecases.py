@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import Diagnostic, pointer
 from leadrelay.engine.file_models import RuleFile, Strict
+from msgspec import Struct, field
 from pydantic import AwareDatetime, Field
 
 POINTS_TOLERANCE = 0.01
@@ -73,8 +73,7 @@ class RuleTestFile(RuleFile):
     cases: list[RuleTestCase] = Field(min_length=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Difference:
+class Difference(Struct, frozen=True):
     """One way the actual decision differs from the expectation."""
 
     what: str
@@ -179,8 +178,7 @@ class Evaluator(Protocol):
     def evaluate(self, context: Mapping[str, Any], *, now: datetime, trace: bool = False) -> Decision: ...
 
 
-@dataclass(frozen=True, slots=True)
-class CaseResult:
+class CaseResult(Struct, frozen=True):
     """The outcome of one case."""
 
     file: str
@@ -208,8 +206,7 @@ class CaseResult:
         return entry
 
 
-@dataclass
-class RuleTestReport:
+class RuleTestReport(Struct):
     """Every case's outcome, plus the test files that could not be read (they count as failures)."""
 
     ruleset_version: str

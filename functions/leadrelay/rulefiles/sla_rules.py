@@ -11,7 +11,6 @@ and JSON pointer; the other files are the processor's to check (and ``leadrelay 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leadrelay.domain.calendar import BusinessCalendar
@@ -22,10 +21,11 @@ from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
 from leadrelay.engine.parsing import parse_model
 from leadrelay.rulefiles.documents import OWNERSHIP_FILE, ROUTING_FILE, SLA_FILE, RulesDirectory
 from leadrelay.rulefiles.engine_files import rules_version
+from msgspec import Struct
+from msgspec.structs import replace
 
 
-@dataclass(frozen=True)
-class SlaRules:
+class SlaRules(Struct, frozen=True):
     """The rules the SLA monitor keeps time and writes by."""
 
     ownership: OwnershipMap

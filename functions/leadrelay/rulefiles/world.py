@@ -8,10 +8,11 @@ an optional field list exported from the org), so checking stays free of I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 
 from leadrelay.domain.events import ActivityType, CanonicalEvent, EventSource
 from leadrelay.rulefiles.catalogue import FieldCatalogue, standard_catalogue
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 ACTIVITY_KEYS = ("id", "type", "occurred_at", "source")
 """What every activity record has (``CanonicalEvent.activity_record``)."""
@@ -44,8 +45,7 @@ PAYLOAD_FIELDS: Mapping[str, frozenset[str]] = {
 Engagement webhooks are templates the admin writes, so their keys are not checked)."""
 
 
-@dataclass(frozen=True)
-class World:
+class World(Struct, frozen=True):
     """What rule files may name: record fields, activity types and fields, event fields, payload keys."""
 
     catalogue: FieldCatalogue = field(default_factory=standard_catalogue)

@@ -13,7 +13,7 @@ import marshal
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from hashlib import blake2b
 from typing import Any
 
@@ -22,6 +22,7 @@ from leadrelay.domain.matching.email import EmailKey
 from leadrelay.domain.matching.person import PersonName
 from leadrelay.domain.matching.phone import PhoneKey
 from leadrelay.domain.matching.record import MatchRecord
+from msgspec.structs import astuple
 
 INDEX_BITS = 23
 MAX_RECORDS = 1 << INDEX_BITS

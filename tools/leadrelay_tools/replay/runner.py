@@ -10,7 +10,6 @@ A transient failure is delivered again, as SQS would, until the pipeline applies
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from leadrelay.pipeline import InboundMessage, Outcome, Pipeline
 from leadrelay.ports import EnqueueOutcome, Enqueuer
 from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay.settings import ProcessorSettings, SalesforceEventsSettings, Settings, WebhookSettings
+from msgspec.structs import replace
 
 from leadrelay_tools.local_pipeline import InMemoryDeadLetters
 from leadrelay_tools.replay.invocation import (
@@ -64,12 +64,10 @@ def recording_pipeline(
         processor, load_rule_bundle(settings.rules_path).ownership
     )
     recorder = RecordingGateway(gateway, dry_run=dry_run)
-    seams = dataclasses.replace(overrides, gateway=recorder)
+    seams = replace(overrides, gateway=recorder)
     if dry_run:
         activities = overrides.activities or processor_root.activity_store(processor)
-        seams = dataclasses.replace(
-            seams, activities=DryRunActivities(activities), dead_letters=InMemoryDeadLetters()
-        )
+        seams = replace(seams, activities=DryRunActivities(activities), dead_letters=InMemoryDeadLetters())
     return build_pipeline(settings, seams), recorder
 
 
@@ -203,7 +201,7 @@ class Replayer:
                 result = report.result_of(message.message_id)
                 number, source, event = origin[message.message_id]
                 if result.outcome is Outcome.RETRY:
-                    again.append(dataclasses.replace(message, receive_count=message.receive_count + 1))
+                    again.append(replace(message, receive_count=message.receive_count + 1))
                     continue
                 reason = ""
                 changes = describe_writes(self.recorder.take(event.idempotency_key)) or "nothing to write"

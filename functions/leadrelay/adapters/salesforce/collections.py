@@ -8,8 +8,9 @@ and, for upserts, one external id field — and cut into requests of at most 200
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.adapters.salesforce.errors import error_from_body
 from leadrelay.adapters.salesforce.soql import check_field, check_sobject
@@ -17,8 +18,7 @@ from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.writes import MAX_COLLECTION_SIZE, WriteKind, WriteOp, WriteResult, request_groups
 
 
-@dataclass(frozen=True)
-class CollectionRequest:
+class CollectionRequest(Struct, frozen=True):
     """One sObject Collections call: path, method, body and the ops it carries (in body order)."""
 
     path: str

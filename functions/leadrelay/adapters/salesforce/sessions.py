@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import requests
+from msgspec import Struct
 from simple_salesforce.api import Salesforce
 
 from leadrelay.adapters.salesforce.auth import SalesforceCredentials, SalesforceSession, login
@@ -53,8 +53,7 @@ def rest_client(session: SalesforceSession, api_version: str, http: requests.Ses
     return sf
 
 
-@dataclass(frozen=True)
-class ApiUsage:
+class ApiUsage(Struct, frozen=True):
     """The org's API requests used and allowed in the rolling 24 hours (``Sforce-Limit-Info``)."""
 
     used: int

@@ -7,8 +7,9 @@
 """
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+
+from msgspec import Struct
 
 from leadrelay.domain.matching.readings import romaji
 from leadrelay.domain.matching.text import compact, fold
@@ -102,8 +103,7 @@ _VOWELS = re.compile(r"[aeiouh]+")
 _REPEATS = re.compile(r"(.)\1+")
 
 
-@dataclass(frozen=True, slots=True)
-class CompanyName:
+class CompanyName(Struct, frozen=True):
     """A company name without its legal form, and its keys."""
 
     name: str

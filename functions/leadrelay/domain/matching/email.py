@@ -6,7 +6,8 @@ domain (gmail.com, yahoo.co.jp, docomo.ne.jp …) says nothing about the company
 """
 
 import unicodedata
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from leadrelay.domain.matching import Strength
 
@@ -109,8 +110,7 @@ _SECOND_LEVEL = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class EmailKey:
+class EmailKey(Struct, frozen=True):
     """A normalised address and what it says about the person and the company."""
 
     address: str

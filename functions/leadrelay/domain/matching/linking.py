@@ -19,8 +19,9 @@ routing table's ``account_owner`` target reads. Every comparison lands in the de
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.domain.dedup_rules import Outcome
 from leadrelay.domain.identity import id15
@@ -39,8 +40,7 @@ TRACE_SCORE = "dedup"
 _RANK = {Outcome.MATCH: 2, Outcome.CANDIDATE: 1, Outcome.DISTINCT: 0}
 
 
-@dataclass(frozen=True, slots=True)
-class Compared:
+class Compared(Struct, frozen=True):
     """One existing record compared with the incoming one, under a pair's rules."""
 
     pair: str

@@ -11,9 +11,10 @@ which level, with the similarity and the weight) and the rule that decided. Pure
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from itertools import product
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.domain.dedup_rules import (
     MISSING,
@@ -31,8 +32,7 @@ from leadrelay.domain.matching.record import DEFAULT_COLUMNS, MatchRecord, featu
 from leadrelay.engine.diagnostics import CheckContext, RuleSetError, errors_only
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(Struct, frozen=True):
     """How one comparison came out: its level, the similarity (fuzzy methods) and the weight added."""
 
     comparison: str
@@ -46,8 +46,7 @@ class Reason:
         return f"{self.comparison} {self.level}{measured} {self.weight:+g}"
 
 
-@dataclass(frozen=True, slots=True)
-class MatchDecision:
+class MatchDecision(Struct, frozen=True):
     """The outcome for two records, the summed weight, the reasons and the deciding rule (if any)."""
 
     outcome: Outcome
@@ -78,15 +77,13 @@ class MatchDecision:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _Compiled:
+class _Compiled(Struct, frozen=True):
     id: str
     measure: Measure
     weights: Mapping[str, float]
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
+class _Rule(Struct, frozen=True):
     id: str
     when: tuple[tuple[int, frozenset[str]], ...]
     outcome: Outcome
@@ -114,8 +111,7 @@ def blocking_part(record: MatchRecord, part: str) -> tuple[str, ...]:
     return (key,) if key else ()
 
 
-@dataclass(frozen=True)
-class PairMatcher:
+class PairMatcher(Struct, frozen=True):
     """One pair's compiled rules: the blocking keys of a record, and the decision for two records."""
 
     name: str
@@ -156,8 +152,7 @@ class PairMatcher:
         return MatchDecision(outcome, score, tuple(reasons))
 
 
-@dataclass(frozen=True)
-class MatchRules:
+class MatchRules(Struct, frozen=True):
     """The compiled ``dedup`` file: each pair's matcher and each object's columns."""
 
     pairs: Mapping[str, PairMatcher]

@@ -6,15 +6,15 @@ family in capitals (YAMADA Taro, Taro YAMADA); ``Yamada, Taro`` is family-first.
 name in both orders, so two spellings match when their keys intersect, whatever the order.
 """
 
-from dataclasses import dataclass
 from functools import lru_cache
+
+from msgspec import Struct
 
 from leadrelay.domain.matching.readings import romaji
 from leadrelay.domain.matching.text import tokens
 
 
-@dataclass(frozen=True, slots=True)
-class PersonName:
+class PersonName(Struct, frozen=True):
     """A folded name, its family and given parts when decidable, and its order-insensitive keys."""
 
     name: str

@@ -8,9 +8,9 @@ companies reserve for their main line). Mobiles and other direct lines are mediu
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 import phonenumbers
+from msgspec import Struct
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
 from leadrelay.domain.matching import Strength
@@ -20,8 +20,7 @@ _SWITCHBOARD_WORDS = re.compile(r"代表|main|switchboard", re.IGNORECASE)
 _TOLL_FREE = (PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.UAN)
 
 
-@dataclass(frozen=True, slots=True)
-class PhoneKey:
+class PhoneKey(Struct, frozen=True):
     """A number in E.164, its stripped extension, and whether it is a switchboard."""
 
     e164: str

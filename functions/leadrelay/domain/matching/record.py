@@ -8,9 +8,10 @@ default, per object); ``features`` turns one record (a dict of column → value)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from msgspec import Struct
 
 from leadrelay.domain.matching.company import CompanyName, normalise_company
 from leadrelay.domain.matching.corporate_number import normalise_corporate_number
@@ -67,8 +68,7 @@ DEFAULT_COLUMNS: dict[str, dict[str, list[str]]] = {
 """Where each match field is read from when the rules file maps no columns: Salesforce API names."""
 
 
-@dataclass(frozen=True, slots=True)
-class MatchRecord:
+class MatchRecord(Struct, frozen=True):
     """One record's raw values by match field and its normalised keys."""
 
     values: Mapping[str, str]
