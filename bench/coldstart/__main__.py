@@ -7,7 +7,8 @@ into ``.tools/coldstart-<hash>`` (no dev tools on the path: the dev environment'
 user paths), with ``AWS_LAMBDA_FUNCTION_NAME`` set as Lambda sets it (so the garbage collector is
 paused until the first event is served: ``leadrelay/handlers/cold_start.py``). The event's I/O goes
 to stand-ins this process starts: moto's server (SQS, DynamoDB, through ``AWS_ENDPOINT_URL``) and the
-local org over HTTPS. Each child reports the time to import the
+local org over HTTPS, logged in to with the JWT bearer flow a deployment uses by default (its RS256
+signing key is parsed in the cold start). Each child reports the time to import the
 handler, to serve the event, its CPU time to the answer (user + system, less sensitive to other
 processes than wall time; the least of the repeats) and its own peak RSS (``VmHWM``); the cold start
 is the time from this process spawning it to the answer (a Lambda environment does not exit after
@@ -47,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from leadrelay.adapters.salesforce.auth import AuthFlow
 from leadrelay_tools.localorg import LocalOrg
 from leadrelay_tools.replay.environ import patched_environ
 from leadrelay_tools.replay.local import (
@@ -156,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "LEADRELAY_DLQ_URL": dlq_url,
                 "LEADRELAY_ACTIVITY_TABLE": ACTIVITY_TABLE,
                 "LEADRELAY_ROUTING_TABLE": ROUTING_TABLE,
-                "LEADRELAY_SF_CREDENTIALS_FILE": str(write_credentials(org, work)),
+                "LEADRELAY_SF_CREDENTIALS_FILE": str(write_credentials(org, work, flow=AuthFlow.JWT_BEARER)),
                 "LEADRELAY_SF_CA_FILE": org.ca_file,
             }
             functions: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, str]]] = {

@@ -18,6 +18,7 @@ from typing import Any
 
 import boto3
 from leadrelay.adapters import activity_table, pool_states
+from leadrelay.adapters.salesforce.auth import AuthFlow
 from leadrelay.settings import Settings
 
 from leadrelay_tools.local_pipeline import seed_record
@@ -171,16 +172,31 @@ def create_tables() -> None:
     )
 
 
-def write_credentials(org: LocalOrg, directory: Path) -> Path:
-    """The org's client-credentials login, as the gateway reads it (``LEADRELAY_SF_CREDENTIALS_FILE``)."""
-    client_id, client_secret = org.client_credentials()
+def write_credentials(
+    org: LocalOrg, directory: Path, *, flow: AuthFlow = AuthFlow.CLIENT_CREDENTIALS
+) -> Path:
+    """The org's login as the gateway reads it (``LEADRELAY_SF_CREDENTIALS_FILE``): client credentials,
+    or the JWT bearer flow a deployment uses by default (the org's connected app, key and user)."""
     path = directory / "salesforce.json"
-    document = {
-        "flow": "client_credentials",
-        "login_url": org.url,
-        "consumer_key": client_id,
-        "consumer_secret": client_secret,
-    }
+    document: dict[str, str]
+    if flow is AuthFlow.JWT_BEARER:
+        jwt = org.jwt_credentials()
+        document = {
+            "flow": flow.value,
+            "login_url": org.url,
+            "consumer_key": jwt.consumer_key,
+            "username": jwt.username,
+            "private_key": jwt.private_key_pem,
+            "audience": jwt.audience,
+        }
+    else:
+        client_id, client_secret = org.client_credentials()
+        document = {
+            "flow": flow.value,
+            "login_url": org.url,
+            "consumer_key": client_id,
+            "consumer_secret": client_secret,
+        }
     path.write_text(json.dumps(document), encoding="utf-8")
     path.chmod(0o600)
     return path
