@@ -8,7 +8,8 @@ user paths), with ``AWS_LAMBDA_FUNCTION_NAME`` set as Lambda sets it (so the gar
 paused until the first event is served: ``leadrelay/handlers/cold_start.py``). The event's I/O goes
 to stand-ins this process starts: moto's server (SQS, DynamoDB, through ``AWS_ENDPOINT_URL``) and the
 local org over HTTPS, logged in to with the JWT bearer flow a deployment uses by default (its RS256
-signing key is parsed in the cold start). Each child reports the time to import the
+signing key is parsed in the cold start); the Salesforce credentials and the webhook secrets are read
+from Secrets Manager on moto, as deployed. Each child reports the time to import the
 handler, to serve the event, its CPU time to the answer (user + system, less sensitive to other
 processes than wall time; the least of the repeats) and its own peak RSS (``VmHWM``); the cold start
 is the time from this process spawning it to the answer (a Lambda environment does not exit after
@@ -89,6 +90,19 @@ LEGEND = (
 )
 
 
+WEBHOOK_SECRET_NAME = "leadrelay/webhooks"  # noqa: S105 - names of secrets, not secrets
+SALESFORCE_SECRET_NAME = "leadrelay/salesforce"  # noqa: S105
+
+
+def store_secrets(org: LocalOrg, work: Path) -> None:
+    """The webhook secrets and the Salesforce credentials (the JWT bearer flow a deployment uses by
+    default) in Secrets Manager on moto, where the functions read them as deployed."""
+    client = boto3.client("secretsmanager")
+    client.create_secret(Name=WEBHOOK_SECRET_NAME, SecretString=json.dumps({"generic": SECRET}))
+    credentials = write_credentials(org, work, flow=AuthFlow.JWT_BEARER).read_text(encoding="utf-8")
+    client.create_secret(Name=SALESFORCE_SECRET_NAME, SecretString=credentials)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.coldstart", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -141,8 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ingest_arn = boto3.client("sqs").get_queue_attributes(
                 QueueUrl=ingest_url, AttributeNames=["QueueArn"]
             )["Attributes"]["QueueArn"]
-            secrets = work / "secrets.json"
-            secrets.write_text(json.dumps({"leadrelay/webhooks": {"generic": SECRET}}), encoding="utf-8")
+            store_secrets(org, work)
             common = {
                 **aws,
                 "PATH": os.environ.get("PATH", ""),
@@ -158,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "LEADRELAY_DLQ_URL": dlq_url,
                 "LEADRELAY_ACTIVITY_TABLE": ACTIVITY_TABLE,
                 "LEADRELAY_ROUTING_TABLE": ROUTING_TABLE,
-                "LEADRELAY_SF_CREDENTIALS_FILE": str(write_credentials(org, work, flow=AuthFlow.JWT_BEARER)),
+                "LEADRELAY_SF_SECRET_ID": SALESFORCE_SECRET_NAME,
                 "LEADRELAY_SF_CA_FILE": org.ca_file,
             }
             functions: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, str]]] = {
@@ -177,8 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     webhook_event,
                     {
                         "LEADRELAY_IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE,
-                        "LEADRELAY_SECRETS_FILE": str(secrets),
-                        "LEADRELAY_WEBHOOK_SECRET_NAME": "leadrelay/webhooks",
+                        "LEADRELAY_WEBHOOK_SECRET_NAME": WEBHOOK_SECRET_NAME,
                     },
                 ),
                 "salesforce events": (
