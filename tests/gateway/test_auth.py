@@ -9,6 +9,7 @@ from pathlib import Path
 import boto3
 import jwt
 import pytest
+from leadrelay.adapters.aws_clients import AwsClients
 from leadrelay.adapters.salesforce.auth import (
     AuthFlow,
     SalesforceCredentials,
@@ -142,6 +143,25 @@ def test_a_secret_that_is_not_json_is_refused_naming_the_secret() -> None:
 def test_credentials_are_read_from_secrets_manager(private_key_pem: str) -> None:
     _store_secret(private_key_pem)
     assert credentials_from_secret(SECRET) == _jwt_credentials(private_key_pem)
+
+
+@pytest.mark.usefixtures("aws")
+def test_credentials_are_read_through_the_functions_own_secrets_manager_client(private_key_pem: str) -> None:
+    osaka = boto3.client("secretsmanager", region_name="ap-northeast-3")  # the secret exists only there
+    osaka.create_secret(Name=SECRET, SecretString=json.dumps(_document(private_key_pem)))
+
+    assert credentials_from_secret(SECRET, client=osaka) == _jwt_credentials(private_key_pem)
+
+
+@pytest.mark.usefixtures("aws")
+def test_the_composition_root_reads_the_secret_with_the_runtimes_clients(
+    monkeypatch: pytest.MonkeyPatch, private_key_pem: str
+) -> None:
+    monkeypatch.setenv("LEADRELAY_SF_SECRET_ID", _store_secret(private_key_pem))
+    clients = AwsClients()
+
+    assert salesforce_credentials(SalesforceAccess.from_env(), clients).username == USERNAME
+    assert clients.created() == ("secretsmanager",)
 
 
 @pytest.mark.usefixtures("aws")

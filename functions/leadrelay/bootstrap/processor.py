@@ -78,7 +78,9 @@ def processor_runtime(
         function_version=settings.function_version,
         source_queue=settings.ingest_queue_url,
     )
-    gateway = overrides.gateway or salesforce_gateway(settings, bundle.ownership, on_api_usage=on_api_usage)
+    gateway = overrides.gateway or salesforce_gateway(
+        settings, bundle.ownership, on_api_usage=on_api_usage, clients=clients
+    )
     notifier = overrides.notifier or notifiers(settings, gateway, clients)
     pool_states = overrides.pool_states or _pool_states(settings, bundle, clients)
     ledger = overrides.alert_ledger or (

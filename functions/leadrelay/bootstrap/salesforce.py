@@ -26,10 +26,14 @@ from leadrelay.ports import MaDirectory, Notifier, SalesforceGateway
 from leadrelay.settings import AlertSettings, ProcessorSettings, SalesforceAccess, SettingsError
 
 
-def salesforce_credentials(settings: SalesforceAccess) -> SalesforceCredentials:
-    """The credentials from the configured secret, else (local mode) the credentials file."""
+def salesforce_credentials(
+    settings: SalesforceAccess, clients: AwsClients | None = None
+) -> SalesforceCredentials:
+    """The credentials from the configured secret (read with ``clients``' Secrets Manager client when
+    given), else (local mode) the credentials file."""
     if settings.sf_secret_id:
-        return credentials_from_secret(settings.sf_secret_id)
+        client = clients.lazy("secretsmanager") if clients is not None else None
+        return credentials_from_secret(settings.sf_secret_id, client=client)
     if settings.sf_credentials_file:
         return credentials_from_file(settings.sf_credentials_file)
     raise SettingsError("LEADRELAY_SF_SECRET_ID is not set (or LEADRELAY_SF_CREDENTIALS_FILE in local mode)")
@@ -49,10 +53,12 @@ def salesforce_gateway(
     ownership: OwnershipMap,
     *,
     on_api_usage: Callable[[ApiUsage], None] | None = None,
+    clients: AwsClients | None = None,
 ) -> SimpleSalesforceGateway:
-    """The gateway with the headers ``ownership.json`` asks for (assignment rules, duplicate rules)."""
+    """The gateway with the headers ``ownership.json`` asks for (assignment rules, duplicate rules);
+    its credentials' secret is read through ``clients`` when given (the function's boto3 session)."""
     return SimpleSalesforceGateway(
-        salesforce_credentials(settings),
+        salesforce_credentials(settings, clients),
         http=http_session(settings),
         client_name=settings.client_name,
         on_api_usage=on_api_usage,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import boto3
 from msgspec import Struct
 
 from leadrelay.adapters.alert_ledger import DynamoDBAlertLedger
+from leadrelay.adapters.aws_clients import AwsClients
 from leadrelay.adapters.salesforce.sessions import ApiUsage
 from leadrelay.adapters.slack import NO_NOTIFIER
 from leadrelay.bootstrap import NO_OVERRIDES, Clock, Overrides, utc_now
@@ -44,7 +44,10 @@ def sla_monitor_runtime(
         raise SlaFieldsError(
             "rules/ownership.json: outputs.sla and outputs.stage are needed by the SLA monitor"
         )
-    gateway = overrides.gateway or salesforce_gateway(settings, rules.ownership, on_api_usage=on_api_usage)
+    clients = AwsClients()
+    gateway = overrides.gateway or salesforce_gateway(
+        settings, rules.ownership, on_api_usage=on_api_usage, clients=clients
+    )
     monitor = SlaMonitor(
         policies=rules.sla.policies if rules.sla else [],
         sla=outputs.sla,
@@ -52,8 +55,8 @@ def sla_monitor_runtime(
         calendar=rules.calendar,
         gateway=gateway,
         ledger=overrides.alert_ledger
-        or DynamoDBAlertLedger(boto3.client("dynamodb"), settings.routing_table),
-        notifier=overrides.notifier or notifiers(settings, gateway) or NO_NOTIFIER,
+        or DynamoDBAlertLedger(clients.lazy("dynamodb"), settings.routing_table),
+        notifier=overrides.notifier or notifiers(settings, gateway, clients) or NO_NOTIFIER,
         alert_policy=AlertPolicy(per_rep_per_hour=settings.alerts_per_rep_per_hour),
         decision_log=overrides.decision_log or decision_log(settings),
         ruleset_version=rules.version,
