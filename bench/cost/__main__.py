@@ -45,7 +45,7 @@ SLA_SECONDS = 60.0
 an MQL reaches its owner "at once" (README)."""
 TIMEOUTS = {"webhook": 4.0, "salesforce_events": 30.0, "processor": 60.0}
 """The template's function timeouts; the webhook's sits inside HubSpot's 5 s."""
-COLD_STARTS = {"webhook": (0.279, 56), "salesforce_events": (0.288, 52), "processor": (0.455, 87)}
+COLD_STARTS = {"webhook": (0.284, 57), "salesforce_events": (0.292, 52), "processor": (0.453, 90)}
 """Seconds (one full core) and peak MB of a cold start, from ``python -m bench.coldstart`` (README; the
 processor's peak is its kanji case)."""
 BATCH_MB_PER_EVENT = {"processor": 0.026}
