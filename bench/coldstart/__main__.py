@@ -58,7 +58,7 @@ from leadrelay_tools.replay.local import (
     ROUTING_TABLE,
     create_queues,
     create_tables,
-    write_credentials,
+    credentials_document,
 )
 from moto.server import ThreadedMotoServer
 
@@ -94,13 +94,13 @@ WEBHOOK_SECRET_NAME = "leadrelay/webhooks"  # noqa: S105 - names of secrets, not
 SALESFORCE_SECRET_NAME = "leadrelay/salesforce"  # noqa: S105
 
 
-def store_secrets(org: LocalOrg, work: Path) -> None:
+def store_secrets(org: LocalOrg) -> None:
     """The webhook secrets and the Salesforce credentials (the JWT bearer flow a deployment uses by
     default) in Secrets Manager on moto, where the functions read them as deployed."""
     client = boto3.client("secretsmanager")
     client.create_secret(Name=WEBHOOK_SECRET_NAME, SecretString=json.dumps({"generic": SECRET}))
-    credentials = write_credentials(org, work, flow=AuthFlow.JWT_BEARER).read_text(encoding="utf-8")
-    client.create_secret(Name=SALESFORCE_SECRET_NAME, SecretString=credentials)
+    credentials = credentials_document(org, AuthFlow.JWT_BEARER)
+    client.create_secret(Name=SALESFORCE_SECRET_NAME, SecretString=json.dumps(credentials))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ingest_arn = boto3.client("sqs").get_queue_attributes(
                 QueueUrl=ingest_url, AttributeNames=["QueueArn"]
             )["Attributes"]["QueueArn"]
-            store_secrets(org, work)
+            store_secrets(org)
             common = {
                 **aws,
                 "PATH": os.environ.get("PATH", ""),

@@ -20,7 +20,7 @@ from leadrelay.domain.sla import SlaFile
 from leadrelay.engine import RuleSet, RuleSetError
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic
 from leadrelay.rulefiles.dedup_loading import DEDUP_FILE, match_rules_from
-from leadrelay.rulefiles.documents import ROUTING_FILE, RulesDirectory
+from leadrelay.rulefiles.documents import ROUTING_FILE, RulesDirectory, validated
 from leadrelay.rulefiles.loader import load_rules
 from leadrelay.rulefiles.sla_rules import read_ownership, read_sla
 from msgspec import Struct
@@ -55,9 +55,8 @@ def load_rule_bundle(path: str | Path) -> RuleBundle:
     rules = load_rules(directory)  # raises RuleSetError for the engine's files
     problems: list[Diagnostic] = []
     ownership = read_ownership(directory, problems)
-    operations: OperationsConfig | None = DEFAULT_OPERATIONS
-    if directory.named(OPERATIONS_FILE) is not None:
-        operations = directory.model(OPERATIONS_FILE, OperationsConfig, problems)
+    document = directory.named(OPERATIONS_FILE)  # absent: the shipped owners
+    operations = DEFAULT_OPERATIONS if document is None else validated(document, OperationsConfig, problems)
     routing = _routing(directory, rules.score_names, problems)
     sla = read_sla(directory, problems)
     match = _match_rules(directory, problems)

@@ -175,13 +175,19 @@ def create_tables() -> None:
 def write_credentials(
     org: LocalOrg, directory: Path, *, flow: AuthFlow = AuthFlow.CLIENT_CREDENTIALS
 ) -> Path:
-    """The org's login as the gateway reads it (``LEADRELAY_SF_CREDENTIALS_FILE``): client credentials,
-    or the JWT bearer flow a deployment uses by default (the org's connected app, key and user)."""
+    """The org's login as the gateway reads it (``LEADRELAY_SF_CREDENTIALS_FILE``)."""
     path = directory / "salesforce.json"
-    document: dict[str, str]
+    path.write_text(json.dumps(credentials_document(org, flow)), encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def credentials_document(org: LocalOrg, flow: AuthFlow = AuthFlow.CLIENT_CREDENTIALS) -> dict[str, str]:
+    """The org's login as a credentials secret holds it: client credentials, or the JWT bearer flow a
+    deployment uses by default (the org's connected app, key and user)."""
     if flow is AuthFlow.JWT_BEARER:
         jwt = org.jwt_credentials()
-        document = {
+        return {
             "flow": flow.value,
             "login_url": org.url,
             "consumer_key": jwt.consumer_key,
@@ -189,14 +195,10 @@ def write_credentials(
             "private_key": jwt.private_key_pem,
             "audience": jwt.audience,
         }
-    else:
-        client_id, client_secret = org.client_credentials()
-        document = {
-            "flow": flow.value,
-            "login_url": org.url,
-            "consumer_key": client_id,
-            "consumer_secret": client_secret,
-        }
-    path.write_text(json.dumps(document), encoding="utf-8")
-    path.chmod(0o600)
-    return path
+    client_id, client_secret = org.client_credentials()
+    return {
+        "flow": flow.value,
+        "login_url": org.url,
+        "consumer_key": client_id,
+        "consumer_secret": client_secret,
+    }
