@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from leadrelay.engine.diagnostics import Diagnostic
-from leadrelay.rulefiles.documents import read_document, rule_files
+from leadrelay.rulefiles.documents import RuleDocument, read_document, rule_files
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
 from leadrelay.rulefiles.loader import engine_documents
 from leadrelay.rulefiles.positions import locate
@@ -28,8 +29,8 @@ from leadrelay.rulefiles.thresholds import (
     THRESHOLDS_KEY,
     THRESHOLDS_SCHEMA,
     Thresholds,
+    defined_thresholds,
     resolve,
-    rule_set_thresholds,
 )
 from leadrelay.rulefiles.validation import parse_document, validate_document
 from leadrelay.rulefiles.world import World
@@ -40,10 +41,13 @@ __all__ = ["schema_text", "validate_path", "write_schemas"]
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _context_models(directory: Path, thresholds: Thresholds) -> dict[str, Any]:
+Read = Callable[[Path], RuleDocument]
+
+
+def _context_models(directory: Path, thresholds: Thresholds, read: Read) -> dict[str, Any]:
     models: dict[str, Any] = {}
     for file in rule_files(directory, recursive=False):
-        document = read_document(file)
+        document = read(file)
         if document.kind is not None and document.kind not in models:
             resolved, _ = resolve(document.document, document.file, thresholds)
             parsed = parse_document(resolved, document.file)
@@ -60,6 +64,7 @@ def validate_path(path: str | Path, world: World | None = None) -> list[Diagnost
     invalid JMESPath or regexes, unknown operators, duplicate ids and undefined scores or stages
     are errors; overlapping or unreachable bands are warnings. With a ``world``, every field path,
     activity type, event field and mapping target is checked against it too (:mod:`world_check`).
+    Each file is read once, so every finding is about the same text (an editor may save meanwhile).
     """
     target = Path(path)
     if target.is_file():
@@ -68,9 +73,11 @@ def validate_path(path: str | Path, world: World | None = None) -> list[Diagnost
         files, context_dir = rule_files(target, recursive=True), target
     else:
         return [Diagnostic(str(target), "", "no such file or directory")]
-    thresholds, definitions = rule_set_thresholds(context_dir)
-    context = _context_models(context_dir, thresholds)
-    documents = [read_document(file) for file in files]
+    read: Read = cache(read_document)
+    top = [read(file) for file in rule_files(context_dir, recursive=False)]
+    thresholds, definitions = defined_thresholds((document.file, document.document) for document in top)
+    context = _context_models(context_dir, thresholds, read)
+    documents = [read(file) for file in files]
     validated = {document.file for document in documents}
     diagnostics = [problem for problem in definitions if problem.file in validated]
     if target.is_dir():
@@ -78,7 +85,7 @@ def validate_path(path: str | Path, world: World | None = None) -> list[Diagnost
         _, problems = engine_documents(top_level, str(target))
         diagnostics.extend(problem for problem in problems if problem.pointer == "/kind")
     if world is not None:
-        world = world.with_activity_fields(mapping_attributes(context_dir))
+        world = world.with_activity_fields(mapping_attributes(context_dir, read))
     for document in documents:
         diagnostics.extend(document.problems)
         if document.document is not None or not document.problems:
@@ -90,13 +97,14 @@ def validate_path(path: str | Path, world: World | None = None) -> list[Diagnost
     return locate(diagnostics, {document.file: document.text for document in documents})
 
 
-def mapping_attributes(directory: Path) -> list[str]:
-    """The activity attribute names the mappings in ``directory/mappings`` produce."""
+def mapping_attributes(directory: Path, read: Read = read_document) -> list[str]:
+    """The activity attribute names the mappings in ``directory/mappings`` produce (each file read
+    with ``read``)."""
     names: list[str] = []
     for file in (
         rule_files(directory / "mappings", recursive=False) if (directory / "mappings").is_dir() else []
     ):
-        document = read_document(file).document
+        document = read(file).document
         attributes = document.get("attributes") if isinstance(document, dict) else None
         names.extend(attributes if isinstance(attributes, dict) else ())
     return names
