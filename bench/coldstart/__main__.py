@@ -166,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "LOG_LEVEL": "WARNING",
                 "LEADRELAY_INTEGRATION_USER_ID": org.integration_user_id,
                 "AWS_LAMBDA_FUNCTION_NAME": "leadrelay-bench",  # as Lambda sets it (handlers/cold_start.py)
+                "PYDANTIC_DISABLE_PLUGINS": "__all__",  # as the template's Globals set it
             }
             processor_env = {
                 "LEADRELAY_DLQ_URL": dlq_url,

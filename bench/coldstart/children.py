@@ -19,6 +19,8 @@ REQUIREMENTS = ROOT / "functions" / "requirements.txt"
 AWS_SERVICES = ROOT / "functions" / "leadrelay" / "adapters" / "aws_services.py"
 """The services whose botocore models the build keeps: the runtime directory is rebuilt when they change
 (a deleted model cannot be put back)."""
+SLIM_BOTOCORE = ROOT / "functions" / "slim_botocore.py"
+"""The build step that slims botocore: the runtime directory is rebuilt when it changes too."""
 TARGET_MS, TARGET_MB = 400.0, 128.0
 CHILD = """
 import json, sys, time
@@ -70,8 +72,10 @@ sys.stdout.write("\\nBENCH " + json.dumps({{"import_ms": (imported - started) * 
 
 def runtime_packages() -> Path:
     """The functions' runtime dependencies in their own directory (installed once per requirements file,
-    list of kept AWS services and Python version: the wheels of compiled packages are per version)."""
-    key = REQUIREMENTS.read_bytes() + AWS_SERVICES.read_bytes() + sys.implementation.cache_tag.encode()
+    list of kept AWS services, botocore slimming step and Python version: the wheels of compiled
+    packages are per version)."""
+    key = b"".join(path.read_bytes() for path in (REQUIREMENTS, AWS_SERVICES, SLIM_BOTOCORE))
+    key += sys.implementation.cache_tag.encode()
     digest = hashlib.sha256(key).hexdigest()[:12]
     target = ROOT / ".tools" / f"coldstart-{digest}"
     if not (target / ".complete").exists():
@@ -94,7 +98,7 @@ def runtime_packages() -> Path:
         command = [sys.executable, "-P", str(builder), str(target / "pykakasi" / "data")]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own script
     if not (target / ".slim-botocore").exists():  # as functions/Makefile does
-        command = [sys.executable, "-P", str(ROOT / "functions" / "slim_botocore.py"), str(target)]
+        command = [sys.executable, "-P", str(SLIM_BOTOCORE), str(target)]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own script
         (target / ".slim-botocore").touch()
     if not (target / ".compiled-unchecked-hash").exists():

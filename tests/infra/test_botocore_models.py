@@ -79,6 +79,13 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 import botocore.session
 session = botocore.session.get_session()
+shapes = {}
+for service in sys.argv[2].split(","):
+    model = session.get_service_model(service)
+    for name in model.operation_names:
+        operation = model.operation_model(name)
+        shape = operation.input_shape
+        shapes[f"{service}.{name}"] = [operation.http, sorted(shape.members) if shape else []]
 urls = {}
 for region in ("ap-northeast-1", "us-gov-west-1", "cn-north-1", "eu-central-1"):
     for service in sys.argv[2].split(","):
@@ -86,12 +93,14 @@ for region in ("ap-northeast-1", "us-gov-west-1", "cn-north-1", "eu-central-1"):
             service, region_name=region, aws_access_key_id="k", aws_secret_access_key="s"
         )
         urls[f"{service}@{region}"] = client.meta.endpoint_url
-print(json.dumps({"botocore": botocore.__file__, "urls": urls}))
+print(json.dumps({"botocore": botocore.__file__, "urls": urls, "shapes": shapes}))
 """
 
 
 @pytest.mark.slow  # copies botocore (about 30 MB)
-def test_every_shipped_client_resolves_the_same_endpoints_with_the_slimmed_botocore(tmp_path: Path) -> None:
+def test_every_shipped_client_resolves_the_same_endpoints_and_operations_with_the_slimmed_botocore(
+    tmp_path: Path,
+) -> None:
     installed = Path(botocore.__file__).parent
     shutil.copytree(installed, tmp_path / "botocore", ignore=shutil.ignore_patterns("__pycache__"))
     assert run(tmp_path).returncode == 0
@@ -105,6 +114,55 @@ def test_every_shipped_client_resolves_the_same_endpoints_with_the_slimmed_botoc
     slimmed, full = endpoints(tmp_path), endpoints(installed.parent)
     assert str(slimmed["botocore"]).startswith(str(tmp_path))
     assert slimmed["urls"] == full["urls"]
+    assert slimmed["shapes"] == full["shapes"]
+
+
+DOCUMENTED_MODEL = {
+    "metadata": {"endpointPrefix": "dynamodb", "serviceId": "DynamoDB"},
+    "documentation": "<p>Amazon DynamoDB is a fully managed NoSQL database service.</p>",
+    "operations": {
+        "PutItem": {
+            "name": "PutItem",
+            "input": {"shape": "PutItemInput"},
+            "documentation": "<p>Creates a new item, or replaces an old item.</p>",
+        }
+    },
+    "shapes": {
+        "PutItemInput": {
+            "type": "structure",
+            "required": ["TableName"],
+            "members": {
+                "TableName": {"shape": "TableName", "documentation": "<p>The name of the table.</p>"},
+                "documentation": {"shape": "TableName"},
+            },
+            "documentation": "<p>Represents the input of a <code>PutItem</code> operation.</p>",
+        },
+        "TableName": {"type": "string", "max": 1024, "min": 1},
+    },
+}
+
+
+def test_the_kept_models_lose_their_documentation_and_their_examples(tmp_path: Path) -> None:
+    data = botocore_data(tmp_path, SHIPPED_SERVICES)
+    model = data / "dynamodb" / "2012-08-10" / "service-2.json.gz"
+    model.write_bytes(gzip.compress(json.dumps(DOCUMENTED_MODEL).encode()))
+    (model.parent / "examples-1.json").write_text('{"version": "1.0", "examples": {}}', encoding="utf-8")
+
+    assert run(tmp_path).returncode == 0
+
+    assert json.loads(gzip.decompress(model.read_bytes())) == {
+        "metadata": {"endpointPrefix": "dynamodb", "serviceId": "DynamoDB"},
+        "operations": {"PutItem": {"name": "PutItem", "input": {"shape": "PutItemInput"}}},
+        "shapes": {
+            "PutItemInput": {
+                "type": "structure",
+                "required": ["TableName"],
+                "members": {"TableName": {"shape": "TableName"}, "documentation": {"shape": "TableName"}},
+            },
+            "TableName": {"type": "string", "max": 1024, "min": 1},
+        },
+    }
+    assert not (model.parent / "examples-1.json").exists()
 
 
 def test_a_directory_without_botocore_is_named_in_a_sentence(tmp_path: Path) -> None:

@@ -47,6 +47,13 @@ def test_every_function_reads_the_rules_from_the_layer_mounted_at_opt(
     assert functions[function]["Environment"]["Variables"]["LEADRELAY_RULES_PATH"] == "/opt"
 
 
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_function_skips_the_search_for_pydantic_plugins_none_of_which_ships(
+    function: str, functions: dict[str, dict[str, Any]]
+) -> None:
+    assert functions[function]["Environment"]["Variables"]["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
+
+
 def test_the_processor_is_triggered_by_the_ingest_queue_with_partial_batch_failures(
     template: dict[str, Any],
 ) -> None:
