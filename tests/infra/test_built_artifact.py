@@ -9,6 +9,7 @@ by some dependency's back door either.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -85,6 +86,15 @@ def test_the_artifact_holds_botocore_models_for_the_services_leadrelay_calls_onl
         assert {name for partition in endpoints["partitions"] for name in partition["services"]} == set(
             SHIPPED_SERVICES
         ), function.name
+
+
+def test_the_artifacts_botocore_models_carry_no_documentation() -> None:
+    for function in _built_functions():
+        models = sorted((function / "botocore" / "data").glob("*/*/service-2.json.gz"))
+        assert len(models) >= len(SHIPPED_SERVICES), function.name
+        for model in models:
+            assert b'"documentation":"' not in gzip.decompress(model.read_bytes()), model
+        assert not list((function / "botocore" / "data").glob("*/*/examples-1.json")), function.name
 
 
 def _makefile_value(name: str) -> str:
