@@ -25,6 +25,7 @@ from leadrelay_tools.cli.explanation import LeadFile, lead_name
 from leadrelay_tools.cli.output import format_table
 from leadrelay_tools.local_pipeline import InMemoryDeadLetters, local_pipeline, seed_record
 from leadrelay_tools.localorg import LocalOrg
+from leadrelay_tools.replay.environ import quiet_functions
 
 LEAD_COLUMNS = ("lead", "company", "fit", "engagement", "stage", "reasons")
 LETTER_COLUMNS = ("event", "error", "class", "owner", "message")
@@ -96,7 +97,8 @@ def run_pipeline_demo(
         pipeline = local_pipeline(org, rules_path, dead_letters=dead_letters, overrides=seams)
         events = [event for sample in samples for event in sample_events(sample)]
         messages = [InboundMessage(f"demo-{i}", e.model_dump_json()) for i, e in enumerate(events)]
-        report = pipeline.run(messages, remaining=lambda: 60.0)
+        with quiet_functions(verbose=False):  # the functions' JSON logs are not the demo's output
+            report = pipeline.run(messages, remaining=lambda: 60.0)
         leads = [_lead_row(record) for record in org.records("Lead")]
         calls = org.api_calls.total
     return PipelineDemo(

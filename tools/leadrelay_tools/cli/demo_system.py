@@ -24,15 +24,15 @@ from leadrelay.adapters.alert_ledger import InMemoryAlertLedger
 from leadrelay.adapters.salesforce.notifications import SalesforceNotifier
 from leadrelay.bootstrap import Overrides
 from leadrelay.bootstrap import salesforce as salesforce_root
-from leadrelay.ingress.signatures import generic_signature
 from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay.settings import ProcessorSettings
 
+from leadrelay_tools.cli.demo_deliveries import REFUSED_EMAIL, demo_lines
 from leadrelay_tools.cli.demo_reports import export_org, kpi_page, simulate_stricter
 from leadrelay_tools.cli.output import format_table
 from leadrelay_tools.localorg.notifications import Notification
 from leadrelay_tools.replay.environ import quiet_functions
-from leadrelay_tools.replay.lines import Line, WebhookLine, read_lines
+from leadrelay_tools.replay.lines import read_lines
 from leadrelay_tools.replay.local import local_environment, read_seed
 from leadrelay_tools.replay.runner import Replayer
 from leadrelay_tools.replay.verdicts import Row, Verdict
@@ -40,8 +40,6 @@ from leadrelay_tools.replay.verdicts import Row, Verdict
 SATO = "005RM0000000002YAA"
 """佐藤 花子, the first rep of the east pool: on leave during the demo."""
 NOTIFICATION_TYPE = "LeadRelay_Alert"
-REFUSED_EMAIL = "kenji.nakamura@osaka-finance.co.jp"
-HOST = "hooks.leadrelay-demo.jp"
 
 
 @dataclass
@@ -55,91 +53,8 @@ class SystemDemo:
     dead_letters: list[dict[str, Any]]
     outcomes: dict[str, int]
     reports: dict[str, str] = field(default_factory=dict)
-
-
-def demo_lines(examples: Path, secret: str, at: datetime, first_number: int) -> Iterator[Line]:
-    """The demo's own deliveries: generic signed webhooks, received at ``at`` onwards."""
-    deliveries = [
-        [
-            _event(
-                "demo-seminar-1", "seminar_attended", at - timedelta(days=1), "taro.yamada@sample-shoji.co.jp"
-            ),
-            _event(
-                "demo-seminar-2", "seminar_attended", at - timedelta(days=2), "taro.yamada@sample-shoji.co.jp"
-            ),
-            _event(
-                "demo-pricing-1",
-                "page_view",
-                at - timedelta(hours=2),
-                "taro.yamada@sample-shoji.co.jp",
-                url="https://www.leadrelay-demo.jp/pricing",
-            ),
-            _event(
-                "demo-pricing-2",
-                "page_view",
-                at - timedelta(hours=1),
-                "taro.yamada@sample-shoji.co.jp",
-                url="https://www.leadrelay-demo.jp/pricing",
-            ),
-        ],
-        [
-            _event(
-                "demo-card-1",
-                "form_submitted",
-                at,
-                "t.yamada@sample-shoji.co.jp",
-                fields={
-                    "LastName": "ヤマダ",
-                    "FirstName": "タロウ",
-                    "Company": "㈱サンプル商事",
-                    "Phone": "03-1234-5678",
-                    "Title": "営業本部長",
-                },
-            ),
-        ],
-        [
-            _event(
-                "demo-refused-1",
-                "form_submitted",
-                at,
-                REFUSED_EMAIL,
-                fields={"LastName": "中村", "FirstName": "健二", "Company": "大阪ファイナンス株式会社"},
-            ),
-        ],
-    ]
-    for offset, events in enumerate(deliveries):
-        received = at + timedelta(seconds=offset)
-        body = json.dumps({"events": events}, ensure_ascii=False, separators=(",", ":"))
-        stamp = int(received.timestamp())
-        headers = {
-            "Host": HOST,
-            "Content-Type": "application/json",
-            "X-Leadrelay-Timestamp": str(stamp),
-            "X-Leadrelay-Signature": generic_signature(secret, stamp, body.encode()),
-        }
-        line = WebhookLine(
-            provider="generic", path="/webhooks/generic", headers=headers, body=body, received_at=received
-        )
-        yield Line(first_number + offset, line)
-
-
-def _event(
-    key: str,
-    kind: str,
-    at: datetime,
-    email: str,
-    *,
-    url: str | None = None,
-    fields: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    return {
-        "id": key,
-        "type": kind,
-        "occurred_at": at.isoformat(),
-        "email": email,
-        "attributes": {"url": url} if url else {},
-        "fields": dict(fields or {}),
-    }
+    people: dict[str, str] = field(default_factory=dict)
+    """The org's users by id: the terminal shows owners and alert recipients by name."""
 
 
 def run_system_demo(rules: Path, examples: Path, out_dir: Path, *, now: datetime) -> SystemDemo:
@@ -175,6 +90,7 @@ def run_system_demo(rules: Path, examples: Path, out_dir: Path, *, now: datetime
         rows = replayer.replay(lines[-2:])  # every row so far
         leads = [_lead(record) for record in env.org.records("Lead")]
         alerts = [_alert(n) for n in env.org.state.notifications]
+        people = {user["Id"]: user["Name"] for user in env.org.records("User")}
         reports = {"decision log": str(out_dir / "decision-log")}
         reports["export"] = str(export_org(settings, rules, out_dir / "export.jsonl", now))
     counts: dict[str, int] = {}
@@ -190,6 +106,7 @@ def run_system_demo(rules: Path, examples: Path, out_dir: Path, *, now: datetime
         dropped=[_row(r) for r in rows if r.outcome is Verdict.DROPPED],
         dead_letters=[_row(r) for r in rows if r.outcome in (Verdict.DEAD_LETTERED, Verdict.FAILED)],
         outcomes=counts,
+        people=people,
         reports={
             **reports,
             "simulation": str(simulate_stricter(rules, out_dir, now)),
@@ -249,27 +166,60 @@ LEAD_COLUMNS = ("lead", "company", "fit", "engagement", "stage", "owner", "sla d
 
 
 def format_system_demo(demo: SystemDemo) -> str:
-    """The whole hand-off for the terminal: one short section per thing that happened."""
-    routed = [lead for lead in demo.leads if lead["routing"]]
+    """The whole hand-off for the terminal: one short section per thing that happened, owners and
+    alert recipients by name."""
     counts = ", ".join(f"{count} {outcome.replace('_', '-')}" for outcome, count in demo.outcomes.items())
-    parts = [
-        "The whole hand-off (examples/replay.jsonl and the demo's webhooks through the webhook, Salesforce "
-        f"events and processor functions; moto and a local org in this process): {counts}\n",
-        format_table(demo.leads, LEAD_COLUMNS, max_width=48),
-    ]
-    parts.append("\nRouted MQLs: " + ("none" if not routed else ""))
-    parts += [
-        f"  {lead['lead']}: {lead['routing']}, first contact due {lead['sla due']}"
-        for lead in demo.leads
-        if lead["routing"]
-    ]
-    parts.append("Alerts sent (Salesforce custom notifications): " + ("none" if not demo.alerts else ""))
-    parts += [f"  to {alert['to']} about {alert['about']}: {alert['title']}" for alert in demo.alerts]
-    parts.append("Duplicates: " + ("none found" if not demo.duplicates else ""))
-    parts += [f"  {lead['lead']} → {lead['duplicate_of']}: {lead['match']}" for lead in demo.duplicates]
-    parts.append("Dropped: " + ("none" if not demo.dropped else ""))
-    parts += [f"  line {row['line']} {row['source']}: {row['reason']}" for row in demo.dropped]
-    parts.append("Dead letters: " + ("none" if not demo.dead_letters else ""))
-    parts += [f"  line {row['line']} {row['event']}: {row['reason']}" for row in demo.dead_letters]
-    parts.append("Written: " + ", ".join(f"{name} {path}" for name, path in demo.reports.items()))
-    return "\n".join(parts)
+    lead_names = {str(lead["id"]): str(lead["lead"]) for lead in demo.leads}
+    dropped, letters = demo.dropped, demo.dead_letters
+    leads = [{**lead, "owner": demo.people.get(str(lead["owner"]), lead["owner"])} for lead in demo.leads]
+    return "\n".join(
+        [
+            "The whole hand-off (examples/replay.jsonl and the demo's webhooks through the webhook, "
+            "Salesforce events and processor functions; moto and a local org in this process): "
+            f"{counts}\n",
+            format_table(leads, LEAD_COLUMNS, max_width=48),
+            "",
+            *_section(
+                "Routed MQLs",
+                [
+                    f"{lead['lead']}: {_named(lead['routing'], demo.people)}, "
+                    f"first contact due {lead['sla due']}"
+                    for lead in demo.leads
+                    if lead["routing"]
+                ],
+            ),
+            *_section(
+                "Alerts sent (Salesforce custom notifications)",
+                [
+                    f"to {_named(alert['to'], demo.people)} about "
+                    f"{_named(alert['about'], lead_names)}: {alert['title']}"
+                    for alert in demo.alerts
+                ],
+            ),
+            *_section(
+                "Duplicates",
+                [
+                    f"{lead['lead']} → {lead_names.get(str(lead['duplicate_of']), '?')} "
+                    f"({lead['duplicate_of']}): {lead['match']}"
+                    for lead in demo.duplicates
+                ],
+                empty="none found",
+            ),
+            *_section("Dropped", [f"line {row['line']} {row['source']}: {row['reason']}" for row in dropped]),
+            *_section("Dead letters", [f"line {r['line']} {r['event']}: {r['reason']}" for r in letters]),
+            "Written: " + ", ".join(f"{name} {path}" for name, path in demo.reports.items()),
+        ]
+    )
+
+
+def _section(title: str, lines: list[str], *, empty: str = "none") -> list[str]:
+    """``title: none`` when nothing happened, else the title and one indented line per thing."""
+    return [f"{title}:", *(f"  {line}" for line in lines)] if lines else [f"{title}: {empty}"]
+
+
+def _named(text: object, names: Mapping[str, str]) -> str:
+    """``text`` with every id in ``names`` replaced by its name."""
+    named = str(text)
+    for record_id, name in names.items():
+        named = named.replace(record_id, name)
+    return named
