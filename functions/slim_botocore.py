@@ -73,11 +73,12 @@ def undocument(service: Path) -> int:
     for examples in service.glob("*/examples-1.json"):
         saved += examples.stat().st_size
         examples.unlink()
-    for model in service.glob("*/service-2.json.gz"):
+    for model in (*service.glob("*/service-2.json.gz"), *service.glob("*/service-2.json")):
         before = model.stat().st_size
-        document = json.loads(gzip.decompress(model.read_bytes()))
-        text = json.dumps(without_documentation(document), separators=(",", ":"))
-        model.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+        packed = model.suffix == ".gz"  # botocore ships its models gzipped since 1.32; older ones plain
+        document = json.loads(gzip.decompress(model.read_bytes()) if packed else model.read_bytes())
+        text = json.dumps(without_documentation(document), separators=(",", ":")).encode("utf-8")
+        model.write_bytes(gzip.compress(text, mtime=0) if packed else text)
         saved += before - model.stat().st_size
     return saved
 

@@ -165,6 +165,19 @@ def test_the_kept_models_lose_their_documentation_and_their_examples(tmp_path: P
     assert not (model.parent / "examples-1.json").exists()
 
 
+def test_a_model_botocore_ships_uncompressed_loses_its_documentation_too(tmp_path: Path) -> None:
+    data = botocore_data(tmp_path, SHIPPED_SERVICES)
+    packed = data / "dynamodb" / "2012-08-10" / "service-2.json.gz"
+    packed.unlink()
+    (packed.parent / "service-2.json").write_text(json.dumps(DOCUMENTED_MODEL), encoding="utf-8")
+
+    assert run(tmp_path).returncode == 0
+
+    model = json.loads((packed.parent / "service-2.json").read_text(encoding="utf-8"))
+    assert "documentation" not in model["operations"]["PutItem"]
+    assert set(model["shapes"]["PutItemInput"]["members"]) == {"TableName", "documentation"}
+
+
 def test_a_directory_without_botocore_is_named_in_a_sentence(tmp_path: Path) -> None:
     done = run(tmp_path)
 
