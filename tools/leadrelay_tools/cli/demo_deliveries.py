@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from leadrelay.ingress.signatures import generic_signature
@@ -20,30 +19,28 @@ from leadrelay_tools.replay.lines import Line, WebhookLine
 REFUSED_EMAIL = "kenji.nakamura@osaka-finance.co.jp"
 """The new lead whose create the demo's org refuses."""
 HOST = "hooks.leadrelay-demo.jp"
+YAMADA = "taro.yamada@sample-shoji.co.jp"
+"""山田 太郎 of 株式会社サンプル商事, a sample lead (examples/leads/01_yamada_sample_shoji.json)."""
 
 
-def demo_lines(examples: Path, secret: str, at: datetime, first_number: int) -> Iterator[Line]:
+def demo_lines(secret: str, at: datetime, first_number: int) -> Iterator[Line]:
     """The demo's own deliveries: generic signed webhooks, received at ``at`` onwards."""
     deliveries = [
         [
-            _event(
-                "demo-seminar-1", "seminar_attended", at - timedelta(days=1), "taro.yamada@sample-shoji.co.jp"
-            ),
-            _event(
-                "demo-seminar-2", "seminar_attended", at - timedelta(days=2), "taro.yamada@sample-shoji.co.jp"
-            ),
+            _event("demo-seminar-1", "seminar_attended", at - timedelta(days=1), YAMADA),
+            _event("demo-seminar-2", "seminar_attended", at - timedelta(days=2), YAMADA),
             _event(
                 "demo-pricing-1",
                 "page_view",
                 at - timedelta(hours=2),
-                "taro.yamada@sample-shoji.co.jp",
+                YAMADA,
                 url="https://www.leadrelay-demo.jp/pricing",
             ),
             _event(
                 "demo-pricing-2",
                 "page_view",
                 at - timedelta(hours=1),
-                "taro.yamada@sample-shoji.co.jp",
+                YAMADA,
                 url="https://www.leadrelay-demo.jp/pricing",
             ),
         ],

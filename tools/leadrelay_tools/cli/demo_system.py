@@ -83,7 +83,7 @@ def run_system_demo(rules: Path, examples: Path, out_dir: Path, *, now: datetime
             alert_ledger=InMemoryAlertLedger(), notifier=SalesforceNotifier(gateway, NOTIFICATION_TYPE)
         )
         lines = list(read_lines(examples / "replay.jsonl"))
-        lines += demo_lines(examples, secret, now, len(lines) + 1)
+        lines += demo_lines(secret, now, len(lines) + 1)
         replayer = Replayer(settings, overrides=overrides)
         # the business card and the refused lead arrive in a later batch, after 山田's keys were stamped
         replayer.replay(lines[:-2])
