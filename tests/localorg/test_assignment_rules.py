@@ -13,7 +13,7 @@ RULE_ID = "01Q5g000000AbCdEAK"
 
 @pytest.fixture
 def reps(local_org: LocalOrg) -> tuple[str, str]:
-    """佐藤 花子 (Osaka territory) and 鈴木 一郎 (everyone else) under the org's active rule."""
+    """佐藤 花子 (Osaka territory) and 鈴木 誠 (everyone else) under the org's active rule."""
     osaka, others = local_org.sales_user_ids
     rule = AssignmentRule(RULE_ID, (RuleEntry({"State": "大阪府"}, osaka),), default_owner_id=others)
     local_org.assignment_rules.activate(rule)

@@ -59,9 +59,9 @@ def test_leadrelay_demo_goes_on_to_the_whole_hand_off(
     assert main([*argv, "--decision-log", str(tmp_path / "decisions")]) == 0
     out = capsys.readouterr().out
     assert "The whole hand-off (examples/replay.jsonl" in out
-    routed = "routing.east → pool inside_sales_east → 鈴木 一郎 (skipped 佐藤 花子 away)"
+    routed = "routing.east → pool inside_sales_east → 鈴木 誠 (skipped 佐藤 花子 away)"
     assert f"Routed MQLs:\n  山田 太郎: {routed}" in out
-    assert "to 鈴木 一郎 about 山田 太郎: " in out
+    assert "to 鈴木 誠 about 山田 太郎: " in out
 
 
 def test_leadrelay_demo_json_carries_the_pipeline_result(capsys: pytest.CaptureFixture[str]) -> None:

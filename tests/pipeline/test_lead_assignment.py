@@ -14,7 +14,7 @@ from tests.pipeline.support import TARO, leads_by_email, make_pipeline, message,
 
 @pytest.fixture
 def takes_everything(local_org: LocalOrg) -> str:
-    """An active assignment rule that would give every lead to 鈴木 一郎."""
+    """An active assignment rule that would give every lead to 鈴木 誠."""
     ichiro = local_org.sales_user_ids[1]
     local_org.assignment_rules.activate(AssignmentRule("01Q5g000000AbCdEAK", (), default_owner_id=ichiro))
     return ichiro

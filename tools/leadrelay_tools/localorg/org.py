@@ -133,7 +133,7 @@ class LocalOrg:
 
     @property
     def sales_user_ids(self) -> list[str]:
-        """Ids of the seeded sales users (佐藤 花子, 鈴木 一郎)."""
+        """Ids of the seeded sales users (佐藤 花子, 鈴木 誠)."""
         return [find_user(self.state, username) or "" for username, _, _ in SALES_USERS]
 
     @property

@@ -27,7 +27,7 @@ ORGANIZATION = {
 }
 SALES_USERS = (
     ("sato.hanako@sample-shoji.example", "花子", "佐藤"),
-    ("suzuki.ichiro@sample-shoji.example", "一郎", "鈴木"),
+    ("suzuki.makoto@sample-shoji.example", "誠", "鈴木"),
 )
 
 Write = Callable[[WriteContext], Any]
