@@ -4,24 +4,25 @@ serving its first event — with wall time and peak RSS.
 What runs is what Lambda runs: the runtime dependencies of ``functions/requirements.txt`` installed once
 into ``.tools/coldstart-<hash>`` (no dev tools on the path: the dev environment's ``awscrt`` alone adds
 ~200 ms to ``import boto3``) and the ``functions/`` package, in ``python -I -S`` (no site-packages, no
-user paths), with ``AWS_LAMBDA_FUNCTION_NAME`` set as Lambda sets it (so the garbage collector is
-paused until the first event is served: ``leadrelay/handlers/cold_start.py``). The event's I/O goes
-to stand-ins this process starts: moto's server (SQS, DynamoDB, through ``AWS_ENDPOINT_URL``) and the
-local org over HTTPS, logged in to with the JWT bearer flow a deployment uses by default (its RS256
-signing key is parsed in the cold start); the Salesforce credentials and the webhook secrets are read
-from Secrets Manager on moto, as deployed. Each child reports the time to import the
-handler, to serve the event, its CPU time to the answer (user + system, less sensitive to other
-processes than wall time; the least of the repeats) and its own peak RSS (``VmHWM``); the cold start
-is the time from this process spawning it to the answer (a Lambda environment does not exit after
-its first event). Two references in the same run: a bare interpreter (``python -I -S -c pass``) and
-one that only imports ``boto3``; each function's figure is also given as a multiple of the boto3
-reference, which holds steadier than milliseconds on a loaded machine. Best of ``--repeats`` per
-function, each repeat on a fresh event (``bench/coldstart/events.py``: the processor twice, with and
-without a name that loads pykakasi's kana/kanji dictionary; the last column says whether the first
-event loaded it; the SLA monitor's scheduled pass, ``{}``, over the local org). ``--functions``
-measures another checkout's ``functions/`` (``git archive`` a commit to compare); ``--against`` measures
-it interleaved with this one (``bench/coldstart/compare.py``). Target (issue 15):
-at most 400 ms and 128 MB per function. Reports, never asserts.
+user paths), with ``AWS_LAMBDA_FUNCTION_NAME`` set as Lambda sets it (so the garbage collector is paused
+until the first event is served: ``leadrelay/handlers/cold_start.py``). The event's I/O goes to stand-ins
+this process starts: moto's server (SQS, DynamoDB, through ``AWS_ENDPOINT_URL``) and the local org over
+HTTPS, logged in to with the JWT bearer flow a deployment uses by default (its RS256 signing key is parsed
+in the cold start); the Salesforce credentials and the webhook secrets are read from Secrets Manager on
+moto, as deployed. Each child reports the time to import the handler, to serve the event, its CPU time to
+the answer (user + system, less sensitive to other processes than wall time; the least of the repeats) and
+its own peak RSS (``VmHWM``); the cold start is the time from this process spawning it to the answer (a
+Lambda environment does not exit after its first event). Two references in the same run: a bare
+interpreter (``python -I -S -c pass``) and one that only imports ``boto3``, each timed like the functions,
+from spawning to the end of its work (not to its exit, whose teardown of the imported modules no Lambda
+environment pays before answering); each function's figure is also given as a multiple of the boto3
+reference, which holds steadier than milliseconds on a loaded machine. Best of ``--repeats`` per function,
+each repeat on a fresh event (``bench/coldstart/events.py``: the processor twice, with and without a name
+that loads pykakasi's kana/kanji dictionary; the last column says whether the first event loaded it; the
+SLA monitor's scheduled pass, ``{}``, over the local org). ``--functions`` measures another checkout's
+``functions/`` (``git archive`` a commit to compare); ``--against`` measures it interleaved with this one
+(``bench/coldstart/compare.py``). Target (issue 15): at most 400 ms and 128 MB per function. Reports,
+never asserts.
 
 Bytecode as Lambda has it: ``/var/task`` is read-only, so nothing the function imports is compiled to
 ``.pyc`` there; the build (``functions/Makefile``) ships unchecked-hash bytecode instead. The children
@@ -31,7 +32,7 @@ an empty directory), which is what a sources-only artifact (SAM's default python
 
 "Its deps alone" is the floor under a function's cold start: a bare interpreter importing, in order,
 only the third-party modules the function had imported by the time it answered (no leadrelay module,
-no event served).
+no event served), timed to its last import.
 """
 
 from __future__ import annotations
