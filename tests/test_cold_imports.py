@@ -65,6 +65,22 @@ def test_the_processor_loads_the_hubspot_sdk_and_pykakasi_only_when_an_event_nee
     assert loaded("leadrelay.handlers.processor", LATER) == []
 
 
+def test_the_processor_reads_its_sqs_batch_without_asyncio_or_powertools_event_classes() -> None:
+    unused = (
+        "asyncio",
+        "aws_lambda_powertools.utilities.batch",
+        "aws_lambda_powertools.utilities.data_classes",
+    )
+    assert loaded("leadrelay.handlers.processor", unused) == []
+
+
+def test_pykakasi_loads_without_asyncio() -> None:
+    """pykakasi imports ``deprecated``, which imports wrapt: 2.2 and later import asyncio (capped)."""
+    probe = "import sys, pykakasi; print('asyncio' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)  # noqa: S603
+    assert done.stdout.strip() == "False"
+
+
 AUTHORING = (
     "leadrelay.rulefiles.validate",
     "leadrelay.rulefiles.kinds",
