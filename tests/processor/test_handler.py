@@ -7,12 +7,15 @@ import json
 import random
 import shutil
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 from leadrelay.engine import RuleSetError
+from leadrelay.handlers.processor import batch_item_failures, inbound_messages
+from leadrelay.pipeline import BatchReport, InboundMessage, MessageResult, Outcome
 from leadrelay.rulefiles.bundle import load_rule_bundle
 from leadrelay.settings import Settings
 from leadrelay_tools.localorg import LocalOrg
@@ -99,6 +102,23 @@ def test_only_messages_to_retry_become_batch_item_failures(
     )
     assert response == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
     assert clock.slept > 0  # the lock was retried inside the invocation first
+
+
+def test_each_record_reaches_the_pipeline_with_its_receive_count_and_first_receipt() -> None:
+    attributes = {"ApproximateReceiveCount": "3", "ApproximateFirstReceiveTimestamp": "1795000000000"}
+    message = {"MessageId": "m1", "ReceiptHandle": "r1", "Body": "{}", "Attributes": attributes}
+    event = sqs_event([message], "arn:aws:sqs:ap-northeast-1:123456789012:ingest")
+    assert inbound_messages(event) == [
+        InboundMessage(
+            "m1", "{}", receive_count=3, first_received_at=datetime(2026, 11, 18, 11, 6, 40, tzinfo=UTC)
+        )
+    ]
+
+
+def test_a_message_the_pipeline_gave_no_outcome_is_delivered_again_not_dropped() -> None:
+    messages = [InboundMessage("m1", "{}"), InboundMessage("m2", "{}")]
+    report = BatchReport(results={"m1": MessageResult("m1", Outcome.APPLIED)})
+    assert batch_item_failures(messages, report) == {"batchItemFailures": [{"itemIdentifier": "m2"}]}
 
 
 def test_dead_letters_reach_the_queue_with_reason_class_and_owner(
