@@ -60,6 +60,18 @@ def test_keyword_does_not_match_inside_a_longer_word() -> None:
     assert not holds(title("keyword", ["vp"]), lead={"Title": "VPN engineer"})
 
 
+@pytest.mark.parametrize(
+    "text", ["CTO", "営業本部\nCTO", "CTO\n営業本部", "(CTO)", "CTO・CIO", "Ｖｐ, cto", "Sales Engineer\tCTO"]
+)
+def test_keyword_word_boundaries_are_the_texts_edges_and_any_non_word_character(text: str) -> None:
+    assert holds(title("keyword", ["cto", "vice president"]), lead={"Title": text})
+
+
+def test_keyword_lists_with_regex_characters_match_them_literally() -> None:
+    assert holds(title("keyword", ["c++", "r&d", "(株)"]), lead={"Title": "R&D Manager"})
+    assert not holds(title("keyword", ["c.o"]), lead={"Title": "CEO"})
+
+
 def test_keyword_matches_full_width_latin_text() -> None:
     assert holds(title("keyword", ["cto"]), lead={"Title": "ＣＴＯ"})
 
