@@ -3,8 +3,9 @@ only what its first event can need (issue 15; ``python -m bench.coldstart`` meas
 
 Each handler is imported in a fresh interpreter and ``sys.modules`` is read: the ingress functions never
 load the Salesforce or HubSpot clients, the processing core or the matching libraries; the processor
-loads the HubSpot SDK with the first HubSpot lookup and pykakasi's dictionary with the first name in
-kanji or kana, not at import.
+loads the HubSpot SDK with the first HubSpot lookup, pykakasi's dictionary with the first name in
+kanji or kana, phonenumbers with the first phone number and rapidfuzz with the first comparison, not
+at import.
 """
 
 import json
@@ -31,7 +32,7 @@ PROCESSING = (
     "leadrelay.domain.decision_log",
 )
 """What only the processor needs."""
-LATER = ("hubspot", "pykakasi")
+LATER = ("hubspot", "pykakasi", "phonenumbers", "rapidfuzz")
 """What the processor loads when an event first needs it."""
 
 
@@ -61,7 +62,7 @@ def test_an_ingress_handler_loads_nothing_only_the_processor_or_the_other_ingres
     assert loaded(handler, PROCESSING + OTHER_INGRESS[handler]) == []
 
 
-def test_the_processor_loads_the_hubspot_sdk_and_pykakasi_only_when_an_event_needs_them() -> None:
+def test_the_processor_loads_the_hubspot_sdk_and_matching_libraries_when_an_event_needs_them() -> None:
     assert loaded("leadrelay.handlers.processor", LATER) == []
 
 

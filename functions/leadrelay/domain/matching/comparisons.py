@@ -14,14 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from rapidfuzz.distance import OSA, JaroWinkler
-from rapidfuzz.fuzz import token_set_ratio
-
 from leadrelay.domain.dedup_rules import DIFFERENT, MISSING
 from leadrelay.domain.matching.name_similarity import name_similarity
 from leadrelay.domain.matching.phone import PhoneKey
 from leadrelay.domain.matching.readings import romaji
 from leadrelay.domain.matching.record import MatchRecord, folded
+from leadrelay.domain.matching.similarity import edit_distance, jaro_winkler, token_set
 from leadrelay.domain.matching.text import fold
 
 _NUMBERS = re.compile(r"[0-9]+")
@@ -71,7 +69,7 @@ def _typo(local_a: str, local_b: str) -> bool:
     administrator tells namesakes apart) — a digit is never a typo here."""
     if _NUMBERS.sub("", local_a) == _NUMBERS.sub("", local_b):
         return False
-    return OSA.distance(local_a, local_b) <= 1
+    return edit_distance(local_a, local_b) <= 1
 
 
 def _phone(a: MatchRecord, b: MatchRecord) -> str:
@@ -153,7 +151,7 @@ def _best(texts: Texts) -> Callable[[MatchRecord, MatchRecord], float | None]:
         left, right = texts(a), texts(b)
         if not left or not right:
             return None
-        return max(JaroWinkler.similarity(x, y) for x in left for y in right)
+        return max(jaro_winkler(x, y) for x in left for y in right)
 
     return similarity
 
@@ -165,7 +163,7 @@ def _token_set(field: str) -> Callable[[MatchRecord, MatchRecord], float | None]
         left, right = words(a), words(b)
         if left is None or right is None:
             return None
-        return float(token_set_ratio(left, right)) / 100.0
+        return token_set(left, right)
 
     return similarity
 

@@ -25,10 +25,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rapidfuzz.distance import OSA
-
 from leadrelay.domain.matching.readings import romaji
 from leadrelay.domain.matching.record import MatchRecord
+from leadrelay.domain.matching.similarity import edit_similarity
 from leadrelay.domain.matching.text import compact
 
 FAMILY_ONLY = 0.8
@@ -72,15 +71,15 @@ def _family_readings(text: str) -> tuple[str, ...]:
 
 def _parts_similarity(a: Parts, b: Parts) -> float:
     if _all_kanji(a[0] + a[1]) and _all_kanji(b[0] + b[1]):
-        return OSA.normalized_similarity(a[0] + a[1], b[0] + b[1])
+        return edit_similarity(a[0] + a[1], b[0] + b[1])
     families_a, families_b = _family_readings(a[0]), _family_readings(b[0])
     family = not set(families_a).isdisjoint(families_b)
     given_a, given_b = _reading(a[1]), _reading(b[1])
-    whole = max(OSA.normalized_similarity(x + given_a, y + given_b) for x in families_a for y in families_b)
+    whole = max(edit_similarity(x + given_a, y + given_b) for x in families_a for y in families_b)
     if whole < 1.0 and (a[0] + a[1] + b[0] + b[1]).isascii():
         # Latin on both sides: a typo is one edit of the letters as written; the Hepburn folds
         # (chi → ti, jo → zyo) would make it several (Chloe/Chole, John/Jhn).
-        whole = max(whole, OSA.normalized_similarity(_letters(a), _letters(b)))
+        whole = max(whole, edit_similarity(_letters(a), _letters(b)))
     if family and whole < 1.0 and bool(_KANJI.search(a[1])) != bool(_KANJI.search(b[1])):
         return max(whole, FAMILY_ONLY)
     if given_a == given_b and whole < 1.0 and bool(_KANJI.search(a[0])) != bool(_KANJI.search(b[0])):
@@ -98,5 +97,5 @@ def name_similarity(a: MatchRecord, b: MatchRecord) -> float | None:
     if left is None or right is None:
         if a.person is None or b.person is None:
             return None
-        return max(OSA.normalized_similarity(x, y) for x in a.person.keys for y in b.person.keys)
+        return max(edit_similarity(x, y) for x in a.person.keys for y in b.person.keys)
     return max(_parts_similarity(left, right), _parts_similarity(left, (right[1], right[0])))

@@ -4,20 +4,21 @@ A switchboard (代表) reaches a whole company, so it is weak evidence for a per
 a switchboard when the text says so (代表, main), when the caller says so, when it is toll-free
 (0120, 0800) or nationwide (0570), or when a fixed line ends in 0000 (03-1234-0000: the numbers
 companies reserve for their main line). Mobiles and other direct lines are medium.
+
+phonenumbers (58 modules, about 10 ms to import) is loaded with the first number normalised, not with
+this module: a processor whose first batch holds only activities of known people never needs it
+(docs/cold-start.md).
 """
 
 import re
 import unicodedata
 
-import phonenumbers
 from msgspec import Struct
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
 from leadrelay.domain.matching import Strength
 
 _EXTENSION = re.compile(r"(?:内線|\(内\)|ext\.?|extension|x|#)\s*[:.]?\s*(\d+)\s*$", re.IGNORECASE)
 _SWITCHBOARD_WORDS = re.compile(r"代表|main|switchboard", re.IGNORECASE)
-_TOLL_FREE = (PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.UAN)
 
 
 class PhoneKey(Struct, frozen=True):
@@ -36,6 +37,9 @@ class PhoneKey(Struct, frozen=True):
 
 def normalise_phone(value: str, *, region: str = "JP", switchboard: bool = False) -> PhoneKey | None:
     """The E.164 form of ``value`` (``03-1234-5678 内線123`` → ``+81312345678``), or None if not a number."""
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
     text = unicodedata.normalize("NFKC", value).strip()
     said_switchboard = bool(_SWITCHBOARD_WORDS.search(text))
     text = _SWITCHBOARD_WORDS.sub("", text)
@@ -59,6 +63,6 @@ def normalise_phone(value: str, *, region: str = "JP", switchboard: bool = False
         mobile=kind == PhoneNumberType.MOBILE,
         switchboard=switchboard
         or said_switchboard
-        or kind in _TOLL_FREE
+        or kind in (PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.UAN)
         or (fixed and national.endswith("0000")),
     )
