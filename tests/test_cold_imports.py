@@ -4,8 +4,8 @@ only what its first event can need (issue 15; ``python -m bench.coldstart`` meas
 Each handler is imported in a fresh interpreter and ``sys.modules`` is read: the ingress functions never
 load the Salesforce or HubSpot clients, the processing core or the matching libraries; the processor
 loads the HubSpot SDK with the first HubSpot lookup, pykakasi's dictionary with the first name in
-kanji or kana, phonenumbers with the first phone number and rapidfuzz with the first comparison, not
-at import.
+kanji or kana, phonenumbers with the first phone number, rapidfuzz with the first comparison and
+jpholiday with the first business-day calculation, not at import.
 """
 
 import json
@@ -32,7 +32,7 @@ PROCESSING = (
     "leadrelay.domain.decision_log",
 )
 """What only the processor needs."""
-LATER = ("hubspot", "pykakasi", "phonenumbers", "rapidfuzz")
+LATER = ("hubspot", "pykakasi", "phonenumbers", "rapidfuzz", "jpholiday")
 """What the processor loads when an event first needs it."""
 
 

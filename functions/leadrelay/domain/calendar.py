@@ -19,7 +19,6 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Final
 
-import jpholiday
 from msgspec import Struct, field
 
 HolidayCheck = Callable[[date], bool]
@@ -28,7 +27,10 @@ MAX_DAYS_SEARCHED: Final = 3660
 
 
 def japanese_public_holiday(day: date) -> bool:
-    """True on 国民の祝日, 振替休日 and 国民の休日 (``jpholiday``)."""
+    """True on 国民の祝日, 振替休日 and 国民の休日 (``jpholiday``, loaded with the first date asked about:
+    a processor's first batch often routes nobody)."""
+    import jpholiday
+
     return bool(jpholiday.is_holiday(day))
 
 
