@@ -69,7 +69,9 @@ def webhook_event() -> dict[str, Any]:
 
 
 def processor_event(ingest_arn: str, *, new_japanese_lead: bool = False) -> dict[str, Any]:
-    """One SQS message carrying one canonical event: a page view, or a new lead's form fill in kanji."""
+    """One SQS message carrying one canonical event: a page view, or a new lead's form fill in kanji with
+    a phone number (new each time by its address; ``__main__`` first sends one unmeasured, so the
+    measured ones have a 名寄せ candidate to compare with: the heaviest first event)."""
     stamp = time.time()
     if new_japanese_lead:
         event = CanonicalEvent(
@@ -80,7 +82,12 @@ def processor_event(ingest_arn: str, *, new_japanese_lead: bool = False) -> dict
             occurred_at=datetime.now(UTC),
             identity=Identity(email=f"taro.yamada.{int(stamp * 1000)}@sample-shoji.co.jp"),
             attributes={"url": "https://www.sample-saas.jp/contact"},
-            fields={"LastName": "山田", "FirstName": "太郎", "Company": "株式会社サンプル商事"},
+            fields={
+                "LastName": "山田",
+                "FirstName": "太郎",
+                "Company": "株式会社サンプル商事",
+                "Phone": "03-6261-4137",
+            },
         )
     else:
         event = CanonicalEvent(
