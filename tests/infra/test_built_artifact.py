@@ -93,7 +93,9 @@ def test_the_artifacts_botocore_models_carry_no_documentation() -> None:
         models = sorted((function / "botocore" / "data").glob("*/*/service-2.json.gz"))
         assert len(models) >= len(SHIPPED_SERVICES), function.name
         for model in models:
-            assert b'"documentation":"' not in gzip.decompress(model.read_bytes()), model
+            document = json.loads(gzip.decompress(model.read_bytes()))
+            document.pop("clientContextParams", None)  # documented: botocore reads it (slim_botocore.py)
+            assert '"documentation":"' not in json.dumps(document, separators=(",", ":")), model
         assert not list((function / "botocore" / "data").glob("*/*/examples-1.json")), function.name
 
 
