@@ -174,7 +174,7 @@ def test_the_kept_models_lose_their_documentation_and_their_examples(tmp_path: P
 
     assert run(tmp_path).returncode == 0
 
-    assert json.loads(gzip.decompress(model.read_bytes())) == {
+    assert json.loads(model.with_suffix("").read_text(encoding="utf-8")) == {
         "metadata": {"endpointPrefix": "dynamodb", "serviceId": "DynamoDB"},
         "operations": {"PutItem": {"name": "PutItem", "input": {"shape": "PutItemInput"}}},
         "shapes": {
@@ -187,6 +187,19 @@ def test_the_kept_models_lose_their_documentation_and_their_examples(tmp_path: P
         },
     }
     assert not (model.parent / "examples-1.json").exists()
+
+
+def test_every_kept_json_file_is_stored_plain_and_minified_for_botocore_to_read_first(tmp_path: Path) -> None:
+    data = botocore_data(tmp_path, SHIPPED_SERVICES)
+    rules = {"version": "1.0", "parameters": {"Region": {"type": "String", "documentation": "The region."}}}
+    packed = data / "s3" / "2012-08-10" / "endpoint-rule-set-1.json.gz"
+    packed.write_bytes(gzip.compress(json.dumps(rules, indent=4).encode()))
+
+    assert run(tmp_path).returncode == 0
+
+    assert not list(data.glob("*/*/*.json.gz"))
+    plain = packed.with_suffix("").read_text(encoding="utf-8")
+    assert plain == json.dumps(rules, separators=(",", ":"))  # an endpoint rule's documentation stays
 
 
 def test_a_model_botocore_ships_uncompressed_loses_its_documentation_too(tmp_path: Path) -> None:
@@ -207,22 +220,13 @@ def test_the_client_context_parameters_keep_their_documentation_botocore_reads_t
 ) -> None:
     data = botocore_data(tmp_path, SHIPPED_SERVICES)
     model = data / "s3" / "2012-08-10" / "service-2.json.gz"
-    parameter = {
-        "documentation": "Forces this client to use path-style addressing for buckets.",
-        "type": "boolean",
-    }
-    s3 = {
-        "metadata": {"endpointPrefix": "s3"},
-        "operations": {},
-        "clientContextParams": {"ForcePathStyle": parameter},
-    }
+    parameters = {"ForcePathStyle": {"documentation": "Use path-style addressing.", "type": "boolean"}}
+    s3 = {"metadata": {"endpointPrefix": "s3"}, "operations": {}, "clientContextParams": parameters}
     model.write_bytes(gzip.compress(json.dumps(s3).encode()))
 
     assert run(tmp_path).returncode == 0
 
-    assert json.loads(gzip.decompress(model.read_bytes()))["clientContextParams"] == {
-        "ForcePathStyle": parameter
-    }
+    assert json.loads(model.with_suffix("").read_text(encoding="utf-8"))["clientContextParams"] == parameters
 
 
 def test_a_directory_without_botocore_is_named_in_a_sentence(tmp_path: Path) -> None:
