@@ -95,6 +95,7 @@ LEGEND = (
 
 WEBHOOK_SECRET_NAME = "leadrelay/webhooks"  # noqa: S105 - names of secrets, not secrets
 SALESFORCE_SECRET_NAME = "leadrelay/salesforce"  # noqa: S105
+DECISION_LOG_BUCKET = "leadrelay-bench-decisions"
 
 
 def store_secrets(org: LocalOrg) -> None:
@@ -171,7 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "AWS_LAMBDA_FUNCTION_NAME": "leadrelay-bench",  # as Lambda sets it (handlers/cold_start.py)
                 "PYDANTIC_DISABLE_PLUGINS": "__all__",  # as the template's Globals set it
             }
-            processor_env = {
+            boto3.client("s3").create_bucket(Bucket=DECISION_LOG_BUCKET)
+            processor_env = {  # as template.yaml sets the processor's (and the SLA monitor's) variables
+                "LEADRELAY_DECISION_LOG_BUCKET": DECISION_LOG_BUCKET,
+                "LEADRELAY_NOTIFICATION_TYPE": "LeadRelay_Alert",
                 "LEADRELAY_DLQ_URL": dlq_url,
                 "LEADRELAY_ACTIVITY_TABLE": ACTIVITY_TABLE,
                 "LEADRELAY_ROUTING_TABLE": ROUTING_TABLE,
