@@ -126,9 +126,8 @@ def test_replay_against_the_config_reads_the_region_from_the_queue_url_then_name
         monkeypatch.setenv(name, value)
     path = write_jsonl(tmp_path / "one.jsonl", generic_request([download("dl-x-2", TARO)]))
     code, output = leadrelay("replay", path, "--org", "config", "--rules", RULES)
-    _one_sentence(
-        code, output, "leadrelay replay: a secret cannot be read from AWS", "Unable to locate credentials"
-    )
+    unreadable = "leadrelay replay: secret leadrelay/salesforce cannot be read"
+    _one_sentence(code, output, unreadable, "Unable to locate credentials")
     assert "no AWS region" not in output
 
 

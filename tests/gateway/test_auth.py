@@ -13,12 +13,13 @@ from leadrelay.adapters.aws_clients import AwsClients
 from leadrelay.adapters.salesforce.auth import (
     AuthFlow,
     SalesforceCredentials,
+    credentials_from_document,
     credentials_from_file,
     credentials_from_json,
-    credentials_from_secret,
     jwt_assertion,
     token_request,
 )
+from leadrelay.adapters.secrets import SecretSource, SecretUnavailableError
 from leadrelay.bootstrap.salesforce import salesforce_credentials
 from leadrelay.settings import SalesforceAccess, SettingsError
 
@@ -140,17 +141,30 @@ def test_a_secret_that_is_not_json_is_refused_naming_the_secret() -> None:
 
 
 @pytest.mark.usefixtures("aws")
-def test_credentials_are_read_from_secrets_manager(private_key_pem: str) -> None:
-    _store_secret(private_key_pem)
-    assert credentials_from_secret(SECRET) == _jwt_credentials(private_key_pem)
-
-
-@pytest.mark.usefixtures("aws")
 def test_credentials_are_read_through_the_functions_own_secrets_manager_client(private_key_pem: str) -> None:
     osaka = boto3.client("secretsmanager", region_name="ap-northeast-3")  # the secret exists only there
     osaka.create_secret(Name=SECRET, SecretString=json.dumps(_document(private_key_pem)))
+    document = SecretSource(secretsmanager=osaka).get(SECRET)
 
-    assert credentials_from_secret(SECRET, client=osaka) == _jwt_credentials(private_key_pem)
+    assert credentials_from_document(document, source=f"secret {SECRET}") == _jwt_credentials(private_key_pem)
+
+
+def test_a_secrets_document_and_the_same_json_give_the_same_credentials(private_key_pem: str) -> None:
+    document = _document(private_key_pem)
+    parsed = credentials_from_document(document, source="secret prod/sf")
+    assert parsed == credentials_from_json(json.dumps(document), source="secret prod/sf")
+
+
+def test_a_bad_secrets_document_names_the_secret_and_the_field_never_a_value() -> None:
+    document = {
+        "flow": "jwt_bearer",
+        "consumer_key": "3MVG9",
+        "username": "u@example.co.jp",
+        "pasword": "秘密",
+    }
+    with pytest.raises(ValueError, match="in secret prod/sf: pasword: Extra inputs") as caught:
+        credentials_from_document(document, source="secret prod/sf")
+    assert "秘密" not in str(caught.value)
 
 
 @pytest.mark.usefixtures("aws")
@@ -165,12 +179,21 @@ def test_the_composition_root_reads_the_secret_with_the_runtimes_clients(
 
 
 @pytest.mark.usefixtures("aws")
-def test_credentials_from_secrets_manager_are_cached_for_max_age(private_key_pem: str) -> None:
-    _store_secret(private_key_pem)
-    first = credentials_from_secret(SECRET, max_age=300)
-    rotated = json.dumps({**_document(private_key_pem), "username": "rotated@sample-shoji.co.jp"})
-    boto3.client("secretsmanager").put_secret_value(SecretId=SECRET, SecretString=rotated)
-    assert credentials_from_secret(SECRET, max_age=300) == first
+def test_a_missing_secret_fails_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEADRELAY_SF_SECRET_ID", "leadrelay/prod/missing")
+    with pytest.raises(SecretUnavailableError, match="secret leadrelay/prod/missing cannot be read"):
+        salesforce_credentials(SalesforceAccess.from_env(), AwsClients())
+
+
+def test_locally_the_secret_is_read_from_the_secrets_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, private_key_pem: str
+) -> None:
+    secrets = tmp_path / "secrets.json"
+    secrets.write_text(json.dumps({SECRET: _document(private_key_pem)}), encoding="utf-8")
+    monkeypatch.setenv("LEADRELAY_SF_SECRET_ID", SECRET)
+    monkeypatch.setenv("LEADRELAY_SECRETS_FILE", str(secrets))
+
+    assert salesforce_credentials(SalesforceAccess.from_env()) == _jwt_credentials(private_key_pem)
 
 
 @pytest.mark.usefixtures("aws")

@@ -9,10 +9,11 @@ from leadrelay.adapters.salesforce import (
     AuthFlow,
     SalesforceCredentials,
     SimpleSalesforceGateway,
-    credentials_from_secret,
 )
+from leadrelay.bootstrap.salesforce import salesforce_credentials
 from leadrelay.domain.failures import ErrorCategory, SalesforceCallError, classify_all
 from leadrelay.domain.writes import WriteOp
+from leadrelay.settings import SalesforceAccess
 from leadrelay_tools.localorg import LocalOrg
 from pydantic import SecretStr
 
@@ -32,6 +33,11 @@ def _store_secret(credentials: SalesforceCredentials) -> str:
     ]
 
 
+def _from_secret(secret: str) -> SalesforceCredentials:
+    """The credentials as the functions read them: the secret ``LEADRELAY_SF_SECRET_ID`` names."""
+    return salesforce_credentials(SalesforceAccess.of({"sf_secret_id": secret}))
+
+
 def _client_credentials(org: LocalOrg, secret: str | None = None) -> SalesforceCredentials:
     client_id, client_secret = org.client_credentials()
     return SalesforceCredentials(
@@ -46,7 +52,7 @@ def _client_credentials(org: LocalOrg, secret: str | None = None) -> SalesforceC
 def test_jwt_bearer_credentials_from_secrets_manager_log_in_and_write(
     local_org: LocalOrg, jwt_credentials: SalesforceCredentials, http: requests.Session
 ) -> None:
-    gateway = SimpleSalesforceGateway(credentials_from_secret(_store_secret(jwt_credentials)), http=http)
+    gateway = SimpleSalesforceGateway(_from_secret(_store_secret(jwt_credentials)), http=http)
     (result,) = gateway.write([_upsert()])
     assert result.success
     record = local_org.record("Lead", result.record_id or "")
@@ -59,7 +65,7 @@ def test_client_credentials_from_secrets_manager_log_in_and_write(
     local_org: LocalOrg, http: requests.Session
 ) -> None:
     secret = _store_secret(_client_credentials(local_org))
-    gateway = SimpleSalesforceGateway(credentials_from_secret(secret), http=http)
+    gateway = SimpleSalesforceGateway(_from_secret(secret), http=http)
     assert gateway.write([_upsert()])[0].success
 
 

@@ -12,8 +12,8 @@ from leadrelay.adapters.aws_clients import AwsClients
 from leadrelay.adapters.ma import ma_directories
 from leadrelay.adapters.salesforce import (
     SimpleSalesforceGateway,
+    credentials_from_document,
     credentials_from_file,
-    credentials_from_secret,
 )
 from leadrelay.adapters.salesforce.auth import SalesforceCredentials
 from leadrelay.adapters.salesforce.notifications import SalesforceNotifier
@@ -29,11 +29,13 @@ from leadrelay.settings import AlertSettings, ProcessorSettings, SalesforceAcces
 def salesforce_credentials(
     settings: SalesforceAccess, clients: AwsClients | None = None
 ) -> SalesforceCredentials:
-    """The credentials from the configured secret (read with ``clients``' Secrets Manager client when
-    given), else (local mode) the credentials file."""
+    """The credentials from the configured secret (a Secrets Manager name or ARN, or ``ssm:/name``, read
+    like every other secret: with ``clients``' session when given, from ``LEADRELAY_SECRETS_FILE`` in
+    local mode), else (local mode) the credentials file."""
     if settings.sf_secret_id:
-        client = clients.lazy("secretsmanager") if clients is not None else None
-        return credentials_from_secret(settings.sf_secret_id, client=client)
+        secrets = SecretSource.from_settings(settings.secrets_file, clients)
+        document = secrets.get(settings.sf_secret_id)
+        return credentials_from_document(document, source=f"secret {settings.sf_secret_id}")
     if settings.sf_credentials_file:
         return credentials_from_file(settings.sf_credentials_file)
     raise SettingsError("LEADRELAY_SF_SECRET_ID is not set (or LEADRELAY_SF_CREDENTIALS_FILE in local mode)")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 import requests
-from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -57,8 +56,6 @@ def describe(error: BaseException) -> str:
     if isinstance(error, requests.ConnectionError | requests.Timeout):
         url = error.request.url if error.request is not None else "the server"
         return f"cannot reach {url}: check the URL (login_url, instance) and the network"
-    if isinstance(error, GetParameterError):
-        return f"a secret cannot be read from AWS: {error} (check the secret's name and the AWS credentials)"
     if isinstance(error, SecretUnavailableError | SettingsError | SalesforceCallError | RuleSetError):
         return str(error)
     if isinstance(error, OSError) and error.filename is not None:

@@ -9,8 +9,8 @@ defer_metadata_api()  # before the modules below import simple-salesforce: zeep 
 from leadrelay.adapters.salesforce.auth import (  # noqa: E402
     AuthFlow,
     SalesforceCredentials,
+    credentials_from_document,
     credentials_from_file,
-    credentials_from_secret,
 )
 from leadrelay.adapters.salesforce.gateway import SimpleSalesforceGateway  # noqa: E402
 from leadrelay.adapters.salesforce.sessions import ApiUsage, clear_session_cache  # noqa: E402
@@ -21,6 +21,6 @@ __all__ = [
     "SalesforceCredentials",
     "SimpleSalesforceGateway",
     "clear_session_cache",
+    "credentials_from_document",
     "credentials_from_file",
-    "credentials_from_secret",
 ]

@@ -1,7 +1,8 @@
 """Getting a Salesforce session: OAuth 2.0 JWT bearer (default) or client credentials.
 
-Credentials live in a Secrets Manager secret (JSON, see docs/salesforce-gateway.md), read through
-Powertools parameters with caching; locally they come from a JSON file (the local org prints one).
+Credentials live in a Secrets Manager secret or an SSM SecureString (JSON, see
+docs/salesforce-gateway.md), read like every other secret (``leadrelay.adapters.secrets``) and checked
+here (:func:`credentials_from_document`); locally they come from a JSON file (the local org prints one).
 The token request is made here with ``requests`` rather than simple-salesforce's login helpers,
 which hard-code ``https://<domain>.salesforce.com`` and have no timeout. SOAP username/password
 login is deliberately not offered: Salesforce is retiring it.
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlparse
 
 import jwt
@@ -30,9 +31,6 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_va
 from leadrelay.adapters.salesforce.errors import error_from_exception
 from leadrelay.domain.errors import ErrorDetail
 from leadrelay.domain.failures import AUTH_FAILED, SalesforceCallError
-
-if TYPE_CHECKING:
-    from mypy_boto3_secretsmanager import SecretsManagerClient
 
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 ASSERTION_LIFETIME_SECONDS = 180
@@ -117,8 +115,18 @@ class SalesforceSession(BaseModel):
 
 def credentials_from_json(text: str | bytes, *, source: str) -> SalesforceCredentials:
     """Parse and validate a credentials document; errors name ``source`` and the offending field."""
+    return _validated(lambda: SalesforceCredentials.model_validate_json(text), source)
+
+
+def credentials_from_document(document: object, *, source: str) -> SalesforceCredentials:
+    """Validate a credentials document already parsed from JSON (a secret's value); errors name
+    ``source`` and the offending field, never a value."""
+    return _validated(lambda: SalesforceCredentials.model_validate(document), source)
+
+
+def _validated(validate: Callable[[], SalesforceCredentials], source: str) -> SalesforceCredentials:
     try:
-        return SalesforceCredentials.model_validate_json(text)
+        return validate()
     except ValidationError as exc:
         raise ValueError(f"invalid Salesforce credentials in {source}: {_describe(exc)}") from exc
 
@@ -126,25 +134,6 @@ def credentials_from_json(text: str | bytes, *, source: str) -> SalesforceCreden
 def credentials_from_file(path: str | Path) -> SalesforceCredentials:
     """Credentials from a local JSON file (the local org writes one; so can a developer)."""
     return credentials_from_json(Path(path).read_bytes(), source=str(path))
-
-
-def credentials_from_secret(
-    secret_id: str, *, max_age: int = 300, client: SecretsManagerClient | None = None
-) -> SalesforceCredentials:
-    """Credentials from Secrets Manager, cached for ``max_age`` seconds across invocations.
-
-    ``client`` is the function's Secrets Manager client, from the boto3 session its other clients
-    share: Powertools' own provider opens a session of its own, which reads botocore's endpoint,
-    partition and retry data a second time (about 8 ms of a cold start)."""
-    from aws_lambda_powertools.utilities import parameters
-
-    value: Any = (
-        parameters.get_secret(secret_id, max_age=max_age)
-        if client is None
-        else parameters.SecretsProvider(boto3_client=client).get(secret_id, max_age=max_age)
-    )
-    text = value if isinstance(value, str | bytes) else json.dumps(value)
-    return credentials_from_json(text, source=f"secret {secret_id}")
 
 
 def jwt_assertion(credentials: SalesforceCredentials, *, now: float) -> str:
