@@ -59,7 +59,7 @@ def slim(artifact: Path, keep: Iterable[str]) -> tuple[list[str], int]:
         shutil.rmtree(service)
         removed.append(service.name)
     size += trim_endpoints(data / "endpoints.json", {endpoint_prefix(data / service) for service in kept})
-    size += sum(undocument(data / service) for service in sorted(kept))
+    size += sum(repack(data / service) for service in sorted(kept))
     return removed, size
 
 
@@ -72,7 +72,7 @@ def endpoint_prefix(service: Path) -> str:
     return prefix
 
 
-def undocument(service: Path) -> int:
+def repack(service: Path) -> int:
     """Every version of a kept service: its model without documentation, every JSON file stored plain
     and minified (botocore reads ``x.json`` before ``x.json.gz``, so no client decompresses anything, and
     S3's endpoint rules shrink from 900 KB of indented JSON to 116 KB), ``examples-1.json`` deleted.

@@ -58,7 +58,7 @@ def sla_monitor_runtime(
         or DynamoDBAlertLedger(clients.lazy("dynamodb"), settings.routing_table),
         notifier=overrides.notifier or notifiers(settings, gateway, clients) or NO_NOTIFIER,
         alert_policy=AlertPolicy(per_rep_per_hour=settings.alerts_per_rep_per_hour),
-        decision_log=overrides.decision_log or decision_log(settings),
+        decision_log=overrides.decision_log or decision_log(settings, clients),
         ruleset_version=rules.version,
     )
     return SlaMonitorRuntime(monitor, overrides.clock or utc_now, settings.time_margin_seconds)
