@@ -79,7 +79,12 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 import botocore.session
 from botocore.stub import Stubber
-session = botocore.session.get_session()
+if sys.argv[3] == "as deployed":  # the functions' session: models read by leadrelay's ModelFiles
+    sys.path.append(sys.argv[4])
+    from leadrelay.adapters.aws_clients import botocore_session
+    session = botocore_session()
+else:
+    session = botocore.session.get_session()
 shapes = {}
 for service in sys.argv[2].split(","):
     model = session.get_service_model(service)
@@ -126,14 +131,15 @@ def test_every_shipped_client_resolves_and_calls_the_same_endpoints_and_operatio
     shutil.copytree(installed, tmp_path / "botocore", ignore=shutil.ignore_patterns("__pycache__"))
     assert run(tmp_path).returncode == 0
 
-    def endpoints(where: Path) -> dict[str, object]:
-        probe = [sys.executable, "-c", ENDPOINT_PROBE, str(where), ",".join(SHIPPED_SERVICES)]
+    def endpoints(where: Path, how: str) -> dict[str, object]:
+        services = ",".join(SHIPPED_SERVICES)
+        probe = [sys.executable, "-c", ENDPOINT_PROBE, str(where), services, how, str(ROOT / "functions")]
         done = subprocess.run(probe, capture_output=True, text=True, check=False)  # noqa: S603 - fixed code
         assert done.returncode == 0, done.stderr[-2000:]  # a client that cannot call its service
         answer: dict[str, object] = json.loads(done.stdout)
         return answer
 
-    slimmed, full = endpoints(tmp_path), endpoints(installed.parent)
+    slimmed, full = endpoints(tmp_path, "as deployed"), endpoints(installed.parent, "as botocore ships")
     assert str(slimmed["botocore"]).startswith(str(tmp_path))
     assert slimmed["urls"] == full["urls"]
     assert slimmed["shapes"] == full["shapes"]

@@ -5,6 +5,10 @@ cold start should create only the clients its first event calls. :meth:`AwsClien
 adapter a stand-in that creates the shared client on its first attribute access — the processor's
 dead-letter queue, for one, costs nothing until a message is dead-lettered. Clients are shared per
 runtime, never per process: a test or the demo that builds a runtime under moto gets its own.
+
+The clients' botocore session reads its model files with msgspec into plain dicts
+(:class:`ModelFiles`): botocore's own reader builds an ``OrderedDict`` for every JSON object, and the
+processor's three clients read about 700 KB of models on a cold start (``docs/cold-start.md``).
 """
 
 from __future__ import annotations
@@ -12,15 +16,43 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import botocore.session
+import msgspec
+from botocore.loaders import JSONFileLoader
 
 from leadrelay.adapters.aws_services import CALLED_SERVICES
 
 
+class ModelFiles(JSONFileLoader):
+    """botocore's model-file reader, decoding ``x.json`` with msgspec into plain dicts.
+
+    What botocore reads is the same (its loader still decides which file, and falls back here to
+    ``x.json.gz``); only the decoding is faster, about 2.5× on the processor's models. Dicts keep their
+    insertion order, which is all botocore asks of the ``OrderedDict`` it would build."""
+
+    def load_file(self, file_path: str) -> Any:
+        """The decoded JSON of ``file_path`` + ``.json`` (or ``.json.gz``); ``None`` when neither exists."""
+        try:
+            with open(file_path + ".json", "rb") as model:
+                return msgspec.json.decode(model.read())
+        except (FileNotFoundError, IsADirectoryError):
+            return super().load_file(file_path)
+
+
+def botocore_session() -> botocore.session.Session:
+    """A botocore session configured as ``boto3.client``'s default one, reading its models with
+    :class:`ModelFiles` (``AWS_DATA_PATH`` and the other settings still apply)."""
+    session = botocore.session.get_session()
+    session.get_component("data_loader").file_loader = ModelFiles()
+    return session
+
+
 class AwsClients:
-    """One boto3 client per service for one runtime (``boto3.client``'s default session and config)."""
+    """One boto3 client per service for one runtime (``boto3.client``'s defaults, one session)."""
 
     def __init__(self) -> None:
         self._clients: dict[str, Any] = {}
+        self._session: boto3.session.Session | None = None
 
     def client(self, service: str) -> Any:
         """The runtime's client of ``service`` (``"dynamodb"``, ``"sqs"``, ``"s3"``), created now if new.
@@ -34,7 +66,9 @@ class AwsClients:
                 " (add it to CALLED_SERVICES in leadrelay/adapters/aws_services.py)"
             )
         if service not in self._clients:
-            self._clients[service] = boto3.client(service)  # type: ignore[call-overload]
+            if self._session is None:
+                self._session = boto3.session.Session(botocore_session=botocore_session())
+            self._clients[service] = self._session.client(service)  # type: ignore[call-overload]
         return self._clients[service]
 
     def lazy(self, service: str) -> Any:

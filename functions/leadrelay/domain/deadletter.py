@@ -115,7 +115,7 @@ def check_operations_file(model: OperationsConfig, ctx: CheckContext) -> None:
 class UnreadableEvent(BaseModel):
     """An ingest message that is not a canonical event: its body as received and why it was rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built by the first failure
 
     body: str
     error: str
@@ -130,7 +130,7 @@ def unreadable_event(body: str | bytes, error: str) -> UnreadableEvent:
 class DeadLetter(BaseModel):
     """One event that could not be applied, with everything needed to fix and redrive it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built by the first failure
 
     envelope_version: Literal[1] = DEAD_LETTER_ENVELOPE_VERSION
     id: str
