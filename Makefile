@@ -60,8 +60,9 @@ sam-build: $(STAMP)
 	if [ -z "$$bin" ]; then echo "sam-build: python$(SAM_PYTHON) not found (pyenv install $(SAM_PYTHON) or put it on PATH)" >&2; exit 1; fi; \
 	echo "sam-build: sam build with $$("$$bin/python$(SAM_PYTHON)" --version)"; \
 	PATH="$$bin:$$PATH" SAM_CLI_TELEMETRY=0 $(BIN)/sam build --template template.yaml --build-dir .aws-sam/build \
-	  --cached --cache-dir .aws-sam/cache
-	LEADRELAY_REQUIRE_SAM_BUILD=1 $(BIN)/pytest -q -p no:xdist tests/infra/test_built_artifact.py
+	  --cached --cache-dir .aws-sam/cache && \
+	LEADRELAY_REQUIRE_SAM_BUILD=1 LEADRELAY_LAMBDA_PYTHON="$$bin/python$(SAM_PYTHON)" \
+	  $(BIN)/pytest -q -p no:xdist tests/infra/test_built_artifact.py
 
 ## salesforce-cli: the pinned Salesforce CLI in infra/salesforce/node_modules (npm ci; once per lock file)
 SF_DIR   := infra/salesforce

@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_ROOTS = (ROOT / "functions", ROOT / "tools")
 LAYERS = (
+    "leadrelay.bytecode_archive",  # installed by the package itself, before anything else is imported
     "leadrelay.engine",
     "leadrelay.domain",
     "leadrelay.ingress",

@@ -115,10 +115,24 @@ def compile_unchecked(directory: Path) -> None:
 
 
 def built_functions(source: Path, scratch: Path) -> Path:
-    """A copy of ``functions/`` without its development bytecode, compiled as the build compiles it."""
+    """A copy of ``functions/`` without its development bytecode, compiled as the build compiles it, with
+    the build's bytecode archive of it and the runtime packages beside ``leadrelay/`` (a checkout without
+    ``leadrelay/bytecode_archive.py`` gets none, as its build wrote none)."""
     target = scratch / "functions"
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "Makefile"))
     compile_unchecked(target)
+    writer = target / "leadrelay" / "bytecode_archive.py"
+    if writer.is_file():  # roots in the children's sys.path order: the runtime packages, then the functions
+        command = [sys.executable, "-P", str(writer), str(target), str(runtime_packages()), str(target)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own script
+    return target
+
+
+def sources_copy(source: Path, scratch: Path) -> Path:
+    """A copy of ``functions/`` with no bytecode at all (no ``.pyc``, no archive), as SAM's default
+    builder would ship it."""
+    target = scratch / "sources" / "functions"
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "Makefile"))
     return target
 
 
@@ -156,14 +170,19 @@ def run_child(
     return figures
 
 
-def importing(modules: Sequence[str], stand_ins: Sequence[str] = ()) -> str:
+def importing(modules: Sequence[str], stand_ins: Sequence[str] = (), functions: Path | None = None) -> str:
     """Code importing ``modules`` in order (a module that only imports as part of its parent is skipped),
     after registering an empty stand-in for each of ``stand_ins`` (modules the function registered and
     never loaded, such as simple-salesforce's Metadata API client: the floor does not load them either;
     ``leadrelay.adapters.salesforce.metadata_api``), with the garbage collector paused as a function's
-    cold start pauses it (``leadrelay.handlers.cold_start``)."""
+    cold start pauses it (``leadrelay.handlers.cold_start``), and with the build's bytecode archive in
+    ``functions`` installed as the function installs it (``leadrelay.bytecode_archive``)."""
+    archive = ""
+    if functions is not None and (functions / "leadrelay" / "bytecode_archive.py").is_file():
+        archive = f"sys.path.append({str(functions)!r})\nimport leadrelay  # installs the archive beside it\n"
     return (
         "import gc, importlib, sys, types\n"
+        f"{archive}"
         "gc.disable()\n"
         "class StandIn(types.ModuleType):\n"
         "    def __getattr__(self, name):\n"

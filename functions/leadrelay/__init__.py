@@ -14,7 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from leadrelay.engine.lazy_names import lazy_names
+from leadrelay.bytecode_archive import install_shipped_archive
+
+install_shipped_archive()  # the built artifact's bytecode, before anything else of ours is imported
+
+from leadrelay.engine.lazy_names import lazy_names  # noqa: E402
 
 __all__ = ["Decision", "RuleSet", "RuleSetError", "load_rules"]
 __version__ = "0.1.0"

@@ -10,8 +10,10 @@ by some dependency's back door either.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,9 @@ from leadrelay.adapters.aws_services import SHIPPED_SERVICES
 from tests.infra.cfn import SAM_FUNCTION, load_template
 
 ROOT = Path(__file__).resolve().parents[2]
+PURE_PYTHON_IMPORTS = ("boto3", "requests", "jmespath", "leadrelay.adapters.aws_services")
+"""Modules that import on this machine from an artifact built for arm64 (the handlers need compiled
+packages built for arm64: pydantic-core, msgspec, cryptography)."""
 BUILD = ROOT / ".aws-sam" / "build"
 MAKEFILE = ROOT / "functions" / "Makefile"
 LAMBDA_UNZIPPED_LIMIT_MB = 250  # Lambda's limit on a function's unzipped deployment package (with layers)
@@ -121,18 +126,67 @@ def test_every_function_is_built_by_the_makefile_that_compiles_its_bytecode() ->
             assert name in targets, f"functions/Makefile has no build-{name}"
 
 
-def test_every_module_ships_with_bytecode_for_the_runtime_that_never_checks_its_source() -> None:
+def test_every_module_ships_with_bytecode_for_the_runtime_in_the_archive_or_beside_it() -> None:
     tag = "cpython-" + _makefile_value("LAMBDA_PYTHON").replace(".", "")
     for function in _built_functions():
+        archived = {function / entry[0] for entry in _archive_index(function).values()}
         missing, checked = [], []
         for source in function.rglob("*.py"):
             compiled = source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc"
-            if not compiled.is_file():
+            if source in archived:
+                assert not compiled.exists(), f"{function.name}: {compiled} is also in the archive"
+            elif not compiled.is_file():
                 missing.append(str(source.relative_to(function)))
             elif int.from_bytes(compiled.read_bytes()[4:8], "little") != UNCHECKED_HASH:
                 checked.append(str(compiled.relative_to(function)))
         assert not missing, f"{function.name}: {len(missing)} modules without {tag} bytecode: {missing[:3]}"
         assert not checked, f"{function.name}: bytecode that checks its source's timestamp: {checked[:3]}"
+        assert len(archived) > 1000, f"{function.name}: only {len(archived)} modules in the archive"
+        outside = {str(p.relative_to(function)) for p in (function / "leadrelay").rglob("*.py")} - {
+            str(p.relative_to(function)) for p in archived
+        }
+        assert outside == {"leadrelay/__init__.py", "leadrelay/bytecode_archive.py"}  # they install it
+
+
+IMPORT_PROBE = """
+import importlib, json, os, sys
+artifact = sys.argv[1]
+sys.path.insert(0, artifact)
+import leadrelay  # installs the archive
+from leadrelay.bytecode_archive import ArchiveFinder, ArchiveLoader
+for module in sys.argv[2:]:
+    importlib.import_module(module)
+ours = {n: m.__spec__ for n, m in list(sys.modules.items())
+        if getattr(m, "__spec__", None) and (m.__spec__.origin or "").startswith(artifact)}
+print(json.dumps({
+    "finders": sum(isinstance(f, ArchiveFinder) for f in sys.meta_path),
+    "from_archive": sum(isinstance(s.loader, ArchiveLoader) for s in ours.values()),
+    "compiled_now": sorted(n for n, s in ours.items() if s.origin.endswith(".py")
+                           and not isinstance(s.loader, ArchiveLoader) and not os.path.exists(s.cached)),
+}))
+"""
+
+
+def test_the_runtimes_python_imports_the_artifacts_modules_from_the_archive() -> None:
+    python = os.environ.get("LEADRELAY_LAMBDA_PYTHON")
+    if not python:
+        pytest.skip("make sam-build names the runtime's Python (LEADRELAY_LAMBDA_PYTHON)")
+    for function in _built_functions():
+        environ = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "ap-northeast-1"}
+        probe = [python, "-I", "-B", "-c", IMPORT_PROBE, str(function), *PURE_PYTHON_IMPORTS]
+        done = subprocess.run(probe, capture_output=True, text=True, env=environ, check=False)  # noqa: S603
+        assert done.returncode == 0, done.stderr[-2000:]
+        report = json.loads(done.stdout)
+        assert report["finders"] == 1, f"{function.name}: the archive was not installed"
+        assert report["from_archive"] > 200, report
+        assert report["compiled_now"] == [], f"{function.name}: compiled at import: {report['compiled_now']}"
+
+
+def _archive_index(function: Path) -> dict[str, tuple[str, bool, int, int]]:
+    with (function / "bytecode.archive").open("rb") as archive:
+        length = int.from_bytes(archive.read(12)[4:], "little")
+        index: dict[str, dict[str, tuple[str, bool, int, int]]] = marshal.loads(archive.read(length))  # noqa: S302 - the build's
+    return index["modules"]
 
 
 def test_every_artifact_fits_lambdas_unzipped_size_limit() -> None:

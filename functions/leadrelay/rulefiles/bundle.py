@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct
+
 from leadrelay.domain.deadletter import DEFAULT_OPERATIONS, OperationsConfig
 from leadrelay.domain.matching.match_rules import MatchRules
 from leadrelay.domain.ownership import OwnershipMap
@@ -23,7 +25,6 @@ from leadrelay.rulefiles.dedup_loading import DEDUP_FILE, match_rules_from
 from leadrelay.rulefiles.documents import ROUTING_FILE, RulesDirectory, validated
 from leadrelay.rulefiles.loader import load_rules
 from leadrelay.rulefiles.sla_rules import read_ownership, read_sla
-from msgspec import Struct
 
 OPERATIONS_FILE = "operations.json"
 _LEAD_PATH = re.compile(r"\blead\.([A-Za-z][A-Za-z0-9_]*)")

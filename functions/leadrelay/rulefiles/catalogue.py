@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from leadrelay.rulefiles.standard_fields import STANDARD_FIELDS
 from msgspec import Struct, field
+
+from leadrelay.rulefiles.standard_fields import STANDARD_FIELDS
 
 PERSON_OBJECTS = ("Lead", "Contact")
 """The objects the evaluation context's ``lead`` is read from (a Contact beats an unconverted Lead)."""

@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct
+
 from leadrelay.domain.matching.match_rules import MatchDecision, MatchRules
 from leadrelay.engine.diagnostics import Diagnostic, pointer
 from leadrelay.rulefiles.dedup_loading import DEDUP_FILE, load_match_rules
 from leadrelay.rulefiles.dedupcases import DedupExpectation, DedupTestFile
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
 from leadrelay.rulefiles.reading import read_models
-from msgspec import Struct
 
 __all__ = [  # load_match_rules and DEDUP_FILE live in dedup_loading; kept importable from here
     "DEDUP_FILE",

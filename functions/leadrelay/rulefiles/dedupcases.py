@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from pydantic import Field
+
 from leadrelay.domain.dedup_rules import DedupFile, Outcome, PairName
 from leadrelay.engine.diagnostics import CheckContext, pointer
 from leadrelay.engine.file_models import RuleFile, Strict
-from pydantic import Field
 
 
 class DedupExpectation(Strict):

@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 from typing import Any, TypeVar
 
-from leadrelay.engine.diagnostics import Diagnostic, RuleSetError, pointer
-from leadrelay.engine.nesting import TOO_DEEP, too_deep_in_text
 from msgspec import Struct
 from pydantic import BaseModel, ValidationError
+
+from leadrelay.engine.diagnostics import Diagnostic, RuleSetError, pointer
+from leadrelay.engine.nesting import TOO_DEEP, too_deep_in_text
 
 OWNERSHIP_FILE = "ownership.json"
 """The field-ownership map's file name in a rules directory."""

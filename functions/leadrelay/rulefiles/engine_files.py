@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct
+
 from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
 from leadrelay.engine.version import ruleset_version
 from leadrelay.rulefiles.documents import RuleDocument, RulesDirectory
 from leadrelay.rulefiles.reading import ENGINE_KINDS
 from leadrelay.rulefiles.thresholds import defined_thresholds, resolve
-from msgspec import Struct
 
 
 class EngineDocuments(Struct, frozen=True):

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from msgspec import Struct
+from pydantic import BaseModel
+
 from leadrelay.domain.deadletter import OperationsConfig, check_operations_file
 from leadrelay.domain.dedup_rules import DedupFile, check_dedup_file
 from leadrelay.domain.ownership import OwnershipMap, check_ownership_file
@@ -26,8 +29,6 @@ from leadrelay.rulefiles.dedupcases import DedupTestFile, check_dedup_tests
 from leadrelay.rulefiles.routingcases import RoutingTestFile, check_routing_tests
 from leadrelay.rulefiles.rulecase_checks import check_rule_tests
 from leadrelay.rulefiles.rulecases import RuleTestFile
-from msgspec import Struct
-from pydantic import BaseModel
 
 Checker = Callable[[Any, CheckContext], None]
 

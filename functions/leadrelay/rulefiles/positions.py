@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from leadrelay.engine.diagnostics import Diagnostic, pointer
 from msgspec import Struct
 from msgspec.structs import replace
+
+from leadrelay.engine.diagnostics import Diagnostic, pointer
 
 Position = tuple[int, int]
 

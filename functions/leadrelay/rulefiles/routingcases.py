@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import AwareDatetime, Field
+
 from leadrelay.domain.pools import SkipReason
 from leadrelay.domain.routing import RoutingFile
 from leadrelay.domain.sla import SlaFile
 from leadrelay.engine.diagnostics import CheckContext, pointer
 from leadrelay.engine.file_models import RuleFile, Strict
-from pydantic import AwareDatetime, Field
 
 
 class Absence(Strict):

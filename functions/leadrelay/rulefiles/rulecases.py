@@ -15,11 +15,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
+from msgspec import Struct, field
+from pydantic import AwareDatetime, Field
+
 from leadrelay.engine.decision import Decision
 from leadrelay.engine.diagnostics import Diagnostic, pointer
 from leadrelay.engine.file_models import RuleFile, Strict
-from msgspec import Struct, field
-from pydantic import AwareDatetime, Field
 
 POINTS_TOLERANCE = 0.01
 """How far a rule's unrounded points may be from ``expect.points`` (decay gives long decimals)."""

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from msgspec import Struct
+from msgspec.structs import replace
+
 from leadrelay.domain.calendar import BusinessCalendar
 from leadrelay.domain.calendar_file import CalendarModel
 from leadrelay.domain.ownership import OwnershipMap, check_ownership
@@ -21,8 +24,6 @@ from leadrelay.engine.diagnostics import Diagnostic, RuleSetError
 from leadrelay.engine.parsing import parse_model
 from leadrelay.rulefiles.documents import OWNERSHIP_FILE, ROUTING_FILE, SLA_FILE, RulesDirectory
 from leadrelay.rulefiles.engine_files import rules_version
-from msgspec import Struct
-from msgspec.structs import replace
 
 
 class SlaRules(Struct, frozen=True):

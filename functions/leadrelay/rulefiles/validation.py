@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel
+
 from leadrelay.engine.diagnostics import CheckContext, Diagnostic
 from leadrelay.engine.parsing import Parsed, parse_leniently
 from leadrelay.rulefiles.kinds import RULE_FILE_KINDS
-from pydantic import BaseModel
 
 
 def validate_document(

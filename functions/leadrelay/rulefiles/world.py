@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from leadrelay.domain.events import ActivityType, CanonicalEvent, EventSource
-from leadrelay.rulefiles.catalogue import FieldCatalogue, standard_catalogue
 from msgspec import Struct, field
 from msgspec.structs import replace
+
+from leadrelay.domain.events import ActivityType, CanonicalEvent, EventSource
+from leadrelay.rulefiles.catalogue import FieldCatalogue, standard_catalogue
 
 ACTIVITY_KEYS = ("id", "type", "occurred_at", "source")
 """What every activity record has (``CanonicalEvent.activity_record``)."""

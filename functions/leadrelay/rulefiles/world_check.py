@@ -12,6 +12,7 @@ from typing import Any
 
 import jmespath
 from jmespath.exceptions import JMESPathError
+
 from leadrelay.engine.diagnostics import Diagnostic, pointer
 from leadrelay.engine.paths import split_path
 from leadrelay.rulefiles.catalogue import PERSON_OBJECTS
