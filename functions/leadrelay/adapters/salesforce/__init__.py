@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from leadrelay.adapters.salesforce.metadata_api import defer_metadata_api
+from leadrelay.adapters.deferred_modules import defer_rarely_used_modules
 
-defer_metadata_api()  # before the modules below import simple-salesforce: zeep loads only if used
+defer_rarely_used_modules()  # before the modules below import simple-salesforce and PyJWT
 
 from leadrelay.adapters.salesforce.auth import (  # noqa: E402
     AuthFlow,

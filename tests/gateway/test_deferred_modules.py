@@ -1,6 +1,7 @@
-"""simple-salesforce's Metadata API client (zeep, lxml) loads when it is first used, not with the gateway.
+"""What the Salesforce adapter's libraries import but rarely use loads when first used, not with the gateway:
+simple-salesforce's Metadata API client (zeep, lxml), its Bulk API clients, PyJWT's certificate support.
 
-Each case runs in a fresh interpreter: the stand-in applies only before simple-salesforce is imported.
+Each case runs in a fresh interpreter: a stand-in applies only before its library is imported.
 """
 
 import json
@@ -78,3 +79,38 @@ probes = [hasattr(stand_in, name) for name in ("__path__", "__file__", "__wrappe
 print(json.dumps({"probes": probes, "zeep": "zeep" in sys.modules}))
 """
     assert run(code) == {"probes": [False, False, False], "zeep": False}
+
+
+def test_the_bulk_api_clients_are_simple_salesforces_own_once_they_are_asked_for() -> None:
+    code = """
+import json, sys
+import leadrelay.adapters.salesforce
+from simple_salesforce.api import Salesforce
+before = "more_itertools" in sys.modules
+sf = Salesforce(session_id="00D5g000004XyZ!token", instance="leadrelay-demo.my.salesforce.com")
+bulk, bulk2 = sf.bulk, sf.bulk2
+import simple_salesforce.bulk as v1, simple_salesforce.bulk2 as v2
+print(json.dumps({"before": before, "after": "more_itertools" in sys.modules,
+    "real": [type(bulk) is v1.SFBulkHandler, type(bulk2) is v2.SFBulk2Handler],
+    "bound": sys.modules["simple_salesforce"].bulk2 is v2}))
+"""
+    assert run(code) == {"before": False, "after": True, "real": [True, True], "bound": True}
+
+
+def test_pyjwt_reaches_the_real_certificate_module_when_it_first_needs_it() -> None:
+    code = """
+import json, sys
+import leadrelay.adapters.salesforce
+import cryptography, jwt
+before = type(sys.modules["cryptography.x509"]).__name__
+token = jwt.encode({"sub": "山田太郎"}, "a-shared-secret-of-32-characters!", algorithm="HS256")
+print(json.dumps({"before": before, "after": type(sys.modules["cryptography.x509"]).__name__,
+    "bound": cryptography.x509 is sys.modules["cryptography.x509"],
+    "claims": jwt.decode(token, "a-shared-secret-of-32-characters!", algorithms=["HS256"])}))
+"""
+    assert run(code) == {
+        "before": "DeferredModule",
+        "after": "module",
+        "bound": True,
+        "claims": {"sub": "山田太郎"},
+    }
