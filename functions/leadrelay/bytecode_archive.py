@@ -33,7 +33,7 @@ from collections.abc import Iterator, Sequence
 from importlib.machinery import EXTENSION_SUFFIXES, ModuleSpec, PathFinder
 from pathlib import Path
 from types import CodeType, ModuleType
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from importlib.abc import Loader, MetaPathFinder
@@ -53,12 +53,11 @@ marshalled code lies in the archive (offset after the index, length)."""
 class ArchiveLoader:
     """Loads one module's code from the archive; everything else (data, source) from its directory."""
 
-    def __init__(self, archive: Archive, name: str, path: str, is_package: bool) -> None:
+    def __init__(self, archive: Archive, entry: Entry, path: str) -> None:
         self.archive = archive
-        self.name = name
+        self.entry = entry
         self.path = path
         """The module's source file: ``importlib.resources`` reads the package's directory from it."""
-        self._is_package = is_package
 
     def create_module(self, spec: ModuleSpec) -> ModuleType | None:
         """The default module object."""
@@ -70,7 +69,7 @@ class ArchiveLoader:
 
     def get_code(self, fullname: str) -> CodeType:
         """The module's code object, naming its shipped source file (as a ``.pyc`` loaded beside it would)."""
-        code = marshal.loads(self.archive.code_bytes(fullname))  # noqa: S302 - the build's own bytecode
+        code = _loads(self.archive.code_bytes(self.entry))
         _imp._fix_co_filename(code, self.path)  # type: ignore[attr-defined]  # as SourceLoader.get_code does
         return cast("CodeType", code)
 
@@ -92,7 +91,7 @@ class ArchiveLoader:
 
     def is_package(self, fullname: str) -> bool:
         """Whether the module is a package."""
-        return self._is_package
+        return self.entry[1]
 
     def get_resource_reader(self, fullname: str) -> FileReader:
         """The package's files, read from its directory (``importlib.resources``)."""
@@ -102,7 +101,8 @@ class ArchiveLoader:
 
 
 class Archive:
-    """An open archive: its index, and the file its code is read from."""
+    """An open archive: the index of its top-level names, each one's modules read when first asked for (a
+    function never reads the entries of the packages it does not import), and the file code is read from."""
 
     def __init__(self, path: Path) -> None:
         self._fd = os.open(path, os.O_RDONLY)
@@ -111,19 +111,28 @@ class Archive:
             os.close(self._fd)
             raise ValueError(f"{path} was written by another Python version")
         length = int.from_bytes(head[-8:], "little")
-        index = marshal.loads(os.pread(self._fd, length, _HEADER))  # noqa: S302 - written by the build
+        self._tops: dict[str, tuple[int, int]] = _loads(os.pread(self._fd, length, _HEADER))
         self._base = _HEADER + length
-        self.modules: dict[str, Entry] = index["modules"]
+        self._entries: dict[str, dict[str, Entry]] = {}
         self.directory = str(path.parent)
 
-    def code_bytes(self, name: str) -> bytes:
-        """The marshalled code of module ``name``."""
-        offset, length = self.modules[name][2:]
-        return os.pread(self._fd, length, self._base + offset)
+    def entry(self, name: str) -> Entry | None:
+        """Module ``name``'s entry, or ``None`` when the archive does not hold it."""
+        top = name.partition(".")[0]
+        entries = self._entries.get(top)
+        if entries is None:
+            span = self._tops.get(top)
+            if span is None:
+                return None
+            entries = self._entries[top] = _loads(self._read(*span))
+        return entries.get(name)
 
-    def source_path(self, name: str) -> str:
-        """Where module ``name``'s source file is."""
-        return os.path.join(self.directory, self.modules[name][0])
+    def code_bytes(self, entry: Entry) -> bytes:
+        """The marshalled code of the module at ``entry``."""
+        return self._read(entry[2], entry[3])
+
+    def _read(self, offset: int, length: int) -> bytes:
+        return os.pread(self._fd, length, self._base + offset)
 
 
 class ArchiveFinder:
@@ -136,11 +145,11 @@ class ArchiveFinder:
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
         """The module's spec when the archive holds it, else ``None`` (the next finder looks)."""
-        entry = self.archive.modules.get(fullname)
+        entry = self.archive.entry(fullname)
         if entry is None:
             return None
-        origin = self.archive.source_path(fullname)
-        loader = ArchiveLoader(self.archive, fullname, origin, entry[1])
+        origin = os.path.join(self.archive.directory, entry[0])
+        loader = ArchiveLoader(self.archive, entry, origin)
         spec = ModuleSpec(fullname, cast("Loader", loader), origin=origin, is_package=entry[1])
         spec.has_location = True
         if entry[1]:
@@ -189,11 +198,36 @@ def write_archive(destination: Path, roots: Sequence[Path]) -> list[Path]:
             chunks.append(code)
             archived.append(compiled)
             offset += len(code)
-    index = marshal.dumps({"modules": modules})
+    packages: dict[str, dict[str, Entry]] = {}
+    for name, entry in modules.items():
+        packages.setdefault(name.partition(".")[0], {})[name] = entry
+    tops: dict[str, tuple[int, int]] = {}
+    for top, entries in packages.items():  # each top-level name's entries, after the code
+        chunk = marshal.dumps(entries)
+        tops[top] = (offset, len(chunk))
+        chunks.append(chunk)
+        offset += len(chunk)
+    index = marshal.dumps(tops)
     with open(destination, "wb") as archive:
         archive.write(importlib.util.MAGIC_NUMBER + len(index).to_bytes(8, "little") + index)
         archive.writelines(chunks)
     return archived
+
+
+def archived_modules(path: Path) -> dict[str, Entry]:
+    """Every module an archive holds, with its entry, whatever Python wrote it (the build's checks)."""
+    with open(path, "rb") as archive:
+        length = int.from_bytes(archive.read(_HEADER)[-8:], "little")
+        tops: dict[str, tuple[int, int]] = _loads(archive.read(length))
+        modules: dict[str, Entry] = {}
+        for offset, size in tops.values():
+            archive.seek(_HEADER + length + offset)
+            modules.update(_loads(archive.read(size)))
+    return modules
+
+
+def _loads(data: bytes) -> Any:
+    return marshal.loads(data)  # noqa: S302 - the archive the build wrote from the artifact's own bytecode
 
 
 def _compiled_modules(root: Path, package: tuple[str, ...] = ()) -> Iterator[tuple[str, Path, bool]]:

@@ -10,7 +10,6 @@ by some dependency's back door either.
 from __future__ import annotations
 
 import json
-import marshal
 import os
 import re
 import subprocess
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from leadrelay.adapters.aws_services import SHIPPED_SERVICES
+from leadrelay.bytecode_archive import archived_modules
 
 from tests.infra.cfn import SAM_FUNCTION, load_template
 
@@ -183,10 +183,7 @@ def test_the_runtimes_python_imports_the_artifacts_modules_from_the_archive() ->
 
 
 def _archive_index(function: Path) -> dict[str, tuple[str, bool, int, int]]:
-    with (function / "bytecode.archive").open("rb") as archive:
-        length = int.from_bytes(archive.read(12)[4:], "little")
-        index: dict[str, dict[str, tuple[str, bool, int, int]]] = marshal.loads(archive.read(length))  # noqa: S302 - the build's
-    return index["modules"]
+    return archived_modules(function / "bytecode.archive")
 
 
 def test_every_artifact_fits_lambdas_unzipped_size_limit() -> None:
