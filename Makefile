@@ -3,11 +3,12 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+# Keyed by pyproject.toml and the reading dictionary's builder (its file format is part of what setup makes).
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml functions/leadrelay/adapters/reading_dictionary.py | sha1sum | cut -c1-12)
 
 .PHONY: demo test test-fast setup lint typecheck rules-check pytest pythons bench template-check sam-build salesforce-cli salesforce-check clean tools-node screenshots
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml functions/leadrelay/adapters/reading_dictionary.py
 	@echo "setup: creating $(VENV) with $(PYTHON) (first run only; pyproject.toml changes refresh it)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "setup: upgrading pip"

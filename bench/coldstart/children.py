@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from leadrelay.adapters.reading_dictionary import SHARDS_FORMAT
+
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "functions" / "requirements.txt"
 AWS_SERVICES = ROOT / "functions" / "leadrelay" / "adapters" / "aws_services.py"
@@ -93,7 +95,8 @@ def runtime_packages() -> Path:
         ]
         subprocess.run(command, check=True)  # noqa: S603 - our own interpreter and requirements
         (target / ".complete").touch()
-    if not (target / "pykakasi" / "data" / "kanwadict4.shards").exists():  # as functions/Makefile does
+    shards = target / "pykakasi" / "data" / "kanwadict4.shards"
+    if not shards.exists() or _first_bytes(shards, len(SHARDS_FORMAT)) != SHARDS_FORMAT:  # as the build
         builder = ROOT / "functions" / "leadrelay" / "adapters" / "reading_dictionary.py"
         command = [sys.executable, "-P", str(builder), str(target / "pykakasi" / "data")]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own script
@@ -105,6 +108,11 @@ def runtime_packages() -> Path:
         compile_unchecked(target)
         (target / ".compiled-unchecked-hash").touch()
     return target
+
+
+def _first_bytes(path: Path, count: int) -> bytes:
+    with path.open("rb") as file:
+        return file.read(count)
 
 
 def compile_unchecked(directory: Path) -> None:

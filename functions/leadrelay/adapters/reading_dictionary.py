@@ -6,7 +6,8 @@ for a lead whose name needs three of them. The data and the algorithm stay pykak
 only *how the tables are loaded*:
 
 * :func:`build_shards` re-keys pykakasi's own pickle into ``kanwadict4.shards`` beside it: an index
-  (first character → offset, length) and each table in ``marshal`` form. ``functions/Makefile`` runs
+  (the first characters' code points in order, each table's offset and length, as three arrays read
+  without decoding) and each table in ``marshal`` form. ``functions/Makefile`` runs
   it (as a script: ``python -P reading_dictionary.py DATA_DIR``) for every Lambda artifact, ``make
   setup`` for the development environment, ``bench.coldstart`` for its packages.
 * :func:`install` hands pykakasi a :class:`ShardedKanwaTable` in place of the table it would load, so
@@ -27,6 +28,8 @@ import pickle
 import struct
 import sys
 import threading
+from array import array
+from bisect import bisect_left
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +37,10 @@ logger = logging.getLogger(__name__)
 
 PICKLE_NAME = "kanwadict4.db"
 SHARDS_NAME = "kanwadict4.shards"
-_MAGIC = b"LRKANWA1"
-_HEADER = struct.Struct("<8sQQ")  # magic, size of the pickle it came from, length of the index
+SHARDS_FORMAT = b"LRKANWA2"
+"""The first bytes of a shard file of this format (a file of another is refused, and rebuilt by setup)."""
+_HEADER = struct.Struct("<8sQQ")  # magic, size of the pickle it came from, number of tables
+_INDEX = ("I", "Q", "I")  # code points (sorted), offsets, lengths: little-endian arrays of 4, 8, 4 bytes
 
 
 def pykakasi_data() -> Path | None:
@@ -51,19 +56,21 @@ def build_shards(data: Path) -> Path:
     source = data / PICKLE_NAME
     with source.open("rb") as file:
         table: dict[int, Any] = pickle.load(file)  # noqa: S301 - pykakasi's own data file
-    blobs = {key: marshal.dumps(value) for key, value in table.items()}
-    index, offset = {}, 0
-    for key, blob in blobs.items():
-        index[key] = (offset, len(blob))
-        offset += len(blob)
-    packed_index = marshal.dumps(index)
+    keys = sorted(table)
+    blobs = [marshal.dumps(table[key]) for key in keys]
+    offsets = [0]
+    for blob in blobs[:-1]:
+        offsets.append(offsets[-1] + len(blob))
+    columns = (keys, offsets, [len(blob) for blob in blobs])
+    index = b"".join(
+        _little_endian(array(code, column)).tobytes() for code, column in zip(_INDEX, columns, strict=True)
+    )
     target = data / SHARDS_NAME
     partial = target.with_suffix(".partial")
     with partial.open("wb") as out:
-        out.write(_HEADER.pack(_MAGIC, source.stat().st_size, len(packed_index)))
-        out.write(packed_index)
-        for blob in blobs.values():
-            out.write(blob)
+        out.write(_HEADER.pack(SHARDS_FORMAT, source.stat().st_size, len(keys)))
+        out.write(index)
+        out.writelines(blobs)
     partial.replace(target)
     return target
 
@@ -73,14 +80,19 @@ class ShardedKanwaTable:
 
     def __init__(self, path: Path, *, expected_source_size: int | None = None) -> None:
         with path.open("rb") as file:
-            magic, source_size, index_length = _HEADER.unpack(file.read(_HEADER.size))
-            if magic != _MAGIC:
-                raise ValueError(f"{path} is not a leadrelay reading-dictionary shard file")
+            magic, source_size, count = _HEADER.unpack(file.read(_HEADER.size))
+            if magic != SHARDS_FORMAT:
+                raise ValueError(f"{path} is not a leadrelay reading-dictionary shard file of this version")
             if expected_source_size is not None and source_size != expected_source_size:
                 raise ValueError(f"{path} was built from another pykakasi dictionary")
-            self._index: dict[int, tuple[int, int]] = marshal.loads(file.read(index_length))  # noqa: S302 - built by build_shards
+            columns = []
+            for code in _INDEX:
+                column = array(code)
+                column.frombytes(file.read(count * column.itemsize))
+                columns.append(_little_endian(column))
+        self._keys, self._offsets, self._lengths = columns
         self._path = path
-        self._base = _HEADER.size + index_length
+        self._base = _HEADER.size + count * sum(array(code).itemsize for code in _INDEX)
         self._tables: dict[int, Any] = {}
         self._lock = threading.Lock()
 
@@ -89,21 +101,28 @@ class ShardedKanwaTable:
         table = self._tables.get(key)
         if table is not None:
             return table
-        span = self._index.get(key)
-        if span is None:
+        at = bisect_left(self._keys, key)
+        if at == len(self._keys) or self._keys[at] != key:
             return default
         with self._lock, self._path.open("rb") as file:
-            file.seek(self._base + span[0])
-            table = marshal.loads(file.read(span[1]))  # noqa: S302 - built by build_shards
+            file.seek(self._base + self._offsets[at])
+            table = marshal.loads(file.read(self._lengths[at]))  # noqa: S302 - built by build_shards
         self._tables[key] = table
         return table
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._keys)
 
     def loaded(self) -> int:
         """How many characters' tables have been read so far."""
         return len(self._tables)
+
+
+def _little_endian(column: array[int]) -> array[int]:
+    """``column`` in the file's byte order (swapped in place on a big-endian machine)."""
+    if sys.byteorder == "big":
+        column.byteswap()
+    return column
 
 
 def install(data: Path | None = None) -> bool:
