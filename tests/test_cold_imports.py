@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from leadrelay.adapters.deferred_modules import RARELY_USED
+from leadrelay.deferred_modules import RARELY_USED
 
 pytestmark = pytest.mark.slow  # fresh interpreter processes: the gate runs them, the inner loop does not
 
@@ -112,10 +112,10 @@ def test_the_salesforce_functions_load_simple_salesforce_without_its_soap_stack(
     assert loaded(handler, ("simple_salesforce.api", "zeep", "lxml")) == ["simple_salesforce.api"]
 
 
-@pytest.mark.parametrize("handler", ["leadrelay.handlers.processor", "leadrelay.handlers.sla_monitor"])
-def test_the_salesforce_functions_hold_stand_ins_for_the_modules_their_libraries_rarely_use(
-    handler: str,
-) -> None:
+@pytest.mark.parametrize(
+    "handler", [*OTHER_INGRESS, "leadrelay.handlers.processor", "leadrelay.handlers.sla_monitor"]
+)
+def test_every_function_holds_stand_ins_for_what_its_libraries_rarely_use(handler: str) -> None:
     probe = (
         f"import json, sys, {handler}; print(json.dumps(sorted("
         "n for n, m in list(sys.modules.items()) if type(m).__name__ == 'DeferredModule')))"
@@ -124,7 +124,7 @@ def test_the_salesforce_functions_hold_stand_ins_for_the_modules_their_libraries
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd="functions"
     )
     assert json.loads(done.stdout) == sorted(RARELY_USED)
-    assert loaded(handler, ("more_itertools",)) == []
+    assert loaded(handler, ("more_itertools", "multiprocessing.context", "zeep")) == []
 
 
 def test_the_sla_monitor_loads_neither_the_match_rules_nor_their_libraries() -> None:

@@ -67,7 +67,7 @@ sys.stdout.write("\\nBENCH " + json.dumps({{"import_ms": (imported - started) * 
                      if name.partition(".")[0] not in sys.stdlib_module_names | {{"leadrelay", "__main__"}}
                      and getattr(loaded, "__spec__", None) is not None],
     "stand_ins": [name for name, loaded in list(sys.modules.items())  # registered, not loaded
-                  if "stands_in_for" in vars(loaded)],  # (leadrelay.adapters.deferred_modules)
+                  if "stands_in_for" in vars(loaded)],  # (leadrelay.deferred_modules)
     "rss_mb": rss_mb(), "served_at": time.time()}}) + "\\n")
 """
 
@@ -182,7 +182,7 @@ def importing(modules: Sequence[str], stand_ins: Sequence[str] = (), functions: 
     """Code importing ``modules`` in order (a module that only imports as part of its parent is skipped),
     after registering an empty stand-in for each of ``stand_ins`` (modules the function registered and
     never loaded, such as simple-salesforce's Metadata API client: the floor does not load them either;
-    ``leadrelay.adapters.deferred_modules``), with the garbage collector paused as a function's
+    ``leadrelay.deferred_modules``), with the garbage collector paused as a function's
     cold start pauses it (``leadrelay.handlers.cold_start``), and with the build's bytecode archive in
     ``functions`` installed as the function installs it (``leadrelay.bytecode_archive``)."""
     archive = ""

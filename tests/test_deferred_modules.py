@@ -1,5 +1,6 @@
-"""What the Salesforce adapter's libraries import but rarely use loads when first used, not with the gateway:
-simple-salesforce's Metadata API client (zeep, lxml), its Bulk API clients, PyJWT's certificate support.
+"""What the functions' libraries import but rarely use loads when first used (``leadrelay.deferred_modules``):
+simple-salesforce's Metadata API client (zeep, lxml), its Bulk API clients, PyJWT's certificate support,
+s3transfer's process-pool manager (multiprocessing).
 
 Each case runs in a fresh interpreter: a stand-in applies only before its library is imported.
 """
@@ -7,15 +8,17 @@ Each case runs in a fresh interpreter: a stand-in applies only before its librar
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.slow  # fresh interpreter processes
+FUNCTIONS = Path(__file__).resolve().parents[1] / "functions"
 
 
 def run(code: str) -> dict[str, object]:
     done = subprocess.run(  # noqa: S603 - our interpreter, fixed code
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="functions"
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=FUNCTIONS
     )
     return dict(json.loads(done.stdout.splitlines()[-1]))
 
@@ -113,4 +116,28 @@ print(json.dumps({"before": before, "after": type(sys.modules["cryptography.x509
         "after": "module",
         "bound": True,
         "claims": {"sub": "山田太郎"},
+    }
+
+
+def test_boto3_loads_without_multiprocessing_and_s3transfers_process_pool_still_gets_the_real_manager() -> (
+    None
+):
+    code = """
+import json, sys
+import leadrelay, boto3
+before = "multiprocessing.context" in sys.modules
+from s3transfer import compat
+from s3transfer.processpool import TransferMonitorManager
+from multiprocessing.managers import BaseManager
+manager = BaseManager()
+print(json.dumps({"before": before, "subclass": TransferMonitorManager.__mro__[1] is BaseManager,
+    "registered": hasattr(TransferMonitorManager, "TransferMonitor"),
+    "instance": isinstance(manager, compat.BaseManager), "built": type(compat.BaseManager()) is BaseManager}))
+"""
+    assert run(code) == {
+        "before": False,
+        "subclass": True,
+        "registered": True,
+        "instance": True,
+        "built": True,
     }
