@@ -141,3 +141,23 @@ print(json.dumps({"before": before, "subclass": TransferMonitorManager.__mro__[1
         "instance": True,
         "built": True,
     }
+
+
+def test_phonenumbers_parses_without_its_free_text_matcher_which_still_comes_when_asked_for() -> None:
+    code = """
+import json, sys
+import leadrelay, phonenumbers
+parsed = phonenumbers.parse("03-1234-5678", "JP")
+number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+before = type(sys.modules["phonenumbers.phonenumbermatcher"]).__name__
+found = [m.raw_string for m in phonenumbers.PhoneNumberMatcher("代表 03-1234-5678 まで", "JP",
+                                                                leniency=phonenumbers.Leniency.VALID)]
+print(json.dumps({"number": number, "before": before, "found": found,
+    "after": type(sys.modules["phonenumbers.phonenumbermatcher"]).__name__}))
+"""
+    assert run(code) == {
+        "number": "+81312345678",
+        "before": "DeferredModule",
+        "found": ["03-1234-5678"],
+        "after": "module",
+    }

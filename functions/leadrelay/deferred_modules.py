@@ -1,6 +1,6 @@
 """Modules a function's dependencies import but it rarely uses, loaded on first use.
 
-Four libraries import, at their own import, modules our functions almost never touch:
+Five libraries import, at their own import, modules our functions almost never touch:
 
 - ``simple_salesforce.api`` imports ``simple_salesforce.metadata`` for ``Salesforce.mdapi``, and that module
   imports zeep and lxml (the SOAP stack): about 40 ms and 7 MB;
@@ -9,7 +9,9 @@ Four libraries import, at their own import, modules our functions almost never t
 - PyJWT imports ``cryptography.x509`` to accept keys given as certificates (a page of regular expressions
   compiled at import): about 5 ms;
 - boto3 imports s3transfer, which imports ``multiprocessing.managers`` for its process-pool downloader
-  (the whole of ``multiprocessing``): about 10 ms of every function's cold start.
+  (the whole of ``multiprocessing``): about 5 ms of every function's cold start;
+- phonenumbers imports its as-you-type formatter and its matcher of numbers in free text (regular
+  expressions compiled at import): about 3 ms of the first event with a phone number.
 
 :func:`defer_rarely_used_modules` runs when the ``leadrelay`` package is imported, before anything of
 ours imports those libraries, and registers a :class:`DeferredModule` for each: the classes the library
@@ -40,6 +42,8 @@ RARELY_USED: dict[str, tuple[str, ...]] = {
     "simple_salesforce.bulk2": ("SFBulk2Handler",),
     "cryptography.x509": (),
     "multiprocessing.managers": ("BaseManager",),
+    "phonenumbers.asyoutypeformatter": ("AsYouTypeFormatter",),
+    "phonenumbers.phonenumbermatcher": ("PhoneNumberMatch", "PhoneNumberMatcher", "Leniency"),
 }
 """Module → the classes its importer reads from it at import."""
 _loading = threading.RLock()
