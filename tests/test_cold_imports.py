@@ -141,3 +141,9 @@ def test_the_sla_monitor_compiles_no_rules_and_loads_neither_the_engine_nor_the_
         "re2",
     )
     assert loaded("leadrelay.handlers.sla_monitor", compiling) == []
+
+
+@pytest.mark.parametrize("handler", ["leadrelay.handlers.processor", "leadrelay.handlers.sla_monitor"])
+def test_the_queue_readers_send_to_sqs_without_the_ingress_idempotency_layer(handler: str) -> None:
+    ingress = ("leadrelay.adapters.ingest_queue", "aws_lambda_powertools.utilities.idempotency")
+    assert loaded(handler, ingress) == []

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from leadrelay.adapters.ingest_queue import send_message_batches
+from leadrelay.adapters.sqs_batches import send_message_batches
 
 from tests.deadletter.conftest import page_view
 from tests.dlq_cli.conftest import Run

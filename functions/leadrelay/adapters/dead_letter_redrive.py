@@ -21,7 +21,7 @@ from msgspec import Struct, field
 
 from leadrelay.adapters.dead_letter_reading import StoredDeadLetter
 from leadrelay.adapters.dead_letters import DeadLetterScan
-from leadrelay.adapters.ingest_queue import chunks, send_message_batches
+from leadrelay.adapters.sqs_batches import chunks, send_message_batches
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef

@@ -25,7 +25,7 @@ from botocore.exceptions import ClientError
 from msgspec.structs import replace
 
 from leadrelay.adapters.dead_letter_reading import EnvelopeReader, StoredDeadLetter, parse_json
-from leadrelay.adapters.ingest_queue import MAX_MESSAGE_BYTES, send_message_batches
+from leadrelay.adapters.sqs_batches import MAX_MESSAGE_BYTES, send_message_batches
 from leadrelay.domain.deadletter import DEFAULT_OPERATIONS, DeadLetter, OperationsConfig
 
 if TYPE_CHECKING:

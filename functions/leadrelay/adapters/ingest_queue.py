@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -31,10 +31,9 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyPersistenceLayerError,
 )
-from botocore.exceptions import BotoCoreError, ClientError
 from msgspec import Struct, field
 
-from leadrelay.adapters.runs import bounded_runs
+from leadrelay.adapters.sqs_batches import MAX_MESSAGE_BYTES, send_message_batches
 from leadrelay.domain.events import CanonicalEvent
 from leadrelay.ports import EnqueueOutcome, EventQueue
 
@@ -45,8 +44,6 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
-MAX_MESSAGE_BYTES = 262_144
-"""The SQS message and batch size limit kept to (256 KiB)."""
 IDEMPOTENCY_EXPIRY_SECONDS = 4 * 24 * 3600
 """Longer than Event Relay's 3-day EARLIEST replay and HubSpot's day of retries."""
 IDEMPOTENCY_KEY_PREFIX = "leadrelay-ingest"
@@ -55,7 +52,6 @@ IN_FLIGHT_PAUSES = (0.1, 0.2, 0.4, 0.8)
 """Seconds waited, one after another, for another invocation's in-flight record of an event (1.5 s)."""
 _SPARE_MILLIS = 1500
 """No further wait for an in-flight event once the invocation has less than this left."""
-_BATCH = 10
 
 
 class EnqueueError(RuntimeError):
@@ -85,51 +81,6 @@ def message_body(event: CanonicalEvent) -> str:
 def oversized(events: Sequence[CanonicalEvent]) -> list[int]:
     """Indexes of events whose message body exceeds the SQS size limit."""
     return [i for i, event in enumerate(events) if len(message_body(event).encode()) > MAX_MESSAGE_BYTES]
-
-
-def chunks(
-    entries: Sequence[SendMessageBatchRequestEntryTypeDef],
-) -> Iterator[list[SendMessageBatchRequestEntryTypeDef]]:
-    """Groups of at most 10 entries whose bodies together stay within the batch size limit."""
-    return bounded_runs(
-        entries,
-        lambda entry: len(entry["MessageBody"].encode()),
-        max_bytes=MAX_MESSAGE_BYTES,
-        max_items=_BATCH,
-    )
-
-
-def send_message_batches(
-    client: SQSClient,
-    queue_url: str,
-    entries: Sequence[SendMessageBatchRequestEntryTypeDef],
-    *,
-    attempts: int = 3,
-    pause: Callable[[int], None] = lambda attempt: time.sleep(0.1 * 2**attempt),
-) -> dict[str, str]:
-    """Send every entry; retry AWS-side failures up to ``attempts`` times. Returns unsent id → reason."""
-    pending = {entry["Id"]: entry for entry in entries}
-    errors: dict[str, str] = {}
-    for attempt in range(attempts):
-        if attempt:
-            pause(attempt)
-        for chunk in chunks(list(pending.values())):
-            try:
-                response = client.send_message_batch(QueueUrl=queue_url, Entries=chunk)
-            except (BotoCoreError, ClientError) as exc:  # the whole call failed: every entry is unsent
-                code = exc.response["Error"].get("Code", "") if isinstance(exc, ClientError) else ""
-                errors.update(dict.fromkeys((entry["Id"] for entry in chunk), code or type(exc).__name__))
-                continue
-            for ok in response.get("Successful", []):
-                pending.pop(ok["Id"], None)
-                errors.pop(ok["Id"], None)
-            for bad in response.get("Failed", []):
-                errors[bad["Id"]] = f"{bad['Code']}{' (sender fault)' if bad.get('SenderFault') else ''}"
-                if bad.get("SenderFault"):  # the same entry would fail again
-                    pending.pop(bad["Id"], None)
-        if not pending:
-            break
-    return {entry_id: errors.get(entry_id, "not sent") for entry_id in {*pending, *errors}}
 
 
 class SqsEventQueue(Struct):
