@@ -147,3 +147,8 @@ def test_the_sla_monitor_compiles_no_rules_and_loads_neither_the_engine_nor_the_
 def test_the_queue_readers_send_to_sqs_without_the_ingress_idempotency_layer(handler: str) -> None:
     ingress = ("leadrelay.adapters.ingest_queue", "aws_lambda_powertools.utilities.idempotency")
     assert loaded(handler, ingress) == []
+
+
+def test_the_processor_loads_none_of_the_salesforce_events_functions_parsing() -> None:
+    parsing = ("leadrelay.ingress.salesforce", "leadrelay.ingress.salesforce_cdc", "leadrelay.ingress.loops")
+    assert loaded("leadrelay.handlers.processor", parsing) == []

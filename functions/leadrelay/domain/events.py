@@ -71,6 +71,10 @@ class RecordChangeType(StrEnum):
     record of ``entity`` modified in ``window`` and re-evaluates each."""
 
 
+COMPLETED_TASK_STATUSES = frozenset({"Completed"})
+"""The Task statuses that make a Task a first contact (``task_completed``), as Salesforce ships them."""
+
+
 class EventSource(StrEnum):
     """Where an event came from."""
 

@@ -24,7 +24,14 @@ from typing import Any
 
 from msgspec import Struct
 
-from leadrelay.domain.events import ActivityType, CanonicalEvent, EventKind, EventSource, Identity
+from leadrelay.domain.events import (
+    COMPLETED_TASK_STATUSES,
+    ActivityType,
+    CanonicalEvent,
+    EventKind,
+    EventSource,
+    Identity,
+)
 from leadrelay.ingress.json_body import settled
 from leadrelay.ingress.results import IngressError, IngressResult, Notice, NoticeKind
 from leadrelay.ingress.salesforce_cdc import parse_change_event
@@ -42,7 +49,6 @@ from leadrelay.ingress.values import (
 
 ACTIVITY_EVENTS = frozenset({"Lead_Activity__e"})
 """Platform events that carry MA activity (fields ``Email__c``, ``Activity_Type__c`` …)."""
-COMPLETED_TASK_STATUSES = frozenset({"Completed"})
 
 
 class SalesforceOptions(Struct, frozen=True):

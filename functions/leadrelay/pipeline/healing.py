@@ -28,10 +28,9 @@ from typing import Any
 from msgspec import Struct
 
 from leadrelay.domain.errors import ErrorDetail, ErrorSource
-from leadrelay.domain.events import CanonicalEvent, Identity, RecordChangeType
+from leadrelay.domain.events import COMPLETED_TASK_STATUSES, CanonicalEvent, Identity, RecordChangeType
 from leadrelay.domain.failures import RESYNC_WINDOW_TOO_LARGE, SalesforceCallError
 from leadrelay.domain.identity import id15
-from leadrelay.ingress.salesforce import COMPLETED_TASK_STATUSES
 from leadrelay.pipeline.context import StepContext
 from leadrelay.pipeline.state import BatchState
 from leadrelay.ports import SalesforceGateway
