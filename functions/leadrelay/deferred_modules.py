@@ -1,6 +1,6 @@
 """Modules a function's dependencies import but it rarely uses, loaded on first use.
 
-Five libraries import, at their own import, modules our functions almost never touch:
+Libraries import, at their own import, modules our functions almost never touch:
 
 - ``simple_salesforce.api`` imports ``simple_salesforce.metadata`` for ``Salesforce.mdapi``, and that module
   imports zeep and lxml (the SOAP stack): about 40 ms and 7 MB;
@@ -14,14 +14,16 @@ Five libraries import, at their own import, modules our functions almost never t
   expressions compiled at import): about 3 ms of the first event with a phone number.
 
 :func:`defer_rarely_used_modules` runs when the ``leadrelay`` package is imported, before anything of
-ours imports those libraries, and registers a :class:`DeferredModule` for each: the classes the library
-reads from it at import (``SfdcMetadataApi``, ``BaseManager``…) are :class:`DeferredClass` stand-ins —
-calling one, subclassing it or reading its attributes loads the real module and uses the real class —
-and any other name asked of the module loads it and comes from there. ``sf.mdapi``, ``sf.bulk``, a JWT
+ours imports those libraries, and registers a :class:`DeferredModule` for each. The names the library
+reads from it at import (``SfdcMetadataApi``, ``BaseManager``, ``Leniency``…) are :class:`DeferredObject`
+stand-ins: calling one, subclassing it or reading its attributes loads the real module and uses the real
+one. Any other name asked of the module loads it and comes from there. ``sf.mdapi``, ``sf.bulk``, a JWT
 signed with a certificate's key and s3transfer's process pool work as before.
 
-Each registration changes nothing when it cannot apply cleanly: the module (or, for simple-salesforce's, its
-package) already imported — the stand-in would come too late — or not where this version keeps it.
+A registration changes nothing when it cannot apply cleanly: the module already imported, or its package
+when the package imports it itself (simple-salesforce's, phonenumbers'), or the module not where this
+version keeps it. A module its package does not import is bound on the package if that is imported
+already (``importlib``-style access); ``from package import module`` finds it either way.
 ``tests/test_cold_imports.py`` says zeep and the others stay out of every handler's import;
 ``tests/test_deferred_modules.py`` that the real modules still come.
 """
@@ -34,32 +36,44 @@ import os
 import sys
 import threading
 import types
-from typing import Any
+from typing import Any, NamedTuple
 
-RARELY_USED: dict[str, tuple[str, ...]] = {
-    "simple_salesforce.metadata": ("SfdcMetadataApi",),
-    "simple_salesforce.bulk": ("SFBulkHandler",),
-    "simple_salesforce.bulk2": ("SFBulk2Handler",),
-    "cryptography.x509": (),
-    "multiprocessing.managers": ("BaseManager",),
-    "phonenumbers.asyoutypeformatter": ("AsYouTypeFormatter",),
-    "phonenumbers.phonenumbermatcher": ("PhoneNumberMatch", "PhoneNumberMatcher", "Leniency"),
+
+class Deferral(NamedTuple):
+    """How a module is stood in for."""
+
+    names: tuple[str, ...] = ()
+    r"""What its importers read from it at their import (classes, functions): :class:`DeferredObject`\ s."""
+    imported_by_its_package: bool = False
+    """Its package imports it: the stand-in must be registered before the package is imported."""
+
+
+RARELY_USED: dict[str, Deferral] = {
+    "simple_salesforce.metadata": Deferral(("SfdcMetadataApi",), imported_by_its_package=True),
+    "simple_salesforce.bulk": Deferral(("SFBulkHandler",), imported_by_its_package=True),
+    "simple_salesforce.bulk2": Deferral(("SFBulk2Handler",), imported_by_its_package=True),
+    "cryptography.x509": Deferral(),
+    "multiprocessing.managers": Deferral(("BaseManager",)),
+    "phonenumbers.asyoutypeformatter": Deferral(("AsYouTypeFormatter",), imported_by_its_package=True),
+    "phonenumbers.phonenumbermatcher": Deferral(
+        ("PhoneNumberMatch", "PhoneNumberMatcher", "Leniency"), imported_by_its_package=True
+    ),
 }
-"""Module → the classes its importer reads from it at import."""
+"""The modules stood in for, and how."""
 _loading = threading.RLock()
 
 
 class DeferredModule(types.ModuleType):
-    """The stand-in registered as a module until the real one is loaded: its classes are
-    :class:`DeferredClass` stand-ins, and any other public name asked of it loads the real module and comes
-    from there."""
+    """The stand-in registered as a module until the real one is loaded: the names its importers read at
+    their import are :class:`DeferredObject` stand-ins, and any other public name asked of it loads the real
+    module and comes from there."""
 
-    def __init__(self, name: str, classes: tuple[str, ...]) -> None:
+    def __init__(self, name: str, names: tuple[str, ...]) -> None:
         super().__init__(name, __doc__)
         self.stands_in_for = name
         """The module this stands in for (``python -m bench.coldstart`` registers the same in its floor)."""
-        for class_name in classes:
-            setattr(self, class_name, DeferredClass(name, class_name))
+        for attribute in names:
+            setattr(self, attribute, DeferredObject(name, attribute))
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):  # the import system's and tools' probes: not a reason to load
@@ -67,19 +81,18 @@ class DeferredModule(types.ModuleType):
         return getattr(real_module(self.stands_in_for), name)
 
 
-class DeferredClass:
-    """A class of a deferred module as its importer holds it: calling it builds the real class's object,
-    a class statement naming it as a base gets the real class (PEP 560), and its attributes, ``isinstance``
-    and ``issubclass`` are the real class's — each loads the real module first."""
+class DeferredObject:
+    """A class or function of a deferred module as its importer holds it: calling it calls the real one, a
+    class statement naming it as a base gets the real class (PEP 560), and its attributes, ``isinstance``
+    and ``issubclass`` are the real one's — each loads the real module first."""
 
     def __init__(self, module: str, name: str) -> None:
         self._module = module
         self._name = name
 
-    def real(self) -> type:
-        """The real class (its module loaded now if it is not yet)."""
-        real: type = getattr(real_module(self._module), self._name)
-        return real
+    def real(self) -> Any:
+        """The real class or function (its module loaded now if it is not yet)."""
+        return getattr(real_module(self._module), self._name)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.real()(*args, **kwargs)
@@ -99,7 +112,7 @@ class DeferredClass:
         return issubclass(subclass, self.real())
 
     def __repr__(self) -> str:
-        return f"<deferred class {self._module}.{self._name}>"
+        return f"<deferred {self._module}.{self._name}>"
 
 
 def real_module(name: str) -> types.ModuleType:
@@ -118,12 +131,13 @@ def real_module(name: str) -> types.ModuleType:
             raise
 
 
-def defer(name: str, classes: tuple[str, ...] = ()) -> bool:
-    """Register a stand-in for module ``name`` (``package.module``) if neither it nor its package is imported
-    yet (a package may import it itself: simple-salesforce's do, reading ``classes`` from it), and it is
-    where this version keeps it; whether it was registered."""
-    package = name.rpartition(".")[0]
-    if name in sys.modules or (classes and package in sys.modules):
+def defer(name: str, how: Deferral) -> bool:
+    """Register a stand-in for module ``name`` (``package.module``) if it is not imported yet — nor its
+    package, when the package imports it — and it is where this version keeps it; whether it was
+    registered. When the package does not import it and is already imported, the stand-in is bound there
+    as an import would bind the module."""
+    package, _, leaf = name.rpartition(".")
+    if name in sys.modules or (how.imported_by_its_package and package in sys.modules):
         return False
     top = importlib.util.find_spec(name.partition(".")[0])  # a top-level spec: nothing is executed
     if top is None or not top.submodule_search_locations:
@@ -131,14 +145,14 @@ def defer(name: str, classes: tuple[str, ...] = ()) -> bool:
     where = os.path.join(next(iter(top.submodule_search_locations)), *name.split(".")[1:])
     if not (os.path.isfile(f"{where}.py") or os.path.isfile(os.path.join(where, "__init__.py"))):
         return False
-    stand_in = DeferredModule(name, classes)
+    stand_in = DeferredModule(name, how.names)
     sys.modules[name] = stand_in
-    if not classes:  # a package that does not import it itself: bind it there as an import would
-        setattr(importlib.import_module(package), name.rpartition(".")[2], stand_in)
+    if not how.imported_by_its_package and package in sys.modules:
+        setattr(sys.modules[package], leaf, stand_in)
     return True
 
 
 def defer_rarely_used_modules() -> None:
     """Register a stand-in for every module in :data:`RARELY_USED` that can have one."""
-    for name, classes in RARELY_USED.items():
-        defer(name, classes)
+    for name, how in RARELY_USED.items():
+        defer(name, how)
