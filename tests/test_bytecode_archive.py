@@ -56,12 +56,17 @@ def in_fresh_interpreter(artifact: Path, code: str) -> dict[str, object]:
     return answer
 
 
-def test_a_package_and_its_module_import_from_the_archive_with_their_shipped_files(tmp_path: Path) -> None:
+def built_and_run(tmp_path: Path, code: str) -> tuple[Path, dict[str, object]]:
+    """The small artifact built as the build builds it (its ``.pyc`` moved into the archive), and the
+    answer of ``code`` run in it."""
     artifact = site(tmp_path)
-    main([str(artifact), "--move"])  # the build: the .pyc go into the archive
+    main([str(artifact), "--move"])
+    return artifact, in_fresh_interpreter(artifact, code)
 
-    answer = in_fresh_interpreter(
-        artifact,
+
+def test_a_package_and_its_module_import_from_the_archive_with_their_shipped_files(tmp_path: Path) -> None:
+    artifact, answer = built_and_run(
+        tmp_path,
         "import shop.cart\n"
         "print(json.dumps({'loader': type(shop.cart.__loader__).__name__, 'file': shop.cart.__file__,\n"
         "  'path': shop.__path__, 'name': shop.NAME, 'total': shop.cart.TOTAL}))",
@@ -78,11 +83,8 @@ def test_a_package_and_its_module_import_from_the_archive_with_their_shipped_fil
 
 
 def test_a_packages_data_files_are_read_from_its_directory(tmp_path: Path) -> None:
-    artifact = site(tmp_path)
-    main([str(artifact), "--move"])
-
-    answer = in_fresh_interpreter(
-        artifact,
+    _, answer = built_and_run(
+        tmp_path,
         "import importlib.resources, pkgutil, shop\n"
         "prices = importlib.resources.files('shop').joinpath('prices.json')\n"
         "print(json.dumps({'resources': prices.read_text(),\n"
@@ -95,11 +97,8 @@ def test_a_packages_data_files_are_read_from_its_directory(tmp_path: Path) -> No
 def test_a_traceback_through_archived_code_names_the_shipped_source_and_shows_its_line(
     tmp_path: Path,
 ) -> None:
-    artifact = site(tmp_path)
-    main([str(artifact), "--move"])
-
-    answer = in_fresh_interpreter(
-        artifact,
+    artifact, answer = built_and_run(
+        tmp_path,
         "import traceback, shop.cart\n"
         "try:\n    shop.cart.checkout()\n"
         "except ValueError:\n    print(json.dumps({'trace': traceback.format_exc()}))",
@@ -138,20 +137,25 @@ def test_what_the_path_finder_would_not_load_from_source_is_left_out(tmp_path: P
     assert archived == {"__init__", "cart", "helpers"}  # shop, shop.data, shop.cart, helpers
 
 
-def test_nothing_is_installed_without_an_archive_or_with_one_from_another_python(tmp_path: Path) -> None:
+def test_nothing_is_installed_without_an_archive_or_with_one_from_another_python_or_truncated(
+    tmp_path: Path,
+) -> None:
     artifact = site(tmp_path)
     main([str(artifact)])
     foreign = tmp_path / "foreign.archive"
     foreign.write_bytes(b"\x00\x00\r\n" + (artifact / ARCHIVE_NAME).read_bytes()[4:])
+    truncated = tmp_path / "truncated.archive"
+    truncated.write_bytes((artifact / ARCHIVE_NAME).read_bytes()[:20])
 
     answer = in_fresh_interpreter(
         artifact,
         "print(json.dumps({'shipped': finder is not None,\n"
         f"  'missing': install(Path({str(tmp_path / 'none.archive')!r})) is not None,\n"
-        f"  'foreign': install(Path({str(foreign)!r})) is not None}}))",
+        f"  'foreign': install(Path({str(foreign)!r})) is not None,\n"
+        f"  'truncated': install(Path({str(truncated)!r})) is not None}}))",
     )
 
-    assert answer == {"shipped": True, "missing": False, "foreign": False}
+    assert answer == {"shipped": True, "missing": False, "foreign": False, "truncated": False}
 
 
 @pytest.mark.parametrize("argument", ["--move", None])

@@ -4,22 +4,22 @@ A function's cold start imports about 900 modules. Found and loaded the usual wa
 directory lookups, an ``open``, a ``stat`` and a ``read`` of its ``.pyc`` before it is unmarshalled — about
 a third of the processor's import time on this machine (``docs/cold-start.md``). The build
 (``functions/Makefile``) therefore writes every compiled module of the artifact into ``bytecode.archive`` at
-its root, with an index by module name, and removes the ``__pycache__`` directories. At cold start
-``leadrelay/__init__.py`` calls :func:`install_shipped_archive`: it reads the index once and puts
-:class:`ArchiveFinder` on ``sys.meta_path`` just before the path finder, so a module in the archive is
-read with one ``pread`` of an open file.
+its root, indexed by module name, and removes the ``.pyc`` files it holds. At cold start
+``leadrelay/__init__.py`` calls :func:`install_shipped_archive`: it reads the index of top-level names and
+puts :class:`ArchiveFinder` on ``sys.meta_path`` just before the path finder, so a module in the archive is
+read with one ``pread`` of an open file (a package's entries are read with its first module).
 
 What a module sees is what the path finder would have given it: the same ``__file__`` (its source, shipped
 beside), ``__path__`` (the package's real directory: extension modules, data files and anything not in the
 archive are found there as before), ``importlib.resources``, ``pkgutil.get_data``, source lines in
-tracebacks. The archive holds only what the path finder would have loaded from the artifact: a module
-shadowed by an extension module, a name of the standard library and anything outside a regular package
-are left to it.
+tracebacks. The archive holds only what the path finder would have loaded from the artifact's sources: a
+module shadowed by an extension module, a name of the standard library, anything outside a regular package
+and the two modules that install the archive (:data:`INSTALLERS`) are left to it, with their ``.pyc``.
 
 Nothing is installed — and imports work as before, from the sources — when there is no archive (tests,
-local runs) or it was written by another Python version (bytecode is per version). Standard library only:
-it runs before anything else is imported, and as the build's script
-(``python -P leadrelay/bytecode_archive.py ARTIFACT_DIR``).
+local runs), it was written by another Python version (bytecode is per version) or its index cannot be
+read. Standard library only: it runs before anything else is imported, and as the build's script
+(``python -P leadrelay/bytecode_archive.py ARTIFACT_DIR --move``).
 """
 
 from __future__ import annotations
@@ -106,12 +106,15 @@ class Archive:
 
     def __init__(self, path: Path) -> None:
         self._fd = os.open(path, os.O_RDONLY)
-        head = os.pread(self._fd, _HEADER, 0)
-        if head[: len(importlib.util.MAGIC_NUMBER)] != importlib.util.MAGIC_NUMBER:
+        try:
+            head = os.pread(self._fd, _HEADER, 0)
+            if head[: len(importlib.util.MAGIC_NUMBER)] != importlib.util.MAGIC_NUMBER:
+                raise ValueError(f"{path} was written by another Python version")
+            length = int.from_bytes(head[-8:], "little")
+            self._tops: dict[str, tuple[int, int]] = _loads(os.pread(self._fd, length, _HEADER))
+        except BaseException:
             os.close(self._fd)
-            raise ValueError(f"{path} was written by another Python version")
-        length = int.from_bytes(head[-8:], "little")
-        self._tops: dict[str, tuple[int, int]] = _loads(os.pread(self._fd, length, _HEADER))
+            raise
         self._base = _HEADER + length
         self._entries: dict[str, dict[str, Entry]] = {}
         self.directory = str(path.parent)
@@ -162,10 +165,10 @@ class ArchiveFinder:
 
 def install(path: Path) -> ArchiveFinder | None:
     """Put a finder for the archive at ``path`` before the path finder; ``None`` (and nothing installed)
-    when there is no archive there or it was written by another Python version."""
+    when there is no archive there, it was written by another Python version or its index is unreadable."""
     try:
         finder = ArchiveFinder(Archive(path))
-    except (OSError, ValueError):
+    except (OSError, ValueError, EOFError, TypeError):  # marshal's errors for a truncated or foreign index
         return None
     position = next((i for i, f in enumerate(sys.meta_path) if f is PathFinder), len(sys.meta_path))
     sys.meta_path.insert(position, cast("MetaPathFinder", finder))
