@@ -161,3 +161,31 @@ print(json.dumps({"number": number, "before": before, "found": found,
         "found": ["03-1234-5678"],
         "after": "module",
     }
+
+
+def test_a_name_in_kanji_is_read_without_pykakasis_v1_api_which_still_comes_when_asked_for() -> None:
+    code = """
+import json, sys
+import leadrelay
+from leadrelay.domain.matching.readings import romaji
+reading = romaji("山田太郎")
+before = [m for m in ("wrapt", "deprecated") if m in sys.modules]
+import pykakasi
+legacy = "".join(part["hira"] for part in pykakasi.kakasi().convert("山田"))
+print(json.dumps({"reading": reading, "before": before, "legacy": legacy, "wrapt": "wrapt" in sys.modules}))
+"""
+    assert run(code) == {"reading": "yamadataro", "before": [], "legacy": "やまだ", "wrapt": True}
+
+
+def test_rapidfuzz_compares_without_its_process_module_which_still_comes_when_asked_for() -> None:
+    code = """
+import json, sys
+import leadrelay
+from rapidfuzz.distance import JaroWinkler
+score = round(JaroWinkler.normalized_similarity("yamada taro", "yamada tarou"), 2)
+before = type(sys.modules["rapidfuzz.process"]).__name__
+import rapidfuzz
+best = rapidfuzz.process.extractOne("株式会社サンプル", ["サンプル株式会社", "株式会社サンプル商事"])
+print(json.dumps({"score": score, "before": before, "best": best[0]}))
+"""
+    assert run(code) == {"score": 0.98, "before": "DeferredModule", "best": "株式会社サンプル商事"}

@@ -11,7 +11,10 @@ Libraries import, at their own import, modules our functions almost never touch:
 - boto3 imports s3transfer, which imports ``multiprocessing.managers`` for its process-pool downloader
   (the whole of ``multiprocessing``): about 5 ms of every function's cold start;
 - phonenumbers imports its as-you-type formatter and its matcher of numbers in free text (regular
-  expressions compiled at import): about 3 ms of the first event with a phone number.
+  expressions compiled at import): about 3 ms of the first event with a phone number;
+- pykakasi imports its deprecated v1 API (``pykakasi.legacy``, with ``deprecated`` and wrapt) beside the
+  v2 ``Kakasi`` leadrelay uses, and rapidfuzz its ``process`` module (extract, cdist) beside the
+  distances leadrelay uses: a few milliseconds of the first event with a name in kanji.
 
 :func:`defer_rarely_used_modules` runs when the ``leadrelay`` package is imported, before anything of
 ours imports those libraries, and registers a :class:`DeferredModule` for each. The names the library
@@ -58,6 +61,18 @@ RARELY_USED: dict[str, Deferral] = {
     "phonenumbers.phonenumbermatcher": Deferral(
         ("PhoneNumberMatch", "PhoneNumberMatcher", "Leniency"), imported_by_its_package=True
     ),
+    "pykakasi.legacy": Deferral(
+        (
+            "InvalidFlagValueException",
+            "InvalidModeValueException",
+            "UnknownOptionsException",
+            "UnsupportedRomanRulesException",
+            "kakasi",
+            "wakati",
+        ),
+        imported_by_its_package=True,
+    ),
+    "rapidfuzz.process": Deferral(imported_by_its_package=True),
 }
 """The modules stood in for, and how."""
 _loading = threading.RLock()

@@ -56,9 +56,9 @@ def before_loading_dictionary(prepare: Callable[[], object]) -> None:
 def _converter() -> Any:
     for prepare in _before_loading:
         prepare()
-    import pykakasi  # with its dictionary: the module alone imports wrapt and deprecated (tens of ms)
+    import pykakasi  # with its dictionary; its deprecated v1 API (and wrapt) stays unloaded: deferred_modules
 
-    return pykakasi.kakasi()  # type: ignore[no-untyped-call]
+    return pykakasi.Kakasi()  # type: ignore[no-untyped-call]  # the v2 API: convert() → hira, hepburn
 
 
 def needs_dictionary(text: str) -> bool:
