@@ -15,9 +15,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from leadrelay.bytecode_archive import install_shipped_archive
-from leadrelay.deferred_modules import defer_rarely_used_modules
 
 install_shipped_archive()  # the built artifact's bytecode, before anything else of ours is imported
+
+from leadrelay.deferred_modules import defer_rarely_used_modules  # noqa: E402 - from the archive
+
 defer_rarely_used_modules()  # before anything of ours imports the libraries that import them
 
 from leadrelay.engine.lazy_names import lazy_names  # noqa: E402

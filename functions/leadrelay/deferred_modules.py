@@ -20,7 +20,9 @@ Libraries import, at their own import, modules our functions almost never touch:
 ours imports those libraries, and registers a :class:`DeferredModule` for each. The names the library
 reads from it at import (``SfdcMetadataApi``, ``BaseManager``, ``Leniency``…) are :class:`DeferredObject`
 stand-ins: calling one, subclassing it or reading its attributes loads the real module and uses the real
-one. Any other name asked of the module loads it and comes from there. ``sf.mdapi``, ``sf.bulk``, a JWT
+one. Any other name asked of the module loads it and comes from there. A stand-in is not itself a class:
+an ``except`` clause naming one (pykakasi's v1 exceptions) would need the real class; leadrelay catches
+none of them. ``sf.mdapi``, ``sf.bulk``, a JWT
 signed with a certificate's key and s3transfer's process pool work as before.
 
 A registration changes nothing when it cannot apply cleanly: the module already imported, or its package
