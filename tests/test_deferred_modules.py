@@ -189,3 +189,18 @@ best = rapidfuzz.process.extractOne("株式会社サンプル", ["サンプル�
 print(json.dumps({"score": score, "before": before, "best": best[0]}))
 """
     assert run(code) == {"score": 0.98, "before": "DeferredModule", "best": "株式会社サンプル商事"}
+
+
+def test_a_submodule_of_a_deferred_package_imports_after_loading_the_package() -> None:
+    """The local org's TLS helper (trustme) imports ``cryptography.x509.oid`` after leadrelay (make demo)."""
+    code = """
+import json, sys
+import leadrelay
+before = type(sys.modules["cryptography.x509"]).__name__
+from cryptography.x509.oid import NameOID
+import cryptography.x509
+package = type(sys.modules["cryptography.x509"]).__name__
+print(json.dumps({"before": before, "oid": NameOID.COMMON_NAME.dotted_string, "package": package,
+    "bound": cryptography.x509.oid.NameOID is NameOID}))
+"""
+    assert run(code) == {"before": "DeferredModule", "oid": "2.5.4.3", "package": "module", "bound": True}

@@ -85,14 +85,18 @@ class DeferredModule(types.ModuleType):
     their import are :class:`DeferredObject` stand-ins, and any other public name asked of it loads the real
     module and comes from there."""
 
-    def __init__(self, name: str, names: tuple[str, ...]) -> None:
+    def __init__(self, name: str, names: tuple[str, ...], *, package: bool = False) -> None:
         super().__init__(name, __doc__)
         self.stands_in_for = name
         """The module this stands in for (``python -m bench.coldstart`` registers the same in its floor)."""
+        self.is_package = package
+        """Whether it stands in for a package: importing one of its submodules loads it first."""
         for attribute in names:
             setattr(self, attribute, DeferredObject(name, attribute))
 
     def __getattr__(self, name: str) -> Any:
+        if name == "__path__" and self.is_package:  # a submodule is being imported: the package first
+            return real_module(self.stands_in_for).__path__
         if name.startswith("__"):  # the import system's and tools' probes: not a reason to load
             raise AttributeError(name)
         return getattr(real_module(self.stands_in_for), name)
@@ -160,9 +164,10 @@ def defer(name: str, how: Deferral) -> bool:
     if top is None or not top.submodule_search_locations:
         return False
     where = os.path.join(next(iter(top.submodule_search_locations)), *name.split(".")[1:])
-    if not (os.path.isfile(f"{where}.py") or os.path.isfile(os.path.join(where, "__init__.py"))):
+    is_package = os.path.isfile(os.path.join(where, "__init__.py"))
+    if not (is_package or os.path.isfile(f"{where}.py")):
         return False
-    stand_in = DeferredModule(name, how.names)
+    stand_in = DeferredModule(name, how.names, package=is_package)
     sys.modules[name] = stand_in
     if not how.imported_by_its_package and package in sys.modules:
         setattr(sys.modules[package], leaf, stand_in)

@@ -4,6 +4,8 @@ self-caused change dropped, the refused write dead-lettered with its owner, and 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,3 +73,14 @@ def test_the_kpi_page_charts_the_mql_the_demo_made(demo: SystemDemo) -> None:
     charts = charts_in(Path(demo.reports["KPIs"]).read_text(encoding="utf-8"))
 
     assert charts
+
+
+def test_the_readmes_first_command_runs_in_a_fresh_process(tmp_path: Path) -> None:
+    """As ``make demo`` runs it: a fresh interpreter imports leadrelay before the local org's TLS helpers,
+    so the stand-ins of ``leadrelay.deferred_modules`` are in place when trustme imports cryptography."""
+    command = [sys.executable, "-m", "leadrelay_tools.cli.main", "demo", "--rules", str(ROOT / "rules")]
+    command += ["--examples", str(ROOT / "examples" / "leads"), "--output", str(tmp_path)]
+    command += ["--decision-log", str(tmp_path / "decision-log")]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)  # noqa: S603
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Routed MQLs:" in done.stdout
