@@ -8,6 +8,7 @@ kanji or kana, phonenumbers with the first phone number, rapidfuzz with the firs
 jpholiday with the first business-day calculation, not at import.
 """
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -123,8 +124,14 @@ def test_every_function_holds_stand_ins_for_what_its_libraries_rarely_use(handle
     done = subprocess.run(  # noqa: S603 - our interpreter, fixed arguments
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd="functions"
     )
-    assert json.loads(done.stdout) == sorted(RARELY_USED)
+    assert json.loads(done.stdout) == sorted(set(RARELY_USED) - LOADED_HERE)
     assert loaded(handler, ("more_itertools", "multiprocessing.context", "zeep")) == []
+
+
+LOADED_HERE = {"cryptography.x509"} if importlib.util.find_spec("OpenSSL") else set()
+"""With pyOpenSSL installed (the SAM CLI brings it to the development environment, the functions' artifact
+has none), botocore imports urllib3's pyOpenSSL support, which imports ``cryptography.x509.oid``: the
+real package loads, as it should."""
 
 
 def test_the_sla_monitor_loads_neither_the_match_rules_nor_their_libraries() -> None:
