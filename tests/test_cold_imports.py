@@ -38,12 +38,17 @@ LATER = ("hubspot", "pykakasi", "phonenumbers", "rapidfuzz", "jpholiday")
 """What the processor loads when an event first needs it."""
 
 
-def loaded(handler: str, candidates: tuple[str, ...]) -> list[str]:
-    probe = f"import json, sys, {handler}; print(json.dumps([m for m in {candidates!r} if m in sys.modules]))"
+def after_importing(handler: str, expression: str) -> list[str]:
+    """``expression`` (module names, as a list) evaluated in a fresh interpreter that imported ``handler``."""
+    probe = f"import json, sys, {handler}; print(json.dumps({expression}))"
     done = subprocess.run(  # noqa: S603 - our interpreter, fixed arguments
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd="functions"
     )
     return list(json.loads(done.stdout))
+
+
+def loaded(handler: str, candidates: tuple[str, ...]) -> list[str]:
+    return after_importing(handler, f"[m for m in {candidates!r} if m in sys.modules]")
 
 
 OTHER_INGRESS = {
@@ -113,25 +118,19 @@ def test_the_salesforce_functions_load_simple_salesforce_without_its_soap_stack(
     assert loaded(handler, ("simple_salesforce.api", "zeep", "lxml")) == ["simple_salesforce.api"]
 
 
-@pytest.mark.parametrize(
-    "handler", [*OTHER_INGRESS, "leadrelay.handlers.processor", "leadrelay.handlers.sla_monitor"]
-)
-def test_every_function_holds_stand_ins_for_what_its_libraries_rarely_use(handler: str) -> None:
-    probe = (
-        f"import json, sys, {handler}; print(json.dumps(sorted("
-        "n for n, m in list(sys.modules.items()) if type(m).__name__ == 'DeferredModule')))"
-    )
-    done = subprocess.run(  # noqa: S603 - our interpreter, fixed arguments
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd="functions"
-    )
-    assert json.loads(done.stdout) == sorted(set(RARELY_USED) - LOADED_HERE)
-    assert loaded(handler, ("more_itertools", "multiprocessing.context", "zeep")) == []
-
-
 LOADED_HERE = {"cryptography.x509"} if importlib.util.find_spec("OpenSSL") else set()
 """With pyOpenSSL installed (the SAM CLI brings it to the development environment, the functions' artifact
 has none), botocore imports urllib3's pyOpenSSL support, which imports ``cryptography.x509.oid``: the
 real package loads, as it should."""
+
+
+@pytest.mark.parametrize(
+    "handler", [*OTHER_INGRESS, "leadrelay.handlers.processor", "leadrelay.handlers.sla_monitor"]
+)
+def test_every_function_holds_stand_ins_for_what_its_libraries_rarely_use(handler: str) -> None:
+    stand_ins = "sorted(n for n, m in list(sys.modules.items()) if type(m).__name__ == 'DeferredModule')"
+    assert after_importing(handler, stand_ins) == sorted(set(RARELY_USED) - LOADED_HERE)
+    assert loaded(handler, ("more_itertools", "multiprocessing.context", "zeep")) == []
 
 
 def test_the_sla_monitor_loads_neither_the_match_rules_nor_their_libraries() -> None:

@@ -148,13 +148,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             tempfile.TemporaryDirectory(prefix="bench-cold-") as scratch,
         ):
             work = Path(scratch)
-            built = built_functions(args.functions.resolve(), work)
+            built = built_functions(args.functions.resolve(), work, packages)
             paths = [str(packages), str(built)]
             unbuilt = [str(packages), str(sources_copy(args.functions.resolve(), work))]
             against = None
             if args.against:
                 (work / "against").mkdir()
-                against = [str(packages), str(built_functions(args.against.resolve(), work / "against"))]
+                against = [
+                    str(packages),
+                    str(built_functions(args.against.resolve(), work / "against", packages)),
+                ]
             no_bytecode = work / "no-bytecode"
             no_bytecode.mkdir()
             ingest_url, dlq_url = create_queues()

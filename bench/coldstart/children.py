@@ -122,16 +122,16 @@ def compile_unchecked(directory: Path) -> None:
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own interpreter
 
 
-def built_functions(source: Path, scratch: Path) -> Path:
+def built_functions(source: Path, scratch: Path, packages: Path) -> Path:
     """A copy of ``functions/`` without its development bytecode, compiled as the build compiles it, with
-    the build's bytecode archive of it and the runtime packages beside ``leadrelay/`` (a checkout without
+    the build's bytecode archive of it and the runtime ``packages`` beside ``leadrelay/`` (a checkout without
     ``leadrelay/bytecode_archive.py`` gets none, as its build wrote none)."""
     target = scratch / "functions"
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "Makefile"))
     compile_unchecked(target)
     writer = target / "leadrelay" / "bytecode_archive.py"
     if writer.is_file():  # roots in the children's sys.path order: the runtime packages, then the functions
-        command = [sys.executable, "-P", str(writer), str(target), str(runtime_packages()), str(target)]
+        command = [sys.executable, "-P", str(writer), str(target), str(packages), str(target)]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own script
     return target
 

@@ -143,7 +143,7 @@ def real_module(name: str) -> types.ModuleType:
         current = sys.modules.get(name)
         if current is not None and not isinstance(current, DeferredModule):
             return current
-        del sys.modules[name]
+        sys.modules.pop(name, None)
         try:
             return importlib.import_module(name)
         except BaseException:
