@@ -9,12 +9,17 @@ leadrelay_tools`` (the CLI, the local org, replay, the demo) sits above them all
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
 import functools
+import importlib
+import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from pydantic import BaseModel
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_ROOTS = (ROOT / "functions", ROOT / "tools")
@@ -190,6 +195,27 @@ def test_the_function_package_makes_its_value_objects_as_structs_not_dataclasses
         if _within(found.module, "leadrelay") and _within(found.target, "dataclasses")
     ]
     assert not offenders, f"use msgspec.Struct in the function package: {offenders}"
+
+
+def test_a_module_defining_pydantic_models_has_its_annotations_evaluated_at_once() -> None:
+    # Under ``from __future__ import annotations`` every field's annotation is a string that pydantic
+    # compiles and evaluates when it builds the class: about 8 ms of the processor's cold start for its
+    # 80 models (docs/cold-start.md). Such a module quotes its forward references instead.
+    offenders = []
+    for name in MODULES:
+        if not _within(name, "leadrelay"):
+            continue
+        module = importlib.import_module(name)
+        if getattr(module, "annotations", None) is not __future__.annotations:
+            continue
+        models = [
+            cls.__name__
+            for cls in vars(module).values()
+            if inspect.isclass(cls) and issubclass(cls, BaseModel) and cls.__module__ == name
+        ]
+        if models:
+            offenders.append(f"{name} ({', '.join(models)})")
+    assert not offenders, f"drop `from __future__ import annotations` in: {offenders}"
 
 
 def test_no_import_cycles() -> None:

@@ -12,8 +12,6 @@ local file (``LEADRELAY_SECRETS_FILE``). :class:`Settings` holds every function'
 for the tools that run all functions in one process (replay, the demo).
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Mapping
 from pathlib import Path

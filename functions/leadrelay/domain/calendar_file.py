@@ -5,8 +5,6 @@ Apart from the routing table, so that a function which only keeps time by the ca
 reads it without importing the routing rules and their condition compiler.
 """
 
-from __future__ import annotations
-
 from datetime import time
 from typing import Annotated, Literal
 

@@ -10,12 +10,10 @@ Messages the processor never wrapped — moved to the dead-letter queue by the i
 policy after ``maxReceiveCount`` — are read as envelopes too (:func:`dead_letter_from_redrive_policy`).
 """
 
-from __future__ import annotations
-
 import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -155,7 +153,7 @@ class DeadLetter(BaseModel):
     """The queue URL the original event is redriven to (the ingest queue)."""
 
     @model_validator(mode="after")
-    def _one_original(self) -> DeadLetter:
+    def _one_original(self) -> Self:
         if (self.event is None) == (self.unreadable is None):
             raise ValueError("a dead letter carries either the canonical event or the unreadable body")
         return self

@@ -14,8 +14,6 @@ and the alert sent. Such entries move no score and no stage and carry no ``routi
 counts (MQLs, routed leads, first contacts) read exactly what they read without them.
 """
 
-from __future__ import annotations
-
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime

@@ -5,8 +5,6 @@ Every field named here must be one leadrelay owns; :func:`leadrelay.domain.owner
 holds the map to that.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from typing import Annotated
 

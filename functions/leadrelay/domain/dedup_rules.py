@@ -10,8 +10,6 @@ turns them into plain callables once; ``check_dedup_file`` is what ``leadrelay r
 runs (this module imports no matching library, so validating rule files stays cheap). See docs/matching.md.
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated, Literal
 

@@ -1,7 +1,5 @@
 """Errors as data: where one happened and what it said, the same shape for every source."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict

@@ -6,11 +6,9 @@ envelope, ``leadrelay replay``) sees only this model. It is versioned: a breakin
 bumps ``schema_version`` and the processor keeps reading the old one until queues drain.
 """
 
-from __future__ import annotations
-
 import unicodedata
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -115,7 +113,7 @@ class Identity(BaseModel):
         return normalise_email(value)
 
     @model_validator(mode="after")
-    def _at_least_one_key(self) -> Identity:
+    def _at_least_one_key(self) -> Self:
         if not (self.email or self.salesforce_id or self.ma_id or self.scope):
             raise ValueError("identity needs at least one of email, salesforce_id, ma_id")
         return self
@@ -163,7 +161,7 @@ class ResyncWindow(BaseModel):
     until: AwareDatetime
 
     @model_validator(mode="after")
-    def _ordered(self) -> ResyncWindow:
+    def _ordered(self) -> Self:
         if self.until < self.since:
             raise ValueError("until is before since")
         return self
@@ -206,7 +204,7 @@ class CanonicalEvent(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _type_matches_kind(self) -> CanonicalEvent:
+    def _type_matches_kind(self) -> Self:
         allowed = ActivityType if self.kind is EventKind.ACTIVITY else RecordChangeType
         if self.type not in allowed._value2member_map_:
             names = ", ".join(allowed._value2member_map_)

@@ -13,8 +13,6 @@ Every Salesforce field leadrelay may touch has exactly one owner:
 to a field leadrelay does not own).
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated, Literal

@@ -8,12 +8,10 @@ take the lead (an inactive account owner, a pool with nobody available) hands it
 is compiled once (conditions with the rule engine's compiler) and is pure.
 """
 
-from __future__ import annotations
-
 import difflib
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from msgspec import Struct
 from pydantic import Field, StringConstraints, model_validator
@@ -66,7 +64,7 @@ class Target(Strict):
     pool: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Target:
+    def _exactly_one(self) -> Self:
         given = [
             name for name in ("user", "queue", "account_owner", "pool") if getattr(self, name) is not None
         ]

@@ -12,8 +12,6 @@ already taken) and ``now``, the actions to take now, in timer order. The SLA mon
 took, so running twice (or twice at once, with a conditional write) takes nothing twice.
 """
 
-from __future__ import annotations
-
 from collections.abc import Collection
 from datetime import datetime, tzinfo
 from enum import StrEnum

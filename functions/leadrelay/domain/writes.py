@@ -5,11 +5,9 @@ The write planner produces ``WriteOp``s from decisions (pure); a gateway execute
 per-record failure can be retried or dead-lettered for exactly those events.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -41,7 +39,7 @@ class WriteOp(BaseModel):
     """Idempotency keys of the canonical events this write carries out."""
 
     @model_validator(mode="after")
-    def _addressable(self) -> WriteOp:
+    def _addressable(self) -> Self:
         if self.kind is WriteKind.UPDATE and not self.record_id:
             raise ValueError("an update needs record_id")
         if self.kind is WriteKind.UPSERT and not (self.external_id_field and self.external_id):

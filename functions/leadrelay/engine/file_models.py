@@ -5,8 +5,6 @@ that a function reading only its own files (the ingress functions: ownership, ma
 the condition models on its cold start.
 """
 
-from __future__ import annotations
-
 from pydantic import BaseModel, ConfigDict, Field
 
 

@@ -1,7 +1,5 @@
 """Pydantic models of a ``kind: lifecycle`` file: stages with ranks and guarded transitions."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -9,10 +9,8 @@ A condition is told apart by the key it carries (``field``, ``expr``, ``count``,
 so that error locations can be mapped back to JSON pointers (see ``parsing.py``).
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
@@ -62,7 +60,7 @@ class Window(Strict):
     minutes: float | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
-    def _not_empty(self) -> Window:
+    def _not_empty(self) -> Self:
         if self.days is None and self.hours is None and self.minutes is None:
             raise ValueError("a window needs days, hours or minutes")
         return self
@@ -86,7 +84,9 @@ class Selector(Strict):
         default=None, min_length=1, description="Activity types; all when omitted."
     )
     within: Window | None = None
-    where: Condition | None = Field(default=None, description="Condition on each activity (relative paths).")
+    where: "Condition | None" = Field(
+        default=None, description="Condition on each activity (relative paths)."
+    )
 
 
 class FieldCondition(Strict):
@@ -130,21 +130,21 @@ class AllCondition(Strict):
     """True when every condition holds (an empty list holds)."""
 
     TAG: ClassVar[str] = "<all>"
-    all: list[Condition]
+    all: list["Condition"]
 
 
 class AnyCondition(Strict):
     """True when at least one condition holds (an empty list does not)."""
 
     TAG: ClassVar[str] = "<any>"
-    any: list[Condition]
+    any: list["Condition"]
 
 
 class NotCondition(Strict):
     """True when the condition does not hold."""
 
     TAG: ClassVar[str] = "<not>"
-    not_: Condition = Field(alias="not")
+    not_: "Condition" = Field(alias="not")
 
 
 class AtLeastCondition(Strict):
@@ -152,7 +152,7 @@ class AtLeastCondition(Strict):
 
     TAG: ClassVar[str] = "<at_least>"
     at_least: int = Field(ge=0)
-    of: list[Condition] = Field(min_length=1)
+    of: list["Condition"] = Field(min_length=1)
 
 
 Condition = Annotated[

@@ -1,8 +1,6 @@
 """Pydantic models of a ``kind: scoring`` file: named scores and the rules that feed them."""
 
-from __future__ import annotations
-
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
@@ -21,7 +19,7 @@ class ScoreDef(Strict):
     ceiling: float | None = None
 
     @model_validator(mode="after")
-    def _floor_below_ceiling(self) -> ScoreDef:
+    def _floor_below_ceiling(self) -> Self:
         if self.floor is not None and self.ceiling is not None and self.floor > self.ceiling:
             raise ValueError(f"floor {self.floor:g} is above ceiling {self.ceiling:g}")
         return self
@@ -68,7 +66,7 @@ class BandsRule(RuleBase):
     bands: list[Band] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _one_source(self) -> BandsRule:
+    def _one_source(self) -> Self:
         if (self.field is None) == (self.expr is None):
             raise ValueError("a bands rule reads exactly one of `field` or `expr`")
         return self

@@ -5,9 +5,7 @@ of events from the whole body). Expressions are compiled when the file is read; 
 error located at its key. See docs/ingress.md for the provider files shipped and the generic format.
 """
 
-from __future__ import annotations
-
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 import jmespath
 from jmespath.exceptions import JMESPathError
@@ -84,7 +82,7 @@ class TypeSpec(Strict):
     )
 
     @model_validator(mode="after")
-    def _path_or_default(self) -> TypeSpec:
+    def _path_or_default(self) -> Self:
         if self.path is None and self.default is None:
             raise ValueError("type needs a path, a default, or both")
         return self

@@ -6,8 +6,6 @@ expected outcome, optionally the deciding rule and the level each named comparis
 record came first) and returns one ``DedupCaseResult`` per case. Pure: the CLI reads the files.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import Field

@@ -7,8 +7,6 @@ from ``now`` in the owner's time zone (``sla.first_contact/breach``: when the 48
 CLI runs them through the route step's own owner resolution (``leadrelay rules test``).
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, Literal
 

@@ -8,8 +8,6 @@ returns one ``Difference`` per mismatch, which ``format_differences`` renders as
 Pure: no file reads and no clock (the CLI reads the files; ``now`` comes from each case).
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime

@@ -8,8 +8,6 @@ which hard-code ``https://<domain>.salesforce.com`` and have no timeout. SOAP us
 login is deliberately not offered: Salesforce is retiring it.
 """
 
-from __future__ import annotations
-
 import json
 import math
 import time
@@ -17,7 +15,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlparse
 
 import jwt
@@ -64,7 +62,7 @@ class SalesforceCredentials(BaseModel):
     api_version: str = "62.0"
 
     @model_validator(mode="after")
-    def _complete_for_flow(self) -> SalesforceCredentials:
+    def _complete_for_flow(self) -> Self:
         if urlparse(self.login_url).scheme not in {"https", "http"}:
             raise ValueError(f"login_url must be an http(s) URL, got {self.login_url!r}")
         if self.flow is AuthFlow.JWT_BEARER:
