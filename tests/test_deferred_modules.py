@@ -1,6 +1,6 @@
 """What the functions' libraries import but rarely use loads when first used (``leadrelay.deferred_modules``):
 simple-salesforce's Metadata API client (zeep, lxml), its Bulk API clients, PyJWT's certificate support,
-s3transfer's process-pool manager (multiprocessing).
+s3transfer's process-pool manager (multiprocessing), boto3's s3transfer-importing ``compat`` module.
 
 Each case runs in a fresh interpreter: a stand-in applies only before its library is imported.
 """
@@ -141,6 +141,21 @@ print(json.dumps({"before": before, "subclass": TransferMonitorManager.__mro__[1
         "instance": True,
         "built": True,
     }
+
+
+def test_boto3_loads_without_s3transfer_which_still_comes_with_a_boto3_s3_client() -> None:
+    code = """
+import json, os, sys
+os.environ.update(AWS_DEFAULT_REGION="ap-northeast-1", AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")
+import leadrelay, boto3
+before = "s3transfer" in sys.modules
+s3 = boto3.client("s3")
+from boto3.dynamodb.types import TypeSerializer
+print(json.dumps({"before": before, "after": "s3transfer.manager" in sys.modules,
+    "upload_file": callable(getattr(s3, "upload_file", None)),
+    "string_set": list(TypeSerializer().serialize({"山田", "田中"}))}))
+"""
+    assert run(code) == {"before": False, "after": True, "upload_file": True, "string_set": ["SS"]}
 
 
 def test_phonenumbers_parses_without_its_free_text_matcher_which_still_comes_when_asked_for() -> None:

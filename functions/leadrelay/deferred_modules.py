@@ -8,8 +8,11 @@ Libraries import, at their own import, modules our functions almost never touch:
   futures, csv, more-itertools): about 4 ms;
 - PyJWT imports ``cryptography.x509`` to accept keys given as certificates (a page of regular expressions
   compiled at import): about 5 ms;
-- boto3 imports s3transfer, which imports ``multiprocessing.managers`` for its process-pool downloader
-  (the whole of ``multiprocessing``): about 5 ms of every function's cold start;
+- boto3 imports ``boto3.compat``, which imports s3transfer's transfer manager (for the S3 client's
+  ``upload_file`` and the like, which leadrelay never calls: ``adapters/aws_clients.py`` creates
+  botocore's clients): about 4 ms and 15 modules;
+- s3transfer, when something loads it, imports ``multiprocessing.managers`` for its process-pool
+  downloader (the whole of ``multiprocessing``): about 5 ms;
 - phonenumbers imports its as-you-type formatter and its matcher of numbers in free text (regular
   expressions compiled at import): about 3 ms of the first event with a phone number;
 - pykakasi imports its deprecated v1 API (``pykakasi.legacy``, with ``deprecated`` and wrapt) beside the
@@ -57,6 +60,7 @@ RARELY_USED: dict[str, Deferral] = {
     "simple_salesforce.metadata": Deferral(("SfdcMetadataApi",), imported_by_its_package=True),
     "simple_salesforce.bulk": Deferral(("SFBulkHandler",), imported_by_its_package=True),
     "simple_salesforce.bulk2": Deferral(("SFBulk2Handler",), imported_by_its_package=True),
+    "boto3.compat": Deferral(("_warn_deprecated_python", "collections_abc"), imported_by_its_package=True),
     "cryptography.x509": Deferral(),
     "multiprocessing.managers": Deferral(("BaseManager",)),
     "phonenumbers.asyoutypeformatter": Deferral(("AsYouTypeFormatter",), imported_by_its_package=True),

@@ -1,4 +1,4 @@
-"""The boto3 clients of one runtime: one client per service, each created when it is first called.
+"""The AWS clients of one runtime: one client per service, each created when it is first called.
 
 Creating a client costs tens of milliseconds (its service model is read from botocore's data), so a
 cold start should create only the clients its first event calls. :meth:`AwsClients.lazy` hands an
@@ -9,13 +9,17 @@ runtime, never per process: a test or the demo that builds a runtime under moto 
 The clients' botocore session reads its model files with msgspec into plain dicts
 (:class:`ModelFiles`): botocore's own reader builds an ``OrderedDict`` for every JSON object, and the
 processor's three clients read about 700 KB of models on a cold start (``docs/cold-start.md``).
+
+The clients are botocore's, created by that session: the very clients ``boto3.client`` returns, less
+the S3 transfer methods (``upload_file``…) boto3 adds to an S3 client, which leadrelay never calls.
+Going through a boto3 session would load s3transfer's transfer manager with the first S3 client (and
+``boto3.compat`` with it, which ``leadrelay.deferred_modules`` otherwise keeps out of a cold start).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import botocore.session
 import msgspec
 from botocore.loaders import JSONFileLoader
@@ -48,11 +52,11 @@ def botocore_session() -> botocore.session.Session:
 
 
 class AwsClients:
-    """One boto3 client per service for one runtime (``boto3.client``'s defaults, one session)."""
+    """One client per service for one runtime (``boto3.client``'s defaults, one botocore session)."""
 
     def __init__(self) -> None:
         self._clients: dict[str, Any] = {}
-        self._session: boto3.session.Session | None = None
+        self._session: botocore.session.Session | None = None
 
     def client(self, service: str) -> Any:
         """The runtime's client of ``service`` (``"dynamodb"``, ``"sqs"``, ``"s3"``), created now if new.
@@ -67,8 +71,8 @@ class AwsClients:
             )
         if service not in self._clients:
             if self._session is None:
-                self._session = boto3.session.Session(botocore_session=botocore_session())
-            self._clients[service] = self._session.client(service)  # type: ignore[call-overload]
+                self._session = botocore_session()
+            self._clients[service] = self._session.create_client(service)
         return self._clients[service]
 
     def lazy(self, service: str) -> Any:
