@@ -75,12 +75,20 @@ def test_the_kpi_page_charts_the_mql_the_demo_made(demo: SystemDemo) -> None:
     assert charts
 
 
-def test_the_readmes_first_command_runs_in_a_fresh_process(tmp_path: Path) -> None:
+def test_the_readmes_first_command_runs_in_a_fresh_process_and_again_tells_one_runs_story(
+    tmp_path: Path,
+) -> None:
     """As ``make demo`` runs it: a fresh interpreter imports leadrelay before the local org's TLS helpers,
-    so the stand-ins of ``leadrelay.deferred_modules`` are in place when trustme imports cryptography."""
+    so the stand-ins of ``leadrelay.deferred_modules`` are in place when trustme imports cryptography.
+    Run again into the same directory, it reads back its own decisions, not the first run's too."""
     command = [sys.executable, "-m", "leadrelay_tools.cli.main", "demo", "--rules", str(ROOT / "rules")]
     command += ["--examples", str(ROOT / "examples" / "leads"), "--output", str(tmp_path)]
     command += ["--decision-log", str(tmp_path / "decision-log")]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)  # noqa: S603
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "Routed MQLs:" in done.stdout
+    runs = [
+        subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)  # noqa: S603
+        for _ in range(2)
+    ]
+    for done in runs:
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "Routed MQLs:" in done.stdout
+    assert runs[1].stdout.count("generic:demo-card-1 → 山田 太郎") == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import shutil
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,6 +148,15 @@ def demo_rows(rules: Evaluator, samples: Sequence[LeadFile], *, now: datetime) -
     return rows
 
 
+def start_afresh(decision_logs: Sequence[Path], output: Path) -> None:
+    """Empty the decision logs under the demo's ``output`` directory: each run starts new local orgs, so its
+    log, the duplicates it reads back and the KPI page it charts are that run's alone. A log elsewhere
+    (``--decision-log``, ``LEADRELAY_DECISION_LOG_DIR``) is the user's: it is only added to."""
+    for log in decision_logs:
+        if log.resolve().is_relative_to(output.resolve()) and log.is_dir():
+            shutil.rmtree(log)
+
+
 def run_demo(args: argparse.Namespace) -> int:
     """Print the demo table (or JSON); exit 1 when the rules are invalid, 2 when a sample is unreadable."""
     try:
@@ -157,6 +167,7 @@ def run_demo(args: argparse.Namespace) -> int:
     rules = load_rule_set(args.rules, as_json=args.json)
     if rules is None:
         return 1
+    start_afresh([args.decision_log, args.output / "decision-log"], args.output)
     now = datetime.now(UTC)
     rows = demo_rows(rules, samples, now=now)
     at = max((s.now or now for s in samples), default=now)
