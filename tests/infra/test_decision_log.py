@@ -21,7 +21,7 @@ def test_the_glue_table_has_a_column_for_every_field_of_a_decision_entry(templat
 
     columns = [column["Name"] for column in table["StorageDescriptor"]["Columns"]]
 
-    assert columns == list(DecisionEntry.model_fields)
+    assert columns == list(DecisionEntry.__struct_fields__)
 
 
 def test_the_sla_column_has_a_field_for_every_field_of_an_sla_reason(template: dict[str, Any]) -> None:
@@ -30,7 +30,7 @@ def test_the_sla_column_has_a_field_for_every_field_of_an_sla_reason(template: d
 
     fields = re.findall(r"(\w+):string", column["Type"])
 
-    assert fields == list(SlaReason.model_fields)
+    assert fields == list(SlaReason.__struct_fields__)
 
 
 def test_the_glue_table_projects_its_date_partitions_onto_the_processors_keys(

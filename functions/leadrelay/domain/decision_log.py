@@ -12,13 +12,19 @@ reminder, breach and escalation is an entry of ``event_source`` ``sla_monitor`` 
 names the policy and timer that ran out, its business-calendar deadline, the status and owner it left,
 and the alert sent. Such entries move no score and no stage and carry no ``routing``, so the funnel's
 counts (MQLs, routed leads, first contacts) read exactly what they read without them.
+
+Entries are msgspec Structs, not pydantic models: they are made from values the processor has already
+validated and only ever encoded (one C call per line), and a pydantic model's class costs milliseconds
+of every cold start to build (docs/cold-start.md). Readers (``leadrelay why``, the KPIs, Athena) read the
+JSON lines themselves.
 """
 
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+import msgspec
+from msgspec import Struct, field
 
 from leadrelay.engine.decision import Decision
 
@@ -37,10 +43,8 @@ class DecisionLogError(Exception):
     """The decision log could not keep a batch's entries (the adapter's cause is chained)."""
 
 
-class RuleReason(BaseModel):
+class RuleReason(Struct, frozen=True, kw_only=True):
     """One rule that gave points: which score, how many, and the short human reason."""
-
-    model_config = ConfigDict(frozen=True)
 
     rule_id: str
     score: str
@@ -48,10 +52,8 @@ class RuleReason(BaseModel):
     detail: str = ""
 
 
-class StageMove(BaseModel):
+class StageMove(Struct, frozen=True, kw_only=True):
     """One lifecycle transition the rules made."""
-
-    model_config = ConfigDict(frozen=True)
 
     rule_id: str
     from_stage: str
@@ -59,22 +61,18 @@ class StageMove(BaseModel):
     reason_code: str | None = None
 
 
-class RoutingReason(BaseModel):
+class RoutingReason(Struct, frozen=True, kw_only=True):
     """Where routing sent the lead: the owner, the table row, how, and each rep skipped and why."""
-
-    model_config = ConfigDict(frozen=True)
 
     owner_id: str
     row_id: str
     via: str
-    skipped: list[dict[str, str]] = Field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
 
 
-class SlaReason(BaseModel):
+class SlaReason(Struct, frozen=True, kw_only=True):
     """Why the SLA monitor acted on a lead: the timer that ran out and what it did about it; on the
     processor's routing entry (``action`` ``follow_up``), the clock it started and the owner's Task."""
-
-    model_config = ConfigDict(frozen=True)
 
     policy_id: str
     timer_id: str
@@ -100,10 +98,8 @@ class SlaReason(BaseModel):
     over), ``sent_before`` (an earlier run sent it: the alert ledger held its key)."""
 
 
-class DecisionEntry(BaseModel):
+class DecisionEntry(Struct, frozen=True, kw_only=True):
     """One applied decision about one person, as one line of the log."""
-
-    model_config = ConfigDict(frozen=True)
 
     schema_version: int = SCHEMA_VERSION
     logged_at: datetime
@@ -118,10 +114,10 @@ class DecisionEntry(BaseModel):
     scores: dict[str, int]
     stage: str
     previous_stage: str
-    transitions: list[StageMove] = Field(default_factory=list)
-    reasons: list[RuleReason] = Field(default_factory=list)
+    transitions: list[StageMove] = field(default_factory=list)
+    reasons: list[RuleReason] = field(default_factory=list)
     routing: RoutingReason | None = None
-    written: list[str] = Field(default_factory=list)
+    written: list[str] = field(default_factory=list)
     """The fields leadrelay wrote for this event's person in this batch."""
     sla: SlaReason | None = None
     """The SLA monitor's action; on the processor's entry that routed a lead to a rep, the clock it
@@ -156,7 +152,8 @@ def object_key(logged_at: datetime, batch: str, prefix: str = DEFAULT_PREFIX) ->
 
 def to_json_lines(entries: Sequence[DecisionEntry]) -> bytes:
     """The entries as UTF-8 JSON Lines (one object per line, a final newline)."""
-    return b"".join(entry.model_dump_json().encode() + b"\n" for entry in entries)
+    encoder = msgspec.json.Encoder()
+    return b"".join(encoder.encode(entry) + b"\n" for entry in entries)
 
 
 def follow_up_reason(
