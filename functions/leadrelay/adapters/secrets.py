@@ -86,7 +86,7 @@ class SecretSource:
     @classmethod
     def from_settings(cls, secrets_file: Path | None, clients: AwsClients | None = None) -> SecretSource:
         """The local file when one is configured (``LEADRELAY_SECRETS_FILE``), else AWS (through
-        ``clients``: the function's boto3 session, each client created when first called)."""
+        ``clients``: the function's botocore session, each client created when first called)."""
         if secrets_file is not None:
             return cls.local_file(secrets_file)
         if clients is None:

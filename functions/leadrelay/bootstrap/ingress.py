@@ -15,7 +15,7 @@ from leadrelay.settings import IngressSettings
 def enqueuer(settings: IngressSettings, clients: AwsClients | None = None) -> Enqueuer:
     """The idempotent enqueuer on the ingest queue and the idempotency table (plain without a table).
 
-    Its SQS and DynamoDB clients come from one boto3 session (``clients``): Powertools' idempotency layer
+    Its SQS and DynamoDB clients come from one botocore session (``clients``): Powertools' idempotency layer
     would otherwise open a session of its own and read botocore's endpoint data a second time."""
     clients = clients or AwsClients()
     queue = SqsEventQueue(settings.ingest_queue_url, client=clients.client("sqs"))

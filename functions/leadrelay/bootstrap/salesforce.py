@@ -58,7 +58,7 @@ def salesforce_gateway(
     clients: AwsClients | None = None,
 ) -> SimpleSalesforceGateway:
     """The gateway with the headers ``ownership.json`` asks for (assignment rules, duplicate rules);
-    its credentials' secret is read through ``clients`` when given (the function's boto3 session)."""
+    its credentials' secret is read through ``clients`` when given (the function's botocore session)."""
     return SimpleSalesforceGateway(
         salesforce_credentials(settings, clients),
         http=http_session(settings),

@@ -28,7 +28,7 @@ class WebhookRuntime(Struct):
 
 
 def webhook_runtime(settings: WebhookSettings, overrides: Overrides = NO_OVERRIDES) -> WebhookRuntime:
-    """Mappings from ``rules/mappings``, the webhook secrets, the enqueuer (one boto3 session)."""
+    """Mappings from ``rules/mappings``, the webhook secrets, the enqueuer (one botocore session)."""
     clients = AwsClients()
     return WebhookRuntime(
         mappings=load_mappings(settings.rules_path),
