@@ -10,7 +10,7 @@ The clients' botocore session reads its model files with msgspec into plain dict
 (:class:`ModelFiles`): botocore's own reader builds an ``OrderedDict`` for every JSON object, and the
 processor's three clients read about 700 KB of models on a cold start (``docs/cold-start.md``).
 
-The clients are botocore's, created by that session: the very clients ``boto3.client`` returns, less
+The clients are botocore's, created by that session: the client classes ``boto3.client`` returns, less
 the S3 transfer methods (``upload_file``…) boto3 adds to an S3 client, which leadrelay never calls.
 Going through a boto3 session would load s3transfer's transfer manager with the first S3 client (and
 ``boto3.compat`` with it, which ``leadrelay.deferred_modules`` otherwise keeps out of a cold start).

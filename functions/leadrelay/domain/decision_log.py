@@ -35,6 +35,7 @@ FOLLOW_UP = "follow_up"
 SLA_MONITOR_SOURCE = "sla_monitor"
 """``event_source`` of the SLA monitor's entries (their ``event_type`` is ``sla_<action>``)."""
 DEFAULT_PREFIX = "decisions/"
+_ENCODER = msgspec.json.Encoder()
 TOP_REASONS = 12
 """The rule hits kept per entry, largest contribution first (the full trace is in the record's reasons)."""
 
@@ -152,8 +153,7 @@ def object_key(logged_at: datetime, batch: str, prefix: str = DEFAULT_PREFIX) ->
 
 def to_json_lines(entries: Sequence[DecisionEntry]) -> bytes:
     """The entries as UTF-8 JSON Lines (one object per line, a final newline)."""
-    encoder = msgspec.json.Encoder()
-    return b"".join(encoder.encode(entry) + b"\n" for entry in entries)
+    return b"".join(_ENCODER.encode(entry) + b"\n" for entry in entries)
 
 
 def follow_up_reason(
