@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_ROOTS = (ROOT / "functions", ROOT / "tools")
 LAYERS = (
     "leadrelay.bytecode_archive",  # installed by the package itself, before anything else is imported
+    "leadrelay.regex_snapshot",  # installed by the package itself, before anything compiles a pattern
     "leadrelay.deferred_modules",  # registered by the package itself, before any library is imported
     "leadrelay.engine",
     "leadrelay.domain",

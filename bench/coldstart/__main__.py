@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import marshal
 import os
 import pstats
 import sys
@@ -53,6 +54,7 @@ from typing import Any
 
 import boto3
 from leadrelay.adapters.salesforce.auth import AuthFlow
+from leadrelay.regex_snapshot import PATTERN_LIST, read_pattern_list, write_pattern_list
 from leadrelay_tools.localorg import LocalOrg
 from leadrelay_tools.replay.environ import patched_environ
 from leadrelay_tools.replay.local import (
@@ -108,6 +110,35 @@ def store_secrets(org: LocalOrg) -> None:
     client.create_secret(Name=SALESFORCE_SECRET_NAME, SecretString=json.dumps(credentials))
 
 
+Function = tuple[str, Callable[[], dict[str, Any]], dict[str, str]]
+"""A function's handler module, its first event and its variables."""
+
+
+def record_patterns(
+    source: Path, work: Path, packages: Path, functions: dict[str, Function], common: dict[str, str]
+) -> None:
+    """Add the regular expressions each function compiles from its import to its first answer (on a
+    build without a snapshot) to ``source``'s ``regex_patterns.json``."""
+    (work / "unsnapshotted").mkdir()
+    built = built_functions(source, work / "unsnapshotted", packages, regex_snapshot=False)
+    paths = [str(packages), str(built)]
+    listed = source / PATTERN_LIST
+    patterns = set(read_pattern_list(listed)) if listed.is_file() else set()
+    before = len(patterns)
+    for index, (name, (module, event, env)) in enumerate(functions.items()):
+        path, record = work / f"record-{index}.json", work / f"record-{index}.marshal"
+        runs = []
+        for _ in range(2):  # each child its own hash seed: a pattern joined from a set differs, and is left out
+            path.write_text(json.dumps(event()), encoding="utf-8")
+            run_child(paths, module, path, {**common, **env}, record=record)
+            runs.append(set(marshal.loads(record.read_bytes())))  # noqa: S302 - our child's
+        seen = runs[0] & runs[1]
+        patterns.update(seen)
+        print(f"{name}: {len(seen)} regular expressions compiled by its answer ({len(runs[0] ^ runs[1])} unstable)")
+    total = write_pattern_list(listed, patterns)
+    print(f"{listed}: {total} regular expressions ({total - before} new)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.coldstart", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -128,6 +159,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=int,
         metavar="N",
         help="also profile one cold start per function and print its N costliest calls (cumulative)",
+    )
+    parser.add_argument(
+        "--record-patterns",
+        action="store_true",
+        help="instead of measuring, record the regular expressions each function compiles by its answer and "
+        "add them to the functions' regex_patterns.json (what the build snapshots)",
     )
     args = parser.parse_args(argv)
     packages = runtime_packages()
@@ -188,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "LEADRELAY_SF_SECRET_ID": SALESFORCE_SECRET_NAME,
                 "LEADRELAY_SF_CA_FILE": org.ca_file,
             }
-            functions: dict[str, tuple[str, Callable[[], dict[str, Any]], dict[str, str]]] = {
+            functions: dict[str, Function] = {
                 "processor": (
                     "leadrelay.handlers.processor",
                     lambda: processor_event(ingest_arn),
@@ -219,6 +256,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_child(paths, "leadrelay.handlers.processor", seed, {**common, **processor_env})
             interpreter = best_of(args.repeats, lambda: bare(common, "pass"))
             boto = best_of(args.repeats, lambda: bare(common, "import boto3"))
+            if args.record_patterns:
+                record_patterns(args.functions.resolve(), work, packages, functions, {**common})
+                return 0
             print(f"reference: bare interpreter {interpreter:.0f} ms, with import boto3 {boto:.0f} ms")
             table = (
                 f"{'function':<20}{'cold start':>12}{'import':>10}{'1st event':>11}{'CPU':>9}{'peak RSS':>10}"

@@ -37,6 +37,15 @@ def rss_mb():
 
 sys.path[:0] = {paths!r}
 import importlib
+record = {record!r}
+if record:  # every pattern re compiles from here to the answer (python -m bench.coldstart --record-patterns)
+    import marshal, re._compiler
+    compile_anew, recorded = re._compiler.compile, set()
+    def recording(pattern, flags=0):
+        if type(pattern) in (str, bytes):
+            recorded.add((pattern, int(flags)))
+        return compile_anew(pattern, flags)
+    re._compiler.compile = recording
 profile = {profile!r}
 if profile:
     import cProfile
@@ -60,6 +69,9 @@ served = time.perf_counter()
 if profile:
     profiler.disable()
     profiler.dump_stats(profile)
+if record:
+    with open(record, "wb") as file:
+        marshal.dump(sorted(recorded, key=repr), file)
 sys.stdout.write("\\nBENCH " + json.dumps({{"import_ms": (imported - started) * 1000,
     "first_event_ms": (served - imported) * 1000, "answer": str(answer)[:200],
     "readings": "pykakasi" in sys.modules, "cpu_ms": time.process_time() * 1000,
@@ -122,16 +134,22 @@ def compile_unchecked(directory: Path) -> None:
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own interpreter
 
 
-def built_functions(source: Path, scratch: Path, packages: Path) -> Path:
+def built_functions(source: Path, scratch: Path, packages: Path, regex_snapshot: bool = True) -> Path:
     """A copy of ``functions/`` without its development bytecode, compiled as the build compiles it, with
     the build's bytecode archive of it and the runtime ``packages`` beside ``leadrelay/`` (a checkout without
-    ``leadrelay/bytecode_archive.py`` gets none, as its build wrote none)."""
+    ``leadrelay/bytecode_archive.py`` gets none, as its build wrote none), and the build's snapshot of the
+    regular expressions in its ``regex_patterns.json`` unless ``regex_snapshot`` is false (or the checkout
+    has none)."""
     target = scratch / "functions"
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "Makefile"))
     compile_unchecked(target)
     writer = target / "leadrelay" / "bytecode_archive.py"
     if writer.is_file():  # roots in the children's sys.path order: the runtime packages, then the functions
         command = [sys.executable, "-P", str(writer), str(target), str(packages), str(target)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own script
+    snapshot = target / "leadrelay" / "regex_snapshot.py"
+    if regex_snapshot and snapshot.is_file() and (target / "regex_patterns.json").is_file():
+        command = [sys.executable, "-P", str(snapshot), str(target), str(target / "regex_patterns.json")]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own script
     return target
 
@@ -158,11 +176,19 @@ def run_child(
     env: Mapping[str, str],
     no_bytecode: Path | None = None,
     profile: Path | None = None,
+    record: Path | None = None,
 ) -> dict[str, Any]:
     """One fresh process on read-only code (``-B``): its whole wall time, peak RSS, and its own import and
     first-event times; with ``no_bytecode`` (an empty directory), it finds no ``.pyc`` at all; with
-    ``profile``, it writes cProfile statistics of its import and first event there."""
-    code = CHILD.format(paths=list(paths), module=module, event=str(event), profile=profile and str(profile))
+    ``profile``, it writes cProfile statistics of its import and first event there; with ``record``, the
+    regular expressions it compiled (marshalled ``(pattern, flags)`` pairs)."""
+    code = CHILD.format(
+        paths=list(paths),
+        module=module,
+        event=str(event),
+        profile=profile and str(profile),
+        record=record and str(record),
+    )
     spawned = time.time()
     command = [sys.executable, "-I", "-S", "-B", "-c", code]
     if no_bytecode is not None:  # -I ignores PYTHON* variables; -X pycache_prefix is its flag form

@@ -18,6 +18,10 @@ from leadrelay.bytecode_archive import install_shipped_archive
 
 install_shipped_archive()  # the built artifact's bytecode, before anything else of ours is imported
 
+from leadrelay.regex_snapshot import install_shipped_snapshot  # noqa: E402 - from the archive
+
+install_shipped_snapshot()  # the build's compiled regular expressions, before anything compiles them
+
 from leadrelay.deferred_modules import defer_rarely_used_modules  # noqa: E402 - from the archive
 
 defer_rarely_used_modules()  # before anything of ours imports the libraries that import them

@@ -152,7 +152,8 @@ IMPORT_PROBE = """
 import importlib, json, os, sys
 artifact = sys.argv[1]
 sys.path.insert(0, artifact)
-import leadrelay  # installs the archive
+import leadrelay  # installs the archive and the regular expressions' snapshot
+import re._compiler
 from leadrelay.bytecode_archive import ArchiveFinder, ArchiveLoader
 for module in sys.argv[2:]:
     importlib.import_module(module)
@@ -161,13 +162,14 @@ ours = {n: m.__spec__ for n, m in list(sys.modules.items())
 print(json.dumps({
     "finders": sum(isinstance(f, ArchiveFinder) for f in sys.meta_path),
     "from_archive": sum(isinstance(s.loader, ArchiveLoader) for s in ours.values()),
+    "snapshotted_patterns": len(getattr(re._compiler.compile, "entries", ())),
     "compiled_now": sorted(n for n, s in ours.items() if s.origin.endswith(".py")
                            and not isinstance(s.loader, ArchiveLoader) and not os.path.exists(s.cached)),
 }))
 """
 
 
-def test_the_runtimes_python_imports_the_artifacts_modules_from_the_archive() -> None:
+def test_the_runtimes_python_imports_the_artifacts_modules_from_the_archive_with_its_regex_snapshot() -> None:
     python = os.environ.get("LEADRELAY_LAMBDA_PYTHON")
     if not python:
         pytest.skip("make sam-build names the runtime's Python (LEADRELAY_LAMBDA_PYTHON)")
@@ -180,6 +182,7 @@ def test_the_runtimes_python_imports_the_artifacts_modules_from_the_archive() ->
         assert report["finders"] == 1, f"{function.name}: the archive was not installed"
         assert report["from_archive"] > 200, report
         assert report["compiled_now"] == [], f"{function.name}: compiled at import: {report['compiled_now']}"
+        assert report["snapshotted_patterns"] > 200, f"{function.name}: no regex.snapshot installed"
 
 
 def _archive_index(function: Path) -> dict[str, tuple[str, bool, int, int]]:
