@@ -128,13 +128,14 @@ def record_patterns(
     for index, (name, (module, event, env)) in enumerate(functions.items()):
         path, record = work / f"record-{index}.json", work / f"record-{index}.marshal"
         runs = []
-        for _ in range(2):  # each child its own hash seed: a pattern joined from a set differs, and is left out
+        for _ in range(2):  # each child its own hash seed: a pattern joined from a set differs: left out
             path.write_text(json.dumps(event()), encoding="utf-8")
             run_child(paths, module, path, {**common, **env}, record=record)
             runs.append(set(marshal.loads(record.read_bytes())))  # noqa: S302 - our child's
         seen = runs[0] & runs[1]
         patterns.update(seen)
-        print(f"{name}: {len(seen)} regular expressions compiled by its answer ({len(runs[0] ^ runs[1])} unstable)")
+        unstable = len(runs[0] ^ runs[1])
+        print(f"{name}: {len(seen)} regular expressions compiled by its answer ({unstable} unstable)")
     total = write_pattern_list(listed, patterns)
     print(f"{listed}: {total} regular expressions ({total - before} new)")
 
