@@ -10,6 +10,7 @@ jpholiday with the first business-day calculation, not at import.
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 
@@ -39,10 +40,16 @@ LATER = ("hubspot", "pykakasi", "phonenumbers", "rapidfuzz", "jpholiday")
 
 
 def after_importing(handler: str, expression: str) -> list[str]:
-    """``expression`` (module names, as a list) evaluated in a fresh interpreter that imported ``handler``."""
+    """``expression`` (module names, as a list) evaluated in a fresh interpreter that imported ``handler``,
+    with pydantic's plugins off as the template's Globals turn them off (no entry points are read)."""
     probe = f"import json, sys, {handler}; print(json.dumps({expression}))"
     done = subprocess.run(  # noqa: S603 - our interpreter, fixed arguments
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd="functions"
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd="functions",
+        env={**os.environ, "PYDANTIC_DISABLE_PLUGINS": "__all__"},
     )
     return list(json.loads(done.stdout))
 

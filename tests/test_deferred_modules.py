@@ -1,6 +1,7 @@
 """What the functions' libraries import but rarely use loads when first used (``leadrelay.deferred_modules``):
 simple-salesforce's Metadata API client (zeep, lxml), its Bulk API clients, PyJWT's certificate support,
-s3transfer's process-pool manager (multiprocessing), boto3's s3transfer-importing ``compat`` module.
+s3transfer's process-pool manager (multiprocessing), boto3's s3transfer-importing ``compat`` module, the
+package metadata reader pydantic's plugin loader and urllib3's HTTP/2 support import.
 
 Each case runs in a fresh interpreter: a stand-in applies only before its library is imported.
 """
@@ -219,3 +220,36 @@ print(json.dumps({"before": before, "oid": NameOID.COMMON_NAME.dotted_string, "p
     "bound": cryptography.x509.oid.NameOID is NameOID}))
 """
     assert run(code) == {"before": "DeferredModule", "oid": "2.5.4.3", "package": "module", "bound": True}
+
+
+PACKAGE_METADATA = """
+import json, os, sys
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"  # as the template's Globals set it
+import leadrelay
+from pydantic import BaseModel
+import urllib3.http2
+
+class Lead(BaseModel):
+    company: str
+
+lead = Lead(company="株式会社サンプル")
+before = type(sys.modules["importlib.metadata"]).__name__
+heavy = [name for name in ("zipfile", "csv") if name in sys.modules]
+from importlib.metadata import entry_points, version
+import pydantic
+print(json.dumps({"company": lead.company, "before": before, "heavy": heavy,
+    "version": version("pydantic") == pydantic.VERSION,
+    "scripts": any(e.name == "leadrelay" for e in entry_points(group="console_scripts")),
+    "after": type(sys.modules["importlib.metadata"]).__name__}))
+"""
+
+
+def test_pydantic_and_urllib3_import_without_the_package_metadata_reader_which_comes_when_asked() -> None:
+    assert run(PACKAGE_METADATA) == {
+        "company": "株式会社サンプル",
+        "before": "DeferredModule",
+        "heavy": [],
+        "version": True,
+        "scripts": True,
+        "after": "module",
+    }

@@ -15,6 +15,10 @@ Libraries import, at their own import, modules our functions almost never touch:
   downloader (the whole of ``multiprocessing``): about 5 ms;
 - phonenumbers imports its as-you-type formatter and its matcher of numbers in free text (regular
   expressions compiled at import): about 3 ms of the first event with a phone number;
+- pydantic's plugin loader and urllib3's HTTP/2 support import ``importlib.metadata`` (for entry points
+  pydantic never reads with its plugins off, as the template turns them off, and for ``h2``'s version),
+  and with it ``zipfile``, ``csv``, ``importlib.resources`` and more of the standard library: about 7 ms
+  of every function's import;
 - pykakasi imports its deprecated v1 API (``pykakasi.legacy``, with ``deprecated`` and wrapt) beside the
   v2 ``Kakasi`` leadrelay uses, and rapidfuzz its ``process`` module (extract, cdist) beside the
   distances leadrelay uses: a few milliseconds of the first event with a name in kanji.
@@ -54,6 +58,10 @@ class Deferral(NamedTuple):
     r"""What its importers read from it at their import (classes, functions): :class:`DeferredObject`\ s."""
     imported_by_its_package: bool = False
     """Its package imports it: the stand-in must be registered before the package is imported."""
+    private_submodules: bool = False
+    """A package whose submodules only it imports (``importlib.metadata``'s): its stand-in is not a package
+    to the import system, so ``from package import name`` reads ``name`` from it instead of loading the
+    package to look for a submodule of that name."""
 
 
 RARELY_USED: dict[str, Deferral] = {
@@ -62,6 +70,7 @@ RARELY_USED: dict[str, Deferral] = {
     "simple_salesforce.bulk2": Deferral(("SFBulk2Handler",), imported_by_its_package=True),
     "boto3.compat": Deferral(("_warn_deprecated_python", "collections_abc"), imported_by_its_package=True),
     "cryptography.x509": Deferral(),
+    "importlib.metadata": Deferral(("entry_points", "version"), private_submodules=True),
     "multiprocessing.managers": Deferral(("BaseManager",)),
     "phonenumbers.asyoutypeformatter": Deferral(("AsYouTypeFormatter",), imported_by_its_package=True),
     "phonenumbers.phonenumbermatcher": Deferral(
@@ -171,7 +180,7 @@ def defer(name: str, how: Deferral) -> bool:
     is_package = os.path.isfile(os.path.join(where, "__init__.py"))
     if not (is_package or os.path.isfile(f"{where}.py")):
         return False
-    stand_in = DeferredModule(name, how.names, package=is_package)
+    stand_in = DeferredModule(name, how.names, package=is_package and not how.private_submodules)
     sys.modules[name] = stand_in
     if not how.imported_by_its_package and package in sys.modules:
         setattr(sys.modules[package], leaf, stand_in)
