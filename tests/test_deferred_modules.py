@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from leadrelay.deferred_modules import declared_version
 
 pytestmark = pytest.mark.slow  # fresh interpreter processes
 FUNCTIONS = Path(__file__).resolve().parents[1] / "functions"
@@ -253,3 +254,50 @@ def test_pydantic_and_urllib3_import_without_the_package_metadata_reader_which_c
         "scripts": True,
         "after": "module",
     }
+
+
+CHARSET_DETECTION = """
+import json, sys, warnings
+warnings.simplefilter("error")  # requests warns when it cannot read charset_normalizer's version
+import leadrelay
+import requests
+import charset_normalizer
+from requests.models import Response
+before = type(sys.modules["charset_normalizer"]).__name__
+response = Response()
+response._content = "株式会社サンプルの山田です".encode("shift_jis")
+print(json.dumps({"before": before, "version": charset_normalizer.__version__,
+    "encoding": response.apparent_encoding.lower(), "text": response.text,
+    "after": type(sys.modules["charset_normalizer"]).__name__}))
+"""
+
+
+def test_requests_imports_without_the_charset_detector_which_still_guesses_an_undeclared_encoding() -> None:
+    seen = run(CHARSET_DETECTION)
+    assert seen["before"] == "DeferredModule"
+    assert str(seen["version"]).count(".") == 2
+    assert seen["encoding"] in {"cp932", "shift_jis"}
+    assert seen["text"] == "株式会社サンプルの山田です"
+    assert seen["after"] == "module"
+
+
+@pytest.mark.parametrize(
+    ("source", "version"),
+    [
+        ('"""Expose version"""\n__version__ = "3.5.3"\nVERSION = __version__.split(".")\n', "3.5.3"),
+        ('__version__: str = "1.0.2"\n', "1.0.2"),
+        ("from ._build import version\n__version__ = version()\n", None),  # computed: not read
+        ("VERSION = (1, 0)\n", None),
+    ],
+)
+def test_a_stand_in_carries_the_version_its_package_declares_as_a_plain_string(
+    tmp_path: Path, source: str, version: str | None
+) -> None:
+    declared = tmp_path / "version.py"
+    declared.write_text(source, encoding="utf-8")
+
+    assert declared_version(str(declared)) == version
+
+
+def test_a_missing_version_file_declares_no_version(tmp_path: Path) -> None:
+    assert declared_version(str(tmp_path / "version.py")) is None

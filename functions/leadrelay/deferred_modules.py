@@ -19,6 +19,9 @@ Libraries import, at their own import, modules our functions almost never touch:
   pydantic never reads with its plugins off, as the template turns them off, and for ``h2``'s version),
   and with it ``zipfile``, ``csv``, ``importlib.resources`` and more of the standard library: about 7 ms
   of every function's import;
+- requests imports charset_normalizer (its mypyc-compiled detector and tables) to guess the encoding of a
+  response that declares none, which neither Salesforce nor AWS sends: about 4 ms of the processor's and
+  the SLA monitor's import (the stand-in carries the package's ``__version__``, which requests checks);
 - pykakasi imports its deprecated v1 API (``pykakasi.legacy``, with ``deprecated`` and wrapt) beside the
   v2 ``Kakasi`` leadrelay uses, and rapidfuzz its ``process`` module (extract, cdist) beside the
   distances leadrelay uses: a few milliseconds of the first event with a name in kanji.
@@ -42,6 +45,7 @@ already (``importlib``-style access); ``from package import module`` finds it ei
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import os
@@ -62,6 +66,10 @@ class Deferral(NamedTuple):
     """A package whose submodules only it imports (``importlib.metadata``'s): its stand-in is not a package
     to the import system, so ``from package import name`` reads ``name`` from it instead of loading the
     package to look for a submodule of that name."""
+    version_file: str | None = None
+    """The package's file that sets its ``__version__`` (charset_normalizer's ``version.py``): the stand-in
+    carries that version, read from the file without running it, because importers check it at their own
+    import (requests warns on every import when it cannot read charset_normalizer's)."""
 
 
 RARELY_USED: dict[str, Deferral] = {
@@ -71,6 +79,7 @@ RARELY_USED: dict[str, Deferral] = {
     "boto3.compat": Deferral(("_warn_deprecated_python", "collections_abc"), imported_by_its_package=True),
     "cryptography.x509": Deferral(),
     "importlib.metadata": Deferral(("entry_points", "version"), private_submodules=True),
+    "charset_normalizer": Deferral(private_submodules=True, version_file="version.py"),
     "multiprocessing.managers": Deferral(("BaseManager",)),
     "phonenumbers.asyoutypeformatter": Deferral(("AsYouTypeFormatter",), imported_by_its_package=True),
     "phonenumbers.phonenumbermatcher": Deferral(
@@ -98,8 +107,15 @@ class DeferredModule(types.ModuleType):
     their import are :class:`DeferredObject` stand-ins, and any other public name asked of it loads the real
     module and comes from there."""
 
-    def __init__(self, name: str, names: tuple[str, ...], *, package: bool = False) -> None:
+    __version__: str
+    """The package's version, when its :class:`Deferral` names the file that declares it."""
+
+    def __init__(
+        self, name: str, names: tuple[str, ...], *, package: bool = False, version: str | None = None
+    ) -> None:
         super().__init__(name, __doc__)
+        if version is not None:
+            self.__version__ = version
         self.stands_in_for = name
         """The module this stands in for (``python -m bench.coldstart`` registers the same in its floor)."""
         self.is_package = package
@@ -180,11 +196,36 @@ def defer(name: str, how: Deferral) -> bool:
     is_package = os.path.isfile(os.path.join(where, "__init__.py"))
     if not (is_package or os.path.isfile(f"{where}.py")):
         return False
-    stand_in = DeferredModule(name, how.names, package=is_package and not how.private_submodules)
+    version = None
+    if how.version_file is not None:
+        version = declared_version(os.path.join(where, how.version_file))
+        if version is None:
+            return False
+    package_stand_in = is_package and not how.private_submodules
+    stand_in = DeferredModule(name, how.names, package=package_stand_in, version=version)
     sys.modules[name] = stand_in
     if not how.imported_by_its_package and package in sys.modules:
         setattr(sys.modules[package], leaf, stand_in)
     return True
+
+
+def declared_version(path: str) -> str | None:
+    """The string a module's source assigns to ``__version__`` (parsed, not run); ``None`` when the file is
+    missing or assigns it no plain string."""
+    try:
+        with open(path, encoding="utf-8") as source:
+            tree = ast.parse(source.read(), path)
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign | ast.AnnAssign):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            value = statement.value
+            if any(isinstance(t, ast.Name) and t.id == "__version__" for t in targets) and (
+                isinstance(value, ast.Constant) and isinstance(value.value, str)
+            ):
+                return value.value
+    return None
 
 
 def defer_rarely_used_modules() -> None:
