@@ -20,7 +20,7 @@ Libraries import, at their own import, modules our functions almost never touch:
   and with it ``zipfile``, ``csv``, ``importlib.resources`` and more of the standard library: about 7 ms
   of every function's import;
 - requests imports charset_normalizer (its mypyc-compiled detector and tables) to guess the encoding of a
-  response that declares none, which neither Salesforce nor AWS sends: about 4 ms of the processor's and
+  response that declares none, which neither Salesforce nor AWS sends: about 3 ms of the processor's and
   the SLA monitor's import (the stand-in carries the package's ``__version__``, which requests checks);
 - pykakasi imports its deprecated v1 API (``pykakasi.legacy``, with ``deprecated`` and wrapt) beside the
   v2 ``Kakasi`` leadrelay uses, and rapidfuzz its ``process`` module (extract, cdist) beside the

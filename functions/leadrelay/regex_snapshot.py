@@ -12,12 +12,12 @@ version. So the build (``functions/Makefile``) compiles the patterns listed in
 straight from its snapshot (``_sre.compile``, which validates the code it is given) and compiles anything
 else as before.
 
-What a caller gets is what ``re.compile`` would have given it — the same ``Pattern``, cached by ``re`` as
-before. Nothing is installed, and ``re`` compiles everything itself, when there is no snapshot (tests,
-local runs), it was written by another Python version or another version of ``re``'s engine (the key is
-the Python version and ``_sre.MAGIC``), or it cannot be read; an entry ``_sre`` rejects is compiled as
-before. Standard library only: it runs before anything else is imported, and as the build's script
-(``python -P leadrelay/regex_snapshot.py ARTIFACT_DIR``).
+What a caller gets is what ``re.compile`` would have given it — an equal ``Pattern`` (the same code,
+flags and groups), cached by ``re`` as before. Nothing is installed, and ``re`` compiles everything
+itself, when there is no snapshot (tests, local runs), it was written by another Python version or
+another version of ``re``'s engine (the key is the Python version and ``_sre.MAGIC``), or it cannot be
+read; an entry ``_sre`` rejects is compiled as before. Standard library only: it runs before anything
+else is imported, and as the build's script (``python -P leadrelay/regex_snapshot.py ARTIFACT_DIR``).
 """
 
 from __future__ import annotations
