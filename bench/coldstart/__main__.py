@@ -255,11 +255,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed = work / "seed.json"  # an earlier form fill of the same person, from another address
             seed.write_text(json.dumps(processor_event(ingest_arn, new_japanese_lead=True)), encoding="utf-8")
             run_child(paths, "leadrelay.handlers.processor", seed, {**common, **processor_env})
+            if args.record_patterns:  # no measuring: no references either
+                record_patterns(args.functions.resolve(), work, packages, functions, common)
+                return 0
             interpreter = best_of(args.repeats, lambda: bare(common, "pass"))
             boto = best_of(args.repeats, lambda: bare(common, "import boto3"))
-            if args.record_patterns:
-                record_patterns(args.functions.resolve(), work, packages, functions, {**common})
-                return 0
             print(f"reference: bare interpreter {interpreter:.0f} ms, with import boto3 {boto:.0f} ms")
             table = (
                 f"{'function':<20}{'cold start':>12}{'import':>10}{'1st event':>11}{'CPU':>9}{'peak RSS':>10}"
